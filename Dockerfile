@@ -1,0 +1,48 @@
+# syntax=docker/dockerfile:1
+#
+# One image recipe for all four services (household-registry, enrollment, training,
+# reporting). Pick the service at build time:
+#
+#   docker build --build-arg SERVICE=reporting -t dtc/reporting .
+#
+# docker-compose.yml passes SERVICE for each service. Without Docker, `npm start`
+# runs the whole platform locally.
+
+############################ build ############################
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+
+# Install dependencies first so this layer is cached until the lockfile changes.
+# .npmrc sets ignore-scripts=true, so no install scripts run.
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci
+
+COPY . .
+# tsc -p tsconfig.build.json -> dist/apps/<service>/src/main.js, dist/libs/<lib>/src/index.js
+RUN npm run build \
+ && npm prune --omit=dev
+
+########################### runtime ###########################
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Files stay owned by root (read-only to the process); the service runs as `node`.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/tools/runtime ./tools/runtime
+
+ARG SERVICE
+ENV SERVICE=${SERVICE}
+# Default port; docker-compose.yml sets PORT per service.
+ENV PORT=3000
+
+USER node
+
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=5 \
+  CMD node -e "fetch('http://127.0.0.1:${PORT}/health').then((r) => process.exit(r.ok ? 0 : 1)).catch(() => process.exit(1))"
+
+# The register hook maps `@dtc/<lib>` imports to dist/libs/<lib>/src/index.js.
+# sh -c expands ${SERVICE} (failing loudly if it is empty); exec makes node PID 1 so it receives SIGTERM directly.
+CMD ["sh", "-c", "exec node -r ./tools/runtime/register.js dist/apps/${SERVICE:?SERVICE build arg not set}/src/main.js"]

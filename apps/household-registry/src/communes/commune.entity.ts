@@ -1,0 +1,22 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('communes')
+export class CommuneEntity {
+  @PrimaryColumn({ type: 'char', length: 5 })
+  code!: string;
+
+  @Column('text')
+  name!: string;
+
+  @Column({ name: 'province_code', type: 'char', length: 2 })
+  provinceCode!: string;
+
+  @Column({ name: 'province_name', type: 'text' })
+  provinceName!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'created_by', type: 'text' })
+  createdBy!: string;
+}

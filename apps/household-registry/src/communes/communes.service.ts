@@ -1,0 +1,55 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { assertCommuneAccess, type Principal } from '@dtc/platform';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { CommuneEntity } from './commune.entity';
+import type { CommuneView, CreateCommuneDto, CreateVillageDto, VillageView } from './communes.dto';
+import { VillageEntity } from './village.entity';
+
+@Injectable()
+export class CommunesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async onboard(input: CreateCommuneDto, actor: Principal): Promise<CommuneView> {
+    const repository = this.dataSource.getRepository(CommuneEntity);
+    if (await repository.existsBy({ code: input.code })) throw new ConflictException({ message: `Commune ${input.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
+    const saved = await repository.save(repository.create({ ...input, createdBy: actor.subject }));
+    return toCommuneView(saved);
+  }
+
+  /** The commune if the caller may see it; 404 hides communes outside the caller's scope. */
+  async findVisible(code: string, principal: Principal): Promise<CommuneEntity> {
+    const commune = await this.dataSource.getRepository(CommuneEntity).findOneBy({ code });
+    if (!commune) throw new NotFoundException(`Commune ${code} not found`);
+    assertCommuneAccess(principal, commune.code, commune.provinceCode);
+    return commune;
+  }
+
+  async get(code: string, principal: Principal): Promise<CommuneView> {
+    return toCommuneView(await this.findVisible(code, principal));
+  }
+
+  async addVillage(communeCode: string, input: CreateVillageDto, principal: Principal): Promise<VillageView> {
+    await this.findVisible(communeCode, principal);
+    const repository = this.dataSource.getRepository(VillageEntity);
+    if (await repository.existsBy({ communeCode, code: input.code })) {
+      throw new ConflictException({ message: `Village ${input.code} already exists in commune ${communeCode}`, fields: [{ field: 'code', reason: 'already exists' }] });
+    }
+    const saved = await repository.save(repository.create({ id: randomUUID(), communeCode, ...input, createdBy: principal.subject }));
+    return toVillageView(saved);
+  }
+
+  async listVillages(communeCode: string, principal: Principal): Promise<VillageView[]> {
+    await this.findVisible(communeCode, principal);
+    const villages = await this.dataSource.getRepository(VillageEntity).find({ where: { communeCode }, order: { code: 'ASC' } });
+    return villages.map(toVillageView);
+  }
+}
+
+function toCommuneView(commune: CommuneEntity): CommuneView {
+  return { code: commune.code, name: commune.name, provinceCode: commune.provinceCode, provinceName: commune.provinceName };
+}
+
+function toVillageView(village: VillageEntity): VillageView {
+  return { id: village.id, communeCode: village.communeCode, code: village.code, name: village.name };
+}

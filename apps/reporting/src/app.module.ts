@@ -1,0 +1,21 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CreateInbox1763900000001, MessagingModule } from '@dtc/messaging';
+import { PersistenceModule } from '@dtc/persistence';
+import { PlatformModule, type ServiceConfig } from '@dtc/platform';
+import { HouseholdsReportModule } from './households/households-report.module';
+import { CreateHouseholdProjections1763900000400 } from './migrations/1763900000400-create-household-projections';
+
+@Module({})
+export class ReportingModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: ReportingModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateHouseholdProjections1763900000400] }),
+        MessagingModule.forRoot({ produces: [] }),
+        HouseholdsReportModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { MessagingService } from '@dtc/messaging';
+import { canAccessCommune, type Principal } from '@dtc/platform';
+import { DataSource } from 'typeorm';
+import type { CommuneHouseholdsReport } from './households-report.dto';
+import { applyVillageHouseholds } from './village-households.projection';
+
+export const PROJECTIONS_CONSUMER = 'reporting-projections';
+
+@Injectable()
+export class HouseholdsReportService implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+  ) {}
+
+  onModuleInit(): void {
+    this.messaging.registerConsumer({
+      name: PROJECTIONS_CONSUMER,
+      streams: ['household-registry.events'],
+      handle: (events, tx) => applyVillageHouseholds(tx, events),
+    });
+  }
+
+  async communeReport(communeCode: string, principal: Principal): Promise<CommuneHouseholdsReport> {
+    const rows: Array<{ village_id: string; village_code: string; village_name: string; households: number; province_code: string; updated_at: Date }> =
+      await this.dataSource.query(
+        `select village_id, village_code, village_name, households, province_code, updated_at
+         from village_households where commune_code = $1 order by village_code`,
+        [communeCode],
+      );
+    const provinceCode = rows[0]?.province_code;
+    // A commune outside the caller's scope looks like one with no data: never leak it.
+    if (!canAccessCommune(principal, communeCode, provinceCode)) throw new NotFoundException(`No report for commune ${communeCode}`);
+    return {
+      communeCode,
+      provinceCode: provinceCode ?? '',
+      totalHouseholds: rows.reduce((sum, row) => sum + row.households, 0),
+      villages: rows.map((row) => ({ villageId: row.village_id, villageCode: row.village_code, villageName: row.village_name, households: row.households })),
+      updatedAt: rows.length ? new Date(Math.max(...rows.map((row) => new Date(row.updated_at).getTime()))).toISOString() : null,
+    };
+  }
+}

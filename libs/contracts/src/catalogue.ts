@@ -1,0 +1,20 @@
+import type { EventDefinition, EventStream } from './define-event';
+import { HouseholdRegisteredV1 } from './events/household-registry.events';
+
+/**
+ * Every published event version. Adding an event: define it beside its producer's events and
+ * list it here. A breaking change is a new version (new type), never an edit of a listed one.
+ */
+export const EVENT_CATALOGUE: readonly EventDefinition[] = [HouseholdRegisteredV1];
+
+const byType = new Map(EVENT_CATALOGUE.map((definition) => [definition.type, definition]));
+
+export function findEventDefinition(type: string): EventDefinition | undefined {
+  return byType.get(type);
+}
+
+export function eventsOfStream(stream: EventStream): EventDefinition[] {
+  return EVENT_CATALOGUE.filter((definition) => definition.stream === stream);
+}
+
+export const EVENT_STREAMS: readonly EventStream[] = ['household-registry.events', 'enrollment.events', 'training.events'];

@@ -1,0 +1,7 @@
+export * from './envelope';
+export * from './define-event';
+export * from './catalogue';
+export * from './validation';
+export * from './create-event';
+export * from './json-schema';
+export * from './events/household-registry.events';

@@ -1,0 +1,62 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { findEventDefinition } from './catalogue';
+import { EnvelopeSchema, type EventEnvelope } from './envelope';
+
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+const validateEnvelopeAttributes = ajv.compile(EnvelopeSchema);
+const dataValidators = new Map<string, ValidateFunction>();
+
+export class EventValidationError extends Error {
+  constructor(
+    readonly eventType: string,
+    readonly problems: string[],
+  ) {
+    super(`Event ${eventType || '(no type)'} is invalid: ${problems.join('; ')}`);
+    this.name = 'EventValidationError';
+  }
+}
+
+function describe(errors: ErrorObject[] | null | undefined, prefix: string): string[] {
+  return (errors ?? []).map((error) => {
+    const where = `${prefix}${error.instancePath}` || prefix || '/';
+    const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params['additionalProperty'])})` : '';
+    return `${where} ${error.message ?? 'is invalid'}${extra}`;
+  });
+}
+
+function dataValidator(type: string): ValidateFunction | undefined {
+  let validator = dataValidators.get(type);
+  if (!validator) {
+    const definition = findEventDefinition(type);
+    if (!definition) return undefined;
+    validator = ajv.compile(definition.schema);
+    dataValidators.set(type, validator);
+  }
+  return validator;
+}
+
+/** Validates envelope attributes and the data against the catalogue; throws EventValidationError. */
+export function assertValidEvent(candidate: unknown): asserts candidate is EventEnvelope {
+  if (!validateEnvelopeAttributes(candidate)) {
+    const type = typeof (candidate as { type?: unknown })?.type === 'string' ? (candidate as { type: string }).type : '';
+    throw new EventValidationError(type, describe(validateEnvelopeAttributes.errors, ''));
+  }
+  const envelope = candidate as EventEnvelope;
+  const validateData = dataValidator(envelope.type);
+  if (!validateData) throw new EventValidationError(envelope.type, [`unknown event type ${envelope.type}`]);
+  if (!validateData(envelope.data)) throw new EventValidationError(envelope.type, describe(validateData.errors, '/data'));
+}
+
+/** Parses a raw message value and validates it. */
+export function parseEvent(raw: Buffer | string | null): EventEnvelope {
+  if (raw === null) throw new EventValidationError('', ['message has no value']);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString());
+  } catch {
+    throw new EventValidationError('', ['message value is not JSON']);
+  }
+  assertValidEvent(parsed);
+  return parsed;
+}

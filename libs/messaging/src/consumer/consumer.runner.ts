@@ -1,0 +1,158 @@
+import { parseEvent, type EventEnvelope } from '@dtc/contracts';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { DataSource, EntityManager } from 'typeorm';
+import { claimNewEvents } from '../inbox/inbox';
+import { sendToDeadLetter } from './dead-letter';
+import { isTransientError } from './transient';
+
+export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
+
+export interface ConsumerRunnerOptions {
+  /** Stable consumer name: inbox key and (with the prefix) the consumer group. */
+  name: string;
+  groupId: string;
+  topics: string[];
+  deadLetterTopic: string;
+  kafka: Kafka;
+  producer: Producer;
+  dataSource: DataSource;
+  handle: EventBatchHandler;
+  maxRetries: number;
+  fromBeginning?: boolean;
+  onApplied?: (applied: number, duplicates: number) => void;
+  onDeadLetter?: (error: Error) => void;
+  onError?: (error: Error) => void;
+}
+
+interface Parsed {
+  message: KafkaMessage;
+  event: EventEnvelope;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Applies events batch by batch: the handler's writes and the inbox rows commit in one
+ * transaction, and the Kafka offset is committed only after that commit. Events failing their
+ * schema, or failing the handler after bounded retries, go to the dead-letter topic and the
+ * partition moves on. Database outages are retried until the database is back.
+ */
+export class ConsumerRunner {
+  private consumer?: Consumer;
+  private stopping = false;
+
+  constructor(private readonly options: ConsumerRunnerOptions) {}
+
+  async start(): Promise<void> {
+    this.stopping = false;
+    const consumer = this.options.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      maxBytesPerPartition: 1048576,
+      retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    for (const topic of this.options.topics) await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.processBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const valid: Parsed[] = [];
+    for (const message of batch.messages) {
+      try {
+        valid.push({ message, event: parseEvent(message.value) });
+      } catch (error) {
+        await this.deadLetter(message, batch.topic, batch.partition, error as Error, 1);
+      }
+    }
+    await this.applyWithRetries(valid, batch.topic, batch.partition, heartbeat, () => isRunning() && !isStale() && !this.stopping);
+    const last = batch.messages[batch.messages.length - 1].offset;
+    resolveOffset(last);
+    await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    await heartbeat();
+  }
+
+  private async applyWithRetries(items: Parsed[], topic: string, partition: number, heartbeat: () => Promise<void>, active: () => boolean): Promise<void> {
+    if (items.length === 0) return;
+    let attempt = 0;
+    for (;;) {
+      try {
+        await this.apply(items);
+        return;
+      } catch (error) {
+        if (!active()) throw error;
+        if (isTransientError(error)) {
+          // The database is down: keep the offset, wait, and try again.
+          this.options.onError?.(error as Error);
+          await sleep(Math.min(5000, 250 * 2 ** Math.min(attempt, 5)));
+          await heartbeat().catch(() => undefined);
+          attempt += 1;
+          continue;
+        }
+        if (attempt < this.options.maxRetries) {
+          attempt += 1;
+          await sleep(100 * attempt);
+          await heartbeat().catch(() => undefined);
+          continue;
+        }
+        break;
+      }
+    }
+    // The batch keeps failing: apply events one by one so only the poison ones are set aside.
+    for (const item of items) {
+      let lastError: Error | undefined;
+      for (let tries = 0; tries <= this.options.maxRetries; tries += 1) {
+        try {
+          await this.apply([item]);
+          lastError = undefined;
+          break;
+        } catch (error) {
+          if (isTransientError(error) || !active()) throw error;
+          lastError = error as Error;
+        }
+      }
+      if (lastError) await this.deadLetter(item.message, topic, partition, lastError, this.options.maxRetries + 1);
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  private async apply(items: Parsed[]): Promise<void> {
+    const applied = await this.options.dataSource.transaction(async (tx) => {
+      const fresh = await claimNewEvents(
+        tx,
+        this.options.name,
+        items.map((item) => item.event.id),
+      );
+      const seen = new Set<string>();
+      const events: EventEnvelope[] = [];
+      for (const { event } of items) {
+        if (fresh.has(event.id) && !seen.has(event.id)) {
+          seen.add(event.id);
+          events.push(event);
+        }
+      }
+      if (events.length > 0) await this.options.handle(events, tx);
+      return events.length;
+    });
+    this.options.onApplied?.(applied, items.length - applied);
+  }
+
+  private async deadLetter(message: KafkaMessage, topic: string, partition: number, error: Error, attempts: number): Promise<void> {
+    await sendToDeadLetter(this.options.producer, this.options.deadLetterTopic, message, { consumer: this.options.name, topic, partition, error, attempts });
+    this.options.onDeadLetter?.(error);
+  }
+}

@@ -1,0 +1,14 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { MESSAGING_OPTIONS, MessagingService, type MessagingOptions } from './messaging.service';
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      providers: [{ provide: MESSAGING_OPTIONS, useValue: options }, MessagingService],
+      exports: [MessagingService],
+    };
+  }
+}

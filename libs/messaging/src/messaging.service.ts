@@ -1,0 +1,190 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EventStream } from '@dtc/contracts';
+import { HealthRegistry, MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import { ConsumerRunner, type EventBatchHandler } from './consumer/consumer.runner';
+import { createKafka } from './kafka/kafka.factory';
+import { consumerGroup, deadLetterTopic, ensureTopics, topicFor } from './kafka/topics';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { OutboxWriter } from './outbox/outbox.writer';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingOptions {
+  /** Streams this service publishes through its outbox (starts a relay when non-empty). */
+  produces: EventStream[];
+}
+
+export interface ConsumerRegistration {
+  name: string;
+  streams: EventStream[];
+  handle: EventBatchHandler;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The service's Kafka side: one producer, the outbox writer and relay, and the consumers that
+ * feature modules register in onModuleInit. Everything starts at application bootstrap and
+ * stops before the database closes.
+ */
+@Injectable()
+export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  readonly outbox: OutboxWriter;
+  private readonly admin: Admin;
+  private readonly logger = new Logger('messaging');
+  private readonly registrations: ConsumerRegistration[] = [];
+  private readonly runners: ConsumerRunner[] = [];
+  private relay?: OutboxRelay;
+  private producerConnected = false;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+    health: HealthRegistry,
+  ) {
+    this.kafka = createKafka({ clientId: `${config.topicPrefix}${config.serviceName}`, brokers: config.kafkaBrokers }, (level, message, extra) =>
+      level === 'error' || level === 'warn' ? this.logger.warn({ ...extra, level }, message) : this.logger.debug(extra, message),
+    );
+    // One request in flight keeps per-key order through retries; the Java-compatible partitioner
+    // puts a key on the same partition as Java/librdkafka integrators would compute. Duplicates
+    // from retries are removed by consumers' inboxes, so idempotence is not relied upon.
+    this.producer = this.kafka.producer({ maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    this.producer.on('producer.connect', () => (this.producerConnected = true));
+    this.producer.on('producer.disconnect', () => (this.producerConnected = false));
+    this.admin = this.kafka.admin();
+    this.outbox = new OutboxWriter(config.topicPrefix, config.databaseSchema);
+    health.register('kafka', async () => {
+      await this.admin.connect();
+      const cluster = await this.admin.describeCluster();
+      if (cluster.brokers.length === 0) throw new Error('no brokers');
+    });
+    this.registerMetrics();
+  }
+
+  topic(stream: EventStream): string {
+    return topicFor(this.config.topicPrefix, stream);
+  }
+
+  deadLetterTopic(consumerName: string): string {
+    return deadLetterTopic(this.config.topicPrefix, consumerName);
+  }
+
+  /** Called by feature modules (onModuleInit); consumers start at application bootstrap. */
+  registerConsumer(registration: ConsumerRegistration): void {
+    this.registrations.push(registration);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.connectWithRetry();
+    const topics = [
+      ...this.options.produces.map((stream) => this.topic(stream)),
+      ...this.registrations.flatMap((r) => [...r.streams.map((stream) => this.topic(stream)), this.deadLetterTopic(r.name)]),
+    ];
+    await ensureTopics(this.admin, topics, this.config.topicPartitions);
+    if (this.options.produces.length > 0) await this.startRelay();
+    for (const registration of this.registrations) await this.startConsumer(registration);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.relay?.stop();
+    await Promise.all(this.runners.map((runner) => runner.stop()));
+    await this.producer.disconnect().catch(() => undefined);
+    await this.admin.disconnect().catch(() => undefined);
+  }
+
+  private async connectWithRetry(timeoutMs = 60000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await this.admin.connect();
+        await this.producer.connect();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`Kafka at ${this.config.kafkaBrokers.join(',')} is unreachable: ${(error as Error).message}`);
+        this.logger.warn(`waiting for Kafka at ${this.config.kafkaBrokers.join(',')}`);
+        await sleep(1000);
+      }
+    }
+  }
+
+  private async startRelay(): Promise<void> {
+    const published = this.metrics.counter('outbox_published_total', 'Outbox rows published to Kafka', []);
+    const lag = this.metrics.histogram('outbox_relay_lag_seconds', 'Commit-to-Kafka delay of published events', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+    this.relay = new OutboxRelay({
+      dataSource: this.dataSource,
+      databaseUrl: this.config.databaseUrl,
+      schema: this.config.databaseSchema,
+      producer: this.producer,
+      batchSize: this.config.relayBatchSize,
+      pollIntervalMs: this.config.relayPollMs,
+      onPublished: (count, lagsMs) => {
+        published.inc(count);
+        for (const ms of lagsMs) lag.observe(ms / 1000);
+      },
+      onError: (error) => this.logger.warn({ err: error.message }, 'outbox relay round failed; will retry'),
+    });
+    await this.relay.start();
+  }
+
+  private async startConsumer(registration: ConsumerRegistration): Promise<void> {
+    const applied = this.metrics.counter('events_applied_total', 'Events applied by a consumer', ['consumer']);
+    const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped by the inbox', ['consumer']);
+    const deadLettered = this.metrics.counter('events_dead_lettered_total', 'Events sent to the dead-letter topic', ['consumer']);
+    const runner = new ConsumerRunner({
+      name: registration.name,
+      groupId: consumerGroup(this.config.topicPrefix, registration.name),
+      topics: registration.streams.map((stream) => this.topic(stream)),
+      deadLetterTopic: this.deadLetterTopic(registration.name),
+      kafka: this.kafka,
+      producer: this.producer,
+      dataSource: this.dataSource,
+      handle: registration.handle,
+      maxRetries: this.config.consumerMaxRetries,
+      onApplied: (count, dupes) => {
+        applied.inc({ consumer: registration.name }, count);
+        duplicates.inc({ consumer: registration.name }, dupes);
+      },
+      onDeadLetter: (error) => {
+        deadLettered.inc({ consumer: registration.name });
+        this.logger.warn({ consumer: registration.name, err: error.message }, 'event dead-lettered');
+      },
+      onError: (error) => this.logger.warn({ consumer: registration.name, err: error.message }, 'consumer batch failed; retrying'),
+    });
+    await runner.start();
+    this.runners.push(runner);
+  }
+
+  private registerMetrics(): void {
+    this.metrics.gauge('outbox_backlog', 'Outbox rows not yet published', [], async (gauge) => {
+      if (this.options.produces.length === 0 || !this.dataSource.isInitialized) return;
+      const [row] = await this.dataSource.query(
+        `select count(*)::int as backlog, coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0) as age from outbox where published_at is null`,
+      );
+      gauge.set(row.backlog);
+      oldest.set(Number(row.age));
+    });
+    const oldest = this.metrics.gauge('outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row', []);
+    this.metrics.gauge('kafka_consumer_lag', 'Messages behind the end of each partition', ['group', 'topic', 'partition'], async (gauge) => {
+      gauge.reset();
+      for (const registration of this.registrations) {
+        const groupId = consumerGroup(this.config.topicPrefix, registration.name);
+        for (const stream of registration.streams) {
+          const topic = this.topic(stream);
+          const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
+          const committedByPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+          for (const end of ends) {
+            const done = committedByPartition.get(end.partition) ?? -1;
+            const lag = Number(end.high) - (done < 0 ? Number(end.low) : done);
+            gauge.set({ group: groupId, topic, partition: String(end.partition) }, Math.max(0, lag));
+          }
+        }
+      }
+    });
+  }
+}

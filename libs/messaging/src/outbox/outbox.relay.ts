@@ -1,0 +1,160 @@
+import type { EventEnvelope } from '@dtc/contracts';
+import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { outboxChannel } from './outbox.writer';
+
+export interface RelayOptions {
+  dataSource: DataSource;
+  databaseUrl: string;
+  schema: string;
+  producer: Producer;
+  batchSize: number;
+  pollIntervalMs: number;
+  onPublished?: (count: number, lagsMs: number[]) => void;
+  onError?: (error: Error) => void;
+}
+
+interface OutboxRow {
+  seq: string;
+  topic: string;
+  message_key: string;
+  payload: string;
+  created_at: Date;
+}
+
+/**
+ * Publishes outbox rows to Kafka. A round claims unpublished rows with FOR UPDATE SKIP LOCKED
+ * (never an "id > last seen" cursor: sequence order is not commit order), sends them with the
+ * aggregate id as key, and marks them published in the same transaction. One relay per schema
+ * publishes at a time (transaction-level advisory lock), so per-aggregate order holds when
+ * several instances run; the others take over if it dies. A crash after Kafka acknowledged but
+ * before the commit republishes the rows: consumers dedupe by event id.
+ */
+export class OutboxRelay {
+  private running = false;
+  private listener?: Client;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private failures = 0;
+
+  constructor(private readonly options: RelayOptions) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.listen().catch((error: Error) => this.options.onError?.(error));
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  /** Publishes one batch; returns how many rows were published (exposed for tests and tools). */
+  async publishBatch(): Promise<number> {
+    const runner = this.options.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const [{ leader }] = await runner.query('select pg_try_advisory_xact_lock(hashtext($1)) as leader', [`outbox-relay:${this.options.schema}`]);
+      if (!leader) {
+        await runner.commitTransaction();
+        return 0;
+      }
+      const rows: OutboxRow[] = await runner.query(
+        `select seq, topic, message_key, payload, created_at from outbox
+         where published_at is null order by seq limit $1 for update skip locked`,
+        [this.options.batchSize],
+      );
+      if (rows.length === 0) {
+        await runner.commitTransaction();
+        return 0;
+      }
+      await this.send(rows);
+      await runner.query('update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])', [rows.map((row) => row.seq)]);
+      await runner.commitTransaction();
+      const now = Date.now();
+      this.options.onPublished?.(
+        rows.length,
+        rows.map((row) => now - new Date(row.created_at).getTime()),
+      );
+      return rows.length;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async send(rows: OutboxRow[]): Promise<void> {
+    const byTopic = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    await this.options.producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+        topic,
+        messages: topicRows.map((row) => {
+          const event = JSON.parse(row.payload) as EventEnvelope;
+          return {
+            key: row.message_key,
+            value: row.payload,
+            headers: {
+              'content-type': 'application/cloudevents+json; charset=utf-8',
+              ce_specversion: '1.0',
+              ce_id: event.id,
+              ce_type: event.type,
+              ce_source: event.source,
+              ce_tenant: event.tenant,
+              ce_province: event.province,
+            },
+          };
+        }),
+      })),
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.publishBatch();
+        this.failures = 0;
+      } catch (error) {
+        this.failures += 1;
+        if (this.failures === 1 || this.failures % 20 === 0) this.options.onError?.(error as Error);
+      }
+      if (!this.running) break;
+      if (published >= this.options.batchSize) continue;
+      const backoff = this.failures > 0 ? Math.min(5000, 200 * 2 ** Math.min(this.failures, 5)) : this.options.pollIntervalMs;
+      if (!this.listener && this.failures === 0) await this.listen().catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** LISTEN on a dedicated connection so a commit wakes the relay at once. */
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.options.databaseUrl });
+    client.on('error', () => {
+      this.listener = undefined;
+    });
+    client.on('notification', () => {
+      if (this.failures === 0) this.wake?.();
+    });
+    await client.connect();
+    await client.query(`listen "${outboxChannel(this.options.schema)}"`);
+    this.listener = client;
+  }
+}

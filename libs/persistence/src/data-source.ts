@@ -1,0 +1,61 @@
+import { Client } from 'pg';
+import { DataSource, type MixedList } from 'typeorm';
+
+export interface ServiceDataSourceOptions {
+  url: string;
+  /** The service's own schema; every table, including the migrations table, lives in it. */
+  schema: string;
+  poolSize?: number;
+  entities?: MixedList<string | (new () => unknown)>;
+  migrations: MixedList<string | (new () => unknown)>;
+}
+
+function quoteIdentifier(identifier: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(identifier)) throw new Error(`Unsafe SQL identifier: ${identifier}`);
+  return `"${identifier}"`;
+}
+
+/** A TypeORM data source bound to one schema (search_path too, so raw SQL stays unqualified). */
+export function createServiceDataSource(options: ServiceDataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    schema: options.schema,
+    entities: options.entities ?? [],
+    migrations: options.migrations,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: options.poolSize ?? 10, options: `-c search_path=${quoteIdentifier(options.schema)},public`, connectionTimeoutMillis: 5000 },
+  });
+}
+
+/**
+ * Creates the schema if needed, then runs pending migrations under an advisory lock so several
+ * instances starting together never race. Never `synchronize`.
+ */
+export async function migrateSchema(options: ServiceDataSourceOptions, dataSource: DataSource): Promise<string[]> {
+  const client = new Client({ connectionString: options.url });
+  await client.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [`migrations:${options.schema}`]);
+    await client.query(`create schema if not exists ${quoteIdentifier(options.schema)}`);
+    if (!dataSource.isInitialized) await dataSource.initialize();
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  } finally {
+    await client.query('select pg_advisory_unlock(hashtext($1))', [`migrations:${options.schema}`]).catch(() => undefined);
+    await client.end();
+  }
+}
+
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`);
+  } finally {
+    await client.end();
+  }
+}

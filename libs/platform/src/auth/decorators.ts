@@ -1,0 +1,15 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Principal, Role } from './principal';
+
+export const IS_PUBLIC = 'dtc:isPublic';
+export const ALLOWED_ROLES = 'dtc:roles';
+
+/** Health, metrics and docs are reachable without a token. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Restricts a handler or controller to the listed roles. */
+export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+
+export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
+  return context.switchToHttp().getRequest<{ principal: Principal }>().principal;
+});

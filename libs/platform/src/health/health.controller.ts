@@ -1,0 +1,21 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/decorators';
+import { HealthRegistry, type HealthReport } from './health.registry';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthRegistry) {}
+
+  @Public()
+  @Get()
+  @ApiOkResponse({ description: 'Database, Kafka and Redis all answer', schema: { example: { status: 'ok', checks: { database: { status: 'up', latencyMs: 2 } } } } })
+  @ApiServiceUnavailableResponse({ description: 'At least one dependency is down' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    const report = await this.health.report();
+    response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return report;
+  }
+}

@@ -1,0 +1,68 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+interface ProblemBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  fields?: unknown;
+  [key: string]: unknown;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+
+function problem(statusCode: number, message: string, extra: Record<string, unknown> = {}): ProblemBody {
+  return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...extra };
+}
+
+/** Translates any error into a JSON problem; nothing internal (stack, SQL) leaves the server. */
+export function toProblem(exception: unknown): ProblemBody {
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    if (typeof body === 'string') return problem(status, body);
+    const { message, error: _error, statusCode: _statusCode, ...extra } = body as Record<string, unknown>;
+    const text = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+    return problem(status, text, extra);
+  }
+  const error = exception as { status?: number; type?: string; code?: string; message?: string; driverError?: { code?: string } };
+  if (error?.type === 'entity.too.large') return problem(413, 'Request body is too large');
+  if (error?.type === 'entity.parse.failed') return problem(400, 'Request body is not valid JSON');
+  if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) return problem(error.status, 'Bad request');
+  const code = error?.driverError?.code ?? error?.code;
+  if (code === '23505') return problem(409, 'A record with the same unique key already exists');
+  if (code === '40001' || code === '40P01') return problem(409, 'Concurrent update; retry the request');
+  if (code && UNAVAILABLE_CODES.has(code)) return problem(503, 'A dependency is unavailable; retry later');
+  return problem(500, 'Unexpected error');
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    const request = context.getRequest<Request & { id?: string }>();
+    const response = context.getResponse<Response>();
+    const body = toProblem(exception);
+    if (body.statusCode >= 500) {
+      this.logger.error({ err: exception, path: request.route?.path, correlationId: request.id }, 'request failed');
+    }
+    if (response.headersSent) return;
+    response.status(body.statusCode || HttpStatus.INTERNAL_SERVER_ERROR).json({ ...body, correlationId: request.id });
+  }
+}

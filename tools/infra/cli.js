@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+'use strict';
+// npm run infra -- up|down|status|reset
+// Idempotent: `up` leaves running parts alone and waits until every part answers.
+const { infraSettings } = require('./settings');
+const { postgresUp, postgresStatus, postgresDropDatabase } = require('./postgres');
+const { redisUp, redisStatus } = require('./redis');
+const { kafkaUp, kafkaDown, kafkaStatus, kafkaWipe } = require('./kafka');
+
+const log = (line) => process.stdout.write(`${line}\n`);
+
+async function up(settings) {
+  await postgresUp(settings, log);
+  await redisUp(settings, log);
+  await kafkaUp(settings, log);
+}
+
+async function status(settings) {
+  for (const line of await Promise.all([postgresStatus(settings), redisStatus(settings), kafkaStatus(settings)])) log(line);
+}
+
+async function down(settings) {
+  await kafkaDown(settings, log);
+  log('postgres  left running (shared server, not owned by this project)');
+  log('redis     left running (shared server, not owned by this project)');
+}
+
+async function reset(settings) {
+  await kafkaDown(settings, log);
+  kafkaWipe(settings);
+  await postgresDropDatabase(settings);
+  log('reset     Kafka data wiped and platform database dropped; starting fresh');
+  await up(settings);
+}
+
+const commands = { up, down, status, reset };
+
+async function main() {
+  const name = process.argv[2] || 'status';
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`usage: npm run infra -- ${Object.keys(commands).join('|')}\n`);
+    process.exit(2);
+  }
+  await command(infraSettings());
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`infra: ${error.message}\n`);
+    process.exit(1);
+  });
+}
+
+module.exports = { up, down, status, reset };
