@@ -1,0 +1,159 @@
+import { createEvent, HouseholdRegisteredV1, type EventEnvelope } from '@dtc/contracts';
+import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
+import { collectTopic, databaseUrl, eventually, newRunId, query, testKafka } from '@dtc/testkit';
+import { randomUUID } from 'node:crypto';
+import type { Admin, Producer } from 'kafkajs';
+import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
+import { CreateInbox1763900000001 } from '../inbox/inbox.migration';
+import { deadLetterTopic, ensureTopics, topicFor } from '../kafka/topics';
+import { ConsumerRunner } from './consumer.runner';
+
+class CreateAppliedTable1700000000000 implements MigrationInterface {
+  name = 'CreateAppliedTable1700000000000';
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('create table applied (event_id uuid not null, household_id uuid not null)');
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table applied');
+  }
+}
+
+const runId = newRunId();
+const schema = `t_${runId}_consumer`;
+const prefix = `t-${runId}.`;
+const topic = topicFor(prefix, 'household-registry.events');
+const options = { url: databaseUrl(), schema, migrations: [CreateInbox1763900000001, CreateAppliedTable1700000000000] };
+
+function household(): EventEnvelope {
+  const householdId = randomUUID();
+  return createEvent(
+    HouseholdRegisteredV1,
+    { tenant: '09955', province: '38', subject: householdId, time: new Date() },
+    { ...HouseholdRegisteredV1.example, householdId, occurredAt: new Date().toISOString() },
+  );
+}
+
+const asMessage = (event: EventEnvelope, key = event.subject) => ({ key, value: JSON.stringify(event), headers: { ce_id: event.id } });
+
+describe('consumer runner (Postgres + Kafka)', () => {
+  let dataSource: DataSource;
+  let producer: Producer;
+  let admin: Admin;
+  let runner: ConsumerRunner | undefined;
+  const poisonIds = new Set<string>();
+  const name = 'projection-under-test';
+
+  const applied = async () => (await query<{ event_id: string }>(`select event_id from "${schema}".applied`)).map((r) => r.event_id);
+
+  const startRunner = async () => {
+    runner = new ConsumerRunner({
+      name,
+      groupId: `${prefix}${name}`,
+      topics: [topic],
+      deadLetterTopic: deadLetterTopic(prefix, name),
+      kafka: testKafka(),
+      producer,
+      dataSource,
+      maxRetries: 2,
+      handle: async (events, tx) => {
+        for (const event of events) {
+          if (poisonIds.has(event.id)) throw new Error(`handler cannot apply ${event.id}`);
+          await tx.query('insert into applied (event_id, household_id) values ($1, $2)', [event.id, (event.data as { householdId: string }).householdId]);
+        }
+      },
+    });
+    await runner.start();
+  };
+
+  beforeAll(async () => {
+    dataSource = createServiceDataSource(options);
+    await migrateSchema(options, dataSource);
+    const kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [topic, deadLetterTopic(prefix, name)], 3);
+    producer = kafka.producer({ maxInFlightRequests: 1 });
+    await producer.connect();
+    await startRunner();
+  });
+
+  afterAll(async () => {
+    await runner?.stop();
+    await producer.disconnect();
+    await admin.disconnect();
+    await dataSource.destroy();
+    await dropSchema(databaseUrl(), schema);
+  });
+
+  it('applies each event once even when it is delivered twice at different offsets', async () => {
+    const first = household();
+    const second = household();
+    await producer.send({ topic, messages: [asMessage(first), asMessage(second)] });
+    await producer.send({ topic, messages: [asMessage(first)] });
+    const barrier = household();
+    await producer.send({ topic, messages: [asMessage(barrier, first.subject)] });
+    await eventually(async () => expect(await applied()).toContain(barrier.id));
+    const ids = await applied();
+    expect(ids.filter((id) => id === first.id)).toHaveLength(1);
+    expect(ids.filter((id) => id === second.id)).toHaveLength(1);
+  });
+
+  it('sends an event failing its schema to the dead-letter topic and keeps the partition flowing', async () => {
+    const key = randomUUID();
+    const invalid = { ...household(), data: { householdId: 'not-a-uuid' } };
+    const after = household();
+    await producer.send({ topic, messages: [{ key, value: JSON.stringify(invalid) }, asMessage(after, key), { key, value: 'not json' }] });
+    await eventually(async () => expect(await applied()).toContain(after.id));
+    const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
+    try {
+      await eventually(() => {
+        const mine = dead.messages.filter((m) => m.message.key?.toString() === key);
+        expect(mine).toHaveLength(2);
+        expect(mine.map((m) => m.message.headers?.['dlt-error']?.toString()).join(' ')).toMatch(/householdId|not JSON/);
+        expect(mine[0].message.headers?.['dlt-original-topic']?.toString()).toBe(topic);
+      });
+    } finally {
+      await dead.stop();
+    }
+  });
+
+  it('dead-letters an event the handler keeps failing on, applies the rest of its batch', async () => {
+    const key = randomUUID();
+    const poison = household();
+    poisonIds.add(poison.id);
+    const good = household();
+    await producer.send({ topic, messages: [asMessage(poison, key), asMessage(good, key)] });
+    await eventually(async () => expect(await applied()).toContain(good.id));
+    expect(await applied()).not.toContain(poison.id);
+    const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
+    try {
+      await eventually(() => {
+        const mine = dead.messages.filter((m) => m.message.headers?.ce_id?.toString() === poison.id);
+        expect(mine).toHaveLength(1);
+        expect(mine[0].message.headers?.['dlt-error']?.toString()).toContain('handler cannot apply');
+      });
+    } finally {
+      await dead.stop();
+    }
+  });
+
+  it('commits offsets only after applying, so a restarted consumer resumes without reprocessing', async () => {
+    const event = household();
+    await producer.send({ topic, messages: [asMessage(event)] });
+    await eventually(async () => expect(await applied()).toContain(event.id));
+    await eventually(async () => {
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId: `${prefix}${name}`, topics: [topic] })]);
+      for (const end of ends) {
+        const done = committed[0].partitions.find((p) => p.partition === end.partition)!.offset;
+        expect(Number(done === '-1' ? end.low : done)).toBe(Number(end.high));
+      }
+    });
+    const before = (await applied()).length;
+    await runner!.stop();
+    await startRunner();
+    const next = household();
+    await producer.send({ topic, messages: [asMessage(next)] });
+    await eventually(async () => expect(await applied()).toContain(next.id));
+    expect((await applied()).length).toBe(before + 1);
+  });
+});

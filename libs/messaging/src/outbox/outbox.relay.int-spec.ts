@@ -1,0 +1,121 @@
+import { createEvent, HouseholdRegisteredV1, type EventEnvelope } from '@dtc/contracts';
+import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
+import { collectTopic, databaseUrl, eventually, newRunId, query, testKafka } from '@dtc/testkit';
+import { randomUUID } from 'node:crypto';
+import type { Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { ensureTopics, topicFor } from '../kafka/topics';
+import { CreateOutbox1763900000000 } from './outbox.migration';
+import { OutboxRelay } from './outbox.relay';
+import { OutboxWriter } from './outbox.writer';
+
+// Integration: the real Postgres and Kafka started by `npm test` (tools/infra).
+const runId = newRunId();
+const schema = `t_${runId}_outbox`;
+const prefix = `t-${runId}.`;
+const topic = topicFor(prefix, 'household-registry.events');
+const options = { url: databaseUrl(), schema, migrations: [CreateOutbox1763900000000] };
+
+function household(communeCode = '09955'): EventEnvelope {
+  const householdId = randomUUID();
+  return createEvent(
+    HouseholdRegisteredV1,
+    { tenant: communeCode, province: '38', subject: householdId, time: new Date() },
+    { ...HouseholdRegisteredV1.example, householdId, occurredAt: new Date().toISOString() },
+  );
+}
+
+describe('outbox relay (Postgres + Kafka)', () => {
+  let dataSource: DataSource;
+  let producer: Producer;
+  const writer = new OutboxWriter(prefix, schema);
+  const relays: OutboxRelay[] = [];
+
+  const relay = () => {
+    const instance = new OutboxRelay({ dataSource, databaseUrl: databaseUrl(), schema, producer, batchSize: 50, pollIntervalMs: 200 });
+    relays.push(instance);
+    return instance;
+  };
+
+  beforeAll(async () => {
+    dataSource = createServiceDataSource(options);
+    await migrateSchema(options, dataSource);
+    const kafka = testKafka();
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, [topic], 3);
+    await admin.disconnect();
+    producer = kafka.producer({ maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await dataSource.destroy();
+    await dropSchema(databaseUrl(), schema);
+  });
+
+  it('publishes committed events with the aggregate id as key and CloudEvents headers, and marks them sent', async () => {
+    const events = [household(), household()];
+    await dataSource.transaction((tx) => writer.append(tx, events));
+    const reader = await collectTopic(topic, `${prefix}probe-${randomUUID()}`);
+    await relay().start();
+    try {
+      const received = await eventually(() => {
+        const mine = reader.messages.filter((m) => events.some((e) => e.id === m.message.headers?.ce_id?.toString()));
+        expect(mine).toHaveLength(2);
+        return mine;
+      });
+      for (const { message } of received) {
+        const envelope = JSON.parse(message.value!.toString()) as EventEnvelope;
+        expect(message.key!.toString()).toBe(envelope.subject);
+        expect(message.headers?.ce_tenant?.toString()).toBe('09955');
+        expect(message.headers?.ce_type?.toString()).toBe(HouseholdRegisteredV1.type);
+      }
+      await eventually(async () => {
+        const [row] = await query<{ pending: number }>(`select count(*)::int as pending from "${schema}".outbox where published_at is null`);
+        expect(row.pending).toBe(0);
+      });
+    } finally {
+      await reader.stop();
+    }
+  });
+
+  it('never publishes events of a rolled-back transaction', async () => {
+    const rolledBack = household();
+    await expect(
+      dataSource.transaction(async (tx) => {
+        await writer.append(tx, [rolledBack]);
+        throw new Error('business rule failed after the write');
+      }),
+    ).rejects.toThrow('business rule failed');
+    const rows = await query(`select 1 from "${schema}".outbox where event_id = $1`, [rolledBack.id]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('refuses to write an event that fails its schema', async () => {
+    const bad = { ...household(), data: { householdId: 'not-a-uuid' } } as EventEnvelope;
+    await expect(dataSource.transaction((tx) => writer.append(tx, [bad]))).rejects.toThrow(/invalid/);
+  });
+
+  it('with two relays running, publishes every event exactly once', async () => {
+    const events = Array.from({ length: 120 }, () => household());
+    const reader = await collectTopic(topic, `${prefix}probe-${randomUUID()}`);
+    await Promise.all([relay().start(), relay().start()]);
+    try {
+      for (let i = 0; i < events.length; i += 10) {
+        await dataSource.transaction((tx) => writer.append(tx, events.slice(i, i + 10)));
+      }
+      const ids = new Set(events.map((e) => e.id));
+      await eventually(() => expect(reader.messages.filter((m) => ids.has(m.message.headers!.ce_id!.toString()))).toHaveLength(events.length));
+      const seen = reader.messages.map((m) => m.message.headers!.ce_id!.toString()).filter((id) => ids.has(id));
+      expect(new Set(seen).size).toBe(seen.length);
+    } finally {
+      await reader.stop();
+    }
+  });
+});

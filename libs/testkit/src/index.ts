@@ -1,0 +1,4 @@
+export * from './test-run';
+export * from './eventually';
+export * from './kafka-probe';
+export * from './database';

@@ -1,0 +1,26 @@
+import { createKafka } from '@dtc/messaging';
+import type { KafkaMessage } from 'kafkajs';
+
+export function testKafka() {
+  return createKafka({ clientId: 'dtc-tests', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',') });
+}
+
+export interface CollectedMessage {
+  partition: number;
+  message: KafkaMessage;
+}
+
+/** Reads a topic from the beginning into memory with its own consumer group. */
+export async function collectTopic(topic: string, groupId: string) {
+  const kafka = testKafka();
+  const consumer = kafka.consumer({ groupId, sessionTimeout: 10000, heartbeatInterval: 1000 });
+  const messages: CollectedMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      messages.push({ partition, message });
+    },
+  });
+  return { messages, stop: () => consumer.disconnect() };
+}

@@ -1,0 +1,61 @@
+import { dropTestSchemas, eventually, newRunId, query, testToken } from '@dtc/testkit';
+import { householdBody, onboardCommune } from '../support/demo-commune';
+import { request } from '../support/http';
+import { startServices, type RunningService } from '../support/services';
+
+// Stops and restarts the shared broker: run serially (npm test runs tests/faults in band, last).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const infra = require('../../tools/infra/kafka') as { kafkaDown: Fn; kafkaUp: Fn };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { infraSettings } = require('../../tools/infra/settings') as { infraSettings: () => unknown };
+type Fn = (settings: unknown, log: (line: string) => void) => Promise<void>;
+
+const runId = newRunId();
+const commune = '20001';
+const agent = testToken({ sub: 'agent-20001', role: 'field_agent', communes: [commune] });
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+describe('Kafka stopped while households are registered', () => {
+  let registry: RunningService;
+  let reporting: RunningService;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ services: { 'household-registry': registry, reporting }, stop } = (await startServices(runId, ['household-registry', 'reporting'])) as never);
+    await onboardCommune(registry.url, commune, '38', ['THON-1']);
+  });
+
+  afterAll(async () => {
+    await infra.kafkaUp(infraSettings(), log);
+    await stop?.();
+    await dropTestSchemas(runId);
+  });
+
+  const projected = async () => {
+    const { body } = await request<{ totalHouseholds: number }>('GET', `${reporting.url}/communes/${commune}/households-by-village`, agent);
+    return body.totalHouseholds ?? 0;
+  };
+
+  it('accepts every write during the outage and projects each event exactly once after recovery', async () => {
+    for (let i = 0; i < 5; i += 1) expect((await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'))).status).toBe(201);
+    await eventually(async () => expect(await projected()).toBe(5));
+
+    await infra.kafkaDown(infraSettings(), log);
+    for (let i = 0; i < 20; i += 1) expect((await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'))).status).toBe(201);
+    const health = await request<{ checks: { kafka: { status: string } } }>('GET', `${registry.url}/health`);
+    expect(health.status).toBe(503);
+    expect(health.body.checks.kafka.status).toBe('down');
+    const [{ pending }] = await query<{ pending: number }>(`select count(*)::int as pending from "${registry.schema}".outbox where published_at is null`);
+    expect(pending).toBe(20);
+
+    await infra.kafkaUp(infraSettings(), log);
+    await eventually(async () => expect(await projected()).toBe(25), { timeoutMs: 90000, intervalMs: 250 });
+    const [{ applied }] = await query<{ applied: number }>(`select count(*)::int as applied from "${reporting.schema}".inbox`);
+    expect(applied).toBe(25);
+    await eventually(async () => {
+      const [{ left }] = await query<{ left: number }>(`select count(*)::int as left from "${registry.schema}".outbox where published_at is null`);
+      expect(left).toBe(0);
+    });
+    expect(await projected()).toBe(25);
+  });
+});

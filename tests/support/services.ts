@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { eventually, testServiceEnv } from '@dtc/testkit';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+export type ServiceName = 'household-registry' | 'enrollment' | 'training' | 'reporting';
+
+const SCHEMAS: Record<ServiceName, string> = { 'household-registry': 'registry', enrollment: 'enrollment', training: 'training', reporting: 'reporting' };
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningService {
+  name: ServiceName;
+  url: string;
+  schema: string;
+  process: ChildProcess;
+  output: string[];
+}
+
+/**
+ * Starts the built services (dist/, from `npm run build`) as real processes with this run's
+ * schemas and topic prefix, and waits until /health reports every dependency up.
+ */
+export async function startServices(runId: string, names: ServiceName[]): Promise<{ services: Record<string, RunningService>; stop: () => Promise<void> }> {
+  const services: Record<string, RunningService> = {};
+  for (const name of names) {
+    const port = await freePort();
+    const output: string[] = [];
+    const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', `dist/apps/${name}/src/main.js`], {
+      cwd: repoRoot,
+      env: testServiceEnv(SCHEMAS[name], runId, port),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    services[name] = { name, url: `http://127.0.0.1:${port}`, schema: `t_${runId}_${SCHEMAS[name]}`, process: child, output };
+  }
+  await Promise.all(
+    Object.values(services).map((service) =>
+      eventually(
+        async () => {
+          if (service.process.exitCode !== null) throw new Error(`${service.name} exited:\n${service.output.join('')}`);
+          const response = await fetch(`${service.url}/health`);
+          if (response.status !== 200) throw new Error(`${service.name} not healthy: ${await response.text()}`);
+        },
+        { timeoutMs: 60000, intervalMs: 200 },
+      ),
+    ),
+  );
+  const stop = async () => {
+    await Promise.all(
+      Object.values(services).map(
+        (service) =>
+          new Promise<void>((resolve) => {
+            if (service.process.exitCode !== null) return resolve();
+            service.process.once('exit', () => resolve());
+            service.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+  return { services, stop };
+}
