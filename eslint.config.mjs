@@ -11,6 +11,30 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 const sharedLibs = ['type:contracts', 'type:platform', 'type:persistence', 'type:messaging'];
+const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fault-spec.ts'];
+
+/** Tag constraints; tests may additionally use the test kit. */
+function boundaries({ tests }) {
+  const withTestkit = (tags) => (tests ? [...tags, 'type:testkit'] : tags);
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTestkit(sharedLibs) },
+      { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: withTestkit(['type:contracts', 'type:persistence', 'type:platform']) },
+      { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: withTestkit(['type:platform']) },
+      { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTestkit([]) },
+      { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTestkit([]) },
+      { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...sharedLibs, 'type:testkit'] },
+      { sourceTag: 'scope:registry', onlyDependOnLibsWithTags: ['scope:registry', 'scope:shared'] },
+      { sourceTag: 'scope:enrollment', onlyDependOnLibsWithTags: ['scope:enrollment', 'scope:shared'] },
+      { sourceTag: 'scope:training', onlyDependOnLibsWithTags: ['scope:training', 'scope:shared'] },
+      { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:shared'] },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    ],
+  };
+}
 
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/coverage/**', '**/.nx/**', 'tools/**/*.js', 'examples/**'] },
@@ -20,33 +44,17 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...sharedLibs, 'type:testkit'] },
-            { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:persistence', 'type:platform'] },
-            { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: ['type:platform'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: sharedLibs },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...sharedLibs, 'type:testkit'] },
-            { sourceTag: 'scope:registry', onlyDependOnLibsWithTags: ['scope:registry', 'scope:shared'] },
-            { sourceTag: 'scope:enrollment', onlyDependOnLibsWithTags: ['scope:enrollment', 'scope:shared'] },
-            { sourceTag: 'scope:training', onlyDependOnLibsWithTags: ['scope:training', 'scope:shared'] },
-            { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries({ tests: false })],
     },
+  },
+  {
+    files: testFiles,
+    rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ tests: true })] },
   },
   {
     // Production code of a service never pulls in the test kit; only its tests do.
     files: ['apps/**/*.ts'],
-    ignores: ['apps/**/*.spec.ts'],
+    ignores: testFiles,
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: '@dtc/testkit', message: 'The test kit is for tests only.' }] }],
     },

@@ -1,19 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { dropTestSchemas, eventually, newRunId, query, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../support/demo-commune';
 import { request } from '../support/http';
 import { startServices, type RunningService } from '../support/services';
 
 // Stops and restarts the shared broker: run serially (npm test runs tests/faults in band, last).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const infra = require('../../tools/infra/kafka') as { kafkaDown: Fn; kafkaUp: Fn };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { infraSettings } = require('../../tools/infra/settings') as { infraSettings: () => unknown };
-type Fn = (settings: unknown, log: (line: string) => void) => Promise<void>;
+const repoRoot = path.resolve(__dirname, '..', '..');
+
+/** The operator's own command, as documented: npm run infra -- up|down. */
+function infra(command: 'up' | 'down'): void {
+  const result = spawnSync(process.execPath, ['tools/infra/cli.js', command], { cwd: repoRoot, encoding: 'utf8' });
+  process.stdout.write(result.stdout);
+  if (result.status !== 0) throw new Error(`infra ${command} failed: ${result.stderr}`);
+}
 
 const runId = newRunId();
 const commune = '20001';
 const agent = testToken({ sub: 'agent-20001', role: 'field_agent', communes: [commune] });
-const log = (line: string) => process.stdout.write(`${line}\n`);
 
 describe('Kafka stopped while households are registered', () => {
   let registry: RunningService;
@@ -26,7 +30,7 @@ describe('Kafka stopped while households are registered', () => {
   });
 
   afterAll(async () => {
-    await infra.kafkaUp(infraSettings(), log);
+    infra('up');
     await stop?.();
     await dropTestSchemas(runId);
   });
@@ -40,7 +44,7 @@ describe('Kafka stopped while households are registered', () => {
     for (let i = 0; i < 5; i += 1) expect((await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'))).status).toBe(201);
     await eventually(async () => expect(await projected()).toBe(5));
 
-    await infra.kafkaDown(infraSettings(), log);
+    infra('down');
     for (let i = 0; i < 20; i += 1) expect((await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'))).status).toBe(201);
     const health = await request<{ checks: { kafka: { status: string } } }>('GET', `${registry.url}/health`);
     expect(health.status).toBe(503);
@@ -48,7 +52,7 @@ describe('Kafka stopped while households are registered', () => {
     const [{ pending }] = await query<{ pending: number }>(`select count(*)::int as pending from "${registry.schema}".outbox where published_at is null`);
     expect(pending).toBe(20);
 
-    await infra.kafkaUp(infraSettings(), log);
+    infra('up');
     await eventually(async () => expect(await projected()).toBe(25), { timeoutMs: 90000, intervalMs: 250 });
     const [{ applied }] = await query<{ applied: number }>(`select count(*)::int as applied from "${reporting.schema}".inbox`);
     expect(applied).toBe(25);

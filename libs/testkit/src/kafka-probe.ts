@@ -1,8 +1,8 @@
-import { createKafka } from '@dtc/messaging';
-import type { KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 
-export function testKafka() {
-  return createKafka({ clientId: 'dtc-tests', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',') });
+/** A plain kafkajs client for tests that read or write topics directly (independent of the messaging lib). */
+export function testKafka(): Kafka {
+  return new Kafka({ clientId: 'dtc-tests', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
 }
 
 export interface CollectedMessage {

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+'use strict';
+// npm test: brings up the real infrastructure, type-checks, lints, builds the services, runs
+// every unit, integration and end-to-end suite in parallel, then the fault suite serially
+// (it stops and restarts the shared Kafka broker).
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
+const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
+const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+
+const steps = [
+  ['infrastructure up', [process.execPath, 'tools/infra/cli.js', 'up']],
+  ['type-check', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
+  ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
+  ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
+  ['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']],
+  ['unit, integration and end-to-end tests', [process.execPath, jest, '--ci', '--testPathIgnorePatterns', '/node_modules/', '/dist/', '/tests/faults/', ...process.argv.slice(2)]],
+  ['fault tests (serial)', [process.execPath, jest, '--ci', '--runInBand', 'tests/faults']],
+];
+
+const total = steps.filter(([title]) => title).length;
+let index = 0;
+const started = Date.now();
+for (const [title, command, options = {}] of steps) {
+  if (title) {
+    index += 1;
+    process.stdout.write(`\n[${index}/${total}] ${title} (${Math.round((Date.now() - started) / 1000)} s elapsed)\n`);
+  }
+  const result = spawnSync(command[0], command.slice(1), { cwd: repoRoot, env, stdio: options.quiet ? 'ignore' : 'inherit' });
+  if (result.status !== 0) {
+    process.stderr.write(`\nnpm test: step "${title || command.join(' ')}" failed (exit ${result.status}).\n`);
+    process.exit(result.status || 1);
+  }
+}
+process.stdout.write(`\nnpm test: all steps passed in ${Math.round((Date.now() - started) / 1000)} s\n`);
