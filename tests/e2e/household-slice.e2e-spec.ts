@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { collectTopic, dropTestSchemas, eventually, newRunId, query, testKafka, testToken } from '@dtc/testkit';
+import { collectTopic, deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testKafka, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../support/demo-commune';
 import { request } from '../support/http';
 import { startServices, type RunningService } from '../support/services';
@@ -38,6 +38,7 @@ describe('first vertical slice: household registered -> households per village',
   afterAll(async () => {
     await stop?.();
     await dropTestSchemas(runId);
+    await deleteTestTopics(runId);
   });
 
   it('shows a registered household in the reporting projection and prints the latency', async () => {

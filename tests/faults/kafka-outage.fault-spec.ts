@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { dropTestSchemas, eventually, newRunId, query, testToken } from '@dtc/testkit';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../support/demo-commune';
 import { request } from '../support/http';
 import { startServices, type RunningService } from '../support/services';
@@ -33,6 +33,7 @@ describe('Kafka stopped while households are registered', () => {
     infra('up');
     await stop?.();
     await dropTestSchemas(runId);
+    await deleteTestTopics(runId);
   });
 
   const projected = async () => {

@@ -14,7 +14,7 @@ const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 const steps = [
   ['infrastructure up', [process.execPath, 'tools/infra/cli.js', 'up']],
   ['type-check', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
-  ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
+  ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
   ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
   ['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']],
   ['unit, integration and end-to-end tests', [process.execPath, jest, '--ci', '--testPathIgnorePatterns', '/node_modules/', '/dist/', '/tests/faults/', ...process.argv.slice(2)]],

@@ -1,7 +1,4 @@
 import { runService } from '@dtc/platform';
-import { buildEnrollmentApp, enrollmentConfig } from './service';
+import { enrollmentService } from './service';
 
-void runService(async () => {
-  const config = enrollmentConfig();
-  return { app: await buildEnrollmentApp(config), config };
-});
+void runService(enrollmentService);

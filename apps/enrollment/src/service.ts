@@ -1,15 +1,11 @@
-import { createServiceApp, loadServiceConfig, type ServiceConfig } from '@dtc/platform';
+import { defineService } from '@dtc/platform';
 import { EnrollmentModule } from './app.module';
 
-export const ENROLLMENT_DEFAULTS = { serviceName: 'enrollment', port: 3002, databaseSchema: 'enrollment' };
-
-export function enrollmentConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  return loadServiceConfig(ENROLLMENT_DEFAULTS, env);
-}
-
-export async function buildEnrollmentApp(config: ServiceConfig) {
-  return createServiceApp(EnrollmentModule.forRoot(config), config, {
+export const enrollmentService = defineService({
+  defaults: { serviceName: 'enrollment', port: 3002, databaseSchema: 'enrollment' },
+  rootModule: (config) => EnrollmentModule.forRoot(config),
+  openApi: {
     title: 'Enrollment',
     description: 'Per-resident service enrollments (ID card, VNeID level 2, e-health book, e-payment ...) and their lifecycles.',
-  });
-}
+  },
+});

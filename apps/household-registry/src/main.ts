@@ -1,7 +1,4 @@
 import { runService } from '@dtc/platform';
-import { buildRegistryApp, registryConfig } from './service';
+import { registryService } from './service';
 
-void runService(async () => {
-  const config = registryConfig();
-  return { app: await buildRegistryApp(config), config };
-});
+void runService(registryService);

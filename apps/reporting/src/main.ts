@@ -1,7 +1,4 @@
 import { runService } from '@dtc/platform';
-import { buildReportingApp, reportingConfig } from './service';
+import { reportingService } from './service';
 
-void runService(async () => {
-  const config = reportingConfig();
-  return { app: await buildReportingApp(config), config };
-});
+void runService(reportingService);

@@ -1,7 +1,4 @@
 import { runService } from '@dtc/platform';
-import { buildTrainingApp, trainingConfig } from './service';
+import { trainingService } from './service';
 
-void runService(async () => {
-  const config = trainingConfig();
-  return { app: await buildTrainingApp(config), config };
-});
+void runService(trainingService);

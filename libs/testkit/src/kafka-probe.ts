@@ -24,3 +24,15 @@ export async function collectTopic(topic: string, groupId: string) {
   });
   return { messages, stop: () => consumer.disconnect() };
 }
+
+/** Deletes the topics a test run created (they share the run's prefix). */
+export async function deleteTestTopics(runId: string): Promise<void> {
+  const admin = testKafka().admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`t-${runId}.`));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
+}

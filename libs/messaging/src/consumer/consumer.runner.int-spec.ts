@@ -1,6 +1,6 @@
 import { createEvent, HouseholdRegisteredV1, type EventEnvelope } from '@dtc/contracts';
 import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
-import { collectTopic, databaseUrl, eventually, newRunId, query, testKafka } from '@dtc/testkit';
+import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka } from '@dtc/testkit';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Producer } from 'kafkajs';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
@@ -83,6 +83,7 @@ describe('consumer runner (Postgres + Kafka)', () => {
     await admin.disconnect();
     await dataSource.destroy();
     await dropSchema(databaseUrl(), schema);
+    await deleteTestTopics(runId);
   });
 
   it('applies each event once even when it is delivered twice at different offsets', async () => {

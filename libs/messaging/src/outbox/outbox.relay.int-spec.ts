@@ -1,6 +1,6 @@
 import { createEvent, HouseholdRegisteredV1, type EventEnvelope } from '@dtc/contracts';
 import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
-import { collectTopic, databaseUrl, eventually, newRunId, query, testKafka } from '@dtc/testkit';
+import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka } from '@dtc/testkit';
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -57,6 +57,7 @@ describe('outbox relay (Postgres + Kafka)', () => {
     await producer.disconnect();
     await dataSource.destroy();
     await dropSchema(databaseUrl(), schema);
+    await deleteTestTopics(runId);
   });
 
   it('publishes committed events with the aggregate id as key and CloudEvents headers, and marks them sent', async () => {

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { ConfigError } from '../config/config-loader';
-import type { ServiceConfig } from '../config/service-config';
+import { loadServiceConfig, type ServiceConfig, type ServiceDefaults } from '../config/service-config';
 import { toProblem } from '../http/problem.filter';
 import { createValidationPipe } from '../http/validation';
 import { setupOpenApi, type OpenApiInfo } from '../openapi/openapi';
@@ -31,10 +31,33 @@ export async function createServiceApp(rootModule: unknown, config: ServiceConfi
   return app;
 }
 
+export interface ServiceDefinition {
+  defaults: ServiceDefaults;
+  rootModule: (config: ServiceConfig) => DynamicModule;
+  openApi: OpenApiInfo;
+}
+
+export interface Service extends ServiceDefinition {
+  /** Reads and validates the configuration (throws ConfigError naming every problem). */
+  config(env?: NodeJS.ProcessEnv): ServiceConfig;
+  /** Builds the Nest application for a configuration (not yet listening). */
+  build(config: ServiceConfig): Promise<INestApplication>;
+}
+
+/** Declares a service once: its defaults, root module and API description. */
+export function defineService(definition: ServiceDefinition): Service {
+  return {
+    ...definition,
+    config: (env = process.env) => loadServiceConfig(definition.defaults, env),
+    build: (config) => createServiceApp(definition.rootModule(config), config, definition.openApi),
+  };
+}
+
 /** Entry point of a service process: fail fast on bad config, listen, stop cleanly on signals. */
-export async function runService(build: () => Promise<{ app: INestApplication; config: ServiceConfig }>): Promise<void> {
+export async function runService(service: Service): Promise<void> {
   try {
-    const { app, config } = await build();
+    const config = service.config();
+    const app = await service.build(config);
     await app.listen(config.port, config.host);
     app.get(Logger).log(`${config.serviceName} listening on http://localhost:${config.port} (docs at /docs)`);
   } catch (error) {

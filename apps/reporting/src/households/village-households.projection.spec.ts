@@ -1,0 +1,47 @@
+import { createEvent, HouseholdRegisteredV1 } from '@dtc/contracts';
+import { randomUUID } from 'node:crypto';
+import { villageHouseholdDeltas } from './village-households.projection';
+
+const villageA = randomUUID();
+const villageB = randomUUID();
+
+function registered(communeCode: string, villageId: string, occurredAt: string) {
+  const householdId = randomUUID();
+  return createEvent(
+    HouseholdRegisteredV1,
+    { tenant: communeCode, province: '38', subject: householdId, time: occurredAt },
+    { householdId, villageId, villageCode: villageId === villageA ? 'A' : 'B', villageName: 'Thôn', occurredAt },
+  );
+}
+
+describe('households-per-village projection folding', () => {
+  it('adds up a batch per commune and village, keeping the latest occurrence', () => {
+    const deltas = villageHouseholdDeltas([
+      registered('16279', villageA, '2026-07-21T08:00:00.000Z'),
+      registered('16279', villageA, '2026-07-23T08:00:00.000Z'),
+      registered('16279', villageB, '2026-07-22T08:00:00.000Z'),
+      registered('16280', villageA, '2026-07-20T08:00:00.000Z'),
+      registered('16279', villageA, '2026-07-19T08:00:00.000Z'),
+    ]);
+    expect(deltas.map((d) => [d.communeCode, d.villageId, d.added, d.lastEventAt])).toEqual(
+      expect.arrayContaining([
+        ['16279', villageA, 3, '2026-07-23T08:00:00.000Z'],
+        ['16279', villageB, 1, '2026-07-22T08:00:00.000Z'],
+        ['16280', villageA, 1, '2026-07-20T08:00:00.000Z'],
+      ]),
+    );
+    expect(deltas).toHaveLength(3);
+  });
+
+  it('returns the upsert rows in a stable key order (no lock-order deadlocks between batches)', () => {
+    const events = [registered('16280', villageB, '2026-07-21T08:00:00.000Z'), registered('16279', villageB, '2026-07-21T08:00:00.000Z'), registered('16279', villageA, '2026-07-21T08:00:00.000Z')];
+    const keys = villageHouseholdDeltas(events).map((d) => d.communeCode + d.villageId);
+    expect(keys).toEqual([...keys].sort((a, b) => a.localeCompare(b)));
+    expect(villageHouseholdDeltas([...events].reverse()).map((d) => d.communeCode + d.villageId)).toEqual(keys);
+  });
+
+  it('ignores event types it does not project', () => {
+    const other = { ...registered('16279', villageA, '2026-07-21T08:00:00.000Z'), type: 'vn.dtc.enrollment.case.opened.v1' };
+    expect(villageHouseholdDeltas([other])).toEqual([]);
+  });
+});
