@@ -79,9 +79,9 @@ describe('consumer runner (Postgres + Kafka)', () => {
 
   afterAll(async () => {
     await runner?.stop();
-    await producer.disconnect();
-    await admin.disconnect();
-    await dataSource.destroy();
+    await producer?.disconnect();
+    await admin?.disconnect();
+    await dataSource?.destroy();
     await dropSchema(databaseUrl(), schema);
     await deleteTestTopics(runId);
   });

@@ -23,7 +23,7 @@ export async function ensureTopics(admin: Admin, topics: string[], partitions: n
   if (missing.length === 0) return;
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: partitions,
@@ -37,5 +37,25 @@ export async function ensureTopics(admin: Admin, topics: string[], partitions: n
   } catch (error) {
     // Another instance may have created them between list and create.
     if (!/already exists/i.test((error as Error).message)) throw error;
+  }
+  await waitForLeaders(admin, missing);
+}
+
+/**
+ * kafkajs's own waitForLeaders gives up when a fresh broker briefly answers "does not host this
+ * topic-partition" for a just-created topic; poll the metadata ourselves until every partition
+ * has a leader.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -54,8 +54,8 @@ describe('outbox relay (Postgres + Kafka)', () => {
   });
 
   afterAll(async () => {
-    await producer.disconnect();
-    await dataSource.destroy();
+    await producer?.disconnect();
+    await dataSource?.destroy();
     await dropSchema(databaseUrl(), schema);
     await deleteTestTopics(runId);
   });
