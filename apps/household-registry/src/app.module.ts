@@ -8,6 +8,12 @@ import { VillageEntity } from './communes/village.entity';
 import { HouseholdEntity } from './households/household.entity';
 import { HouseholdsModule } from './households/households.module';
 import { CreateRegistry1763900000100 } from './migrations/1763900000100-create-registry';
+import { RegistryPopulation1763900000200 } from './migrations/1763900000200-registry-population';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { ResidentsModule } from './residents/residents.module';
+import { SyncModule } from './sync/sync.module';
+import { VisitsModule } from './visits/visits.module';
+import { AuditController } from './audit/audit.controller';
 
 @Module({})
 export class HouseholdRegistryModule {
@@ -18,12 +24,17 @@ export class HouseholdRegistryModule {
         PlatformModule.forRoot(config),
         PersistenceModule.forRoot({
           entities: [CommuneEntity, VillageEntity, HouseholdEntity],
-          migrations: [CreateOutbox1763900000000, CreateRegistry1763900000100],
+          migrations: [CreateOutbox1763900000000, CreateRegistry1763900000100, RegistryPopulation1763900000200],
         }),
         MessagingModule.forRoot({ produces: ['household-registry.events'] }),
         CommunesModule,
         HouseholdsModule,
+        ResidentsModule,
+        VisitsModule,
+        OrganisationsModule,
+        SyncModule,
       ],
+      controllers: [AuditController],
     };
   }
 }

@@ -1,11 +1,35 @@
 import type { EventDefinition, EventStream } from './define-event';
-import { HouseholdRegisteredV1 } from './events/household-registry.events';
+import {
+  HouseholdDigitalCoreSetV1,
+  HouseholdMovedV1,
+  HouseholdRegisteredV1,
+  HouseholdUpdatedV1,
+  OrganisationEIdentifiedV1,
+  OrganisationRegisteredV1,
+  ResidentDeceasedV1,
+  ResidentMovedOutV1,
+  ResidentRegisteredV1,
+  ResidentUpdatedV1,
+  VisitRecordedV1,
+} from './events/household-registry.events';
 
 /**
  * Every published event version. Adding an event: define it beside its producer's events and
  * list it here. A breaking change is a new version (new type), never an edit of a listed one.
  */
-export const EVENT_CATALOGUE: readonly EventDefinition[] = [HouseholdRegisteredV1];
+export const EVENT_CATALOGUE: readonly EventDefinition[] = [
+  HouseholdRegisteredV1,
+  HouseholdUpdatedV1,
+  HouseholdMovedV1,
+  HouseholdDigitalCoreSetV1,
+  ResidentRegisteredV1,
+  ResidentUpdatedV1,
+  ResidentMovedOutV1,
+  ResidentDeceasedV1,
+  VisitRecordedV1,
+  OrganisationRegisteredV1,
+  OrganisationEIdentifiedV1,
+];
 
 const byType = new Map(EVENT_CATALOGUE.map((definition) => [definition.type, definition]));
 

@@ -16,7 +16,7 @@ const PERSONAL_PROPERTY = new RegExp(
     'citizen_?id',
     'cccd',
     'cmnd',
-    'phone',
+    "^(mobile_?|tele|contact_?)?phone(_?(number|no))?$",
     'mobile_?number',
     'date_?of_?birth',
     '^dob$',

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity('households')
 export class HouseholdEntity {
@@ -35,10 +35,20 @@ export class HouseholdEntity {
   @Column({ name: 'distance_to_centre_km', type: 'numeric', precision: 6, scale: 2, nullable: true, transformer: { to: (v?: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
   distanceToCentreKm!: number | null;
 
+  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: { to: (v?: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  latitude!: number | null;
+
+  @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: { to: (v?: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) } })
+  longitude!: number | null;
+
+  @Column({ name: 'digital_core_resident_id', type: 'uuid', nullable: true })
+  digitalCoreResidentId!: string | null;
+
   @Column({ name: 'registered_at', type: 'timestamptz' })
   registeredAt!: Date;
 
-  @VersionColumn()
+  /** Optimistic-concurrency version, incremented explicitly by every update. */
+  @Column('integer')
   version!: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
@@ -46,4 +56,10 @@ export class HouseholdEntity {
 
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ name: 'updated_by', type: 'text', nullable: true })
+  updatedBy!: string | null;
 }

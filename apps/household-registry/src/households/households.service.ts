@@ -1,16 +1,20 @@
-import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { createEvent, HouseholdRegisteredV1 } from '@dtc/contracts';
+import { Injectable } from '@nestjs/common';
+import { createEvent, HouseholdDigitalCoreSetV1, HouseholdMovedV1, HouseholdRegisteredV1, HouseholdUpdatedV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
-import { assertCommuneAccess, type Principal } from '@dtc/platform';
+import type { Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { CommuneEntity } from '../communes/commune.entity';
+import { DataSource, type EntityManager } from 'typeorm';
+import { recordAudit } from '../audit/audit';
+import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from '../common/commune-scope';
+import { pageOf, type Page } from '../common/pagination';
+import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
+import { inTransaction, type WriteContext } from '../common/write-context';
 import { VillageEntity } from '../communes/village.entity';
 import { HouseholdEntity } from './household.entity';
-import type { HouseholdView, RegisterHouseholdDto } from './households.dto';
+import type { HouseholdConditionsDto, HouseholdListQuery, HouseholdView, MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from './households.dto';
 
-/** Allowed clock skew of field phones when checking "not in the future". */
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+const CONDITION_FIELDS = ['ethnicMinority', 'hasElectricity', 'mobileSignal', 'hasInternet', 'smartDevices', 'distanceToCentreKm'] as const;
+const EDITABLE_FIELDS = ['address', 'headName', 'latitude', 'longitude', ...CONDITION_FIELDS] as const;
 
 @Injectable()
 export class HouseholdsService {
@@ -19,80 +23,190 @@ export class HouseholdsService {
     private readonly messaging: MessagingService,
   ) {}
 
-  /** Writes the household and its event in one transaction (transactional outbox). */
-  async register(input: RegisterHouseholdDto, principal: Principal, correlationId?: string): Promise<HouseholdView> {
-    const registeredAt = input.registeredAt ? new Date(input.registeredAt) : new Date();
-    if (registeredAt.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
-      throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'registeredAt', reason: 'must not be in the future' }] });
-    }
-    return this.dataSource.transaction(async (tx) => {
-      const commune = await tx.getRepository(CommuneEntity).findOneBy({ code: input.communeCode });
-      if (!commune) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'communeCode', reason: 'unknown commune' }] });
-      assertCommuneAccess(principal, commune.code, commune.provinceCode);
-      const village = await tx.getRepository(VillageEntity).findOneBy({ communeCode: commune.code, code: input.villageCode });
-      if (!village) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'villageCode', reason: `no such village in commune ${commune.code}` }] });
-
+  /** Writes the household, its first village stay, the audit row and its event in one transaction. */
+  async register(input: RegisterHouseholdDto, principal: Principal, context: WriteContext = {}): Promise<HouseholdView> {
+    const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
+    assertCoordinates(input);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const commune = await communeForWrite(tx, input.communeCode, principal);
+      const village = await villageOfCommune(tx, commune.code, input.villageCode);
       const household = tx.getRepository(HouseholdEntity).create({
         id: randomUUID(),
         communeCode: commune.code,
         villageId: village.id,
         address: input.address,
         headName: input.headName,
+        latitude: input.latitude ?? null,
+        longitude: input.longitude ?? null,
         ethnicMinority: input.ethnicMinority ?? null,
         hasElectricity: input.hasElectricity ?? null,
         mobileSignal: input.mobileSignal ?? null,
         hasInternet: input.hasInternet ?? null,
         smartDevices: input.smartDevices ?? null,
         distanceToCentreKm: input.distanceToCentreKm ?? null,
+        digitalCoreResidentId: null,
         registeredAt,
+        version: 1,
         createdBy: principal.subject,
+        updatedAt: new Date(),
+        updatedBy: principal.subject,
       });
       await tx.getRepository(HouseholdEntity).insert(household);
-
+      await tx.query('insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $2, $3, $4)', [household.id, village.id, registeredAt, principal.subject]);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'household', entityId: household.id, fields: definedKeys(input) });
       const event = createEvent(
         HouseholdRegisteredV1,
-        { tenant: commune.code, province: commune.provinceCode, subject: household.id, time: registeredAt, correlationId },
-        {
-          householdId: household.id,
-          villageId: village.id,
-          villageCode: village.code,
-          villageName: village.name,
-          occurredAt: registeredAt.toISOString(),
-          ...definedOnly({
-            ethnicMinority: input.ethnicMinority,
-            hasElectricity: input.hasElectricity,
-            mobileSignal: input.mobileSignal,
-            hasInternet: input.hasInternet,
-            smartDevices: input.smartDevices,
-            distanceToCentreKm: input.distanceToCentreKm,
-          }),
-        },
+        { tenant: commune.code, province: commune.provinceCode, subject: household.id, time: registeredAt, correlationId: context.correlationId },
+        { householdId: household.id, villageId: village.id, villageCode: village.code, villageName: village.name, occurredAt: registeredAt.toISOString(), ...conditionsOf(input) },
       );
       await this.messaging.outbox.append(tx, [event]);
-      return toView(household, village.code, 1);
+      return toView(household, village.code);
+    });
+  }
+
+  async update(id: string, input: UpdateHouseholdDto, principal: Principal, context: WriteContext = {}): Promise<HouseholdView> {
+    const changedAt = resolveOccurredAt('changedAt', input.changedAt, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const { household, commune } = await this.lockForWrite(tx, id, principal, input.version);
+      const changes = pick(input, EDITABLE_FIELDS);
+      assertCoordinates({ latitude: changes.latitude ?? household.latitude ?? undefined, longitude: changes.longitude ?? household.longitude ?? undefined });
+      if (Object.keys(changes).length === 0) throw unprocessable('body', 'nothing to change');
+      Object.assign(household, changes, { version: household.version + 1, updatedAt: new Date(), updatedBy: principal.subject });
+      await tx.getRepository(HouseholdEntity).save(household);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: 'update', entity: 'household', entityId: id, fields: Object.keys(changes) });
+      const reportable = conditionsOf(changes);
+      if (Object.keys(reportable).length > 0) {
+        const event = createEvent(
+          HouseholdUpdatedV1,
+          { tenant: commune.code, province: commune.provinceCode, subject: id, time: changedAt, correlationId: context.correlationId },
+          { householdId: id, villageId: household.villageId, occurredAt: changedAt.toISOString(), version: household.version, ...reportable },
+        );
+        await this.messaging.outbox.append(tx, [event]);
+      }
+      return toView(household, await this.villageCode(tx, household.villageId));
+    });
+  }
+
+  async move(id: string, input: MoveHouseholdDto, principal: Principal, context: WriteContext = {}): Promise<HouseholdView> {
+    const movedAt = resolveOccurredAt('movedAt', input.movedAt, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const { household, commune } = await this.lockForWrite(tx, id, principal, input.version);
+      const target = await villageOfCommune(tx, commune.code, input.villageCode);
+      if (target.id === household.villageId) throw unprocessable('villageCode', 'the household already lives in this village');
+      const fromVillageId = household.villageId;
+      await tx.query('update household_village_history set to_at = $2 where household_id = $1 and to_at is null', [id, movedAt]);
+      await tx.query('insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $2, $3, $4)', [id, target.id, movedAt, principal.subject]);
+      Object.assign(household, { villageId: target.id, version: household.version + 1, updatedAt: new Date(), updatedBy: principal.subject });
+      await tx.getRepository(HouseholdEntity).save(household);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: 'move', entity: 'household', entityId: id, fields: ['villageId'] });
+      const event = createEvent(
+        HouseholdMovedV1,
+        { tenant: commune.code, province: commune.provinceCode, subject: id, time: movedAt, correlationId: context.correlationId },
+        { householdId: id, fromVillageId, toVillageId: target.id, toVillageCode: target.code, toVillageName: target.name, occurredAt: movedAt.toISOString(), version: household.version },
+      );
+      await this.messaging.outbox.append(tx, [event]);
+      return toView(household, target.code);
+    });
+  }
+
+  async setDigitalCore(id: string, input: SetDigitalCoreDto, principal: Principal, context: WriteContext = {}): Promise<HouseholdView> {
+    const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const { household, commune } = await this.lockForWrite(tx, id, principal, input.version);
+      if (input.residentId !== null) {
+        const [member] = await tx.query('select status, owns_smartphone from residents where id = $1 and household_id = $2', [input.residentId, id]);
+        if (!member) throw unprocessable('residentId', 'not a member of this household');
+        if (member.status !== 'living') throw unprocessable('residentId', `the resident is ${member.status.replace('_', ' ')}`);
+      }
+      Object.assign(household, { digitalCoreResidentId: input.residentId, version: household.version + 1, updatedAt: new Date(), updatedBy: principal.subject });
+      await tx.getRepository(HouseholdEntity).save(household);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: 'set-digital-core', entity: 'household', entityId: id, fields: ['digitalCoreResidentId'] });
+      const event = createEvent(
+        HouseholdDigitalCoreSetV1,
+        { tenant: commune.code, province: commune.provinceCode, subject: id, time: at, correlationId: context.correlationId },
+        { householdId: id, villageId: household.villageId, residentId: input.residentId, occurredAt: at.toISOString(), version: household.version },
+      );
+      await this.messaging.outbox.append(tx, [event]);
+      return toView(household, await this.villageCode(tx, household.villageId));
     });
   }
 
   async get(id: string, principal: Principal): Promise<HouseholdView> {
-    const household = await this.dataSource.getRepository(HouseholdEntity).findOneBy({ id });
-    if (!household) throw new NotFoundException(`Household ${id} not found`);
-    const commune = await this.dataSource.getRepository(CommuneEntity).findOneByOrFail({ code: household.communeCode });
-    // Outside the caller's scope it does not exist for them.
-    try {
-      assertCommuneAccess(principal, commune.code, commune.provinceCode);
-    } catch {
-      throw new NotFoundException(`Household ${id} not found`);
-    }
-    const village = await this.dataSource.getRepository(VillageEntity).findOneByOrFail({ id: household.villageId });
-    return toView(household, village.code, household.version);
+    const tx = this.dataSource.manager;
+    const household = await tx.getRepository(HouseholdEntity).findOneBy({ id });
+    if (!household) throw notFound('Household', id);
+    await assertVisible(tx, household.communeCode, principal, 'Household', id);
+    const history: Array<{ village_id: string; code: string; from_at: Date; to_at: Date | null }> = await tx.query(
+      `select h.village_id, v.code, h.from_at, h.to_at from household_village_history h join villages v on v.id = h.village_id
+       where h.household_id = $1 order by h.from_at, h.id`,
+      [id],
+    );
+    return {
+      ...toView(household, await this.villageCode(tx, household.villageId)),
+      villageHistory: history.map((h) => ({ villageId: h.village_id, villageCode: h.code, from: h.from_at.toISOString(), to: h.to_at?.toISOString() ?? null })),
+    };
+  }
+
+  async list(query: HouseholdListQuery, principal: Principal): Promise<Page<HouseholdView>> {
+    const tx = this.dataSource.manager;
+    await communeForRead(tx, query.communeCode, principal);
+    const builder = tx
+      .getRepository(HouseholdEntity)
+      .createQueryBuilder('h')
+      .innerJoin(VillageEntity, 'v', 'v.id = h.village_id')
+      .addSelect('v.code', 'village_code')
+      .where('h.commune_code = :commune', { commune: query.communeCode });
+    if (query.villageCode) builder.andWhere('v.code = :village', { village: query.villageCode });
+    if (query.withoutDigitalCore === true) builder.andWhere('h.digital_core_resident_id is null');
+    if (query.withoutDigitalCore === false) builder.andWhere('h.digital_core_resident_id is not null');
+    const total = await builder.getCount();
+    const { entities, raw } = await builder
+      .orderBy('v.code')
+      .addOrderBy('h.registered_at')
+      .addOrderBy('h.id')
+      .offset((query.page - 1) * query.pageSize)
+      .limit(query.pageSize)
+      .getRawAndEntities();
+    return pageOf(
+      entities.map((household, index) => toView(household, (raw[index] as { village_code: string }).village_code)),
+      total,
+      query,
+    );
+  }
+
+  /** Loads and row-locks the household, checks scope (404 outside it) and the version read (409). */
+  private async lockForWrite(tx: EntityManager, id: string, principal: Principal, expectedVersion: number) {
+    const household = await tx.getRepository(HouseholdEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!household) throw notFound('Household', id);
+    const commune = await assertVisible(tx, household.communeCode, principal, 'Household', id);
+    assertVersion('Household', expectedVersion, household.version);
+    return { household, commune };
+  }
+
+  private async villageCode(tx: EntityManager, villageId: string): Promise<string> {
+    return (await tx.getRepository(VillageEntity).findOneByOrFail({ id: villageId })).code;
   }
 }
 
-function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+function assertCoordinates(input: { latitude?: number; longitude?: number }): void {
+  if ((input.latitude === undefined) !== (input.longitude === undefined)) throw unprocessable(input.latitude === undefined ? 'latitude' : 'longitude', 'give latitude and longitude together');
 }
 
-function toView(household: HouseholdEntity, villageCode: string, version: number): HouseholdView {
+function pick<T extends object, K extends keyof T>(input: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((key) => input[key] !== undefined).map((key) => [key, input[key]])) as Partial<Pick<T, K>>;
+}
+
+function conditionsOf(input: Partial<HouseholdConditionsDto>) {
+  return pick(input as HouseholdConditionsDto, CONDITION_FIELDS);
+}
+
+function definedKeys(input: object): string[] {
+  return Object.entries(input)
+    .filter(([, value]) => value !== undefined)
+    .map(([key]) => key);
+}
+
+function toView(household: HouseholdEntity, villageCode: string): HouseholdView {
   return {
     id: household.id,
     communeCode: household.communeCode,
@@ -101,12 +215,15 @@ function toView(household: HouseholdEntity, villageCode: string, version: number
     address: household.address,
     headName: household.headName,
     registeredAt: household.registeredAt.toISOString(),
+    latitude: household.latitude,
+    longitude: household.longitude,
     ethnicMinority: household.ethnicMinority,
     hasElectricity: household.hasElectricity,
     mobileSignal: household.mobileSignal,
     hasInternet: household.hasInternet,
     smartDevices: household.smartDevices,
     distanceToCentreKm: household.distanceToCentreKm,
-    version,
+    digitalCoreResidentId: household.digitalCoreResidentId,
+    version: household.version,
   };
 }

@@ -1,4 +1,4 @@
-import { createEvent, HouseholdRegisteredV1 } from '@dtc/contracts';
+import { createEvent, HouseholdMovedV1, HouseholdRegisteredV1 } from '@dtc/contracts';
 import { randomUUID } from 'node:crypto';
 import { villageHouseholdDeltas } from './village-households.projection';
 
@@ -43,5 +43,20 @@ describe('households-per-village projection folding', () => {
   it('ignores event types it does not project', () => {
     const other = { ...registered('16279', villageA, '2026-07-21T08:00:00.000Z'), type: 'vn.dtc.enrollment.case.opened.v1' };
     expect(villageHouseholdDeltas([other])).toEqual([]);
+  });
+});
+
+describe('households moving between villages', () => {
+  it('moves the count from the old village to the new one', () => {
+    const householdId = randomUUID();
+    const moved = createEvent(
+      HouseholdMovedV1,
+      { tenant: '16279', province: '38', subject: householdId, time: '2026-07-24T08:00:00.000Z' },
+      { householdId, fromVillageId: villageA, toVillageId: villageB, toVillageCode: 'B', toVillageName: 'Thôn B', occurredAt: '2026-07-24T08:00:00.000Z', version: 2 },
+    );
+    const deltas = villageHouseholdDeltas([registered('16279', villageA, '2026-07-21T08:00:00.000Z'), moved]);
+    const byVillage = Object.fromEntries(deltas.map((d) => [d.villageId, d]));
+    expect(byVillage[villageA].added).toBe(0);
+    expect(byVillage[villageB]).toMatchObject({ added: 1, villageCode: 'B', villageName: 'Thôn B' });
   });
 });

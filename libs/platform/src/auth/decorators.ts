@@ -13,3 +13,9 @@ export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
   return context.switchToHttp().getRequest<{ principal: Principal }>().principal;
 });
+
+/** The request's correlation id (x-correlation-id or generated), to carry into events. */
+export const CorrelationId = createParamDecorator((_data: unknown, context: ExecutionContext): string | undefined => {
+  const id = context.switchToHttp().getRequest<{ id?: unknown }>().id;
+  return typeof id === 'string' ? id : undefined;
+});

@@ -1,0 +1,29 @@
+import { ConflictException, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+
+/** Phones may run a few minutes ahead; anything beyond that is "in the future". */
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+export function unprocessable(field: string, reason: string): UnprocessableEntityException {
+  return new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field, reason }] });
+}
+
+export function notFound(what: string, id: string): NotFoundException {
+  return new NotFoundException(`${what} ${id} not found`);
+}
+
+/** Optimistic concurrency: a stale version gets 409 with the current one, never an overwrite. */
+export function assertVersion(entity: string, expected: number, current: number): void {
+  if (expected !== current) {
+    throw new ConflictException({ message: `${entity} was changed by someone else (you sent version ${expected}, current is ${current}); reload and retry`, currentVersion: current });
+  }
+}
+
+export function assertNotFuture(field: string, at: Date): void {
+  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
+}
+
+export function resolveOccurredAt(field: string, explicit: string | undefined, override: Date | undefined): Date {
+  const at = override ?? (explicit ? new Date(explicit) : new Date());
+  assertNotFuture(field, at);
+  return at;
+}

@@ -1,0 +1,282 @@
+import { ConflictException, Injectable } from '@nestjs/common';
+import { createEvent, ResidentDeceasedV1, ResidentMovedOutV1, ResidentRegisteredV1, ResidentUpdatedV1 } from '@dtc/contracts';
+import { MessagingService } from '@dtc/messaging';
+import type { Principal } from '@dtc/platform';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { recordAudit } from '../audit/audit';
+import { assertVisible, communeForRead } from '../common/commune-scope';
+import { pageOf, type Page } from '../common/pagination';
+import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
+import { inTransaction, type WriteContext } from '../common/write-context';
+import { normalizeName } from './normalize-name';
+import { isValidIsoDate, personalIdProblems } from './personal-id';
+import type { EligibleQuery, EligibleReport, RegisterResidentDto, ResidentSearchQuery, ResidentStatusChangeDto, ResidentView, UpdateResidentDto } from './residents.dto';
+
+interface ResidentRow {
+  id: string;
+  commune_code: string;
+  household_id: string;
+  village_id: string;
+  village_code: string;
+  ethnic_minority: boolean | null;
+  full_name: string;
+  date_of_birth: string;
+  sex: 'male' | 'female';
+  ethnicity: string;
+  id_number: string | null;
+  phone: string | null;
+  owns_smartphone: boolean;
+  relationship_to_head: string;
+  status: 'living' | 'moved_out' | 'deceased';
+  version: number;
+}
+
+const SELECT_RESIDENT = `
+  select r.id, r.commune_code, r.household_id, h.village_id, v.code as village_code, h.ethnic_minority,
+         r.full_name, to_char(r.date_of_birth, 'YYYY-MM-DD') as date_of_birth, r.sex, r.ethnicity, r.id_number, r.phone,
+         r.owns_smartphone, r.relationship_to_head, r.status, r.version
+  from residents r join households h on h.id = r.household_id join villages v on v.id = h.village_id`;
+
+const EDITABLE = ['fullName', 'dateOfBirth', 'sex', 'ethnicity', 'idNumber', 'phone', 'ownsSmartphone', 'relationshipToHead'] as const;
+const COLUMNS: Record<(typeof EDITABLE)[number], string> = {
+  fullName: 'full_name',
+  dateOfBirth: 'date_of_birth',
+  sex: 'sex',
+  ethnicity: 'ethnicity',
+  idNumber: 'id_number',
+  phone: 'phone',
+  ownsSmartphone: 'owns_smartphone',
+  relationshipToHead: 'relationship_to_head',
+};
+
+@Injectable()
+export class ResidentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+  ) {}
+
+  async register(input: RegisterResidentDto, principal: Principal, context: WriteContext = {}): Promise<ResidentView> {
+    const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
+    assertPersonalData(input.dateOfBirth, input.sex, input.idNumber);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const [household] = await tx.query('select id, commune_code from households where id = $1 for share', [input.householdId]);
+      if (!household) throw unprocessable('householdId', 'unknown household');
+      const commune = await assertVisible(tx, household.commune_code, principal, 'Household', input.householdId).catch(() => {
+        throw unprocessable('householdId', 'unknown household');
+      });
+      await this.assertIdNumberFree(tx, commune.code, input.idNumber);
+      const id = randomUUID();
+      const nameNormalized = normalizeName(input.fullName);
+      await tx.query(
+        `insert into residents (id, commune_code, household_id, full_name, name_normalized, date_of_birth, sex, ethnicity, id_number, phone,
+                                owns_smartphone, relationship_to_head, registered_at, created_by, updated_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+        [id, commune.code, input.householdId, input.fullName, nameNormalized, input.dateOfBirth, input.sex, input.ethnicity, input.idNumber ?? null, input.phone ?? null, input.ownsSmartphone ?? false, input.relationshipToHead, registeredAt, principal.subject],
+      );
+      const duplicateFlags = await this.flagLikelyDuplicates(tx, commune.code, id, nameNormalized, input.dateOfBirth);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'resident', entityId: id, fields: Object.keys(input) });
+      const resident = await this.load(tx, id);
+      const event = createEvent(
+        ResidentRegisteredV1,
+        { tenant: commune.code, province: commune.provinceCode, subject: id, time: registeredAt, correlationId: context.correlationId },
+        { ...reportable(resident), occurredAt: registeredAt.toISOString() },
+      );
+      await this.messaging.outbox.append(tx, [event]);
+      return { ...toView(resident), duplicateFlags };
+    });
+  }
+
+  async update(id: string, input: UpdateResidentDto, principal: Principal, context: WriteContext = {}): Promise<ResidentView> {
+    const changedAt = resolveOccurredAt('changedAt', input.changedAt, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const { resident, commune } = await this.lockForWrite(tx, id, principal, input.version);
+      const changes = EDITABLE.filter((field) => input[field] !== undefined);
+      if (changes.length === 0) throw unprocessable('body', 'nothing to change');
+      const dateOfBirth = input.dateOfBirth ?? resident.date_of_birth;
+      const sex = input.sex ?? resident.sex;
+      const idNumber = input.idNumber ?? resident.id_number ?? undefined;
+      assertPersonalData(dateOfBirth, sex, idNumber);
+      if (input.idNumber !== undefined && input.idNumber !== resident.id_number) await this.assertIdNumberFree(tx, commune.code, input.idNumber);
+      const sets = changes.map((field, index) => `${COLUMNS[field]} = $${index + 2}`);
+      const values: unknown[] = changes.map((field) => input[field]);
+      if (input.fullName !== undefined) {
+        sets.push(`name_normalized = $${values.length + 2}`);
+        values.push(normalizeName(input.fullName));
+      }
+      await tx.query(`update residents set ${sets.join(', ')}, version = version + 1, updated_at = now(), updated_by = $${values.length + 2} where id = $1`, [id, ...values, principal.subject]);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: 'update', entity: 'resident', entityId: id, fields: [...changes] });
+      const updated = await this.load(tx, id);
+      if (changes.some((field) => ['dateOfBirth', 'sex', 'ownsSmartphone'].includes(field))) {
+        const event = createEvent(
+          ResidentUpdatedV1,
+          { tenant: commune.code, province: commune.provinceCode, subject: id, time: changedAt, correlationId: context.correlationId },
+          { ...reportable(updated), occurredAt: changedAt.toISOString(), version: updated.version },
+        );
+        await this.messaging.outbox.append(tx, [event]);
+      }
+      return toView(updated);
+    });
+  }
+
+  /** Moved out of the commune or deceased: kept for history, no longer counted. */
+  async changeStatus(id: string, status: 'moved_out' | 'deceased', input: ResidentStatusChangeDto, principal: Principal, context: WriteContext = {}): Promise<ResidentView> {
+    const at = resolveOccurredAt('occurredAt', input.occurredAt, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const { resident, commune } = await this.lockForWrite(tx, id, principal, input.version);
+      if (resident.status !== 'living') throw new ConflictException({ message: `The resident is already ${resident.status.replace('_', ' ')}`, currentStatus: resident.status });
+      await tx.query('update residents set status = $2, status_changed_at = $3, version = version + 1, updated_at = now(), updated_by = $4 where id = $1', [id, status, at, principal.subject]);
+      await tx.query('update households set digital_core_resident_id = null, version = version + 1, updated_at = now() where digital_core_resident_id = $1', [id]);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: status === 'deceased' ? 'mark-deceased' : 'move-out', entity: 'resident', entityId: id, fields: ['status'] });
+      const updated = await this.load(tx, id);
+      const definition = status === 'deceased' ? ResidentDeceasedV1 : ResidentMovedOutV1;
+      const event = createEvent(
+        definition,
+        { tenant: commune.code, province: commune.provinceCode, subject: id, time: at, correlationId: context.correlationId },
+        { residentId: id, householdId: updated.household_id, villageId: updated.village_id, occurredAt: at.toISOString(), version: updated.version },
+      );
+      await this.messaging.outbox.append(tx, [event]);
+      return toView(updated);
+    });
+  }
+
+  async get(id: string, principal: Principal): Promise<ResidentView> {
+    const resident = await this.load(this.dataSource.manager, id).catch(() => undefined);
+    if (!resident) throw notFound('Resident', id);
+    await assertVisible(this.dataSource.manager, resident.commune_code, principal, 'Resident', id);
+    return toView(resident);
+  }
+
+  async search(query: ResidentSearchQuery, principal: Principal): Promise<Page<ResidentView>> {
+    await communeForRead(this.dataSource.manager, query.communeCode, principal);
+    const conditions = ['r.commune_code = $1'];
+    const values: unknown[] = [query.communeCode];
+    const add = (sql: string, value: unknown) => {
+      values.push(value);
+      conditions.push(sql.replace('?', `$${values.length}`));
+    };
+    if (query.q) add(`r.name_normalized like ? escape '\\'`, `%${normalizeName(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (query.idNumber) add('r.id_number = ?', query.idNumber);
+    if (query.villageCode) add('v.code = ?', query.villageCode);
+    if (query.status) add('r.status = ?', query.status);
+    const where = conditions.join(' and ');
+    const [{ total }] = await this.dataSource.query(`select count(*)::int as total from residents r join households h on h.id = r.household_id join villages v on v.id = h.village_id where ${where}`, values);
+    const rows: ResidentRow[] = await this.dataSource.query(
+      `${SELECT_RESIDENT} where ${where} order by r.name_normalized, r.id limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`,
+      values,
+    );
+    return pageOf(rows.map(toView), total, query);
+  }
+
+  /** Living residents of the current population aged minAge or more on the date, per village. */
+  async eligible(query: EligibleQuery, principal: Principal): Promise<EligibleReport> {
+    await communeForRead(this.dataSource.manager, query.communeCode, principal);
+    const onDate = query.onDate ?? new Date().toISOString().slice(0, 10);
+    if (!isValidIsoDate(onDate)) throw unprocessable('onDate', 'not a calendar date');
+    const rows: Array<{ code: string; name: string; eligible: number }> = await this.dataSource.query(
+      `select v.code, v.name, count(r.id)::int as eligible
+       from villages v
+       left join households h on h.village_id = v.id
+       left join residents r on r.household_id = h.id
+         and r.status = 'living'
+         and r.date_of_birth <= ($2::date - make_interval(years => $3::int))::date
+       where v.commune_code = $1 and ($4::text is null or v.code = $4)
+       group by v.code, v.name order by v.code`,
+      [query.communeCode, onDate, query.minAge, query.villageCode ?? null],
+    );
+    return {
+      communeCode: query.communeCode,
+      onDate,
+      minAge: query.minAge,
+      total: rows.reduce((sum, row) => sum + row.eligible, 0),
+      villages: rows.map((row) => ({ villageCode: row.code, villageName: row.name, eligible: row.eligible })),
+    };
+  }
+
+  private async assertIdNumberFree(tx: EntityManager, communeCode: string, idNumber: string | undefined): Promise<void> {
+    if (!idNumber) return;
+    const [existing] = await tx.query('select 1 from residents where commune_code = $1 and id_number = $2', [communeCode, idNumber]);
+    if (existing) throw new ConflictException({ message: 'A resident with this personal identification number is already registered in the commune', fields: [{ field: 'idNumber', reason: 'already registered in this commune' }] });
+  }
+
+  /** Same normalised name and date of birth in the commune: flag for review, never merge. */
+  private async flagLikelyDuplicates(tx: EntityManager, communeCode: string, residentId: string, nameNormalized: string, dateOfBirth: string) {
+    const matches: Array<{ id: string }> = await tx.query(
+      "select id from residents where commune_code = $1 and name_normalized = $2 and date_of_birth = $3 and id <> $4 and status = 'living' order by created_at",
+      [communeCode, nameNormalized, dateOfBirth, residentId],
+    );
+    const flags = [];
+    for (const match of matches) {
+      const flagId = randomUUID();
+      await tx.query('insert into resident_duplicate_flags (id, commune_code, resident_id, duplicate_of_id, reason) values ($1, $2, $3, $4, $5)', [
+        flagId,
+        communeCode,
+        residentId,
+        match.id,
+        'same name (diacritics ignored) and date of birth',
+      ]);
+      flags.push({ flagId, duplicateOfId: match.id });
+    }
+    return flags;
+  }
+
+  private async lockForWrite(tx: EntityManager, id: string, principal: Principal, expectedVersion: number) {
+    const [locked] = await tx.query('select id from residents where id = $1 for update', [id]);
+    if (!locked) throw notFound('Resident', id);
+    const resident = await this.load(tx, id);
+    const commune = await assertVisible(tx, resident.commune_code, principal, 'Resident', id);
+    assertVersion('Resident', expectedVersion, resident.version);
+    return { resident, commune };
+  }
+
+  private async load(tx: EntityManager, id: string): Promise<ResidentRow> {
+    const [row] = await tx.query(`${SELECT_RESIDENT} where r.id = $1`, [id]);
+    if (!row) throw notFound('Resident', id);
+    return row;
+  }
+}
+
+function assertPersonalData(dateOfBirth: string, sex: 'male' | 'female', idNumber: string | undefined): void {
+  if (!isValidIsoDate(dateOfBirth)) throw unprocessable('dateOfBirth', 'not a calendar date');
+  const today = new Date().toISOString().slice(0, 10);
+  if (dateOfBirth > today) throw unprocessable('dateOfBirth', 'must not be in the future');
+  if (dateOfBirth < '1880-01-01') throw unprocessable('dateOfBirth', 'must be after 1880');
+  if (idNumber !== undefined) {
+    const problems = personalIdProblems(idNumber, dateOfBirth, sex);
+    if (problems.length > 0) throw unprocessable('idNumber', problems[0].reason);
+  }
+}
+
+function reportable(resident: ResidentRow) {
+  const [year, month] = resident.date_of_birth.split('-').map(Number);
+  return {
+    residentId: resident.id,
+    householdId: resident.household_id,
+    villageId: resident.village_id,
+    sex: resident.sex,
+    birthYear: year,
+    birthMonth: month,
+    ...(resident.ethnic_minority === null ? {} : { ethnicMinority: resident.ethnic_minority }),
+    ownsSmartphone: resident.owns_smartphone,
+  };
+}
+
+function toView(row: ResidentRow): ResidentView {
+  return {
+    id: row.id,
+    communeCode: row.commune_code,
+    householdId: row.household_id,
+    villageCode: row.village_code,
+    fullName: row.full_name,
+    dateOfBirth: row.date_of_birth,
+    sex: row.sex,
+    ethnicity: row.ethnicity,
+    idNumber: row.id_number,
+    phone: row.phone,
+    ownsSmartphone: row.owns_smartphone,
+    relationshipToHead: row.relationship_to_head,
+    status: row.status,
+    version: row.version,
+  };
+}

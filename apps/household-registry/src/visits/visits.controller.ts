@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { ApiWriteErrors } from '../common/api-errors';
+import { RecordVisitDto, VisitView } from './visits.dto';
+import { VisitsService } from './visits.service';
+
+@ApiTags('visits')
+@Controller('households/:householdId/visits')
+export class VisitsController {
+  constructor(private readonly visits: VisitsService) {}
+
+  @Post()
+  @Roles('field_agent', 'commune_admin', 'operations')
+  @ApiOperation({ summary: 'Record a door-to-door visit: outcome, obstacles, follow-up date' })
+  @ApiCreatedResponse({ type: VisitView })
+  @ApiWriteErrors({ byId: true })
+  record(
+    @Param('householdId', new ParseUUIDPipe()) householdId: string,
+    @Body() body: RecordVisitDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<VisitView> {
+    return this.visits.record(householdId, body, principal, { correlationId });
+  }
+
+  @Get()
+  @Roles('field_agent', 'commune_admin', 'province_officer', 'operations')
+  @ApiOperation({ summary: 'Visits made to a household, oldest first' })
+  @ApiOkResponse({ type: [VisitView] })
+  list(@Param('householdId', new ParseUUIDPipe()) householdId: string, @CurrentPrincipal() principal: Principal): Promise<VisitView[]> {
+    return this.visits.list(householdId, principal);
+  }
+}

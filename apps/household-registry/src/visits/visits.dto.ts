@@ -1,0 +1,56 @@
+import { VISIT_OBSTACLES, VISIT_OUTCOMES } from '@dtc/contracts';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+
+export class RecordVisitDto {
+  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', description: 'Field team id (training service)' })
+  @IsOptional()
+  @IsUUID('4')
+  teamId?: string;
+
+  @ApiPropertyOptional({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', description: 'Team member id (training service)' })
+  @IsOptional()
+  @IsUUID('4')
+  memberId?: string;
+
+  @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z', description: 'When the visit happened; defaults to now; never in the future' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  visitedAt?: string;
+
+  @ApiProperty({ enum: VISIT_OUTCOMES, example: 'partly_done' })
+  @IsIn(VISIT_OUTCOMES)
+  outcome!: (typeof VISIT_OUTCOMES)[number];
+
+  @ApiProperty({ enum: VISIT_OBSTACLES, isArray: true, example: ['no_smartphone', 'elderly'] })
+  @IsArray()
+  @ArrayUnique()
+  @ArrayMaxSize(VISIT_OBSTACLES.length)
+  @IsIn(VISIT_OBSTACLES, { each: true })
+  obstacles!: Array<(typeof VISIT_OBSTACLES)[number]>;
+
+  @ApiPropertyOptional({ example: '2026-07-29', description: 'When to come back' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'followUpDate must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'followUpDate must be a date YYYY-MM-DD' })
+  followUpDate?: string;
+
+  @ApiPropertyOptional({ example: 'Ông bà lớn tuổi, hẹn con trai về hỗ trợ' })
+  @IsOptional()
+  @IsString()
+  @Length(0, 1000)
+  note?: string;
+}
+
+export class VisitView {
+  @ApiProperty({ example: 'c4d5e6f7-1a2b-4c3d-8e9f-0a1b2c3d4e5f' }) id!: string;
+  @ApiProperty({ example: '16279' }) communeCode!: string;
+  @ApiProperty({ example: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11' }) householdId!: string;
+  @ApiPropertyOptional({ nullable: true, example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' }) teamId!: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b' }) memberId!: string | null;
+  @ApiProperty({ example: '2026-07-22T09:15:00.000Z' }) visitedAt!: string;
+  @ApiProperty({ example: 'partly_done' }) outcome!: string;
+  @ApiProperty({ example: ['no_smartphone', 'elderly'] }) obstacles!: string[];
+  @ApiPropertyOptional({ nullable: true, example: '2026-07-29' }) followUpDate!: string | null;
+  @ApiPropertyOptional({ nullable: true }) note!: string | null;
+}
