@@ -2,6 +2,7 @@
  * Loads a small, realistic demo commune through the registry's public API (as an operator and
  * field agents would), only when the commune is not there yet. Usage: demo-data.ts REGISTRY_URL
  */
+import { randomUUID } from 'node:crypto';
 import { signToken } from '@dtc/platform';
 import { DEV_JWT_SECRET } from './dev-env';
 
@@ -28,6 +29,7 @@ const settings = { secret: process.env.JWT_SECRET || DEV_JWT_SECRET, issuer: pro
 const operator = signToken(settings, { sub: 'demo-operator', role: 'operations' });
 const agent = signToken(settings, { sub: 'demo-field-agent', role: 'field_agent', communes: [COMMUNE.code] });
 
+
 async function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
   return fetch(`${registryUrl}${path}`, {
     method,
@@ -40,12 +42,114 @@ async function expectCreated(response: Response, what: string): Promise<void> {
   if (response.status !== 201) throw new Error(`${what} failed: ${response.status} ${await response.text()}`);
 }
 
-/** A progress bar on a terminal; a line per quarter when the output is a log. */
+/** A progress bar on a terminal; a line per uploaded batch when the output is a log. */
 function progress(done: number, total: number): void {
   const filled = Math.round((done / total) * 30);
   const bar = `  households [${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${total}`;
   if (process.stdout.isTTY) process.stdout.write(`\r${bar}`);
-  else if (done === total || done % Math.ceil(total / 4) === 0) process.stdout.write(`${bar}\n`);
+  else process.stdout.write(`${bar}\n`);
+}
+
+interface SyncItem {
+  clientId: string;
+  command: string;
+  occurredAt: string;
+  refs?: Record<string, string>;
+  payload: Record<string, unknown>;
+}
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+/** Phones generate their client ids the same way: random v4 UUIDs. */
+const clientId = () => randomUUID();
+let serial = 100000;
+/** A structurally valid CCCD number: Thanh Hóa (038), century/sex digit, birth year, serial. */
+function idNumber(dateOfBirth: string, sex: 'male' | 'female'): string {
+  const year = Number(dateOfBirth.slice(0, 4));
+  const century = Math.floor((year - 1900) / 100) * 2 + (sex === 'female' ? 1 : 0);
+  serial += 1 + Math.floor(random() * 50);
+  return `038${century}${String(year % 100).padStart(2, '0')}${String(serial).padStart(6, '0')}`;
+}
+function birthDate(minAge: number, maxAge: number): string {
+  const age = minAge + Math.floor(random() * (maxAge - minAge + 1));
+  const year = new Date().getFullYear() - age;
+  return `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+}
+
+/** One household's offline session: the household, its members, its digital core and a visit. */
+function householdSession(village: (typeof VILLAGES)[number], daysAgo: number): SyncItem[] {
+  const at = (minutes: number) => new Date(Date.now() - daysAgo * 86400000 + minutes * 60000).toISOString();
+  const remote = village.signal === 'none';
+  const surname = pick(SURNAMES);
+  const household = clientId();
+  const items: SyncItem[] = [
+    {
+      clientId: household,
+      command: 'household.register',
+      occurredAt: at(0),
+      payload: {
+        communeCode: COMMUNE.code,
+        villageCode: village.code,
+        address: `Xóm ${1 + Math.floor(random() * 5)}, ${village.name}`,
+        headName: `${surname} ${pick(GIVEN)}`,
+        ethnicMinority: 'minority' in village,
+        hasElectricity: !('offGrid' in village) || random() < 0.3,
+        mobileSignal: village.signal,
+        hasInternet: village.signal === 'good' && random() < 0.7,
+        smartDevices: Math.floor(random() * (remote ? 2 : 4)),
+        distanceToCentreKm: Math.round((village.distanceKm + random()) * 10) / 10,
+      },
+    },
+  ];
+  const members: Array<{ id: string; smartphone: boolean }> = [];
+  const size = 2 + Math.floor(random() * 4);
+  for (let m = 0; m < size; m += 1) {
+    const relationship = m === 0 ? 'head' : m === 1 ? 'spouse' : m === size - 1 && random() < 0.3 ? 'parent' : 'child';
+    const sex: 'male' | 'female' = m === 0 ? 'male' : m === 1 ? 'female' : random() < 0.5 ? 'male' : 'female';
+    const dateOfBirth = relationship === 'child' ? birthDate(2, 25) : relationship === 'parent' ? birthDate(65, 90) : birthDate(28, 60);
+    const adult = Number(dateOfBirth.slice(0, 4)) <= new Date().getFullYear() - 14;
+    const smartphone = adult && random() < (remote ? 0.25 : relationship === 'parent' ? 0.2 : 0.75);
+    const id = clientId();
+    members.push({ id, smartphone });
+    items.push({
+      clientId: id,
+      command: 'resident.register',
+      occurredAt: at(5 + m),
+      refs: { householdId: household },
+      payload: {
+        fullName: m === 0 ? (items[0].payload['headName'] as string) : `${m === 1 ? pick(SURNAMES) : surname} ${sex === 'male' ? pick(GIVEN.filter((g) => g.startsWith('Văn'))) : pick(GIVEN.filter((g) => g.startsWith('Thị')))}`,
+        dateOfBirth,
+        sex,
+        ethnicity: 'minority' in village ? pick(['Thái', 'Mường', 'H’Mông']) : 'Kinh',
+        relationshipToHead: relationship,
+        ownsSmartphone: smartphone,
+        ...(adult && random() < 0.9 ? { idNumber: idNumber(dateOfBirth, sex) } : {}),
+        ...(smartphone ? { phone: `09${String(10000000 + Math.floor(random() * 89999999))}` } : {}),
+      },
+    });
+  }
+  const core = members.find((member) => member.smartphone);
+  if (core) items.push({ clientId: clientId(), command: 'household.set-digital-core', occurredAt: at(15), refs: { target: household, residentId: core.id }, payload: { version: 1 } });
+  const outcome = core ? pick(['done', 'done', 'partly_done'] as const) : pick(['partly_done', 'nobody_home', 'refused'] as const);
+  const obstacles = outcome === 'done' ? [] : remote ? ['no_signal', 'no_smartphone'] : core ? ['missing_documents'] : ['no_smartphone', 'elderly'];
+  items.push({ clientId: clientId(), command: 'visit.record', occurredAt: at(20), refs: { target: household }, payload: { outcome, obstacles } });
+  return items;
+}
+
+const ORGANISATIONS = [
+  { name: 'Hợp tác xã Nông nghiệp Đông Tiến', kind: 'cooperative', village: 'DONG-HOA', eIdStatus: 'identified' },
+  { name: 'Hợp tác xã Dịch vụ Thủy lợi Đông Phú', kind: 'cooperative', village: 'DONG-PHU', eIdStatus: 'identified' },
+  { name: 'Công ty TNHH May mặc Trung Thành', kind: 'enterprise', village: 'TRUNG-THANH', eIdStatus: 'applied' },
+  { name: 'Công ty Cổ phần Vật liệu Xây dựng Đông Tiến', kind: 'enterprise', village: 'TDP-1', eIdStatus: 'identified' },
+  { name: 'Hợp tác xã Dược liệu Bãi Tranh', kind: 'cooperative', village: 'BAI-TRANH', eIdStatus: 'none' },
+  { name: 'Doanh nghiệp tư nhân Thương mại Khe Nước', kind: 'enterprise', village: 'KHE-NUOC', eIdStatus: 'none' },
+] as const;
+
+async function upload(items: SyncItem[]): Promise<void> {
+  const response = await call('POST', '/sync', agent, { items });
+  if (response.status !== 200) throw new Error(`sync failed: ${response.status} ${await response.text()}`);
+  const { results } = (await response.json()) as { results: Array<{ clientId: string; status: number; body: unknown }> };
+  const failed = results.filter((result) => result.status >= 300);
+  if (failed.length > 0) throw new Error(`sync items failed: ${JSON.stringify(failed.slice(0, 3))}`);
 }
 
 async function main(): Promise<void> {
@@ -54,31 +158,33 @@ async function main(): Promise<void> {
     return;
   }
   await expectCreated(await call('POST', '/communes', operator, COMMUNE), 'commune');
-  const total = VILLAGES.reduce((sum, v) => sum + v.households, 0);
-  let done = 0;
   for (const village of VILLAGES) {
     await expectCreated(await call('POST', `/communes/${COMMUNE.code}/villages`, operator, { code: village.code, name: village.name }), `village ${village.code}`);
+  }
+  // Field phones upload what they recorded offline over the last 30 days, in batches.
+  const total = VILLAGES.reduce((sum, v) => sum + v.households, 0);
+  let done = 0;
+  let batch: SyncItem[] = [];
+  for (const village of VILLAGES) {
     for (let i = 0; i < village.households; i += 1) {
-      const daysAgo = Math.floor(random() * 30);
-      const household = {
-        communeCode: COMMUNE.code,
-        villageCode: village.code,
-        address: `Xóm ${1 + Math.floor(random() * 5)}, ${village.name}`,
-        headName: `${SURNAMES[Math.floor(random() * SURNAMES.length)]} ${GIVEN[Math.floor(random() * GIVEN.length)]}`,
-        registeredAt: new Date(Date.now() - daysAgo * 86400000 - Math.floor(random() * 36000000)).toISOString(),
-        ethnicMinority: 'minority' in village,
-        hasElectricity: !('offGrid' in village) || random() < 0.3,
-        mobileSignal: village.signal,
-        hasInternet: village.signal === 'good' && random() < 0.7,
-        smartDevices: Math.floor(random() * (village.signal === 'none' ? 2 : 4)),
-        distanceToCentreKm: Math.round((village.distanceKm + random()) * 10) / 10,
-      };
-      await expectCreated(await call('POST', '/households', agent, household), `household in ${village.code}`);
+      batch.push(...householdSession(village, 1 + Math.floor(random() * 30)));
       done += 1;
-      progress(done, total);
+      if (batch.length >= 150 || done === total) {
+        await upload(batch);
+        batch = [];
+        progress(done, total);
+      }
     }
   }
-  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households\n`);
+  await upload(
+    ORGANISATIONS.map((org, index) => ({
+      clientId: clientId(),
+      command: 'organisation.register',
+      occurredAt: new Date(Date.now() - (20 - index) * 86400000).toISOString(),
+      payload: { communeCode: COMMUNE.code, villageCode: org.village, name: org.name, taxCode: `28010${String(12345 + index * 7)}`, kind: org.kind, eIdStatus: org.eIdStatus },
+    })),
+  );
+  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations (uploaded through offline sync)\n`);
 }
 
 main().catch((error: Error) => {

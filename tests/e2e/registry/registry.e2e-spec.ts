@@ -263,6 +263,8 @@ describe('household registry API', () => {
       const stolen = await request<typeof first.body>('POST', url('/sync'), outsider, { items: [items[0]] });
       expect(stolen.body.results[0].status).toBe(409);
       expect(JSON.stringify(stolen.body.results[0].body)).not.toContain(first.body.results[0].body.id!);
+      const reusedForAnotherCommand = await request<typeof first.body>('POST', url('/sync'), agent, { items: [{ ...items[3], clientId: householdClientId }] });
+      expect(reusedForAnotherCommand.body.results[0].status).toBe(409);
     });
 
     it('rejects a malformed batch as a whole with 400', async () => {
@@ -298,6 +300,26 @@ describe('household registry API', () => {
         ['admin-30001', 'register'],
       ]);
       expect(audit.body.items[0].fields).toEqual(['smartDevices']);
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('describes every endpoint with a summary and responses, and every schema field with an example', async () => {
+      const { body: doc } = await request<{
+        paths: Record<string, Record<string, { summary?: string; responses: Record<string, unknown> }>>;
+        components: { schemas: Record<string, { properties?: Record<string, { example?: unknown; $ref?: string; items?: { $ref?: string }; allOf?: unknown[] }> }> };
+      }>('GET', url('/docs-json'));
+      const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, op })));
+      expect(operations.length).toBeGreaterThanOrEqual(25);
+      const withoutSummary = operations.filter(({ op }) => !op.summary).map(({ id }) => id);
+      expect(withoutSummary).toEqual([]);
+      expect(operations.filter(({ op }) => !Object.keys(op.responses).some((status) => status.startsWith('2'))).map(({ id }) => id)).toEqual([]);
+      const withoutExample = Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
+        Object.entries(schema.properties ?? {})
+          .filter(([, property]) => property.example === undefined && !property.$ref && !property.items?.$ref && !property.allOf)
+          .map(([field]) => `${name}.${field}`),
+      );
+      expect(withoutExample).toEqual([]);
     });
   });
 

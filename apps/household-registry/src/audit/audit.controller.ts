@@ -35,9 +35,9 @@ class AuditEntryView {
 
 class AuditPage {
   @ApiProperty({ type: [AuditEntryView] }) items!: AuditEntryView[];
-  @ApiProperty() page!: number;
-  @ApiProperty() pageSize!: number;
-  @ApiProperty() total!: number;
+  @ApiProperty({ example: 1 }) page!: number;
+  @ApiProperty({ example: 50 }) pageSize!: number;
+  @ApiProperty({ example: 12 }) total!: number;
 }
 
 @ApiTags('audit')

@@ -22,6 +22,7 @@ export class CommunesController {
   }
 
   @Get(':code')
+  @ApiOperation({ summary: 'A commune (tenant) with its province' })
   @communeCode()
   @ApiOkResponse({ type: CommuneView })
   @ApiNotFoundResponse()
@@ -42,6 +43,7 @@ export class CommunesController {
   }
 
   @Get(':code/villages')
+  @ApiOperation({ summary: 'Villages, hamlets and residential groups of the commune' })
   @communeCode()
   @ApiOkResponse({ type: [VillageView] })
   listVillages(@Param('code') code: string, @CurrentPrincipal() principal: Principal): Promise<VillageView[]> {

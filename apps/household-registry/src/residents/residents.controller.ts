@@ -5,6 +5,7 @@ import { ApiWriteErrors } from '../common/api-errors';
 import { DuplicateFlagsService } from './duplicate-flags.service';
 import {
   DuplicateFlagQuery,
+  DuplicateFlagPage,
   DuplicateFlagView,
   EligibleQuery,
   EligibleReport,
@@ -60,6 +61,7 @@ export class ResidentsController {
 
   @Get('residents/:id')
   @Roles(...READERS)
+  @ApiOperation({ summary: 'A resident (personal data: only within the commune and its province)' })
   @ApiOkResponse({ type: ResidentView })
   @ApiNotFoundResponse({ description: "No such resident in the caller's scope" })
   get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<ResidentView> {
@@ -99,7 +101,7 @@ export class ResidentsController {
   @Roles('commune_admin', 'province_officer', 'operations')
   @ApiTags('residents')
   @ApiOperation({ summary: 'Likely duplicate residents waiting for review' })
-  @ApiOkResponse({ type: [DuplicateFlagView] })
+  @ApiOkResponse({ type: DuplicateFlagPage })
   listFlags(@Query() query: DuplicateFlagQuery, @CurrentPrincipal() principal: Principal) {
     return this.flags.list(query, principal);
   }

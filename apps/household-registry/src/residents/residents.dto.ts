@@ -233,3 +233,10 @@ export class DuplicateFlagQuery extends PageQuery {
   @IsIn(['open', 'duplicate', 'not_duplicate'])
   status: 'open' | 'duplicate' | 'not_duplicate' = 'open';
 }
+
+export class DuplicateFlagPage {
+  @ApiProperty({ type: [DuplicateFlagView] }) items!: DuplicateFlagView[];
+  @ApiProperty({ example: 1 }) page!: number;
+  @ApiProperty({ example: 50 }) pageSize!: number;
+  @ApiProperty({ example: 2 }) total!: number;
+}

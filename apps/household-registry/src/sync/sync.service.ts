@@ -80,7 +80,7 @@ export class SyncService {
   }
 
   private async apply(item: SyncItemDto, principal: Principal, correlationId?: string): Promise<SyncItemResult> {
-    const stored = await this.storedResult(this.dataSource.manager, item.clientId, principal);
+    const stored = await this.storedResult(this.dataSource.manager, item, principal);
     if (stored) return stored;
     try {
       return await this.dataSource.transaction(async (tx) => {
@@ -95,7 +95,7 @@ export class SyncService {
         return { clientId: item.clientId, status, body, replayed: false };
       });
     } catch (error) {
-      if (error instanceof ReplayInstead) return (await this.storedResult(this.dataSource.manager, item.clientId, principal)) ?? this.unavailable(item);
+      if (error instanceof ReplayInstead) return (await this.storedResult(this.dataSource.manager, item, principal)) ?? this.unavailable(item);
       const problem = error instanceof ItemProblem ? { statusCode: error.status, ...error.body } : toProblem(error);
       if (problem.statusCode >= 500) {
         // Not the item's fault (database down, bug): nothing stored, the phone retries later.
@@ -110,7 +110,7 @@ export class SyncService {
         principal.subject,
         typeof item.payload['communeCode'] === 'string' ? String(item.payload['communeCode']).slice(0, 5) : null,
       ]);
-      return (await this.storedResult(this.dataSource.manager, item.clientId, principal)) ?? { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
+      return (await this.storedResult(this.dataSource.manager, item, principal)) ?? { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
     }
   }
 
@@ -139,12 +139,13 @@ export class SyncService {
     return row.body.id;
   }
 
-  private async storedResult(tx: EntityManager, clientId: string, principal: Principal): Promise<SyncItemResult | undefined> {
-    const [row] = await tx.query('select status, body, commune_code from sync_results where client_id = $1 and status > 0', [clientId]);
+  private async storedResult(tx: EntityManager, item: SyncItemDto, principal: Principal): Promise<SyncItemResult | undefined> {
+    const clientId = item.clientId;
+    const [row] = await tx.query('select command, status, body, commune_code from sync_results where client_id = $1 and status > 0', [clientId]);
     if (!row) return undefined;
-    if (row.commune_code && !(await this.mayRead(tx, principal, row.commune_code))) {
-      return { clientId, status: 409, body: { statusCode: 409, error: 'Conflict', message: 'This clientId was already used by another commune; generate a new one' }, replayed: true };
-    }
+    const reused = (message: string): SyncItemResult => ({ clientId, status: 409, body: { statusCode: 409, error: 'Conflict', message }, replayed: true });
+    if (row.commune_code && !(await this.mayRead(tx, principal, row.commune_code))) return reused('This clientId was already used by another commune; generate a new one');
+    if (row.command !== item.command) return reused(`This clientId was already used for ${row.command}; generate a new one`);
     return { clientId, status: row.status, body: row.body, replayed: true };
   }
 

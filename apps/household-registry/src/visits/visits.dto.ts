@@ -52,5 +52,5 @@ export class VisitView {
   @ApiProperty({ example: 'partly_done' }) outcome!: string;
   @ApiProperty({ example: ['no_smartphone', 'elderly'] }) obstacles!: string[];
   @ApiPropertyOptional({ nullable: true, example: '2026-07-29' }) followUpDate!: string | null;
-  @ApiPropertyOptional({ nullable: true }) note!: string | null;
+  @ApiPropertyOptional({ nullable: true, example: 'Hẹn con trai về hỗ trợ cài VNeID' }) note!: string | null;
 }

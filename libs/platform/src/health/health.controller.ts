@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators';
 import { HealthRegistry, type HealthReport } from './health.registry';
@@ -11,6 +11,7 @@ export class HealthController {
 
   @Public()
   @Get()
+  @ApiOperation({ summary: 'Readiness and liveness: database, Kafka and Redis checks' })
   @ApiOkResponse({ description: 'Database, Kafka and Redis all answer', schema: { example: { status: 'ok', checks: { database: { status: 'up', latencyMs: 2 } } } } })
   @ApiServiceUnavailableResponse({ description: 'At least one dependency is down' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
