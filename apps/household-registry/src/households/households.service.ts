@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createEvent, HouseholdDigitalCoreSetV1, HouseholdMovedV1, HouseholdRegisteredV1, HouseholdUpdatedV1 } from '@dtc/contracts';
+import { createEvent, HouseholdDigitalCoreSetV1, HouseholdMovedV1, HouseholdRegisteredV1, HouseholdUpdatedV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import type { Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit';
 import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from '../common/commune-scope';
 import { pageOf, type Page } from '../common/pagination';
 import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
+import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '../common/write-context';
 import { VillageEntity } from '../communes/village.entity';
 import { HouseholdEntity } from './household.entity';
@@ -56,7 +57,7 @@ export class HouseholdsService {
       await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'household', entityId: household.id, fields: definedKeys(input) });
       const event = createEvent(
         HouseholdRegisteredV1,
-        { tenant: commune.code, province: commune.provinceCode, subject: household.id, time: registeredAt, correlationId: context.correlationId },
+        originOf(commune, household.id, registeredAt, context),
         { householdId: household.id, villageId: village.id, villageCode: village.code, villageName: village.name, occurredAt: registeredAt.toISOString(), ...conditionsOf(input) },
       );
       await this.messaging.outbox.append(tx, [event]);
@@ -71,18 +72,16 @@ export class HouseholdsService {
       const changes = pick(input, EDITABLE_FIELDS);
       assertCoordinates({ latitude: changes.latitude ?? household.latitude ?? undefined, longitude: changes.longitude ?? household.longitude ?? undefined });
       if (Object.keys(changes).length === 0) throw unprocessable('body', 'nothing to change');
-      Object.assign(household, changes, { version: household.version + 1, updatedAt: new Date(), updatedBy: principal.subject });
-      await tx.getRepository(HouseholdEntity).save(household);
-      await recordAudit(tx, principal, { communeCode: commune.code, action: 'update', entity: 'household', entityId: id, fields: Object.keys(changes) });
       const reportable = conditionsOf(changes);
-      if (Object.keys(reportable).length > 0) {
-        const event = createEvent(
-          HouseholdUpdatedV1,
-          { tenant: commune.code, province: commune.provinceCode, subject: id, time: changedAt, correlationId: context.correlationId },
-          { householdId: id, villageId: household.villageId, occurredAt: changedAt.toISOString(), version: household.version, ...reportable },
-        );
-        await this.messaging.outbox.append(tx, [event]);
-      }
+      await this.saveChange(tx, household, principal, {
+        patch: changes,
+        action: 'update',
+        fields: Object.keys(changes),
+        event:
+          Object.keys(reportable).length > 0
+            ? (version) => createEvent(HouseholdUpdatedV1, originOf(commune, id, changedAt, context), { householdId: id, villageId: household.villageId, occurredAt: changedAt.toISOString(), version, ...reportable })
+            : undefined,
+      });
       return toView(household, await this.villageCode(tx, household.villageId));
     });
   }
@@ -96,15 +95,13 @@ export class HouseholdsService {
       const fromVillageId = household.villageId;
       await tx.query('update household_village_history set to_at = $2 where household_id = $1 and to_at is null', [id, movedAt]);
       await tx.query('insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $2, $3, $4)', [id, target.id, movedAt, principal.subject]);
-      Object.assign(household, { villageId: target.id, version: household.version + 1, updatedAt: new Date(), updatedBy: principal.subject });
-      await tx.getRepository(HouseholdEntity).save(household);
-      await recordAudit(tx, principal, { communeCode: commune.code, action: 'move', entity: 'household', entityId: id, fields: ['villageId'] });
-      const event = createEvent(
-        HouseholdMovedV1,
-        { tenant: commune.code, province: commune.provinceCode, subject: id, time: movedAt, correlationId: context.correlationId },
-        { householdId: id, fromVillageId, toVillageId: target.id, toVillageCode: target.code, toVillageName: target.name, occurredAt: movedAt.toISOString(), version: household.version },
-      );
-      await this.messaging.outbox.append(tx, [event]);
+      await this.saveChange(tx, household, principal, {
+        patch: { villageId: target.id },
+        action: 'move',
+        fields: ['villageId'],
+        event: (version) =>
+          createEvent(HouseholdMovedV1, originOf(commune, id, movedAt, context), { householdId: id, fromVillageId, toVillageId: target.id, toVillageCode: target.code, toVillageName: target.name, occurredAt: movedAt.toISOString(), version }),
+      });
       return toView(household, target.code);
     });
   }
@@ -118,15 +115,12 @@ export class HouseholdsService {
         if (!member) throw unprocessable('residentId', 'not a member of this household');
         if (member.status !== 'living') throw unprocessable('residentId', `the resident is ${member.status.replace('_', ' ')}`);
       }
-      Object.assign(household, { digitalCoreResidentId: input.residentId, version: household.version + 1, updatedAt: new Date(), updatedBy: principal.subject });
-      await tx.getRepository(HouseholdEntity).save(household);
-      await recordAudit(tx, principal, { communeCode: commune.code, action: 'set-digital-core', entity: 'household', entityId: id, fields: ['digitalCoreResidentId'] });
-      const event = createEvent(
-        HouseholdDigitalCoreSetV1,
-        { tenant: commune.code, province: commune.provinceCode, subject: id, time: at, correlationId: context.correlationId },
-        { householdId: id, villageId: household.villageId, residentId: input.residentId, occurredAt: at.toISOString(), version: household.version },
-      );
-      await this.messaging.outbox.append(tx, [event]);
+      await this.saveChange(tx, household, principal, {
+        patch: { digitalCoreResidentId: input.residentId },
+        action: 'set-digital-core',
+        fields: ['digitalCoreResidentId'],
+        event: (version) => createEvent(HouseholdDigitalCoreSetV1, originOf(commune, id, at, context), { householdId: id, villageId: household.villageId, residentId: input.residentId, occurredAt: at.toISOString(), version }),
+      });
       return toView(household, await this.villageCode(tx, household.villageId));
     });
   }
@@ -172,6 +166,14 @@ export class HouseholdsService {
       total,
       query,
     );
+  }
+
+  /** Saves a change with a new version, its audit row and (when reportable) its event, atomically. */
+  private async saveChange(tx: EntityManager, household: HouseholdEntity, principal: Principal, change: { patch: Partial<HouseholdEntity>; action: string; fields: string[]; event?: (version: number) => EventEnvelope }): Promise<void> {
+    Object.assign(household, change.patch, { version: household.version + 1, updatedAt: new Date(), updatedBy: principal.subject });
+    await tx.getRepository(HouseholdEntity).save(household);
+    await recordAudit(tx, principal, { communeCode: household.communeCode, action: change.action, entity: 'household', entityId: household.id, fields: change.fields });
+    if (change.event) await this.messaging.outbox.append(tx, [change.event(household.version)]);
   }
 
   /** Loads and row-locks the household, checks scope (404 outside it) and the version read (409). */

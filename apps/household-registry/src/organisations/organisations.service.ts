@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit';
 import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from '../common/commune-scope';
 import { pageOf, type Page } from '../common/pagination';
 import { assertVersion, notFound, resolveOccurredAt } from '../common/problems';
+import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '../common/write-context';
 import type { OrganisationQuery, OrganisationView, RegisterOrganisationDto, SetEIdStatusDto } from './organisations.dto';
 
@@ -48,7 +49,7 @@ export class OrganisationsService {
       await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'organisation', entityId: id, fields: Object.keys(input) });
       const event = createEvent(
         OrganisationRegisteredV1,
-        { tenant: commune.code, province: commune.provinceCode, subject: id, time: at, correlationId: context.correlationId },
+        originOf(commune, id, at, context),
         { organisationId: id, villageId: village.id, kind: input.kind, eIdStatus, occurredAt: at.toISOString() },
       );
       await this.messaging.outbox.append(tx, [event]);
@@ -73,7 +74,7 @@ export class OrganisationsService {
       if (input.eIdStatus === 'identified' && organisation.e_id_status !== 'identified') {
         const event = createEvent(
           OrganisationEIdentifiedV1,
-          { tenant: commune.code, province: commune.provinceCode, subject: id, time: at, correlationId: context.correlationId },
+          originOf(commune, id, at, context),
           { organisationId: id, villageId: updated.village_id, occurredAt: at.toISOString(), version: updated.version },
         );
         await this.messaging.outbox.append(tx, [event]);

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit/audit';
 import { assertVisible, communeForRead } from '../common/commune-scope';
 import { pageOf, type Page } from '../common/pagination';
 import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
+import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '../common/write-context';
 import { normalizeName } from './normalize-name';
 import { isValidIsoDate, personalIdProblems } from './personal-id';
@@ -80,7 +81,7 @@ export class ResidentsService {
       const resident = await this.load(tx, id);
       const event = createEvent(
         ResidentRegisteredV1,
-        { tenant: commune.code, province: commune.provinceCode, subject: id, time: registeredAt, correlationId: context.correlationId },
+        originOf(commune, id, registeredAt, context),
         { ...reportable(resident), occurredAt: registeredAt.toISOString() },
       );
       await this.messaging.outbox.append(tx, [event]);
@@ -111,7 +112,7 @@ export class ResidentsService {
       if (changes.some((field) => ['dateOfBirth', 'sex', 'ownsSmartphone'].includes(field))) {
         const event = createEvent(
           ResidentUpdatedV1,
-          { tenant: commune.code, province: commune.provinceCode, subject: id, time: changedAt, correlationId: context.correlationId },
+          originOf(commune, id, changedAt, context),
           { ...reportable(updated), occurredAt: changedAt.toISOString(), version: updated.version },
         );
         await this.messaging.outbox.append(tx, [event]);
@@ -133,7 +134,7 @@ export class ResidentsService {
       const definition = status === 'deceased' ? ResidentDeceasedV1 : ResidentMovedOutV1;
       const event = createEvent(
         definition,
-        { tenant: commune.code, province: commune.provinceCode, subject: id, time: at, correlationId: context.correlationId },
+        originOf(commune, id, at, context),
         { residentId: id, householdId: updated.household_id, villageId: updated.village_id, occurredAt: at.toISOString(), version: updated.version },
       );
       await this.messaging.outbox.append(tx, [event]);

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { assertVisible } from '../common/commune-scope';
 import { notFound, resolveOccurredAt, unprocessable } from '../common/problems';
+import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '../common/write-context';
 import type { RecordVisitDto, VisitView } from './visits.dto';
 
@@ -48,7 +49,7 @@ export class VisitsService {
       await recordAudit(tx, principal, { communeCode: commune.code, action: 'record', entity: 'visit', entityId: id, fields: Object.keys(input) });
       const event = createEvent(
         VisitRecordedV1,
-        { tenant: commune.code, province: commune.provinceCode, subject: householdId, time: visitedAt, correlationId: context.correlationId },
+        originOf(commune, householdId, visitedAt, context),
         {
           visitId: id,
           householdId,
