@@ -137,6 +137,15 @@ describe('first vertical slice: household registered -> households per village',
     }
   });
 
+  it('moves the count when a household moves to another village', async () => {
+    const before = { one: await households('THON-1')(), two: await households('THON-2')() };
+    const created = await request<{ id: string }>('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'));
+    await eventually(async () => expect(await households('THON-1')()).toBe(before.one + 1));
+    const moved = await request('POST', `${registry.url}/households/${created.body.id}/move`, agent, { version: 1, villageCode: 'THON-2' });
+    expect(moved.status).toBe(200);
+    await eventually(async () => expect([await households('THON-1')(), await households('THON-2')()]).toEqual([before.one, before.two + 1]));
+  });
+
   it('serves health, Prometheus metrics and OpenAPI docs', async () => {
     for (const service of [registry, reporting]) {
       const health = await request<{ status: string; checks: Record<string, unknown> }>('GET', `${service.url}/health`);

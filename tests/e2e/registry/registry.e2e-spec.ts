@@ -95,6 +95,18 @@ describe('household registry API', () => {
       expect(current.body.mobileSignal).toBe('none');
     });
 
+    it('keeps an optional GPS point, given as latitude and longitude together', async () => {
+      const half = await request<Problem>('POST', url('/households'), agent, householdBody(commune, 'THON-1', { latitude: 19.8 }));
+      expect(half.status).toBe(422);
+      expect(half.body.fields![0].field).toBe('longitude');
+      const outside = await request<Problem>('POST', url('/households'), agent, householdBody(commune, 'THON-1', { latitude: 191, longitude: 105.7 }));
+      expect(outside.status).toBe(400);
+      const placed = await request<Household & { latitude: number; longitude: number }>('POST', url('/households'), agent, householdBody(commune, 'THON-1', { latitude: 19.806712, longitude: 105.785201 }));
+      expect(placed.status).toBe(201);
+      const read = await request<{ latitude: number; longitude: number }>('GET', url(`/households/${placed.body.id}`), agent);
+      expect([read.body.latitude, read.body.longitude]).toEqual([19.806712, 105.785201]);
+    });
+
     it('moves a household between villages keeping its history', async () => {
       const household = await newHousehold('THON-1');
       const moved = await request<Household>('POST', url(`/households/${household.id}/move`), agent, { version: 1, villageCode: 'THON-2' });
@@ -196,6 +208,11 @@ describe('household registry API', () => {
       const after = await request<{ villages: Array<{ villageCode: string; eligible: number }> }>('GET', url(`/residents/eligible?communeCode=${commune}&onDate=${onDate}`), agent);
       expect(eligibleIn(after.body) - eligibleIn(before.body)).toBe(1);
       expect((await request('POST', url(`/residents/${leaving.body.id}/deceased`), agent, { version: 2 })).status).toBe(409);
+      const elder = await request<Resident>('POST', url('/residents'), agent, resident(household.id, { fullName: 'Cụ Già', dateOfBirth: '1930-01-01', relationshipToHead: 'grandparent' }));
+      const died = await request<Resident>('POST', url(`/residents/${elder.body.id}/deceased`), agent, { version: 1 });
+      expect(died.body.status).toBe('deceased');
+      const last = await request<{ villages: Array<{ villageCode: string; eligible: number }> }>('GET', url(`/residents/eligible?communeCode=${commune}&onDate=${onDate}`), agent);
+      expect(eligibleIn(last.body)).toBe(eligibleIn(after.body));
     });
   });
 
