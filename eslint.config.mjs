@@ -4,13 +4,14 @@
 //   type:platform   -> config, logging, auth, health, metrics, errors, OpenAPI
 //   type:persistence-> TypeORM data sources and migration runner (uses platform config/health)
 //   type:messaging  -> Kafka, outbox, inbox, consumers
+//   type:sync       -> offline sync engine shared by the services (client ids, stored results)
 //   type:testkit    -> test helpers (tests only)
 //   type:e2e        -> cross-service tests (spawn the built services; never import them)
 //   scope:<service> -> a service's own code; scope:shared -> usable by every service
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const sharedLibs = ['type:contracts', 'type:platform', 'type:persistence', 'type:messaging'];
+const sharedLibs = ['type:contracts', 'type:platform', 'type:persistence', 'type:messaging', 'type:sync'];
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.fault-spec.ts'];
 
 /** Tag constraints; tests may additionally use the test kit. */
@@ -23,6 +24,7 @@ function boundaries({ tests }) {
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: withTestkit(sharedLibs) },
       { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: withTestkit(['type:contracts', 'type:persistence', 'type:platform']) },
       { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: withTestkit(['type:platform']) },
+      { sourceTag: 'type:sync', onlyDependOnLibsWithTags: withTestkit(['type:platform', 'type:persistence']) },
       { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTestkit([]) },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTestkit([]) },
       { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence'] },

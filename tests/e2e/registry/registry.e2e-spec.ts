@@ -287,7 +287,12 @@ describe('household registry API', () => {
     it('rejects a malformed batch as a whole with 400', async () => {
       const response = await request<Problem>('POST', url('/sync'), agent, { items: [{ clientId: 'not-a-uuid', command: 'household.explode', payload: {} }] });
       expect(response.status).toBe(400);
-      expect(response.body.fields!.map((f) => f.field)).toEqual(expect.arrayContaining(['items.0.clientId', 'items.0.command', 'items.0.occurredAt']));
+      expect(response.body.fields!.map((f) => f.field)).toEqual(expect.arrayContaining(['items.0.clientId', 'items.0.occurredAt']));
+      const unknown = await request<{ results: Array<{ status: number; body: Problem }> }>('POST', url('/sync'), agent, {
+        items: [{ clientId: randomUUID(), command: 'household.explode', occurredAt: '2026-07-20T07:00:00.000Z', payload: {} }],
+      });
+      expect(unknown.body.results[0].status).toBe(400);
+      expect(unknown.body.results[0].body.fields![0].field).toBe('command');
     });
   });
 

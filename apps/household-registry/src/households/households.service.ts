@@ -9,7 +9,7 @@ import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from
 import { pageOf, type Page } from '../common/pagination';
 import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
 import { originOf } from '../common/event-origin';
-import { inTransaction, type WriteContext } from '../common/write-context';
+import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { VillageEntity } from '../communes/village.entity';
 import { HouseholdEntity } from './household.entity';
 import type { HouseholdConditionsDto, HouseholdListQuery, HouseholdView, MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from './households.dto';

@@ -9,7 +9,7 @@ import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from
 import { pageOf, type Page } from '../common/pagination';
 import { assertVersion, notFound, resolveOccurredAt } from '../common/problems';
 import { originOf } from '../common/event-origin';
-import { inTransaction, type WriteContext } from '../common/write-context';
+import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import type { OrganisationQuery, OrganisationView, RegisterOrganisationDto, SetEIdStatusDto } from './organisations.dto';
 
 interface OrganisationRow {

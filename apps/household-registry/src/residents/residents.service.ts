@@ -9,7 +9,7 @@ import { assertVisible, communeForRead } from '../common/commune-scope';
 import { pageOf, type Page } from '../common/pagination';
 import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
 import { originOf } from '../common/event-origin';
-import { inTransaction, type WriteContext } from '../common/write-context';
+import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { normalizeName } from './normalize-name';
 import { isValidIsoDate, personalIdProblems } from './personal-id';
 import type { EligibleQuery, EligibleReport, RegisterResidentDto, ResidentSearchQuery, ResidentStatusChangeDto, ResidentView, UpdateResidentDto } from './residents.dto';

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit';
 import { assertVisible } from '../common/commune-scope';
 import { notFound, resolveOccurredAt, unprocessable } from '../common/problems';
 import { originOf } from '../common/event-origin';
-import { inTransaction, type WriteContext } from '../common/write-context';
+import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import type { RecordVisitDto, VisitView } from './visits.dto';
 
 interface VisitRow {

@@ -1,21 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsISO8601, IsObject, IsOptional, IsUUID, ValidateNested } from 'class-validator';
-
-export const SYNC_COMMANDS = [
-  'household.register',
-  'household.update',
-  'household.move',
-  'household.set-digital-core',
-  'resident.register',
-  'resident.update',
-  'resident.move-out',
-  'resident.deceased',
-  'visit.record',
-  'organisation.register',
-  'organisation.set-e-id-status',
-] as const;
-export type SyncCommand = (typeof SYNC_COMMANDS)[number];
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
 
 export const MAX_SYNC_ITEMS = 500;
 
@@ -24,28 +9,29 @@ export class SyncItemDto {
   @IsUUID('4')
   clientId!: string;
 
-  @ApiProperty({ enum: SYNC_COMMANDS, example: 'resident.register' })
-  @IsIn(SYNC_COMMANDS)
-  command!: SyncCommand;
+  @ApiProperty({ example: 'resident.register', description: "One of the service's sync commands (see the operation description)" })
+  @IsString()
+  @Length(1, 64)
+  command!: string;
 
   @ApiProperty({ example: '2026-07-21T08:40:00.000Z', description: 'When it happened on the phone (used as the event time)' })
   @IsISO8601({ strict: true })
   occurredAt!: string;
 
-  @ApiPropertyOptional({ example: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11', description: 'Id of the existing record a command acts on (update, move, visit, ...)' })
+  @ApiPropertyOptional({ example: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11', description: 'Id of the existing record a command acts on (update, move, transition, ...)' })
   @IsOptional()
   @IsUUID('4')
   target?: string;
 
   @ApiPropertyOptional({
     example: { householdId: '1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d' },
-    description: 'Fields to fill from records created by earlier items (field -> that item\'s clientId); "target" may be used as a field name',
+    description: "Fields to fill from records created by earlier items (field -> that item's clientId); \"target\" may be used as a field name",
   })
   @IsOptional()
   @IsObject()
   refs?: Record<string, string>;
 
-  @ApiProperty({ example: { householdId: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11', fullName: 'Nguyễn Thị Lan', dateOfBirth: '1990-05-14', sex: 'female', ethnicity: 'Kinh', relationshipToHead: 'spouse', ownsSmartphone: true }, description: 'The body of the matching single-record endpoint' })
+  @ApiProperty({ example: { householdId: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11', fullName: 'Nguyễn Thị Lan' }, description: 'The body of the matching single-record endpoint' })
   @IsObject()
   payload!: Record<string, unknown>;
 }

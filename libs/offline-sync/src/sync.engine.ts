@@ -1,0 +1,156 @@
+import { Logger, UnprocessableEntityException } from '@nestjs/common';
+import { toProblem, validatePayload, type Principal } from '@dtc/platform';
+import type { ClassConstructor } from 'class-transformer';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { SyncBatchDto, SyncItemDto, SyncItemResult } from './sync.dto';
+import type { WriteContext } from './write-context';
+
+export interface SyncHandler {
+  /** DTO of the matching single-record endpoint; the payload is validated against it. */
+  dto: ClassConstructor<object>;
+  /** Status the single-record endpoint answers on success (201 create, 200 change). */
+  status: number;
+  needsTarget: boolean;
+  run(payload: never, target: string, principal: Principal, context: WriteContext): Promise<object>;
+}
+
+export function syncHandler<T extends object>(
+  dto: ClassConstructor<T>,
+  status: number,
+  needsTarget: boolean,
+  run: (payload: T, target: string, principal: Principal, context: WriteContext) => Promise<object>,
+): SyncHandler {
+  return { dto, status, needsTarget, run: run as SyncHandler['run'] };
+}
+
+export interface SyncEngineOptions {
+  dataSource: DataSource;
+  handlers: Record<string, SyncHandler>;
+  /** May this caller see a stored result of this commune? (another tenant's client id must not leak) */
+  mayRead(tx: EntityManager, principal: Principal, communeCode: string): Promise<boolean>;
+}
+
+class ItemProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body['message']));
+  }
+}
+
+class ReplayInstead extends Error {}
+
+const unprocessable = (field: string, reason: string) => new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field, reason }] });
+
+/**
+ * Offline sync, the same contract in every service: each item runs in its own transaction that
+ * first claims the phone's client id and stores the item's result with the write, so a retried
+ * upload (even a concurrent one) returns the stored result and writes nothing again. Rejections
+ * (4xx) are stored too; server-side failures (5xx) are not, so the phone retries them. A bad item
+ * never blocks the others.
+ */
+export class OfflineSyncEngine {
+  private readonly logger = new Logger('sync');
+
+  constructor(private readonly options: SyncEngineOptions) {}
+
+  get commands(): string[] {
+    return Object.keys(this.options.handlers);
+  }
+
+  async upload(batch: SyncBatchDto, principal: Principal, correlationId?: string): Promise<SyncItemResult[]> {
+    const results: SyncItemResult[] = [];
+    const seen = new Set<string>();
+    for (const item of batch.items) {
+      if (seen.has(item.clientId)) {
+        results.push({ clientId: item.clientId, status: 422, body: { statusCode: 422, error: 'Unprocessable Entity', message: 'clientId appears twice in this batch' }, replayed: false });
+        continue;
+      }
+      seen.add(item.clientId);
+      results.push(await this.apply(item, principal, correlationId));
+    }
+    return results;
+  }
+
+  private async apply(item: SyncItemDto, principal: Principal, correlationId?: string): Promise<SyncItemResult> {
+    const { dataSource } = this.options;
+    const stored = await this.storedResult(dataSource.manager, item, principal);
+    if (stored) return stored;
+    try {
+      return await dataSource.transaction(async (tx) => {
+        // Claim the client id first: a concurrent upload of the same item waits here, then replays.
+        const claimed = await tx.query(
+          'insert into sync_results (client_id, command, status, body, actor) values ($1, $2, 0, $3, $4) on conflict do nothing returning client_id',
+          [item.clientId, item.command, '{}', principal.subject],
+        );
+        if (claimed.length === 0) throw new ReplayInstead();
+        const { status, body } = await this.execute(tx, item, principal, correlationId);
+        await tx.query('update sync_results set status = $2, body = $3, commune_code = $4 where client_id = $1', [item.clientId, status, JSON.stringify(body), communeOf(body)]);
+        return { clientId: item.clientId, status, body, replayed: false };
+      });
+    } catch (error) {
+      if (error instanceof ReplayInstead) return (await this.storedResult(dataSource.manager, item, principal)) ?? unavailable(item);
+      const problem = error instanceof ItemProblem ? { statusCode: error.status, ...error.body } : toProblem(error);
+      if (problem.statusCode >= 500) {
+        this.logger.warn({ clientId: item.clientId, command: item.command, err: (error as Error).message }, 'sync item failed; not stored, the phone will retry');
+        return { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
+      }
+      const commune = typeof item.payload['communeCode'] === 'string' && /^[0-9]{5}$/.test(item.payload['communeCode']) ? item.payload['communeCode'] : null;
+      await dataSource.query('insert into sync_results (client_id, command, status, body, actor, commune_code) values ($1, $2, $3, $4, $5, $6) on conflict do nothing', [
+        item.clientId,
+        item.command,
+        problem.statusCode,
+        JSON.stringify(problem),
+        principal.subject,
+        commune,
+      ]);
+      return (await this.storedResult(dataSource.manager, item, principal)) ?? { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
+    }
+  }
+
+  private async execute(tx: EntityManager, item: SyncItemDto, principal: Principal, correlationId?: string) {
+    const handler = this.options.handlers[item.command];
+    if (!handler) throw new ItemProblem(400, { error: 'Bad Request', message: 'Validation failed', fields: [{ field: 'command', reason: `must be one of ${this.commands.join(', ')}` }] });
+    const payload: Record<string, unknown> = { ...item.payload };
+    let target = item.target;
+    for (const [field, clientId] of Object.entries(item.refs ?? {})) {
+      const id = await this.createdId(tx, clientId, field);
+      if (field === 'target') target = id;
+      else payload[field] = id;
+    }
+    if (handler.needsTarget && !target) throw unprocessable('target', `${item.command} needs the id of the record it acts on (target or refs.target)`);
+    const { value, fields } = await validatePayload(handler.dto, payload);
+    if (fields.length > 0) throw new ItemProblem(400, { error: 'Bad Request', message: 'Validation failed', fields: fields.map((f) => ({ ...f, field: `payload.${f.field}` })) });
+    const body = await handler.run(value as never, target ?? '', principal, { tx, occurredAt: new Date(item.occurredAt), correlationId });
+    return { status: handler.status, body };
+  }
+
+  /** The id created by an earlier successful item of this or a previous upload. */
+  private async createdId(tx: EntityManager, clientId: string, field: string): Promise<string> {
+    const [row] = await tx.query('select status, body from sync_results where client_id = $1', [clientId]);
+    if (!row || row.status < 200 || row.status >= 300 || typeof row.body?.id !== 'string') {
+      throw unprocessable(`refs.${field}`, `no successful earlier item with clientId ${clientId}`);
+    }
+    return row.body.id;
+  }
+
+  private async storedResult(tx: EntityManager, item: SyncItemDto, principal: Principal): Promise<SyncItemResult | undefined> {
+    const clientId = item.clientId;
+    const [row] = await tx.query('select command, status, body, commune_code from sync_results where client_id = $1 and status > 0', [clientId]);
+    if (!row) return undefined;
+    const reused = (message: string): SyncItemResult => ({ clientId, status: 409, body: { statusCode: 409, error: 'Conflict', message }, replayed: true });
+    if (row.commune_code && !(await this.options.mayRead(tx, principal, row.commune_code))) return reused('This clientId was already used by another commune; generate a new one');
+    if (row.command !== item.command) return reused(`This clientId was already used for ${row.command}; generate a new one`);
+    return { clientId, status: row.status, body: row.body, replayed: true };
+  }
+}
+
+function unavailable(item: SyncItemDto): SyncItemResult {
+  return { clientId: item.clientId, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: 'The same item is being uploaded concurrently; retry' }, replayed: false };
+}
+
+function communeOf(body: unknown): string | null {
+  const code = (body as { communeCode?: unknown })?.communeCode;
+  return typeof code === 'string' ? code : null;
+}
