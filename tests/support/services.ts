@@ -32,14 +32,14 @@ export interface RunningService {
  * Starts the built services (dist/, from `npm run build`) as real processes with this run's
  * schemas and topic prefix, and waits until /health reports every dependency up.
  */
-export async function startServices(runId: string, names: ServiceName[]): Promise<{ services: Record<string, RunningService>; stop: () => Promise<void> }> {
+export async function startServices(runId: string, names: ServiceName[], extraEnv: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {}): Promise<{ services: Record<string, RunningService>; stop: () => Promise<void> }> {
   const services: Record<string, RunningService> = {};
   for (const name of names) {
     const port = await freePort();
     const output: string[] = [];
     const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', `dist/apps/${name}/src/main.js`], {
       cwd: repoRoot,
-      env: testServiceEnv(SCHEMAS[name], runId, port),
+      env: { ...testServiceEnv(SCHEMAS[name], runId, port), ...extraEnv[name] },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));

@@ -1,19 +1,30 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateInbox1763900000001, CreateOutbox1763900000000, MessagingModule } from '@dtc/messaging';
+import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
 import { PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
+import { ENROLLMENT_SETTINGS, enrollmentSettings } from './enrollment-settings';
+import { EnrollmentsModule } from './enrollments/enrollments.module';
+import { CreateEnrollment1763900000300 } from './migrations/1763900000300-create-enrollment';
+import { ReadModelModule } from './read-model/read-model.module';
+import { SyncModule } from './sync/sync.module';
 
-/** Service skeleton on the shared platform; its features arrive with their own issues. */
 @Module({})
 export class EnrollmentModule {
   static forRoot(config: ServiceConfig): DynamicModule {
     return {
       module: EnrollmentModule,
+      global: true,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateEnrollment1763900000300] }),
         MessagingModule.forRoot({ produces: ['enrollment.events'] }),
+        EnrollmentsModule,
+        ReadModelModule,
+        SyncModule,
       ],
+      providers: [{ provide: ENROLLMENT_SETTINGS, useFactory: () => enrollmentSettings() }],
+      exports: [ENROLLMENT_SETTINGS],
     };
   }
 }

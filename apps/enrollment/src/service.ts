@@ -6,6 +6,6 @@ export const enrollmentService = defineService({
   rootModule: (config) => EnrollmentModule.forRoot(config),
   openApi: {
     title: 'Enrollment',
-    description: 'Per-resident service enrollments (ID card, VNeID level 2, e-health book, e-payment ...) and their lifecycles.',
+    description: 'Per-resident service enrollments (ID card, VNeID level 2, e-health book, e-payment ...), their lifecycles and eligibility, with offline sync.',
   },
 });

@@ -12,6 +12,7 @@ import {
   ResidentUpdatedV1,
   VisitRecordedV1,
 } from './events/household-registry.events';
+import { EnrollmentOpenedV1, EnrollmentTransitionedV1 } from './events/enrollment.events';
 
 /**
  * Every published event version. Adding an event: define it beside its producer's events and
@@ -29,6 +30,8 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   VisitRecordedV1,
   OrganisationRegisteredV1,
   OrganisationEIdentifiedV1,
+  EnrollmentOpenedV1,
+  EnrollmentTransitionedV1,
 ];
 
 const byType = new Map(EVENT_CATALOGUE.map((definition) => [definition.type, definition]));

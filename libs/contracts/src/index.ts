@@ -5,3 +5,4 @@ export * from './validation';
 export * from './create-event';
 export * from './json-schema';
 export * from './events/household-registry.events';
+export * from './events/enrollment.events';

@@ -13,3 +13,4 @@ export * from './http/problem.filter';
 export * from './openapi/openapi';
 export * from './platform.module';
 export * from './bootstrap/bootstrap';
+export * from './http/pagination';

@@ -1,10 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CurrentPrincipal, Roles, type Principal, PageQuery, pageOf } from '@dtc/platform';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { communeForRead } from '../common/commune-scope';
-import { PageQuery, pageOf } from '../common/pagination';
 
 class AuditQuery extends PageQuery {
   @ApiProperty({ example: '16279' })

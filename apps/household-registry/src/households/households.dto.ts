@@ -1,7 +1,7 @@
+import { PageQuery } from '@dtc/platform';
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsLatitude, IsLongitude, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
-import { PageQuery } from '../common/pagination';
 
 const COMMUNE_CODE = /^[0-9]{5}$/;
 const VILLAGE_CODE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;

@@ -1,7 +1,7 @@
+import { PageQuery } from '@dtc/platform';
 import { ORGANISATION_EID_STATUSES, ORGANISATION_KINDS } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
-import { PageQuery } from '../common/pagination';
 
 export class RegisterOrganisationDto {
   @ApiProperty({ example: '16279' })

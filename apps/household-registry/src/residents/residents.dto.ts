@@ -1,7 +1,7 @@
+import { PageQuery } from '@dtc/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
-import { PageQuery } from '../common/pagination';
 
 export const RELATIONSHIPS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other_relative', 'other'] as const;
 export const RESIDENT_STATUSES = ['living', 'moved_out', 'deceased'] as const;

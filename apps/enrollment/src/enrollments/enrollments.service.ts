@@ -1,0 +1,378 @@
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
+import { MessagingService } from '@dtc/messaging';
+import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal } from '@dtc/platform';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CatalogueService, type ServiceRow } from '../catalogue/catalogue.service';
+import { ageOn, allowedTransitions, initialState, isFinal, REJECTED } from '../catalogue/lifecycle';
+import type { ApplyDto, EnrollmentQuery, EnrollmentView, ObstacleDto, PendingQuery, StepView, TransitionDto } from './enrollments.dto';
+
+interface EnrollmentRow {
+  id: string;
+  commune_code: string;
+  service_code: string;
+  subject_type: 'resident' | 'organisation';
+  subject_id: string;
+  state: string;
+  open: boolean;
+  validation: 'valid' | 'pending_subject' | 'ineligible';
+  detail: string | null;
+  village_id: string | null;
+  team_id: string | null;
+  member_id: string | null;
+  sex: 'male' | 'female' | null;
+  birth_year: number | null;
+  occurred_at: Date;
+  recorded_at: Date;
+  version: number;
+}
+
+interface StepRow {
+  id: string;
+  from_state: string | null;
+  to_state: string | null;
+  reason: string | null;
+  obstacle: string | null;
+  team_id: string | null;
+  member_id: string | null;
+  occurred_at: Date;
+  recorded_at: Date;
+  actor: string;
+}
+
+interface Subject {
+  commune_code: string;
+  village_id: string;
+  sex?: 'male' | 'female';
+  birth_year?: number;
+  birth_month?: number;
+  status?: string;
+}
+
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+const unprocessable = (field: string, reason: string) => new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field, reason }] });
+
+export type ApplyOutcome = EnrollmentView & { outcome: 'created' | 'existing' | 'pending' };
+
+@Injectable()
+export class EnrollmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+    private readonly catalogue: CatalogueService,
+  ) {}
+
+  /**
+   * Opens an enrollment, or returns the open one for the same subject and service. When the
+   * subject is not yet known from registry events (offline phones), it is held as pending and
+   * validated when the event arrives; nothing is published until then.
+   */
+  async apply(input: ApplyDto, principal: Principal, context: WriteContext = {}): Promise<ApplyOutcome> {
+    const occurredAt = deviceTime('occurredAt', input.occurredAt, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const province = await this.provinceOf(tx, input.communeCode);
+      assertCommuneAccess(principal, input.communeCode, province);
+      const service = await this.catalogue.find(tx, input.serviceCode).catch(() => {
+        throw unprocessable('serviceCode', 'unknown service');
+      });
+      if (service.province_code && province && service.province_code !== province) throw unprocessable('serviceCode', `only offered in province ${service.province_code}`);
+      const subjectId = service.subject === 'organisation' ? input.organisationId : input.residentId;
+      if (!subjectId) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', `${service.code} enrolls ${service.subject}s`);
+      if (service.detail_label && !input.detail) throw unprocessable('detail', `say which ${service.detail_label}`);
+
+      const existing = await this.openEnrollment(tx, service.code, subjectId);
+      if (existing) return { ...this.toView(existing, service), outcome: 'existing' as const };
+
+      const subject = await this.subject(tx, service.subject, subjectId);
+      if (subject) this.assertEligible(service, subject, input.communeCode, occurredAt);
+      const id = randomUUID();
+      const inserted = await tx.query(
+        `insert into enrollments (id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         on conflict (service_code, subject_id) where open do nothing returning id`,
+        [
+          id,
+          input.communeCode,
+          service.code,
+          service.subject,
+          subjectId,
+          initialState(service),
+          subject ? 'valid' : 'pending_subject',
+          input.detail ?? null,
+          subject?.village_id ?? null,
+          input.teamId ?? null,
+          input.memberId ?? null,
+          subject?.sex ?? null,
+          subject?.birth_year ?? null,
+          occurredAt,
+          principal.subject,
+        ],
+      );
+      if (inserted.length === 0) {
+        // A concurrent apply for the same subject and service won: answer with that one.
+        const winner = await this.openEnrollment(tx, service.code, subjectId);
+        if (winner) return { ...this.toView(winner, service), outcome: 'existing' as const };
+      }
+      await this.addStep(tx, id, { from: null, to: initialState(service), teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
+      const row = await this.load(tx, id);
+      if (subject) await this.messaging.outbox.append(tx, [this.openedEvent(row, province ?? '', context.correlationId)]);
+      return { ...this.toView(row, service), outcome: subject ? ('created' as const) : ('pending' as const) };
+    });
+  }
+
+  async transition(id: string, input: TransitionDto, principal: Principal, context: WriteContext = {}): Promise<EnrollmentView> {
+    const occurredAt = deviceTime('occurredAt', input.occurredAt, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const { row, service } = await this.lockForWrite(tx, id, principal);
+      if (input.version !== undefined && input.version !== row.version) {
+        throw new ConflictException({ message: `The enrollment changed since you read it (you sent version ${input.version}, current is ${row.version})`, currentVersion: row.version });
+      }
+      const allowed = allowedTransitions(service, row.state);
+      if (!allowed.includes(input.to)) {
+        throw new ConflictException({ message: `Cannot go from ${row.state} to ${input.to}`, currentState: row.state, allowedTransitions: allowed });
+      }
+      if (input.to === REJECTED && !input.reason) throw unprocessable('reason', 'a rejection needs a reason');
+      await tx.query('update enrollments set state = $2, open = $3, version = version + 1, updated_at = now(), team_id = coalesce($4, team_id), member_id = coalesce($5, member_id) where id = $1', [
+        id,
+        input.to,
+        !isFinal(service, input.to),
+        input.teamId ?? null,
+        input.memberId ?? null,
+      ]);
+      await this.addStep(tx, id, { from: row.state, to: input.to, reason: input.reason, teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
+      const updated = await this.load(tx, id);
+      if (updated.validation === 'valid') {
+        const province = (await this.provinceOf(tx, updated.commune_code)) ?? '';
+        await this.messaging.outbox.append(tx, [this.transitionedEvent(updated, { from: row.state, to: input.to, reason: input.reason, occurredAt, recordedAt: new Date() }, province, context.correlationId)]);
+      }
+      return this.toView(updated, service);
+    });
+  }
+
+  /** A step could not be done (no smartphone, no signal, ...): recorded, state unchanged. */
+  async recordObstacle(id: string, input: ObstacleDto, principal: Principal, context: WriteContext = {}): Promise<EnrollmentView> {
+    const occurredAt = deviceTime('occurredAt', input.occurredAt, context.occurredAt);
+    return inTransaction(this.dataSource, context, async (tx) => {
+      const { row, service } = await this.lockForWrite(tx, id, principal);
+      if (!row.open) throw new ConflictException({ message: `The enrollment is already ${row.state}`, currentState: row.state });
+      await this.addStep(tx, id, { from: null, to: null, obstacle: input.obstacle, reason: input.note, occurredAt, actor: principal.subject });
+      return this.toView(row, service);
+    });
+  }
+
+  /**
+   * Called by the registry-events consumer, in its transaction, when subjects become known:
+   * pending enrollments are validated, and valid ones publish their whole history in order.
+   */
+  async validatePending(tx: EntityManager, subjectIds: string[]): Promise<number> {
+    if (subjectIds.length === 0) return 0;
+    const pending: EnrollmentRow[] = await tx.query("select * from enrollments where validation = 'pending_subject' and subject_id = any($1::uuid[]) order by recorded_at, id for update", [subjectIds]);
+    for (const row of pending) {
+      const service = await this.catalogue.find(tx, row.service_code);
+      const subject = await this.subject(tx, row.subject_type, row.subject_id);
+      if (!subject) continue;
+      let problem: string | undefined;
+      try {
+        this.assertEligible(service, subject, row.commune_code, new Date(row.occurred_at));
+      } catch (error) {
+        const fields = ((error as UnprocessableEntityException).getResponse() as { fields?: Array<{ reason: string }> }).fields;
+        problem = fields?.[0]?.reason ?? 'not eligible';
+      }
+      if (problem) {
+        await tx.query("update enrollments set validation = 'ineligible', state = $2, open = false, version = version + 1, updated_at = now() where id = $1", [row.id, REJECTED]);
+        await this.addStep(tx, row.id, { from: row.state, to: REJECTED, reason: `not eligible: ${problem}`, occurredAt: new Date(), actor: 'system:eligibility' });
+        continue;
+      }
+      await tx.query("update enrollments set validation = 'valid', village_id = $2, sex = $3, birth_year = $4, version = version + 1, updated_at = now() where id = $1", [
+        row.id,
+        subject.village_id,
+        subject.sex ?? null,
+        subject.birth_year ?? null,
+      ]);
+      const valid = await this.load(tx, row.id);
+      const province = (await this.provinceOf(tx, valid.commune_code)) ?? '';
+      const steps: StepRow[] = await tx.query('select * from enrollment_steps where enrollment_id = $1 and to_state is not null order by id', [row.id]);
+      const events: EventEnvelope[] = [this.openedEvent({ ...valid, state: steps[0]?.to_state ?? valid.state, occurred_at: steps[0]?.occurred_at ?? valid.occurred_at }, province)];
+      for (const step of steps.slice(1)) {
+        events.push(this.transitionedEvent(valid, { from: step.from_state!, to: step.to_state!, reason: step.reason ?? undefined, occurredAt: new Date(step.occurred_at), recordedAt: new Date(step.recorded_at) }, province));
+      }
+      await this.messaging.outbox.append(tx, events);
+    }
+    return pending.length;
+  }
+
+  async get(id: string, principal: Principal): Promise<EnrollmentView> {
+    const row = await this.load(this.dataSource.manager, id).catch(() => undefined);
+    if (!row || !(await this.visible(this.dataSource.manager, principal, row.commune_code))) throw new NotFoundException(`Enrollment ${id} not found`);
+    const service = await this.catalogue.find(this.dataSource.manager, row.service_code);
+    return { ...this.toView(row, service), history: await this.history(row.id) };
+  }
+
+  async forSubject(subjectId: string, principal: Principal): Promise<EnrollmentView[]> {
+    const rows: EnrollmentRow[] = await this.dataSource.query('select * from enrollments where subject_id = $1 order by recorded_at, id', [subjectId]);
+    const visible = [];
+    for (const row of rows) {
+      if (!(await this.visible(this.dataSource.manager, principal, row.commune_code))) continue;
+      const service = await this.catalogue.find(this.dataSource.manager, row.service_code);
+      visible.push({ ...this.toView(row, service), history: await this.history(row.id) });
+    }
+    return visible;
+  }
+
+  async list(query: EnrollmentQuery, principal: Principal): Promise<Page<EnrollmentView>> {
+    assertCommuneAccess(principal, query.communeCode, await this.provinceOf(this.dataSource.manager, query.communeCode));
+    const values = [query.communeCode, query.serviceCode ?? null, query.state ?? null, query.villageId ?? null];
+    const where = 'commune_code = $1 and ($2::text is null or service_code = $2) and ($3::text is null or state = $3) and ($4::uuid is null or village_id = $4)';
+    return this.page(where, values, query);
+  }
+
+  /** Enrollments still waiting for their resident after the configured time: a data problem to chase. */
+  async overduePending(query: PendingQuery, olderThanMinutes: number, principal: Principal): Promise<Page<EnrollmentView>> {
+    assertCommuneAccess(principal, query.communeCode, await this.provinceOf(this.dataSource.manager, query.communeCode));
+    const where = "commune_code = $1 and validation = 'pending_subject' and recorded_at < now() - make_interval(mins => $2::int)";
+    return this.page(where, [query.communeCode, olderThanMinutes], query);
+  }
+
+  private async page(where: string, values: unknown[], query: { page: number; pageSize: number }): Promise<Page<EnrollmentView>> {
+    const [{ total }] = await this.dataSource.query(`select count(*)::int as total from enrollments where ${where}`, values);
+    const rows: EnrollmentRow[] = await this.dataSource.query(`select * from enrollments where ${where} order by occurred_at, id limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`, values);
+    const services = new Map<string, ServiceRow>();
+    for (const row of rows) if (!services.has(row.service_code)) services.set(row.service_code, await this.catalogue.find(this.dataSource.manager, row.service_code));
+    return pageOf(
+      rows.map((row) => this.toView(row, services.get(row.service_code)!)),
+      total,
+      query as never,
+    );
+  }
+
+  private assertEligible(service: ServiceRow, subject: Subject, communeCode: string, on: Date): void {
+    const field = service.subject === 'organisation' ? 'organisationId' : 'residentId';
+    if (subject.commune_code !== communeCode) throw unprocessable(field, `registered in commune ${subject.commune_code}, not ${communeCode}`);
+    if (subject.status && subject.status !== 'living') throw unprocessable(field, `the resident is ${subject.status.replace('_', ' ')}`);
+    if (service.min_age !== null && subject.birth_year !== undefined && subject.birth_month !== undefined) {
+      const age = ageOn(on, subject.birth_year, subject.birth_month);
+      if (age < service.min_age) throw unprocessable(field, `aged ${age} on ${on.toISOString().slice(0, 10)}; ${service.code} needs ${service.min_age} or older`);
+    }
+  }
+
+  private async subject(tx: EntityManager, type: 'resident' | 'organisation', id: string): Promise<Subject | undefined> {
+    const [row] =
+      type === 'organisation'
+        ? await tx.query('select commune_code, village_id from known_organisations where id = $1', [id])
+        : await tx.query('select commune_code, village_id, sex, birth_year, birth_month, status from known_residents where id = $1', [id]);
+    return row;
+  }
+
+  private async openEnrollment(tx: EntityManager, serviceCode: string, subjectId: string): Promise<EnrollmentRow | undefined> {
+    const [row] = await tx.query('select * from enrollments where service_code = $1 and subject_id = $2 and open', [serviceCode, subjectId]);
+    return row;
+  }
+
+  private async lockForWrite(tx: EntityManager, id: string, principal: Principal) {
+    const [row]: EnrollmentRow[] = await tx.query('select * from enrollments where id = $1 for update', [id]);
+    if (!row || !(await this.visible(tx, principal, row.commune_code))) throw new NotFoundException(`Enrollment ${id} not found`);
+    return { row, service: await this.catalogue.find(tx, row.service_code) };
+  }
+
+  private async visible(tx: EntityManager, principal: Principal, communeCode: string): Promise<boolean> {
+    return canAccessCommune(principal, communeCode, await this.provinceOf(tx, communeCode));
+  }
+
+  private async provinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
+    const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
+    return row?.province_code;
+  }
+
+  private async addStep(tx: EntityManager, enrollmentId: string, step: { from: string | null; to: string | null; reason?: string; obstacle?: string; teamId?: string; memberId?: string; occurredAt: Date; actor: string }) {
+    await tx.query('insert into enrollment_steps (enrollment_id, from_state, to_state, reason, obstacle, team_id, member_id, occurred_at, actor) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+      enrollmentId,
+      step.from,
+      step.to,
+      step.reason ?? null,
+      step.obstacle ?? null,
+      step.teamId ?? null,
+      step.memberId ?? null,
+      step.occurredAt,
+      step.actor,
+    ]);
+  }
+
+  private async load(tx: EntityManager, id: string): Promise<EnrollmentRow> {
+    const [row] = await tx.query('select * from enrollments where id = $1', [id]);
+    if (!row) throw new NotFoundException(`Enrollment ${id} not found`);
+    return row;
+  }
+
+  private async history(id: string): Promise<StepView[]> {
+    const steps: StepRow[] = await this.dataSource.query('select * from enrollment_steps where enrollment_id = $1 order by id', [id]);
+    return steps.map((s) => ({ from: s.from_state, to: s.to_state, reason: s.reason, obstacle: s.obstacle, occurredAt: new Date(s.occurred_at).toISOString(), recordedAt: new Date(s.recorded_at).toISOString(), actor: s.actor }));
+  }
+
+  private eventContext(row: EnrollmentRow) {
+    return {
+      enrollmentId: row.id,
+      serviceCode: row.service_code,
+      subjectType: row.subject_type,
+      ...(row.subject_type === 'resident' ? { residentId: row.subject_id } : { organisationId: row.subject_id }),
+      villageId: row.village_id!,
+      ...(row.team_id ? { teamId: row.team_id } : {}),
+      ...(row.member_id ? { memberId: row.member_id } : {}),
+      ...(row.sex ? { sex: row.sex } : {}),
+      ...(row.birth_year ? { birthYear: row.birth_year } : {}),
+      ...(row.detail ? { detail: row.detail } : {}),
+    };
+  }
+
+  private openedEvent(row: EnrollmentRow, province: string, correlationId?: string): EventEnvelope {
+    const occurredAt = new Date(row.occurred_at);
+    return createEvent(
+      EnrollmentOpenedV1,
+      { tenant: row.commune_code, province, subject: row.id, time: occurredAt, correlationId },
+      { ...this.eventContext(row), state: row.state, occurredAt: occurredAt.toISOString(), recordedAt: new Date(row.recorded_at).toISOString() },
+    );
+  }
+
+  private transitionedEvent(row: EnrollmentRow, step: { from: string; to: string; reason?: string; occurredAt: Date; recordedAt: Date }, province: string, correlationId?: string): EventEnvelope {
+    return createEvent(
+      EnrollmentTransitionedV1,
+      { tenant: row.commune_code, province, subject: row.id, time: step.occurredAt, correlationId },
+      {
+        ...this.eventContext(row),
+        from: step.from,
+        to: step.to,
+        ...(step.reason ? { reason: step.reason } : {}),
+        occurredAt: step.occurredAt.toISOString(),
+        recordedAt: step.recordedAt.toISOString(),
+      },
+    );
+  }
+
+  private toView(row: EnrollmentRow, service: ServiceRow): EnrollmentView {
+    return {
+      id: row.id,
+      communeCode: row.commune_code,
+      serviceCode: row.service_code,
+      subjectType: row.subject_type,
+      subjectId: row.subject_id,
+      state: row.state,
+      open: row.open,
+      validation: row.validation,
+      allowedTransitions: allowedTransitions(service, row.state),
+      detail: row.detail,
+      villageId: row.village_id,
+      teamId: row.team_id,
+      memberId: row.member_id,
+      occurredAt: new Date(row.occurred_at).toISOString(),
+      recordedAt: new Date(row.recorded_at).toISOString(),
+      version: row.version,
+    };
+  }
+}
+
+function deviceTime(field: string, explicit: string | undefined, override: Date | undefined): Date {
+  const at = override ?? (explicit ? new Date(explicit) : new Date());
+  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
+  return at;
+}
