@@ -1,12 +1,13 @@
 /**
  * Loads a small, realistic demo commune through the registry's public API (as an operator and
- * field agents would), only when the commune is not there yet. Usage: demo-data.ts REGISTRY_URL
+ * field agents would), only when the commune is not there yet. Usage: demo-data.ts REGISTRY_URL ENROLLMENT_URL
  */
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@dtc/platform';
 import { DEV_JWT_SECRET } from './dev-env';
 
 const registryUrl = process.argv[2] ?? 'http://127.0.0.1:3001';
+const enrollmentUrl = process.argv[3] ?? 'http://127.0.0.1:3002';
 const COMMUNE = { code: '16279', name: 'Xã Đông Tiến', provinceCode: '38', provinceName: 'Thanh Hóa' };
 const VILLAGES = [
   { code: 'DONG-HOA', name: 'Thôn Đông Hòa', households: 42, distanceKm: 1.5, signal: 'good' },
@@ -30,8 +31,8 @@ const operator = signToken(settings, { sub: 'demo-operator', role: 'operations' 
 const agent = signToken(settings, { sub: 'demo-field-agent', role: 'field_agent', communes: [COMMUNE.code] });
 
 
-async function call(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-  return fetch(`${registryUrl}${path}`, {
+async function call(method: string, path: string, token: string, body?: unknown, baseUrl = registryUrl): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -144,12 +145,76 @@ const ORGANISATIONS = [
   { name: 'Doanh nghiệp tư nhân Thương mại Khe Nước', kind: 'enterprise', village: 'KHE-NUOC', eIdStatus: 'none' },
 ] as const;
 
-async function upload(items: SyncItem[]): Promise<void> {
-  const response = await call('POST', '/sync', agent, { items });
+async function upload(items: SyncItem[], baseUrl = registryUrl): Promise<void> {
+  const response = await call('POST', '/sync', agent, { items }, baseUrl);
   if (response.status !== 200) throw new Error(`sync failed: ${response.status} ${await response.text()}`);
   const { results } = (await response.json()) as { results: Array<{ clientId: string; status: number; body: unknown }> };
   const failed = results.filter((result) => result.status >= 300);
   if (failed.length > 0) throw new Error(`sync items failed: ${JSON.stringify(failed.slice(0, 3))}`);
+}
+
+async function all<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page += 1) {
+    const response = await call('GET', `${path}&page=${page}&pageSize=200`, agent);
+    const body = (await response.json()) as { items: T[]; total: number };
+    items.push(...body.items);
+    if (items.length >= body.total || body.items.length === 0) return items;
+  }
+}
+
+/**
+ * Enrollments as field teams record them: each resident's services at a realistic stage of
+ * their lifecycle, steps a few days apart. Uploaded through the enrollment service's /sync;
+ * those whose resident event has not reached enrollment yet are held and validated on arrival.
+ */
+async function loadEnrollments(): Promise<number> {
+  const residents = await all<{ id: string; dateOfBirth: string; ownsSmartphone: boolean }>(`/residents?communeCode=${COMMUNE.code}&status=living`);
+  const organisations = await all<{ id: string; eIdStatus: string }>(`/organisations?communeCode=${COMMUNE.code}`);
+  const teams = [randomUUID(), randomUUID(), randomUUID()];
+  const items: SyncItem[] = [];
+  const enroll = (subject: Record<string, string>, serviceCode: string, path: string[], reached: number, extra: Record<string, unknown> = {}) => {
+    const start = 3 + Math.floor(random() * 27);
+    const applyId = clientId();
+    const teamId = pick(teams);
+    const day = (offset: number) => new Date(Date.now() - (start - offset) * 86400000).toISOString();
+    items.push({ clientId: applyId, command: 'enrollment.apply', occurredAt: day(0), payload: { communeCode: COMMUNE.code, serviceCode, teamId, ...subject, ...extra } });
+    for (let step = 1; step <= reached && step < path.length; step += 1) {
+      items.push({ clientId: clientId(), command: 'enrollment.transition', occurredAt: day(Math.min(step * 2, start - 1)), refs: { target: applyId }, payload: { to: path[step], teamId } });
+    }
+    if (reached < 0) items.push({ clientId: clientId(), command: 'enrollment.transition', occurredAt: day(1), refs: { target: applyId }, payload: { to: 'rejected', reason: 'Thiếu giấy tờ', teamId } });
+  };
+  const stage = (weights: number[]) => {
+    let roll = random();
+    for (let i = 0; i < weights.length; i += 1) {
+      if (roll < weights[i]) return i - 1;
+      roll -= weights[i];
+    }
+    return weights.length - 2;
+  };
+  const year = new Date().getFullYear();
+  for (const resident of residents) {
+    const age = year - Number(resident.dateOfBirth.slice(0, 4));
+    const subject = { residentId: resident.id };
+    if (age >= 15) enroll(subject, 'cccd', ['applied', 'issued', 'delivered'], stage([0.03, 0.07, 0.2, 0.7]));
+    if (age >= 15 && random() < 0.8) enroll(subject, 'vneid_level2', ['registered', 'issued', 'activated'], stage([0.02, 0.2, 0.5, 0.28]));
+    if (random() < 0.5) enroll(subject, 'ehealth_book', ['registered', 'activated'], stage([0, 0.4, 0.6]));
+    if (resident.ownsSmartphone && age >= 18) {
+      if (random() < 0.5) enroll(subject, 'epayment_account', ['opened', 'activated'], stage([0, 0.3, 0.7]));
+      enroll(subject, 'public_service_app', ['installed', 'set_up'], stage([0, 0.3, 0.7]), { detail: pick(['VNeID', 'eTax Mobile', 'ThanhHoaS']) });
+      if (random() < 0.15) enroll(subject, 'online_application', ['submitted', 'completed'], stage([0, 0.4, 0.6]), { detail: pick(['Đăng ký khai sinh', 'Cấp phiếu lý lịch tư pháp', 'Đăng ký kết hôn']) });
+    }
+  }
+  for (const organisation of organisations) enroll({ organisationId: organisation.id }, 'org_eid', ['applied', 'issued'], organisation.eIdStatus === 'identified' ? 1 : 0);
+  let start = 0;
+  while (start < items.length) {
+    // Keep an apply and its transitions in the same upload: cut only before an apply.
+    let end = Math.min(start + 400, items.length);
+    while (end < items.length && items[end].command !== 'enrollment.apply') end += 1;
+    await upload(items.slice(start, end), enrollmentUrl);
+    start = end;
+  }
+  return items.filter((item) => item.command === 'enrollment.apply').length;
 }
 
 async function main(): Promise<void> {
@@ -184,7 +249,8 @@ async function main(): Promise<void> {
       payload: { communeCode: COMMUNE.code, villageCode: org.village, name: org.name, taxCode: `28010${String(12345 + index * 7)}`, kind: org.kind, eIdStatus: org.eIdStatus },
     })),
   );
-  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations (uploaded through offline sync)\n`);
+  const enrollments = await loadEnrollments();
+  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations, ${enrollments} enrollments at every stage (uploaded through offline sync)\n`);
 }
 
 main().catch((error: Error) => {

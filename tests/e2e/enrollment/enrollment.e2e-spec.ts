@@ -3,6 +3,7 @@ import { createEvent, ResidentRegisteredV1 } from '@dtc/contracts';
 import { collectTopic, deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testKafka, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
 import { request } from '../../support/http';
+import { openApiGaps, type OpenApiDocument } from '../../support/openapi';
 import { startServices, type RunningService } from '../../support/services';
 
 // Enrollment through its HTTP API, fed by the registry's real events through the real broker.
@@ -209,5 +210,11 @@ describe('enrollment API', () => {
     expect(catalogue.body.map((s) => s.code)).toEqual(expect.arrayContaining(['cccd', 'vneid_level2', 'org_eid', service.code]));
     const added = await apply({ serviceCode: service.code, residentId: adult });
     expect(added.body.allowedTransitions).toEqual(['set_up', 'rejected', 'cancelled']);
+  });
+
+  it('describes every endpoint with a summary and responses, and every schema field with an example', async () => {
+    const gaps = openApiGaps((await request<OpenApiDocument>('GET', url('/docs-json'))).body);
+    expect(gaps.operations).toBeGreaterThanOrEqual(10);
+    expect([gaps.withoutSummary, gaps.withoutSuccess, gaps.withoutExample]).toEqual([[], [], []]);
   });
 });
