@@ -167,6 +167,21 @@ describe('enrollment API', () => {
     }
   });
 
+  it('enrolls an organisation of the commune in organisational e-identification', async () => {
+    const organisation = await request<{ id: string }>('POST', `${registry.url}/organisations`, agent, { communeCode: commune, villageCode: 'THON-1', name: 'HTX Đông Tiến', taxCode: '2809876543', kind: 'cooperative' });
+    expect(organisation.status).toBe(201);
+    const asResident = await apply({ serviceCode: 'org_eid', residentId: adult });
+    expect(asResident.status).toBe(422);
+    expect(asResident.body.fields![0].field).toBe('organisationId');
+    await eventually(async () => {
+      const opened = await apply({ serviceCode: 'org_eid', organisationId: organisation.body.id });
+      expect(opened.body.validation).toBe('valid');
+    });
+    const listed = await request<{ items: Enrollment[] }>('GET', url(`/enrollments?communeCode=${commune}&serviceCode=org_eid`), agent);
+    expect(listed.body.items).toHaveLength(1);
+    expect((await transition(listed.body.items[0].id, { to: 'issued' })).body).toMatchObject({ state: 'issued', open: false });
+  });
+
   it('lists enrollments by village, service and state, and a resident’s enrollments with history', async () => {
     const listed = await request<{ items: Enrollment[]; total: number }>('GET', url(`/enrollments?communeCode=${commune}&serviceCode=vneid_level2&state=activated&villageId=${villageId}`), agent);
     expect(listed.body.total).toBe(1);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService, type ServiceRow } from '../catalogue/catalogue.service';
 import { ageOn, allowedTransitions, initialState, isFinal, REJECTED } from '../catalogue/lifecycle';
+import { lockSubject } from '../read-model/registry-read-model';
 import type { ApplyDto, EnrollmentQuery, EnrollmentView, ObstacleDto, PendingQuery, StepView, TransitionDto } from './enrollments.dto';
 
 interface EnrollmentRow {
@@ -82,6 +83,7 @@ export class EnrollmentsService {
       if (!subjectId) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', `${service.code} enrolls ${service.subject}s`);
       if (service.detail_label && !input.detail) throw unprocessable('detail', `say which ${service.detail_label}`);
 
+      await lockSubject(tx, subjectId);
       const existing = await this.openEnrollment(tx, service.code, subjectId);
       if (existing) return { ...this.toView(existing, service), outcome: 'existing' as const };
 

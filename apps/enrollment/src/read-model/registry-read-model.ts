@@ -15,6 +15,7 @@ import type { EntityManager } from 'typeorm';
  * and returns the ids of subjects that became known or changed.
  */
 export async function applyRegistryEvents(tx: EntityManager, events: EventEnvelope[]): Promise<string[]> {
+  await lockSubjects(tx, events);
   const touched: string[] = [];
   const communes = new Map(events.map((event) => [event.tenant, event.province]));
   for (const [code, province] of [...communes].sort()) {
@@ -57,4 +58,22 @@ export async function applyRegistryEvents(tx: EntityManager, events: EventEnvelo
     }
   }
   return touched;
+}
+
+/**
+ * The same per-subject lock that an apply takes before it looks the subject up: either the apply
+ * sees the subject, or this transaction sees the pending enrollment. Taken in sorted order.
+ */
+async function lockSubjects(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+  const ids = new Set<string>();
+  for (const event of events) {
+    const data = event.data as { residentId?: string; organisationId?: string };
+    if (event.type === ResidentRegisteredV1.type || event.type === ResidentUpdatedV1.type) ids.add(data.residentId!);
+    if (event.type === OrganisationRegisteredV1.type) ids.add(data.organisationId!);
+  }
+  for (const id of [...ids].sort()) await lockSubject(tx, id);
+}
+
+export async function lockSubject(tx: EntityManager, subjectId: string): Promise<void> {
+  await tx.query("select pg_advisory_xact_lock(hashtext('enrollment-subject:' || $1))", [subjectId]);
 }
