@@ -1,9 +1,30 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateOutbox1763900000000, MessagingModule } from '@dtc/messaging';
+import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { CreateInbox1763900000001, CreateOutbox1763900000000, MessagingModule, MessagingService } from '@dtc/messaging';
+import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
 import { PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
+import { CreateTraining1763900000500 } from './migrations/1763900000500-create-training';
+import { applyRegistryEvents } from './read-model/registry-read-model';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
+import { SyncController } from './sync/sync.controller';
+import { TeachingPointsController } from './teaching-points/teaching-points.controller';
+import { TeamsController } from './teams/teams.controller';
+import { TeamsService } from './teams/teams.service';
+import { TopicsController } from './topics/topics.controller';
 
-/** Service skeleton on the shared platform; its features arrive with their own issues. */
+export const REGISTRY_CONSUMER = 'training-registry-read-model';
+
+/** Keeps communes, villages and residents known from registry events. */
+@Module({})
+class RegistryReadModel implements OnModuleInit {
+  constructor(private readonly messaging: MessagingService) {}
+
+  onModuleInit(): void {
+    this.messaging.registerConsumer({ name: REGISTRY_CONSUMER, streams: ['household-registry.events'], handle: (events, tx) => applyRegistryEvents(tx, events) });
+  }
+}
+
 @Module({})
 export class TrainingModule {
   static forRoot(config: ServiceConfig): DynamicModule {
@@ -11,9 +32,12 @@ export class TrainingModule {
       module: TrainingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateTraining1763900000500] }),
         MessagingModule.forRoot({ produces: ['training.events'] }),
+        RegistryReadModel,
       ],
+      controllers: [TopicsController, TeamsController, TeachingPointsController, SessionsController, SyncController],
+      providers: [TeamsService, SessionsService],
     };
   }
 }

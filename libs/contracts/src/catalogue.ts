@@ -13,6 +13,16 @@ import {
   VisitRecordedV1,
 } from './events/household-registry.events';
 import { EnrollmentOpenedV1, EnrollmentTransitionedV1 } from './events/enrollment.events';
+import {
+  AttendanceRecordedV1,
+  SessionCancelledV1,
+  SessionHeldV1,
+  SessionScheduledV1,
+  TeamFormedV1,
+  TeamMemberJoinedV1,
+  TeamMemberLeftV1,
+  TeamVillagesAssignedV1,
+} from './events/training.events';
 
 /**
  * Every published event version. Adding an event: define it beside its producer's events and
@@ -32,6 +42,14 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   OrganisationEIdentifiedV1,
   EnrollmentOpenedV1,
   EnrollmentTransitionedV1,
+  TeamFormedV1,
+  TeamMemberJoinedV1,
+  TeamMemberLeftV1,
+  TeamVillagesAssignedV1,
+  SessionScheduledV1,
+  SessionHeldV1,
+  SessionCancelledV1,
+  AttendanceRecordedV1,
 ];
 
 const byType = new Map(EVENT_CATALOGUE.map((definition) => [definition.type, definition]));

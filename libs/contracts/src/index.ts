@@ -6,3 +6,4 @@ export * from './create-event';
 export * from './json-schema';
 export * from './events/household-registry.events';
 export * from './events/enrollment.events';
+export * from './events/training.events';

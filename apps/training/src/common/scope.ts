@@ -1,0 +1,39 @@
+import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { assertCommuneAccess, canAccessCommune, type Principal } from '@dtc/platform';
+import type { EntityManager } from 'typeorm';
+
+const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
+
+export const unprocessable = (field: string, reason: string) => new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field, reason }] });
+
+export async function provinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
+  const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
+  return row?.province_code;
+}
+
+/** A commune code given by the caller: 403 outside the token's scope. */
+export async function assertCommune(tx: EntityManager, principal: Principal, communeCode: string): Promise<string> {
+  const province = await provinceOf(tx, communeCode);
+  assertCommuneAccess(principal, communeCode, province);
+  return province ?? '';
+}
+
+/** A record found by id: outside the caller's scope it does not exist (404). */
+export async function assertVisible(tx: EntityManager, principal: Principal, communeCode: string, what: string, id: string): Promise<string> {
+  const province = await provinceOf(tx, communeCode);
+  if (!canAccessCommune(principal, communeCode, province)) throw new NotFoundException(`${what} ${id} not found`);
+  return province ?? '';
+}
+
+/** Villages known from registry events must belong to the commune; unknown ones are taken on trust. */
+export async function assertVillagesOfCommune(tx: EntityManager, communeCode: string, villageIds: string[], field: string): Promise<void> {
+  if (villageIds.length === 0) return;
+  const foreign = await tx.query('select id from known_villages where id = any($1::uuid[]) and commune_code <> $2', [villageIds, communeCode]);
+  if (foreign.length > 0) throw unprocessable(field, `village ${foreign[0].id} belongs to another commune`);
+}
+
+export function deviceTime(field: string, explicit: string | undefined, override: Date | undefined): Date {
+  const at = override ?? (explicit ? new Date(explicit) : new Date());
+  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
+  return at;
+}
