@@ -1,6 +1,6 @@
 /**
  * Loads a small, realistic demo commune through the registry's public API (as an operator and
- * field agents would), only when the commune is not there yet. Usage: demo-data.ts REGISTRY_URL ENROLLMENT_URL
+ * field agents would), only when the commune is not there yet. Usage: demo-data.ts REGISTRY_URL ENROLLMENT_URL TRAINING_URL
  */
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@dtc/platform';
@@ -8,6 +8,7 @@ import { DEV_JWT_SECRET } from './dev-env';
 
 const registryUrl = process.argv[2] ?? 'http://127.0.0.1:3001';
 const enrollmentUrl = process.argv[3] ?? 'http://127.0.0.1:3002';
+const trainingUrl = process.argv[4] ?? 'http://127.0.0.1:3003';
 const COMMUNE = { code: '16279', name: 'Xã Đông Tiến', provinceCode: '38', provinceName: 'Thanh Hóa' };
 const VILLAGES = [
   { code: 'DONG-HOA', name: 'Thôn Đông Hòa', households: 42, distanceKm: 1.5, signal: 'good' },
@@ -29,6 +30,7 @@ const random = () => {
 const settings = { secret: process.env.JWT_SECRET || DEV_JWT_SECRET, issuer: process.env.JWT_ISSUER || 'dtc-platform', audience: process.env.JWT_AUDIENCE || 'dtc-api' };
 const operator = signToken(settings, { sub: 'demo-operator', role: 'operations' });
 const agent = signToken(settings, { sub: 'demo-field-agent', role: 'field_agent', communes: [COMMUNE.code] });
+const communeAdmin = signToken(settings, { sub: 'demo-commune-admin', role: 'commune_admin', communes: [COMMUNE.code] });
 
 
 async function call(method: string, path: string, token: string, body?: unknown, baseUrl = registryUrl): Promise<Response> {
@@ -145,8 +147,8 @@ const ORGANISATIONS = [
   { name: 'Doanh nghiệp tư nhân Thương mại Khe Nước', kind: 'enterprise', village: 'KHE-NUOC', eIdStatus: 'none' },
 ] as const;
 
-async function upload(items: SyncItem[], baseUrl = registryUrl): Promise<void> {
-  const response = await call('POST', '/sync', agent, { items }, baseUrl);
+async function upload(items: SyncItem[], baseUrl = registryUrl, token = agent): Promise<void> {
+  const response = await call('POST', '/sync', token, { items }, baseUrl);
   if (response.status !== 200) throw new Error(`sync failed: ${response.status} ${await response.text()}`);
   const { results } = (await response.json()) as { results: Array<{ clientId: string; status: number; body: unknown }> };
   const failed = results.filter((result) => result.status >= 300);
@@ -217,6 +219,106 @@ async function loadEnrollments(): Promise<number> {
   return items.filter((item) => item.command === 'enrollment.apply').length;
 }
 
+const TEAMS = [
+  { name: 'Tổ công tác lưu động số 1', kind: 'mobile_working_group', villages: ['DONG-HOA', 'DONG-PHU'], size: 9 },
+  { name: 'Tổ công tác lưu động số 2', kind: 'mobile_working_group', villages: ['TRUNG-THANH', 'TDP-1'], size: 8 },
+  { name: 'Tổ công tác lưu động số 3 (vùng cao)', kind: 'mobile_working_group', villages: ['BAI-TRANH', 'KHE-NUOC'], size: 10 },
+  { name: 'Tổ công nghệ số cộng đồng Đông Hòa', kind: 'community_digital_team', villages: ['DONG-HOA'], size: 5 },
+  { name: 'Tổ công nghệ số cộng đồng Bãi Tranh', kind: 'community_digital_team', villages: ['BAI-TRANH'], size: 5 },
+] as const;
+const AFFILIATIONS = ['commune_police', 'official', 'teacher', 'village_head', 'youth_union', 'womens_union', 'security_forces', 'student_volunteer', 'digital_technology_team'] as const;
+const TOPICS = ['online_public_services', 'vneid', 'cashless_qr', 'bills_online', 'selling_online', 'fraud_prevention'] as const;
+
+/** Field teams, then a month of training sessions with attendance, as the teams would upload them. */
+async function loadTraining(): Promise<{ teams: number; sessions: number; attendees: number }> {
+  const villages = (await (await call('GET', `/communes/${COMMUNE.code}/villages`, operator)).json()) as Array<{ id: string; code: string; name: string }>;
+  const villageId = (code: string) => villages.find((v) => v.code === code)!.id;
+  const teamItems: SyncItem[] = [];
+  const formed = new Date(Date.now() - 35 * 86400000).toISOString();
+  for (const team of TEAMS) {
+    const teamClientId = clientId();
+    teamItems.push({ clientId: teamClientId, command: 'team.form', occurredAt: formed, payload: { communeCode: COMMUNE.code, name: team.name, kind: team.kind, activeFrom: formed.slice(0, 10), villageIds: team.villages.map(villageId) } });
+    for (let m = 0; m < team.size; m += 1) {
+      const affiliation = team.kind === 'community_digital_team' ? pick(['digital_technology_team', 'youth_union', 'village_head'] as const) : pick(AFFILIATIONS);
+      teamItems.push({ clientId: clientId(), command: 'team.member-join', occurredAt: formed, refs: { target: teamClientId }, payload: { fullName: `${pick(SURNAMES)} ${pick(GIVEN)}`, affiliation } });
+    }
+  }
+  await upload(teamItems, trainingUrl, communeAdmin);
+  const teams = (await (await call('GET', `/teams?communeCode=${COMMUNE.code}`, agent, undefined, trainingUrl)).json()) as Array<{ memberships: Array<{ memberId: string }>; villageIds: string[] }>;
+  const residents = await all<{ id: string; villageCode: string; dateOfBirth: string }>(`/residents?communeCode=${COMMUNE.code}&status=living`);
+  const adults = residents.filter((r) => Number(r.dateOfBirth.slice(0, 4)) <= new Date().getFullYear() - 15);
+  const items: SyncItem[] = [];
+  let sessions = 0;
+  let attendees = 0;
+  for (let i = 0; i < 14; i += 1) {
+    const team = teams[i % teams.length];
+    const village = villages.find((v) => team.villageIds.includes(v.id))!;
+    const daysAgo = 2 + Math.floor(random() * 28);
+    const startsAt = new Date(Date.now() - daysAgo * 86400000 - 3 * 3600000);
+    const scheduleId = clientId();
+    const capacity = 30 + Math.floor(random() * 20);
+    items.push({
+      clientId: scheduleId,
+      command: 'session.schedule',
+      occurredAt: new Date(startsAt.getTime() - 3 * 86400000).toISOString(),
+      payload: {
+        communeCode: COMMUNE.code,
+        topicCode: pick(TOPICS),
+        audience: i % 5 === 4 ? 'officials' : 'residents',
+        venueType: 'village_cultural_house',
+        venueName: `Nhà văn hóa ${village.name}`,
+        villageId: village.id,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 2 * 3600000).toISOString(),
+        capacity,
+        trainerMemberIds: team.memberships.slice(0, 2).map((m) => m.memberId),
+      },
+    });
+    sessions += 1;
+    if (i === 13) {
+      items.push({ clientId: clientId(), command: 'session.cancel', occurredAt: new Date(startsAt.getTime() - 86400000).toISOString(), refs: { target: scheduleId }, payload: { reason: 'Mưa lớn, đường trơn' } });
+      continue;
+    }
+    const locals = adults.filter((r) => r.villageCode === village.code);
+    const count = Math.min(capacity - 3, 8 + Math.floor(random() * 15), locals.length);
+    const chosen = [...locals].sort(() => random() - 0.5).slice(0, count);
+    const outcome = () => pick(['attended', 'completed', 'completed', 'skill_check_passed'] as const);
+    const list = [
+      ...chosen.map((r) => ({ residentId: r.id, outcome: outcome() })),
+      ...Array.from({ length: Math.floor(random() * 3) }, () => ({ walkIn: { fullName: `${pick(SURNAMES)} ${pick(GIVEN)}`, birthYear: 1960 + Math.floor(random() * 40) }, outcome: outcome() })),
+    ];
+    attendees += list.length;
+    const after = new Date(startsAt.getTime() + 2 * 3600000).toISOString();
+    items.push({ clientId: clientId(), command: 'attendance.record', occurredAt: after, refs: { target: scheduleId }, payload: { attendees: list } });
+    items.push({ clientId: clientId(), command: 'session.hold', occurredAt: after, refs: { target: scheduleId }, payload: {} });
+  }
+  for (let i = 1; i <= 3; i += 1) {
+    const team = teams[i];
+    const village = villages.find((v) => team.villageIds.includes(v.id))!;
+    const startsAt = new Date(Date.now() + i * 2 * 86400000);
+    items.push({
+      clientId: clientId(),
+      command: 'session.schedule',
+      occurredAt: new Date().toISOString(),
+      payload: {
+        communeCode: COMMUNE.code,
+        topicCode: pick(TOPICS),
+        audience: 'residents',
+        venueType: 'village_cultural_house',
+        venueName: `Nhà văn hóa ${village.name}`,
+        villageId: village.id,
+        startsAt: startsAt.toISOString(),
+        endsAt: new Date(startsAt.getTime() + 2 * 3600000).toISOString(),
+        capacity: 40,
+        trainerMemberIds: team.memberships.slice(0, 1).map((m) => m.memberId),
+      },
+    });
+    sessions += 1;
+  }
+  await upload(items, trainingUrl);
+  return { teams: TEAMS.length, sessions, attendees };
+}
+
 async function main(): Promise<void> {
   if ((await call('GET', `/communes/${COMMUNE.code}`, operator)).status === 200) {
     process.stdout.write(`demo commune ${COMMUNE.code} (${COMMUNE.name}) already loaded\n`);
@@ -250,7 +352,8 @@ async function main(): Promise<void> {
     })),
   );
   const enrollments = await loadEnrollments();
-  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations, ${enrollments} enrollments at every stage (uploaded through offline sync)\n`);
+  const training = await loadTraining();
+  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations, ${enrollments} enrollments at every stage, ${training.teams} field teams, ${training.sessions} training sessions with ${training.attendees} attendees (uploaded through offline sync)\n`);
 }
 
 main().catch((error: Error) => {

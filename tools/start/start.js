@@ -84,7 +84,7 @@ async function main() {
     process.stdout.write(`    ${service.name.padEnd(20)} healthy\n`);
   }
 
-  step('demo data', process.execPath, ['-r', './tools/runtime/register.js', 'tools/start/demo-data.ts', `http://127.0.0.1:${services[0].port}`, `http://127.0.0.1:${services[1].port}`]);
+  step('demo data', process.execPath, ['-r', './tools/runtime/register.js', 'tools/start/demo-data.ts', `http://127.0.0.1:${services[0].port}`, `http://127.0.0.1:${services[1].port}`, `http://127.0.0.1:${services[2].port}`]);
 
   process.stdout.write('\nThe platform is running:\n');
   for (const { name, port } of services) {

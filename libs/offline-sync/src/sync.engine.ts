@@ -1,5 +1,5 @@
 import { Logger, UnprocessableEntityException } from '@nestjs/common';
-import { toProblem, validatePayload, type Principal } from '@dtc/platform';
+import { toProblem, validatePayload, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SyncBatchDto, SyncItemDto, SyncItemResult } from './sync.dto';
@@ -11,6 +11,8 @@ export interface SyncHandler {
   /** Status the single-record endpoint answers on success (201 create, 200 change). */
   status: number;
   needsTarget: boolean;
+  /** Roles allowed to run the command, when narrower than the /sync endpoint's (same as its HTTP endpoint). */
+  roles?: readonly Role[];
   run(payload: never, target: string, principal: Principal, context: WriteContext): Promise<object>;
 }
 
@@ -19,8 +21,9 @@ export function syncHandler<T extends object>(
   status: number,
   needsTarget: boolean,
   run: (payload: T, target: string, principal: Principal, context: WriteContext) => Promise<object>,
+  roles?: readonly Role[],
 ): SyncHandler {
-  return { dto, status, needsTarget, run: run as SyncHandler['run'] };
+  return { dto, status, needsTarget, roles, run: run as SyncHandler['run'] };
 }
 
 export interface SyncEngineOptions {
@@ -112,6 +115,9 @@ export class OfflineSyncEngine {
   private async execute(tx: EntityManager, item: SyncItemDto, principal: Principal, correlationId?: string) {
     const handler = this.options.handlers[item.command];
     if (!handler) throw new ItemProblem(400, { error: 'Bad Request', message: 'Validation failed', fields: [{ field: 'command', reason: `must be one of ${this.commands.join(', ')}` }] });
+    if (handler.roles && !handler.roles.includes(principal.role)) {
+      throw new ItemProblem(403, { error: 'Forbidden', message: `Role ${principal.role} may not ${item.command}; allowed: ${handler.roles.join(', ')}` });
+    }
     const payload: Record<string, unknown> = { ...item.payload };
     let target = item.target;
     for (const [field, clientId] of Object.entries(item.refs ?? {})) {

@@ -184,6 +184,10 @@ describe('training and field teams API', () => {
     const retry = await request<{ results: Array<{ status: number; body: unknown; replayed: boolean }> }>('POST', url('/sync'), agent, { items });
     expect(retry.body.results.map((r) => r.body)).toEqual(first.body.results.map((r) => r.body));
     expect(await attendance()).toBe(before + 2);
+    const formByAgent = await request<{ results: Array<{ status: number }> }>('POST', url('/sync'), agent, {
+      items: [{ clientId: randomUUID(), command: 'team.form', occurredAt: hoursFromNow(-1), payload: { communeCode: commune, name: 'Tổ tự lập', kind: 'mobile_working_group', activeFrom: '2026-07-21' } }],
+    });
+    expect(formByAgent.body.results[0].status).toBe(403);
   });
 
   it('keeps communes apart', async () => {

@@ -9,6 +9,8 @@ import { SessionsService } from '../sessions/sessions.service';
 import { AssignVillagesDto, FormTeamDto, JoinTeamDto, LeaveTeamDto } from '../teams/teams.dto';
 import { TeamsService } from '../teams/teams.service';
 
+const MANAGERS = ['commune_admin', 'operations'] as const;
+
 class LeaveItemDto extends LeaveTeamDto {
   @IsUUID('4')
   memberId!: string;
@@ -27,10 +29,10 @@ export class SyncController {
         return canAccessCommune(principal, communeCode, commune?.province_code);
       },
       handlers: {
-        'team.form': syncHandler(FormTeamDto, 201, false, (p, _t, who, ctx) => teams.form(p, who, ctx)),
-        'team.member-join': syncHandler(JoinTeamDto, 200, true, (p, t, who, ctx) => teams.join(t, p, who, ctx)),
-        'team.member-leave': syncHandler(LeaveItemDto, 200, true, (p, t, who, ctx) => teams.leave(t, p.memberId, p, who, ctx)),
-        'team.assign-villages': syncHandler(AssignVillagesDto, 200, true, (p, t, who, ctx) => teams.assignVillages(t, p, who, ctx)),
+        'team.form': syncHandler(FormTeamDto, 201, false, (p, _t, who, ctx) => teams.form(p, who, ctx), MANAGERS),
+        'team.member-join': syncHandler(JoinTeamDto, 200, true, (p, t, who, ctx) => teams.join(t, p, who, ctx), MANAGERS),
+        'team.member-leave': syncHandler(LeaveItemDto, 200, true, (p, t, who, ctx) => teams.leave(t, p.memberId, p, who, ctx), MANAGERS),
+        'team.assign-villages': syncHandler(AssignVillagesDto, 200, true, (p, t, who, ctx) => teams.assignVillages(t, p, who, ctx), MANAGERS),
         'session.schedule': syncHandler(ScheduleSessionDto, 201, false, (p, _t, who, ctx) => sessions.schedule(p, who, ctx)),
         'session.hold': syncHandler(HoldSessionDto, 200, true, (p, t, who, ctx) => sessions.hold(t, p, who, ctx)),
         'session.cancel': syncHandler(CancelSessionDto, 200, true, (p, t, who, ctx) => sessions.cancel(t, p, who, ctx)),
