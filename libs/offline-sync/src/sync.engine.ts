@@ -1,5 +1,5 @@
 import { Logger, UnprocessableEntityException } from '@nestjs/common';
-import { toProblem, validatePayload, type Principal, type Role } from '@dtc/platform';
+import { canAccessCommune, toProblem, validatePayload, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SyncBatchDto, SyncItemDto, SyncItemResult } from './sync.dto';
@@ -29,8 +29,8 @@ export function syncHandler<T extends object>(
 export interface SyncEngineOptions {
   dataSource: DataSource;
   handlers: Record<string, SyncHandler>;
-  /** May this caller see a stored result of this commune? (another tenant's client id must not leak) */
-  mayRead(tx: EntityManager, principal: Principal, communeCode: string): Promise<boolean>;
+  /** Province of a commune as the service knows it; decides whether a stored result may be replayed to the caller. */
+  provinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined>;
 }
 
 class ItemProblem extends Error {
@@ -146,7 +146,10 @@ export class OfflineSyncEngine {
     const [row] = await tx.query('select command, status, body, commune_code from sync_results where client_id = $1 and status > 0', [clientId]);
     if (!row) return undefined;
     const reused = (message: string): SyncItemResult => ({ clientId, status: 409, body: { statusCode: 409, error: 'Conflict', message }, replayed: true });
-    if (row.commune_code && !(await this.options.mayRead(tx, principal, row.commune_code))) return reused('This clientId was already used by another commune; generate a new one');
+    // Another tenant's client id must not leak that tenant's result.
+    if (row.commune_code && !canAccessCommune(principal, row.commune_code, await this.options.provinceOf(tx, row.commune_code))) {
+      return reused('This clientId was already used by another commune; generate a new one');
+    }
     if (row.command !== item.command) return reused(`This clientId was already used for ${row.command}; generate a new one`);
     return { clientId, status: row.status, body: row.body, replayed: true };
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MAX_SYNC_ITEMS, OfflineSyncEngine, SyncBatchDto, SyncBatchResult, syncHandler } from '@dtc/offline-sync';
-import { canAccessCommune, CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { ApplyDto, ObstacleDto, TransitionDto } from '../enrollments/enrollments.dto';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
@@ -14,10 +14,7 @@ export class SyncController {
   constructor(dataSource: DataSource, enrollments: EnrollmentsService) {
     this.engine = new OfflineSyncEngine({
       dataSource,
-      mayRead: async (tx, principal, communeCode) => {
-        const [commune] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
-        return canAccessCommune(principal, communeCode, commune?.province_code);
-      },
+      provinceOf: async (tx, communeCode) => (await tx.query('select province_code from known_communes where code = $1', [communeCode]))[0]?.province_code,
       handlers: {
         'enrollment.apply': syncHandler(ApplyDto, 201, false, async (p, _t, who, ctx) => {
           const { outcome: _outcome, ...view } = await enrollments.apply(p, who, ctx);

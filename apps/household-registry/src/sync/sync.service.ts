@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OfflineSyncEngine, syncHandler, type SyncBatchDto, type SyncItemResult } from '@dtc/offline-sync';
-import { canAccessCommune, type Principal } from '@dtc/platform';
+import type { Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from '../households/households.dto';
 import { HouseholdsService } from '../households/households.service';
@@ -19,10 +19,7 @@ export class SyncService {
   constructor(dataSource: DataSource, households: HouseholdsService, residents: ResidentsService, visits: VisitsService, organisations: OrganisationsService) {
     this.engine = new OfflineSyncEngine({
       dataSource,
-      mayRead: async (tx, principal, communeCode) => {
-        const [commune] = await tx.query('select province_code from communes where code = $1', [communeCode]);
-        return canAccessCommune(principal, communeCode, commune?.province_code);
-      },
+      provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
       handlers: {
         'household.register': syncHandler(RegisterHouseholdDto, 201, false, (p, _t, who, ctx) => households.register(p, who, ctx)),
         'household.update': syncHandler(UpdateHouseholdDto, 200, true, (p, t, who, ctx) => households.update(t, p, who, ctx)),
