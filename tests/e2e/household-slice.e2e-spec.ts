@@ -79,6 +79,9 @@ describe('first vertical slice: household registered -> households per village',
     expect(unknownVillage.status).toBe(422);
     expect(unknownVillage.body.fields[0].field).toBe('villageCode');
     expect(JSON.stringify(unknownVillage.body)).not.toMatch(/at .*\.js:\d+/);
+    const oversize = await request<{ message: string }>('POST', `${registry.url}/households`, agent, { ...householdBody(commune, 'THON-1'), address: 'x'.repeat(1_100_000) });
+    expect(oversize.status).toBe(413);
+    expect(oversize.body.message).toBe('Request body is too large');
   });
 
   it('requires a valid token (401) and refuses another commune’s token (403)', async () => {
