@@ -4,6 +4,9 @@ import { PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { HouseholdsReportModule } from './households/households-report.module';
 import { CreateHouseholdProjections1763900000400 } from './migrations/1763900000400-create-household-projections';
+import { CreateEnrollmentProjections1763900000410 } from './migrations/1763900000410-create-enrollment-projections';
+import { EnrollmentFunnelController } from './enrollments/enrollment-funnel.controller';
+import { ProjectionsModule } from './projections/projections.module';
 
 @Module({})
 export class ReportingModule {
@@ -12,10 +15,12 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateHouseholdProjections1763900000400] }),
+        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateHouseholdProjections1763900000400, CreateEnrollmentProjections1763900000410] }),
         MessagingModule.forRoot({ produces: [] }),
         HouseholdsReportModule,
+        ProjectionsModule,
       ],
+      controllers: [EnrollmentFunnelController],
     };
   }
 }

@@ -1,26 +1,11 @@
-import { Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
-import { MessagingService } from '@dtc/messaging';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { canAccessCommune, type Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import type { CommuneHouseholdsReport } from './households-report.dto';
-import { applyVillageHouseholds } from './village-households.projection';
-
-export const PROJECTIONS_CONSUMER = 'reporting-projections';
 
 @Injectable()
-export class HouseholdsReportService implements OnModuleInit {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly messaging: MessagingService,
-  ) {}
-
-  onModuleInit(): void {
-    this.messaging.registerConsumer({
-      name: PROJECTIONS_CONSUMER,
-      streams: ['household-registry.events'],
-      handle: (events, tx) => applyVillageHouseholds(tx, events),
-    });
-  }
+export class HouseholdsReportService {
+  constructor(private readonly dataSource: DataSource) {}
 
   async communeReport(communeCode: string, principal: Principal): Promise<CommuneHouseholdsReport> {
     const rows: Array<{ village_id: string; village_code: string; village_name: string; households: number; province_code: string; updated_at: Date }> =

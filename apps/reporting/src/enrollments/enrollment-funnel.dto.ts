@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+
+export class FunnelQuery {
+  @ApiProperty({ example: 'vneid_level2' })
+  @Matches(/^[a-z0-9_]{2,40}$/, { message: 'serviceCode must be a service code' })
+  serviceCode!: string;
+
+  @ApiPropertyOptional({ example: '2026-07-21', description: 'First day (Vietnam time) counted, inclusive' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-08-02', description: 'Last day counted, inclusive' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
+  to?: string;
+}
+
+export class FunnelStep {
+  @ApiProperty({ example: 'issued' }) state!: string;
+  @ApiProperty({ example: 1046, description: 'Enrollments that entered this state in the window' }) reached!: number;
+}
+
+export class VillageFunnel {
+  @ApiProperty({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e' }) villageId!: string;
+  @ApiPropertyOptional({ example: 'DONG-HOA', nullable: true }) villageCode!: string | null;
+  @ApiPropertyOptional({ example: 'Thôn Đông Hòa', nullable: true }) villageName!: string | null;
+  @ApiProperty({ type: [FunnelStep] }) steps!: FunnelStep[];
+}
+
+export class EnrollmentFunnel {
+  @ApiProperty({ example: '16279' }) communeCode!: string;
+  @ApiProperty({ example: 'vneid_level2' }) serviceCode!: string;
+  @ApiPropertyOptional({ example: '2026-07-21', nullable: true }) from!: string | null;
+  @ApiPropertyOptional({ example: '2026-08-02', nullable: true }) to!: string | null;
+  @ApiProperty({ type: [FunnelStep], description: 'States in lifecycle order, rejected/cancelled last' }) steps!: FunnelStep[];
+  @ApiProperty({ type: [VillageFunnel] }) villages!: VillageFunnel[];
+}
