@@ -31,6 +31,7 @@ interface Attendance {
 describe('training and field teams API', () => {
   let registry: RunningService;
   let training: RunningService;
+  let reporting: RunningService;
   let stop: () => Promise<void>;
   let villageId: string;
   let foreignVillageId: string;
@@ -53,7 +54,7 @@ describe('training and field teams API', () => {
   });
 
   beforeAll(async () => {
-    ({ services: { 'household-registry': registry, training }, stop } = (await startServices(runId, ['household-registry', 'training'])) as never);
+    ({ services: { 'household-registry': registry, training, reporting }, stop } = (await startServices(runId, ['household-registry', 'training', 'reporting'])) as never);
     await onboardCommune(registry.url, commune, '38', ['THON-1']);
     await onboardCommune(registry.url, '50002', '39', ['THON-9']);
     const household = await request<{ id: string; villageId: string }>('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'));
@@ -206,5 +207,21 @@ describe('training and field teams API', () => {
     const gaps = openApiGaps((await request<OpenApiDocument>('GET', url('/docs-json'))).body);
     expect(gaps.operations).toBeGreaterThanOrEqual(15);
     expect([gaps.withoutSummary, gaps.withoutSuccess, gaps.withoutExample]).toEqual([[], [], []]);
+  });
+
+  it('feeds the reporting projection: sessions held and attendance by topic and audience', async () => {
+    const [{ held }] = await query<{ held: number }>(`select count(*)::int as held from "${training.schema}".sessions where state = 'held' and commune_code = $1`, [commune]);
+    const [{ attended, passed }] = await query<{ attended: number; passed: number }>(
+      `select count(*)::int as attended, count(*) filter (where a.outcome = 'skill_check_passed')::int as passed
+       from "${training.schema}".attendance a join "${training.schema}".sessions s on s.id = a.session_id where s.commune_code = $1`,
+      [commune],
+    );
+    expect(held).toBeGreaterThanOrEqual(2);
+    await eventually(async () => {
+      const report = await request<{ total: { sessionsHeld: number; attendees: number; passed: number }; rows: Array<{ topicCode: string; audience: string }> }>('GET', `${reporting.url}/communes/${commune}/training`, admin);
+      expect(report.body.total).toMatchObject({ sessionsHeld: held, attendees: attended, passed });
+      expect(report.body.rows.map((r) => `${r.topicCode}/${r.audience}`)).toContain('vneid/residents');
+    });
+    expect((await request('GET', `${reporting.url}/communes/${commune}/training`, outsider)).status).toBe(404);
   });
 });

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { MessagingService } from '@dtc/messaging';
 import { applyEnrollmentFunnel } from '../enrollments/enrollment-funnel.projection';
 import { applyVillageHouseholds } from '../households/village-households.projection';
+import { applyTraining } from '../training/training.projection';
 
 export const PROJECTIONS_CONSUMER = 'reporting-projections';
 
@@ -17,10 +18,11 @@ export class ProjectionsModule implements OnModuleInit {
   onModuleInit(): void {
     this.messaging.registerConsumer({
       name: PROJECTIONS_CONSUMER,
-      streams: ['household-registry.events', 'enrollment.events'],
+      streams: ['household-registry.events', 'enrollment.events', 'training.events'],
       handle: async (events, tx) => {
         await applyVillageHouseholds(tx, events);
         await applyEnrollmentFunnel(tx, events);
+        await applyTraining(tx, events);
       },
     });
   }
