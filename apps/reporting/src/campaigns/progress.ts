@@ -1,0 +1,77 @@
+/**
+ * Progress of one indicator of a campaign against its target, as communes publish it
+ * ("10,033 applications against a target of 10,084 = 99.49%").
+ *
+ * Rounding rule: the percentage is achieved / target * 100 rounded half up to two decimals,
+ * computed in integers (no floating-point drift): 10,033 / 10,084 = 99.4942... -> 99.49.
+ */
+export interface ProgressInput {
+  achieved: number;
+  target: number;
+  /** Campaign window, inclusive, as YYYY-MM-DD (Vietnam days). */
+  startsOn: string;
+  endsOn: string;
+  /** The day the report is for (YYYY-MM-DD); days after the window count as its last day. */
+  asOf: string;
+}
+
+export interface Progress {
+  achieved: number;
+  target: number;
+  percent: number;
+  remaining: number;
+  daysElapsed: number;
+  daysLeft: number;
+  /** Achieved per elapsed day, two decimals. */
+  dailyRunRate: number;
+  /** Day the target is reached at the current run-rate; null when nothing was achieved yet. */
+  projectedCompletion: string | null;
+  /** Not reached and not going to be reached by the end of the window at the current rate. */
+  atRisk: boolean;
+}
+
+const DAY_MS = 86400000;
+
+function dayNumber(isoDate: string): number {
+  return Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
+}
+
+function isoDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** achieved / target * 100, rounded half up to 2 decimals, in integer arithmetic. */
+export function percentOf(achieved: number, target: number): number {
+  if (target <= 0) return achieved > 0 ? 100 : 0;
+  const hundredths = Math.floor((achieved * 20000 + target) / (2 * target));
+  return hundredths / 100;
+}
+
+export function progress(input: ProgressInput): Progress {
+  const start = dayNumber(input.startsOn);
+  const end = dayNumber(input.endsOn);
+  const asOf = Math.min(Math.max(dayNumber(input.asOf), start - 1), end);
+  const daysElapsed = Math.max(0, asOf - start + 1);
+  const daysLeft = Math.max(0, end - asOf);
+  const remaining = Math.max(0, input.target - input.achieved);
+  const rate = daysElapsed > 0 ? input.achieved / daysElapsed : 0;
+  let projectedCompletion: string | null = null;
+  if (remaining === 0) projectedCompletion = isoDay(asOf);
+  else if (rate > 0) projectedCompletion = isoDay(asOf + Math.ceil(remaining / rate));
+  return {
+    achieved: input.achieved,
+    target: input.target,
+    percent: percentOf(input.achieved, input.target),
+    remaining,
+    daysElapsed,
+    daysLeft,
+    dailyRunRate: Math.round(rate * 100) / 100,
+    projectedCompletion,
+    atRisk: remaining > 0 && (projectedCompletion === null || projectedCompletion > input.endsOn),
+  };
+}
+
+/** A target given as a share of a population ("85% of adults"), in whole people, rounded up. */
+export function targetFromShare(sharePercent: number, population: number): number {
+  return Math.ceil((sharePercent * population) / 100 - 1e-9);
+}
