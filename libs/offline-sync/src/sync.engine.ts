@@ -1,5 +1,5 @@
-import { Logger, UnprocessableEntityException } from '@nestjs/common';
-import { canAccessCommune, toProblem, validatePayload, type Principal, type Role } from '@dtc/platform';
+import { Logger } from '@nestjs/common';
+import { canAccessCommune, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SyncBatchDto, SyncItemDto, SyncItemResult } from './sync.dto';
@@ -43,8 +43,6 @@ class ItemProblem extends Error {
 }
 
 class ReplayInstead extends Error {}
-
-const unprocessable = (field: string, reason: string) => new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field, reason }] });
 
 /**
  * Offline sync, the same contract in every service: each item runs in its own transaction that

@@ -10,6 +10,7 @@ export * from './metrics/metrics.service';
 export * from './redis/redis.service';
 export * from './http/validation';
 export * from './http/problem.filter';
+export * from './http/problems';
 export * from './openapi/openapi';
 export * from './platform.module';
 export * from './bootstrap/bootstrap';

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException, UnprocessableEntityEx
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal } from '@dtc/platform';
+import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService, type ServiceRow } from '../catalogue/catalogue.service';
@@ -52,8 +52,6 @@ interface Subject {
   status?: string;
 }
 
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-const unprocessable = (field: string, reason: string) => new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field, reason }] });
 
 export type ApplyOutcome = EnrollmentView & { outcome: 'created' | 'existing' | 'pending' };
 
@@ -71,7 +69,7 @@ export class EnrollmentsService {
    * validated when the event arrives; nothing is published until then.
    */
   async apply(input: ApplyDto, principal: Principal, context: WriteContext = {}): Promise<ApplyOutcome> {
-    const occurredAt = deviceTime('occurredAt', input.occurredAt, context.occurredAt);
+    const occurredAt = resolveOccurredAt('occurredAt', input.occurredAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const province = await this.provinceOf(tx, input.communeCode);
       assertCommuneAccess(principal, input.communeCode, province);
@@ -125,12 +123,10 @@ export class EnrollmentsService {
   }
 
   async transition(id: string, input: TransitionDto, principal: Principal, context: WriteContext = {}): Promise<EnrollmentView> {
-    const occurredAt = deviceTime('occurredAt', input.occurredAt, context.occurredAt);
+    const occurredAt = resolveOccurredAt('occurredAt', input.occurredAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { row, service } = await this.lockForWrite(tx, id, principal);
-      if (input.version !== undefined && input.version !== row.version) {
-        throw new ConflictException({ message: `The enrollment changed since you read it (you sent version ${input.version}, current is ${row.version})`, currentVersion: row.version });
-      }
+      if (input.version !== undefined) assertVersion('Enrollment', input.version, row.version);
       const allowed = allowedTransitions(service, row.state);
       if (!allowed.includes(input.to)) {
         throw new ConflictException({ message: `Cannot go from ${row.state} to ${input.to}`, currentState: row.state, allowedTransitions: allowed });
@@ -155,7 +151,7 @@ export class EnrollmentsService {
 
   /** A step could not be done (no smartphone, no signal, ...): recorded, state unchanged. */
   async recordObstacle(id: string, input: ObstacleDto, principal: Principal, context: WriteContext = {}): Promise<EnrollmentView> {
-    const occurredAt = deviceTime('occurredAt', input.occurredAt, context.occurredAt);
+    const occurredAt = resolveOccurredAt('occurredAt', input.occurredAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { row, service } = await this.lockForWrite(tx, id, principal);
       if (!row.open) throw new ConflictException({ message: `The enrollment is already ${row.state}`, currentState: row.state });
@@ -371,10 +367,4 @@ export class EnrollmentsService {
       version: row.version,
     };
   }
-}
-
-function deviceTime(field: string, explicit: string | undefined, override: Date | undefined): Date {
-  const at = override ?? (explicit ? new Date(explicit) : new Date());
-  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
-  return at;
 }

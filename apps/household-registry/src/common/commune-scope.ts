@@ -1,8 +1,7 @@
-import { assertCommuneAccess, canAccessCommune, type Principal } from '@dtc/platform';
+import { assertCommuneAccess, canAccessCommune, notFound, unprocessable, type Principal } from '@dtc/platform';
 import type { EntityManager } from 'typeorm';
 import { CommuneEntity } from '../communes/commune.entity';
 import { VillageEntity } from '../communes/village.entity';
-import { notFound, unprocessable } from './problems';
 
 /** The commune a write targets; 422 when unknown, 403 when outside the caller's scope. */
 export async function communeForWrite(tx: EntityManager, code: string, principal: Principal, field = 'communeCode'): Promise<CommuneEntity> {

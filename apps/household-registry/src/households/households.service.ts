@@ -1,4 +1,4 @@
-import { pageOf, type Page } from '@dtc/platform';
+import { pageOf, type Page, assertVersion, notFound, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { Injectable } from '@nestjs/common';
 import { createEvent, HouseholdDigitalCoreSetV1, HouseholdMovedV1, HouseholdRegisteredV1, HouseholdUpdatedV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from '../common/commune-scope';
-import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { VillageEntity } from '../communes/village.entity';

@@ -1,4 +1,4 @@
-import { pageOf, type Page } from '@dtc/platform';
+import { pageOf, type Page, assertVersion, notFound, resolveOccurredAt } from '@dtc/platform';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { createEvent, OrganisationEIdentifiedV1, OrganisationRegisteredV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from '../common/commune-scope';
-import { assertVersion, notFound, resolveOccurredAt } from '../common/problems';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import type { OrganisationQuery, OrganisationView, RegisterOrganisationDto, SetEIdStatusDto } from './organisations.dto';

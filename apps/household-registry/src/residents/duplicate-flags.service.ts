@@ -1,10 +1,9 @@
-import { pageOf, type Page } from '@dtc/platform';
+import { pageOf, type Page, notFound } from '@dtc/platform';
 import { ConflictException, Injectable } from '@nestjs/common';
 import type { Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { assertVisible, communeForRead } from '../common/commune-scope';
-import { notFound } from '../common/problems';
 import type { DuplicateFlagQuery, DuplicateFlagView, ResolveDuplicateDto } from './residents.dto';
 
 interface FlagRow {

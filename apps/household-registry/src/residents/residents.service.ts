@@ -1,4 +1,4 @@
-import { pageOf, type Page } from '@dtc/platform';
+import { pageOf, type Page, assertVersion, notFound, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { createEvent, ResidentDeceasedV1, ResidentMovedOutV1, ResidentRegisteredV1, ResidentUpdatedV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { assertVisible, communeForRead } from '../common/commune-scope';
-import { assertVersion, notFound, resolveOccurredAt, unprocessable } from '../common/problems';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { normalizeName } from './normalize-name';

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent, VisitRecordedV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
-import type { Principal } from '@dtc/platform';
+import { type Principal, notFound, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { recordAudit } from '../audit/audit';
 import { assertVisible } from '../common/commune-scope';
-import { notFound, resolveOccurredAt, unprocessable } from '../common/problems';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import type { RecordVisitDto, VisitView } from './visits.dto';

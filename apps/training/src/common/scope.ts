@@ -1,10 +1,6 @@
-import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { assertCommuneAccess, canAccessCommune, type Principal } from '@dtc/platform';
+import { NotFoundException } from '@nestjs/common';
+import { assertCommuneAccess, canAccessCommune, type Principal, unprocessable } from '@dtc/platform';
 import type { EntityManager } from 'typeorm';
-
-const FUTURE_TOLERANCE_MS = 5 * 60 * 1000;
-
-export const unprocessable = (field: string, reason: string) => new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field, reason }] });
 
 export async function provinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
   const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
@@ -30,10 +26,4 @@ export async function assertVillagesOfCommune(tx: EntityManager, communeCode: st
   if (villageIds.length === 0) return;
   const foreign = await tx.query('select id from known_villages where id = any($1::uuid[]) and commune_code <> $2', [villageIds, communeCode]);
   if (foreign.length > 0) throw unprocessable(field, `village ${foreign[0].id} belongs to another commune`);
-}
-
-export function deviceTime(field: string, explicit: string | undefined, override: Date | undefined): Date {
-  const at = override ?? (explicit ? new Date(explicit) : new Date());
-  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
-  return at;
 }

@@ -2,10 +2,10 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { AttendanceRecordedV1, createEvent, SessionCancelledV1, SessionHeldV1, SessionScheduledV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import { pageOf, type Page, type Principal } from '@dtc/platform';
+import { pageOf, type Page, type Principal, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { assertCommune, assertVillagesOfCommune, assertVisible, deviceTime, unprocessable } from '../common/scope';
+import { assertCommune, assertVillagesOfCommune, assertVisible } from '../common/scope';
 import type { AttendanceResult, AttendeeDto, AttendeeResult, CancelSessionDto, HoldSessionDto, LinkWalkInDto, RecordAttendanceDto, ScheduleSessionDto, SessionQuery, SessionView } from './sessions.dto';
 
 interface SessionRow {
@@ -34,7 +34,7 @@ export class SessionsService {
   ) {}
 
   async schedule(input: ScheduleSessionDto, principal: Principal, context: WriteContext = {}): Promise<SessionView> {
-    const at = deviceTime('occurredAt', undefined, context.occurredAt);
+    const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
     if (new Date(input.endsAt) <= new Date(input.startsAt)) throw unprocessable('endsAt', 'must be after startsAt');
     return inTransaction(this.dataSource, context, async (tx) => {
       const province = await assertCommune(tx, principal, input.communeCode);
@@ -66,7 +66,7 @@ export class SessionsService {
   }
 
   async hold(id: string, input: HoldSessionDto, principal: Principal, context: WriteContext = {}): Promise<SessionView> {
-    const at = deviceTime('heldAt', input.heldAt, context.occurredAt);
+    const at = resolveOccurredAt('heldAt', input.heldAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { row, province } = await this.lockForWrite(tx, id, principal);
       if (row.state !== 'scheduled') throw new ConflictException({ message: `The session is ${row.state}`, currentState: row.state, allowedTransitions: [] });
@@ -78,7 +78,7 @@ export class SessionsService {
   }
 
   async cancel(id: string, input: CancelSessionDto, principal: Principal, context: WriteContext = {}): Promise<SessionView> {
-    const at = deviceTime('occurredAt', undefined, context.occurredAt);
+    const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { row, province } = await this.lockForWrite(tx, id, principal);
       if (row.state !== 'scheduled') throw new ConflictException({ message: `The session is ${row.state}`, currentState: row.state, allowedTransitions: [] });
@@ -97,7 +97,7 @@ export class SessionsService {
    * session; each attendee is refused on its own when the session is full or already has them.
    */
   async recordAttendance(id: string, input: RecordAttendanceDto, principal: Principal, context: WriteContext = {}): Promise<AttendanceResult> {
-    const at = deviceTime('occurredAt', undefined, context.occurredAt);
+    const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { row, province } = await this.lockForWrite(tx, id, principal);
       if (row.state === 'cancelled') throw new ConflictException({ message: 'The session was cancelled; attendance cannot be recorded', currentState: row.state });

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CurrentPrincipal, Roles, type Principal, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { assertCommune, assertVillagesOfCommune, unprocessable } from '../common/scope';
+import { assertCommune, assertVillagesOfCommune } from '../common/scope';
 import { TeachingPointDto, TeachingPointView } from '../sessions/sessions.dto';
 import { CommuneQuery } from '../teams/teams.dto';
 

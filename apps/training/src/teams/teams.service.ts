@@ -2,10 +2,10 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { createEvent, TeamFormedV1, TeamMemberJoinedV1, TeamMemberLeftV1, TeamVillagesAssignedV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import type { Principal } from '@dtc/platform';
+import { type Principal, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { assertCommune, assertVillagesOfCommune, assertVisible, deviceTime, unprocessable } from '../common/scope';
+import { assertCommune, assertVillagesOfCommune, assertVisible } from '../common/scope';
 import type { AssignVillagesDto, FormTeamDto, JoinTeamDto, LeaveTeamDto, TeamView } from './teams.dto';
 
 interface TeamRow {
@@ -25,7 +25,7 @@ export class TeamsService {
   ) {}
 
   async form(input: FormTeamDto, principal: Principal, context: WriteContext = {}): Promise<TeamView> {
-    const at = deviceTime('occurredAt', undefined, context.occurredAt);
+    const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
     if (input.activeTo && input.activeTo < input.activeFrom) throw unprocessable('activeTo', 'must not be before activeFrom');
     return inTransaction(this.dataSource, context, async (tx) => {
       const province = await assertCommune(tx, principal, input.communeCode);
@@ -52,7 +52,7 @@ export class TeamsService {
   }
 
   async join(teamId: string, input: JoinTeamDto, principal: Principal, context: WriteContext = {}): Promise<TeamView> {
-    const at = deviceTime('joinedAt', input.joinedAt, context.occurredAt);
+    const at = resolveOccurredAt('joinedAt', input.joinedAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { team, province } = await this.lockTeam(tx, teamId, principal);
       let memberId = input.memberId;
@@ -78,7 +78,7 @@ export class TeamsService {
   }
 
   async leave(teamId: string, memberId: string, input: LeaveTeamDto, principal: Principal, context: WriteContext = {}): Promise<TeamView> {
-    const at = deviceTime('leftAt', input.leftAt, context.occurredAt);
+    const at = resolveOccurredAt('leftAt', input.leftAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { team, province } = await this.lockTeam(tx, teamId, principal);
       const [current] = await tx.query('select id, joined_at from memberships where team_id = $1 and member_id = $2 and left_at is null', [teamId, memberId]);
@@ -91,7 +91,7 @@ export class TeamsService {
   }
 
   async assignVillages(teamId: string, input: AssignVillagesDto, principal: Principal, context: WriteContext = {}): Promise<TeamView> {
-    const at = deviceTime('occurredAt', undefined, context.occurredAt);
+    const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
       const { team, province } = await this.lockTeam(tx, teamId, principal);
       await assertVillagesOfCommune(tx, team.commune_code, input.villageIds, 'villageIds');

@@ -22,6 +22,7 @@ export function assertNotFuture(field: string, at: Date): void {
   if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
 }
 
+/** When a command happened: the offline device time when given, else the payload's time, else now; never in the future. */
 export function resolveOccurredAt(field: string, explicit: string | undefined, override: Date | undefined): Date {
   const at = override ?? (explicit ? new Date(explicit) : new Date());
   assertNotFuture(field, at);
