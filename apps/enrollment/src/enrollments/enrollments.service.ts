@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
@@ -171,13 +171,7 @@ export class EnrollmentsService {
       const service = await this.catalogue.find(tx, row.service_code);
       const subject = await this.subject(tx, row.subject_type, row.subject_id);
       if (!subject) continue;
-      let problem: string | undefined;
-      try {
-        this.assertEligible(service, subject, row.commune_code, new Date(row.occurred_at));
-      } catch (error) {
-        const fields = ((error as UnprocessableEntityException).getResponse() as { fields?: Array<{ reason: string }> }).fields;
-        problem = fields?.[0]?.reason ?? 'not eligible';
-      }
+      const problem = eligibilityProblem(service, subject, row.commune_code, new Date(row.occurred_at));
       if (problem) {
         await tx.query("update enrollments set validation = 'ineligible', state = $2, open = false, version = version + 1, updated_at = now() where id = $1", [row.id, REJECTED]);
         await this.addStep(tx, row.id, { from: row.state, to: REJECTED, reason: `not eligible: ${problem}`, occurredAt: new Date(), actor: 'system:eligibility' });
@@ -246,13 +240,8 @@ export class EnrollmentsService {
   }
 
   private assertEligible(service: ServiceRow, subject: Subject, communeCode: string, on: Date): void {
-    const field = service.subject === 'organisation' ? 'organisationId' : 'residentId';
-    if (subject.commune_code !== communeCode) throw unprocessable(field, `registered in commune ${subject.commune_code}, not ${communeCode}`);
-    if (subject.status && subject.status !== 'living') throw unprocessable(field, `the resident is ${subject.status.replace('_', ' ')}`);
-    if (service.min_age !== null && subject.birth_year !== undefined && subject.birth_month !== undefined) {
-      const age = ageOn(on, subject.birth_year, subject.birth_month);
-      if (age < service.min_age) throw unprocessable(field, `aged ${age} on ${on.toISOString().slice(0, 10)}; ${service.code} needs ${service.min_age} or older`);
-    }
+    const problem = eligibilityProblem(service, subject, communeCode, on);
+    if (problem) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', problem);
   }
 
   private async subject(tx: EntityManager, type: 'resident' | 'organisation', id: string): Promise<Subject | undefined> {
@@ -367,4 +356,15 @@ export class EnrollmentsService {
       version: row.version,
     };
   }
+}
+
+/** Why a subject may not be enrolled in a service on a day, or undefined when it may. */
+function eligibilityProblem(service: ServiceRow, subject: Subject, communeCode: string, on: Date): string | undefined {
+  if (subject.commune_code !== communeCode) return `registered in commune ${subject.commune_code}, not ${communeCode}`;
+  if (subject.status && subject.status !== 'living') return `the resident is ${subject.status.replace('_', ' ')}`;
+  if (service.min_age !== null && subject.birth_year !== undefined && subject.birth_month !== undefined) {
+    const age = ageOn(on, subject.birth_year, subject.birth_month);
+    if (age < service.min_age) return `aged ${age} on ${on.toISOString().slice(0, 10)}; ${service.code} needs ${service.min_age} or older`;
+  }
+  return undefined;
 }
