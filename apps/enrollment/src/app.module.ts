@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateOutbox1763900000000, MessagingModule } from '@dtc/messaging';
+import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, MessagingModule } from '@dtc/messaging';
 import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
 import { PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
@@ -17,7 +17,7 @@ export class EnrollmentModule {
       global: true,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateEnrollment1763900000300] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300] }),
         MessagingModule.forRoot({ produces: ['enrollment.events'] }),
         EnrollmentsModule,
         ReadModelModule,

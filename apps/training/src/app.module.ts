@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateOutbox1763900000000, MessagingModule, MessagingService } from '@dtc/messaging';
+import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, MessagingModule, MessagingService } from '@dtc/messaging';
 import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
 import { PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
@@ -32,7 +32,7 @@ export class TrainingModule {
       module: TrainingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateTraining1763900000500] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500] }),
         MessagingModule.forRoot({ produces: ['training.events'] }),
         RegistryReadModel,
       ],

@@ -10,3 +10,4 @@ export * from './consumer/dead-letter';
 export * from './consumer/transient';
 export * from './messaging.service';
 export * from './messaging.module';
+export * from './read-model/known-communes';

@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
-import { MessagingService } from '@dtc/messaging';
+import { knownProvinceOf, MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
@@ -71,7 +71,7 @@ export class EnrollmentsService {
   async apply(input: ApplyDto, principal: Principal, context: WriteContext = {}): Promise<ApplyOutcome> {
     const occurredAt = resolveOccurredAt('occurredAt', input.occurredAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
-      const province = await this.provinceOf(tx, input.communeCode);
+      const province = await knownProvinceOf(tx, input.communeCode);
       assertCommuneAccess(principal, input.communeCode, province);
       const service = await this.catalogue.find(tx, input.serviceCode).catch(() => {
         throw unprocessable('serviceCode', 'unknown service');
@@ -142,7 +142,7 @@ export class EnrollmentsService {
       await this.addStep(tx, id, { from: row.state, to: input.to, reason: input.reason, teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
       const updated = await this.load(tx, id);
       if (updated.validation === 'valid') {
-        const province = (await this.provinceOf(tx, updated.commune_code)) ?? '';
+        const province = (await knownProvinceOf(tx, updated.commune_code)) ?? '';
         await this.messaging.outbox.append(tx, [this.transitionedEvent(updated, { from: row.state, to: input.to, reason: input.reason, occurredAt, recordedAt: new Date() }, province, context.correlationId)]);
       }
       return this.toView(updated, service);
@@ -184,7 +184,7 @@ export class EnrollmentsService {
         subject.birth_year ?? null,
       ]);
       const valid = await this.load(tx, row.id);
-      const province = (await this.provinceOf(tx, valid.commune_code)) ?? '';
+      const province = (await knownProvinceOf(tx, valid.commune_code)) ?? '';
       const steps: StepRow[] = await tx.query('select * from enrollment_steps where enrollment_id = $1 and to_state is not null order by id', [row.id]);
       const events: EventEnvelope[] = [this.openedEvent({ ...valid, state: steps[0]?.to_state ?? valid.state, occurred_at: steps[0]?.occurred_at ?? valid.occurred_at }, province)];
       for (const step of steps.slice(1)) {
@@ -214,7 +214,7 @@ export class EnrollmentsService {
   }
 
   async list(query: EnrollmentQuery, principal: Principal): Promise<Page<EnrollmentView>> {
-    assertCommuneAccess(principal, query.communeCode, await this.provinceOf(this.dataSource.manager, query.communeCode));
+    assertCommuneAccess(principal, query.communeCode, await knownProvinceOf(this.dataSource.manager, query.communeCode));
     const values = [query.communeCode, query.serviceCode ?? null, query.state ?? null, query.villageId ?? null];
     const where = 'commune_code = $1 and ($2::text is null or service_code = $2) and ($3::text is null or state = $3) and ($4::uuid is null or village_id = $4)';
     return this.page(where, values, query);
@@ -222,7 +222,7 @@ export class EnrollmentsService {
 
   /** Enrollments still waiting for their resident after the configured time: a data problem to chase. */
   async overduePending(query: PendingQuery, olderThanMinutes: number, principal: Principal): Promise<Page<EnrollmentView>> {
-    assertCommuneAccess(principal, query.communeCode, await this.provinceOf(this.dataSource.manager, query.communeCode));
+    assertCommuneAccess(principal, query.communeCode, await knownProvinceOf(this.dataSource.manager, query.communeCode));
     const where = "commune_code = $1 and validation = 'pending_subject' and recorded_at < now() - make_interval(mins => $2::int)";
     return this.page(where, [query.communeCode, olderThanMinutes], query);
   }
@@ -264,12 +264,7 @@ export class EnrollmentsService {
   }
 
   private async visible(tx: EntityManager, principal: Principal, communeCode: string): Promise<boolean> {
-    return canAccessCommune(principal, communeCode, await this.provinceOf(tx, communeCode));
-  }
-
-  private async provinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
-    const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
-    return row?.province_code;
+    return canAccessCommune(principal, communeCode, await knownProvinceOf(tx, communeCode));
   }
 
   private async addStep(tx: EntityManager, enrollmentId: string, step: { from: string | null; to: string | null; reason?: string; obstacle?: string; teamId?: string; memberId?: string; occurredAt: Date; actor: string }) {

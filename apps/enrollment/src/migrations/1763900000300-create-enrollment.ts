@@ -48,8 +48,6 @@ export class CreateEnrollment1763900000300 implements MigrationInterface {
     }
     // Read models built from registry events (never the registry's tables).
     await queryRunner.query(`
-      create table known_communes (code char(5) primary key, province_code char(2) not null)`);
-    await queryRunner.query(`
       create table known_residents (
         id uuid primary key,
         commune_code char(5) not null,
@@ -108,6 +106,6 @@ export class CreateEnrollment1763900000300 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['enrollment_steps', 'enrollments', 'known_organisations', 'known_residents', 'known_communes', 'services']) await queryRunner.query(`drop table ${table}`);
+    for (const table of ['enrollment_steps', 'enrollments', 'known_organisations', 'known_residents', 'services']) await queryRunner.query(`drop table ${table}`);
   }
 }

@@ -8,6 +8,7 @@ import {
   type EventData,
   type EventEnvelope,
 } from '@dtc/contracts';
+import { rememberCommunes } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -17,10 +18,7 @@ import type { EntityManager } from 'typeorm';
 export async function applyRegistryEvents(tx: EntityManager, events: EventEnvelope[]): Promise<string[]> {
   await lockSubjects(tx, events);
   const touched: string[] = [];
-  const communes = new Map(events.map((event) => [event.tenant, event.province]));
-  for (const [code, province] of [...communes].sort()) {
-    await tx.query('insert into known_communes (code, province_code) values ($1, $2) on conflict (code) do update set province_code = excluded.province_code', [code, province]);
-  }
+  await rememberCommunes(tx, events);
   for (const event of events) {
     switch (event.type) {
       case ResidentRegisteredV1.type:

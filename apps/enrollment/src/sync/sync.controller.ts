@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { knownProvinceOf } from '@dtc/messaging';
 import { MAX_SYNC_ITEMS, OfflineSyncEngine, SyncBatchDto, SyncBatchResult, syncHandler } from '@dtc/offline-sync';
 import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
@@ -14,7 +15,7 @@ export class SyncController {
   constructor(dataSource: DataSource, enrollments: EnrollmentsService) {
     this.engine = new OfflineSyncEngine({
       dataSource,
-      provinceOf: async (tx, communeCode) => (await tx.query('select province_code from known_communes where code = $1', [communeCode]))[0]?.province_code,
+      provinceOf: knownProvinceOf,
       handlers: {
         'enrollment.apply': syncHandler(ApplyDto, 201, false, async (p, _t, who, ctx) => {
           const { outcome: _outcome, ...view } = await enrollments.apply(p, who, ctx);

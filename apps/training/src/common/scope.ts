@@ -1,22 +1,18 @@
 import { NotFoundException } from '@nestjs/common';
 import { assertCommuneAccess, canAccessCommune, type Principal, unprocessable } from '@dtc/platform';
+import { knownProvinceOf } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
-
-export async function provinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
-  const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
-  return row?.province_code;
-}
 
 /** A commune code given by the caller: 403 outside the token's scope. */
 export async function assertCommune(tx: EntityManager, principal: Principal, communeCode: string): Promise<string> {
-  const province = await provinceOf(tx, communeCode);
+  const province = await knownProvinceOf(tx, communeCode);
   assertCommuneAccess(principal, communeCode, province);
   return province ?? '';
 }
 
 /** A record found by id: outside the caller's scope it does not exist (404). */
 export async function assertVisible(tx: EntityManager, principal: Principal, communeCode: string, what: string, id: string): Promise<string> {
-  const province = await provinceOf(tx, communeCode);
+  const province = await knownProvinceOf(tx, communeCode);
   if (!canAccessCommune(principal, communeCode, province)) throw new NotFoundException(`${what} ${id} not found`);
   return province ?? '';
 }

@@ -23,7 +23,6 @@ export class CreateTraining1763900000500 implements MigrationInterface {
         created_by text not null
       )`);
     for (const [code, vi, en] of TOPICS) await queryRunner.query('insert into topics (code, name_vi, name_en, created_by) values ($1, $2, $3, $4)', [code, vi, en, 'catalogue-seed']);
-    await queryRunner.query('create table known_communes (code char(5) primary key, province_code char(2) not null)');
     await queryRunner.query('create table known_villages (id uuid primary key, commune_code char(5) not null, code text not null, name text not null)');
     await queryRunner.query("create table known_residents (id uuid primary key, commune_code char(5) not null, village_id uuid not null, status text not null default 'living')");
     await queryRunner.query(`
@@ -131,7 +130,7 @@ export class CreateTraining1763900000500 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['attendance', 'walk_ins', 'sessions', 'teaching_points', 'team_villages', 'memberships', 'members', 'teams', 'known_residents', 'known_villages', 'known_communes', 'topics']) {
+    for (const table of ['attendance', 'walk_ins', 'sessions', 'teaching_points', 'team_villages', 'memberships', 'members', 'teams', 'known_residents', 'known_villages', 'topics']) {
       await queryRunner.query(`drop table ${table}`);
     }
   }

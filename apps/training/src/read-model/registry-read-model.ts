@@ -1,12 +1,10 @@
 import { HouseholdMovedV1, HouseholdRegisteredV1, ResidentDeceasedV1, ResidentMovedOutV1, ResidentRegisteredV1, ResidentUpdatedV1, type EventData, type EventEnvelope } from '@dtc/contracts';
+import { rememberCommunes } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 
 /** Training's own view of communes, villages and residents, from registry events. */
 export async function applyRegistryEvents(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
-  const communes = new Map(events.map((event) => [event.tenant, event.province]));
-  for (const [code, province] of [...communes].sort()) {
-    await tx.query('insert into known_communes (code, province_code) values ($1, $2) on conflict (code) do update set province_code = excluded.province_code', [code, province]);
-  }
+  await rememberCommunes(tx, events);
   for (const event of events) {
     if (event.type === HouseholdRegisteredV1.type) {
       const data = event.data as EventData<typeof HouseholdRegisteredV1>;

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { knownProvinceOf } from '@dtc/messaging';
 import { MAX_SYNC_ITEMS, OfflineSyncEngine, SyncBatchDto, SyncBatchResult, syncHandler } from '@dtc/offline-sync';
 import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
 import { IsUUID } from 'class-validator';
@@ -24,7 +25,7 @@ export class SyncController {
   constructor(dataSource: DataSource, teams: TeamsService, sessions: SessionsService) {
     this.engine = new OfflineSyncEngine({
       dataSource,
-      provinceOf: async (tx, communeCode) => (await tx.query('select province_code from known_communes where code = $1', [communeCode]))[0]?.province_code,
+      provinceOf: knownProvinceOf,
       handlers: {
         'team.form': syncHandler(FormTeamDto, 201, false, (p, _t, who, ctx) => teams.form(p, who, ctx), MANAGERS),
         'team.member-join': syncHandler(JoinTeamDto, 200, true, (p, t, who, ctx) => teams.join(t, p, who, ctx), MANAGERS),

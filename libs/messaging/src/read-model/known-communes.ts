@@ -1,0 +1,30 @@
+import type { EventEnvelope } from '@dtc/contracts';
+import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Which province each commune belongs to, learned from the envelopes of consumed events. Services
+ * that do not own communes use it to scope province officers' access without calling the registry.
+ */
+export class CreateKnownCommunes1763900000003 implements MigrationInterface {
+  name = 'CreateKnownCommunes1763900000003';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('create table if not exists known_communes (code char(5) primary key, province_code char(2) not null)');
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('drop table known_communes');
+  }
+}
+
+export async function rememberCommunes(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+  const communes = new Map(events.map((event) => [event.tenant, event.province]));
+  for (const [code, province] of [...communes].sort()) {
+    await tx.query('insert into known_communes (code, province_code) values ($1, $2) on conflict (code) do update set province_code = excluded.province_code', [code, province]);
+  }
+}
+
+export async function knownProvinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
+  const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
+  return row?.province_code;
+}
