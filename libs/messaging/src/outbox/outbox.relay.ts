@@ -94,7 +94,11 @@ export class OutboxRelay {
 
   private async send(rows: OutboxRow[]): Promise<void> {
     const byTopic = new Map<string, OutboxRow[]>();
-    for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+    for (const row of rows) {
+      const topicRows = byTopic.get(row.topic);
+      if (topicRows) topicRows.push(row);
+      else byTopic.set(row.topic, [row]);
+    }
     await this.options.producer.sendBatch({
       acks: -1,
       topicMessages: [...byTopic].map(([topic, topicRows]) => ({
