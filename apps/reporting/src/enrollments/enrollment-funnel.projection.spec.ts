@@ -1,6 +1,7 @@
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1 } from '@dtc/contracts';
 import { randomUUID } from 'node:crypto';
-import { enrollmentDeltas, NO_ID, vietnamDay } from './enrollment-funnel.projection';
+import { NO_ID, vietnamDay } from '../projections/buckets';
+import { enrollmentDeltas } from './enrollment-funnel.projection';
 
 const village = randomUUID();
 const team = randomUUID();

@@ -1,8 +1,7 @@
 import { EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventData, type EventEnvelope } from '@dtc/contracts';
 import type { EntityManager } from 'typeorm';
+import { NO_ID, vietnamDay } from '../projections/buckets';
 
-/** Team and member are part of the key; "none" is stored as the nil UUID. */
-export const NO_ID = '00000000-0000-0000-0000-000000000000';
 const TERMINAL_POSITION = 100;
 
 export interface StateEntry {
@@ -21,11 +20,6 @@ export interface StatePosition {
   serviceCode: string;
   state: string;
   position: number;
-}
-
-/** The calendar day in Vietnam (UTC+7, no daylight saving) on which a thing happened. */
-export function vietnamDay(isoTime: string): string {
-  return new Date(new Date(isoTime).getTime() + 7 * 3600000).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AttendanceRecordedV1, SessionHeldV1, type EventData, type EventEnvelope } from '@dtc/contracts';
 import type { EntityManager } from 'typeorm';
-import { NO_ID, vietnamDay } from '../enrollments/enrollment-funnel.projection';
+import { NO_ID, vietnamDay } from '../projections/buckets';
 
 export interface TrainingDelta {
   communeCode: string;
