@@ -4,7 +4,25 @@ import { PageQuery } from '@dtc/platform';
 
 export const OBSTACLES = ['no_smartphone', 'no_signal', 'elderly', 'absent', 'missing_documents', 'other'] as const;
 
-export class ApplyDto {
+/** Who did it in the field: the team and member ids from the training service, and when. */
+export class FieldStepDto {
+  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', description: 'Field team id (training service)' })
+  @IsOptional()
+  @IsUUID('4')
+  teamId?: string;
+
+  @ApiPropertyOptional({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', description: 'Team member id (training service)' })
+  @IsOptional()
+  @IsUUID('4')
+  memberId?: string;
+
+  @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z', description: 'When it happened on the device; defaults to now; never in the future' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  occurredAt?: string;
+}
+
+export class ApplyDto extends FieldStepDto {
   @ApiProperty({ example: '16279' })
   @Matches(/^[0-9]{5}$/, { message: 'communeCode must be the 5-digit official commune code' })
   communeCode!: string;
@@ -29,23 +47,9 @@ export class ApplyDto {
   @Length(1, 120)
   detail?: string;
 
-  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' })
-  @IsOptional()
-  @IsUUID('4')
-  teamId?: string;
-
-  @ApiPropertyOptional({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b' })
-  @IsOptional()
-  @IsUUID('4')
-  memberId?: string;
-
-  @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z', description: 'When it happened on the device; defaults to now' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  occurredAt?: string;
 }
 
-export class TransitionDto {
+export class TransitionDto extends FieldStepDto {
   @ApiProperty({ example: 'issued', description: 'Next state; rejected (with a reason) or cancelled from any open state' })
   @Matches(/^[a-z_]{2,30}$/, { message: 'to must be a state name' })
   to!: string;
@@ -61,21 +65,6 @@ export class TransitionDto {
   @IsInt()
   @Min(1)
   version?: number;
-
-  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' })
-  @IsOptional()
-  @IsUUID('4')
-  teamId?: string;
-
-  @ApiPropertyOptional({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b' })
-  @IsOptional()
-  @IsUUID('4')
-  memberId?: string;
-
-  @ApiPropertyOptional({ example: '2026-07-25T10:00:00.000Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  occurredAt?: string;
 }
 
 export class ObstacleDto {
