@@ -8,6 +8,11 @@ const { redisUp, redisStatus } = require('./redis');
 const { kafkaUp, kafkaDown, kafkaStatus, kafkaWipe } = require('./kafka');
 
 const log = (line) => process.stdout.write(`${line}\n`);
+// Piped into `head` or a closed pager: stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 async function up(settings) {
   await postgresUp(settings, log);
