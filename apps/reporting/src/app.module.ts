@@ -2,12 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateInbox1763900000001, MessagingModule } from '@dtc/messaging';
 import { PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
-import { HouseholdsReportModule } from './households/households-report.module';
-import { CreateHouseholdProjections1763900000400 } from './migrations/1763900000400-create-household-projections';
-import { CreateEnrollmentProjections1763900000410 } from './migrations/1763900000410-create-enrollment-projections';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { CampaignsService } from './campaigns/campaigns.service';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { EnrollmentFunnelController } from './enrollments/enrollment-funnel.controller';
+import { HouseholdsReportModule } from './households/households-report.module';
+import { IndicatorsController } from './indicators/indicators.controller';
+import { CreateProjectionGenerations1763900000500 } from './migrations/1763900000500-create-projection-generations';
+import { CreateCampaignsAndIndicators1763900000510 } from './migrations/1763900000510-create-campaigns-and-indicators';
+import { ProgressController } from './progress/progress.controller';
+import { ProgressService } from './progress/progress.service';
 import { ProjectionsModule } from './projections/projections.module';
-import { CreateTrainingProjections1763900000420 } from './migrations/1763900000420-create-training-projections';
 import { TrainingReportController } from './training/training-report.controller';
 
 @Module({})
@@ -17,12 +22,14 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateHouseholdProjections1763900000400, CreateEnrollmentProjections1763900000410, CreateTrainingProjections1763900000420] }),
+        // The service schema holds campaigns, targets and indicators; projections live in generation schemas (see projections/generations.ts).
+        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510] }),
         MessagingModule.forRoot({ produces: [] }),
-        HouseholdsReportModule,
         ProjectionsModule,
+        HouseholdsReportModule,
       ],
-      controllers: [EnrollmentFunnelController, TrainingReportController],
+      controllers: [EnrollmentFunnelController, TrainingReportController, CampaignsController, IndicatorsController, ProgressController, DashboardController],
+      providers: [CampaignsService, ProgressService],
     };
   }
 }

@@ -3,7 +3,7 @@ import type { EventStream } from '@dtc/contracts';
 import { HealthRegistry, MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { ConsumerRunner, type EventBatchHandler } from './consumer/consumer.runner';
+import { ConsumerRunner, type ConsumerRunnerOptions, type EventBatchHandler } from './consumer/consumer.runner';
 import { createKafka } from './kafka/kafka.factory';
 import { consumerGroup, deadLetterTopic, ensureTopics, topicFor } from './kafka/topics';
 import { OutboxRelay } from './outbox/outbox.relay';
@@ -20,6 +20,8 @@ export interface ConsumerRegistration {
   name: string;
   streams: EventStream[];
   handle: EventBatchHandler;
+  prepare?: ConsumerRunnerOptions['prepare'];
+  afterCommit?: ConsumerRunnerOptions['afterCommit'];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -145,6 +147,8 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       producer: this.producer,
       dataSource: this.dataSource,
       handle: registration.handle,
+      prepare: registration.prepare,
+      afterCommit: registration.afterCommit,
       maxRetries: this.config.consumerMaxRetries,
       onApplied: (count, dupes) => {
         applied.inc({ consumer: registration.name }, count);

@@ -1,19 +1,19 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { canAccessCommune, type Principal } from '@dtc/platform';
-import { DataSource } from 'typeorm';
+import { ProjectionStore } from '../projections/projection-store';
 import type { CommuneHouseholdsReport } from './households-report.dto';
 
 @Injectable()
 export class HouseholdsReportService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly store: ProjectionStore) {}
 
   async communeReport(communeCode: string, principal: Principal): Promise<CommuneHouseholdsReport> {
     const rows: Array<{ village_id: string; village_code: string; village_name: string; households: number; province_code: string; updated_at: Date }> =
-      await this.dataSource.query(
+      await this.store.read((tx) => tx.query(
         `select village_id, village_code, village_name, households, province_code, updated_at
          from village_households where commune_code = $1 order by village_code`,
         [communeCode],
-      );
+      ));
     const provinceCode = rows[0]?.province_code;
     // A commune outside the caller's scope looks like one with no data: never leak it.
     if (!canAccessCommune(principal, communeCode, provinceCode)) throw new NotFoundException(`No report for commune ${communeCode}`);

@@ -2,7 +2,8 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { canAccessCommune, CurrentPrincipal, type Principal } from '@dtc/platform';
 import { IsOptional, Matches } from 'class-validator';
-import { DataSource } from 'typeorm';
+import { knownProvinceOf } from '@dtc/messaging';
+import { ProjectionStore } from '../projections/projection-store';
 
 class TrainingQuery {
   @ApiPropertyOptional({ example: '2026-07-21' })
@@ -34,7 +35,7 @@ class TrainingReport {
 @ApiTags('reports')
 @Controller('communes/:code/training')
 export class TrainingReportController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly store: ProjectionStore) {}
 
   @Get()
   @ApiOperation({ summary: 'Training sessions held, attendees, completions and passes by topic and audience (by the day they happened)' })
@@ -42,16 +43,18 @@ export class TrainingReportController {
   @ApiOkResponse({ type: TrainingReport })
   @ApiNotFoundResponse({ description: 'Commune outside the caller’s scope' })
   async get(@Param('code') code: string, @Query() query: TrainingQuery, @CurrentPrincipal() principal: Principal): Promise<TrainingReport> {
-    const [scope] = await this.dataSource.query('select province_code from training_daily where commune_code = $1 limit 1', [code]);
-    if (!canAccessCommune(principal, code, scope?.province_code)) throw new NotFoundException(`No report for commune ${code}`);
-    const rows: Array<{ topic_code: string; audience: string; sessions_held: number; attendees: number; completed: number; passed: number }> = await this.dataSource.query(
-      `select topic_code, audience, sum(sessions_held)::int as sessions_held, sum(attendees)::int as attendees, sum(completed)::int as completed, sum(passed)::int as passed
-       from training_daily where commune_code = $1 and ($2::date is null or day >= $2) and ($3::date is null or day <= $3)
-       group by topic_code, audience order by topic_code, audience`,
-      [code, query.from ?? null, query.to ?? null],
-    );
-    const mapped = rows.map((r) => ({ topicCode: r.topic_code, audience: r.audience, sessionsHeld: r.sessions_held, attendees: r.attendees, completed: r.completed, passed: r.passed }));
-    const sum = (field: 'sessionsHeld' | 'attendees' | 'completed' | 'passed') => mapped.reduce((total, row) => total + row[field], 0);
-    return { communeCode: code, rows: mapped, total: { topicCode: '*', audience: '*', sessionsHeld: sum('sessionsHeld'), attendees: sum('attendees'), completed: sum('completed'), passed: sum('passed') } };
+    return this.store.read(async (tx) => {
+      const province = await knownProvinceOf(tx, code);
+      if (!canAccessCommune(principal, code, province)) throw new NotFoundException(`No report for commune ${code}`);
+      const rows: Array<{ topic_code: string; audience: string; sessions_held: number; attendees: number; completed: number; passed: number }> = await tx.query(
+        `select topic_code, audience, sum(sessions_held)::int as sessions_held, sum(attendees)::int as attendees, sum(completed)::int as completed, sum(passed)::int as passed
+         from training_daily where commune_code = $1 and ($2::date is null or day >= $2) and ($3::date is null or day <= $3)
+         group by topic_code, audience order by topic_code, audience`,
+        [code, query.from ?? null, query.to ?? null],
+      );
+      const mapped = rows.map((r) => ({ topicCode: r.topic_code, audience: r.audience, sessionsHeld: r.sessions_held, attendees: r.attendees, completed: r.completed, passed: r.passed }));
+      const sum = (field: 'sessionsHeld' | 'attendees' | 'completed' | 'passed') => mapped.reduce((total, row) => total + row[field], 0);
+      return { communeCode: code, rows: mapped, total: { topicCode: '*', audience: '*', sessionsHeld: sum('sessionsHeld'), attendees: sum('attendees'), completed: sum('completed'), passed: sum('passed') } };
+    });
   }
 }

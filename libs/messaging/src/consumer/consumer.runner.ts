@@ -17,6 +17,10 @@ export interface ConsumerRunnerOptions {
   producer: Producer;
   dataSource: DataSource;
   handle: EventBatchHandler;
+  /** Runs first in every batch transaction, before the inbox (e.g. to pick the tables to write). */
+  prepare?: (tx: EntityManager) => Promise<void>;
+  /** Runs after a batch committed, with the events it applied (e.g. to invalidate caches). */
+  afterCommit?: (events: EventEnvelope[]) => Promise<void> | void;
   maxRetries: number;
   fromBeginning?: boolean;
   onApplied?: (applied: number, duplicates: number) => void;
@@ -132,6 +136,7 @@ export class ConsumerRunner {
 
   private async apply(items: Parsed[]): Promise<void> {
     const applied = await this.options.dataSource.transaction(async (tx) => {
+      await this.options.prepare?.(tx);
       const fresh = await claimNewEvents(
         tx,
         this.options.name,
@@ -146,9 +151,16 @@ export class ConsumerRunner {
         }
       }
       if (events.length > 0) await this.options.handle(events, tx);
-      return events.length;
+      return events;
     });
-    this.options.onApplied?.(applied, items.length - applied);
+    this.options.onApplied?.(applied.length, items.length - applied.length);
+    if (applied.length === 0 || !this.options.afterCommit) return;
+    try {
+      await this.options.afterCommit(applied);
+    } catch (error) {
+      // Committed already: a failing notification must not make the batch look unapplied.
+      this.options.onError?.(error as Error);
+    }
   }
 
   private async deadLetter(message: KafkaMessage, topic: string, partition: number, error: Error, attempts: number): Promise<void> {

@@ -13,6 +13,11 @@ export interface ProgressInput {
   endsOn: string;
   /** The day the report is for (YYYY-MM-DD); days after the window count as its last day. */
   asOf: string;
+  /**
+   * What the window itself added, when `achieved` also counts what came before it (targets
+   * counted cumulatively); the run-rate is based on it. Defaults to `achieved`.
+   */
+  addedInWindow?: number;
 }
 
 export interface Progress {
@@ -54,7 +59,7 @@ export function progress(input: ProgressInput): Progress {
   const daysElapsed = Math.max(0, asOf - start + 1);
   const daysLeft = Math.max(0, end - asOf);
   const remaining = Math.max(0, input.target - input.achieved);
-  const rate = daysElapsed > 0 ? input.achieved / daysElapsed : 0;
+  const rate = daysElapsed > 0 ? (input.addedInWindow ?? input.achieved) / daysElapsed : 0;
   let projectedCompletion: string | null = null;
   if (remaining === 0) projectedCompletion = isoDay(asOf);
   else if (rate > 0) projectedCompletion = isoDay(asOf + Math.ceil(remaining / rate));

@@ -1,4 +1,4 @@
-import { percentOf, progress, targetFromShare } from './progress';
+import { percentOf, progress, targetFromShare } from './arithmetic';
 
 describe('campaign progress', () => {
   it('reproduces the published figure: 10,033 of 10,084 = 99.49%', () => {

@@ -1,0 +1,216 @@
+import { ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { knownProvinceOf } from '@dtc/messaging';
+import { assertVersion, canAccessCommune, canAccessProvince, notFound, type Principal } from '@dtc/platform';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { ProjectionStore } from '../projections/projection-store';
+import { INDICATOR_COLUMNS, type Indicator } from '../progress/indicator';
+import type { CampaignListQuery, CampaignView, CreateCampaignDto, TargetDto, TargetView, UpdateCampaignDto } from './campaign.dto';
+
+interface CampaignRow {
+  id: string;
+  name: string;
+  commune_code: string | null;
+  province_code: string;
+  starts_on: string;
+  ends_on: string;
+  version: number;
+}
+
+const CAMPAIGN_COLUMNS = `id, name, commune_code, province_code, to_char(starts_on, 'YYYY-MM-DD') as starts_on, to_char(ends_on, 'YYYY-MM-DD') as ends_on, version`;
+
+function problem(fields: Array<{ field: string; reason: string }>): UnprocessableEntityException {
+  return new UnprocessableEntityException({ message: 'Validation failed', fields });
+}
+
+/** May this caller see the campaign (its figures for every commune in it)? */
+export function canReadCampaign(principal: Principal, campaign: Pick<CampaignView, 'communeCode' | 'provinceCode'>): boolean {
+  return campaign.communeCode ? canAccessCommune(principal, campaign.communeCode, campaign.provinceCode) : canAccessProvince(principal, campaign.provinceCode);
+}
+
+/** Targets are set by commune admins (their commune), province officers (their province) and operations. */
+function assertCanChange(principal: Principal, campaign: { communeCode: string | null; provinceCode: string }): void {
+  const allowed =
+    principal.role === 'operations' ||
+    (principal.role === 'province_officer' && principal.province === campaign.provinceCode) ||
+    (principal.role === 'commune_admin' && campaign.communeCode !== null && principal.communes.includes(campaign.communeCode));
+  if (!allowed) throw new ForbiddenException('Only commune admins of the commune, province officers of the province and operations may change campaigns and targets');
+}
+
+@Injectable()
+export class CampaignsService {
+  constructor(private readonly store: ProjectionStore) {}
+
+  async create(body: CreateCampaignDto, principal: Principal): Promise<CampaignView> {
+    return this.store.write(async (tx) => {
+      const provinceCode = await this.resolveProvince(tx, body);
+      const scope = { communeCode: body.communeCode ?? null, provinceCode };
+      assertCanChange(principal, scope);
+      await this.validate(tx, scope, body.startsOn, body.endsOn, body.targets);
+      const id = randomUUID();
+      await tx.query('insert into campaigns (id, name, commune_code, province_code, starts_on, ends_on, created_by) values ($1, $2, $3, $4, $5, $6, $7)', [
+        id,
+        body.name,
+        scope.communeCode,
+        provinceCode,
+        body.startsOn,
+        body.endsOn,
+        principal.subject,
+      ]);
+      await this.writeTargets(tx, id, body.targets);
+      return this.load(tx, id);
+    });
+  }
+
+  async update(id: string, body: UpdateCampaignDto, principal: Principal): Promise<CampaignView> {
+    return this.store.write(async (tx) => {
+      const current = await this.visible(tx, id, principal, 'for update');
+      assertCanChange(principal, current);
+      assertVersion('Campaign', body.version, current.version);
+      const startsOn = body.startsOn ?? current.startsOn;
+      const endsOn = body.endsOn ?? current.endsOn;
+      await this.validate(tx, current, startsOn, endsOn, body.targets);
+      await tx.query('update campaigns set name = $2, starts_on = $3, ends_on = $4, version = version + 1, updated_at = now() where id = $1', [id, body.name ?? current.name, startsOn, endsOn]);
+      if (body.targets) {
+        await tx.query('delete from campaign_targets where campaign_id = $1', [id]);
+        await this.writeTargets(tx, id, body.targets);
+      }
+      return this.load(tx, id);
+    });
+  }
+
+  async get(id: string, principal: Principal): Promise<CampaignView> {
+    return this.store.read((tx) => this.visible(tx, id, principal));
+  }
+
+  async list(query: CampaignListQuery, principal: Principal): Promise<CampaignView[]> {
+    return this.store.read(async (tx) => {
+      const rows: CampaignRow[] = await tx.query(
+        `select ${CAMPAIGN_COLUMNS} from campaigns
+         where ($1::text is null or commune_code = $1 or (commune_code is null and province_code = (select province_code from known_communes where code = $1)))
+           and ($2::text is null or province_code = $2)
+         order by starts_on desc, name`,
+        [query.communeCode ?? null, query.provinceCode ?? null],
+      );
+      const visible: CampaignView[] = [];
+      for (const row of rows) {
+        const view = await this.withTargets(tx, row);
+        // Province campaigns are shown to the province's communes too: they follow their own part.
+        if (canReadCampaign(principal, view) || (view.communeCode === null && (await this.hasCommuneIn(tx, principal, view.provinceCode)))) visible.push(view);
+      }
+      return visible;
+    });
+  }
+
+  /** A campaign the caller may read; anything else is "not found" (never reveal other tenants' campaigns). */
+  async visible(tx: EntityManager, id: string, principal: Principal, lock = ''): Promise<CampaignView> {
+    const [row]: CampaignRow[] = /^[0-9a-f-]{36}$/i.test(id) ? await tx.query(`select ${CAMPAIGN_COLUMNS} from campaigns where id = $1 ${lock}`, [id]) : [];
+    if (!row) throw notFound('Campaign', id);
+    const view = await this.withTargets(tx, row);
+    const ownCommuneInProvince = view.communeCode === null && (await this.hasCommuneIn(tx, principal, view.provinceCode));
+    if (!canReadCampaign(principal, view) && !ownCommuneInProvince) throw notFound('Campaign', id);
+    return view;
+  }
+
+  async indicators(tx: EntityManager, codes: string[]): Promise<Map<string, Indicator>> {
+    const rows: Indicator[] = await tx.query(`select ${INDICATOR_COLUMNS} from indicators where code = any($1)`, [codes]);
+    return new Map(rows.map((row) => [row.code, row]));
+  }
+
+  private async hasCommuneIn(tx: EntityManager, principal: Principal, provinceCode: string): Promise<boolean> {
+    if (principal.communes.length === 0) return false;
+    const rows = await tx.query('select 1 from known_communes where code = any($1) and province_code = $2 limit 1', [principal.communes, provinceCode]);
+    return rows.length > 0;
+  }
+
+  private async resolveProvince(tx: EntityManager, body: CreateCampaignDto): Promise<string> {
+    if (!body.communeCode) {
+      if (!body.provinceCode) throw problem([{ field: 'provinceCode', reason: 'a campaign needs a communeCode or a provinceCode' }]);
+      return body.provinceCode;
+    }
+    const known = await knownProvinceOf(tx, body.communeCode);
+    if (known && body.provinceCode && known !== body.provinceCode) throw problem([{ field: 'provinceCode', reason: `commune ${body.communeCode} belongs to province ${known}` }]);
+    const province = known ?? body.provinceCode;
+    if (!province) throw problem([{ field: 'provinceCode', reason: `reporting has no events of commune ${body.communeCode} yet: give its provinceCode` }]);
+    return province;
+  }
+
+  private async validate(tx: EntityManager, scope: { communeCode: string | null }, startsOn: string, endsOn: string, targets: TargetDto[] | undefined): Promise<void> {
+    const fields: Array<{ field: string; reason: string }> = [];
+    if (Number.isNaN(Date.parse(startsOn))) fields.push({ field: 'startsOn', reason: 'is not a calendar date' });
+    if (Number.isNaN(Date.parse(endsOn))) fields.push({ field: 'endsOn', reason: 'is not a calendar date' });
+    if (endsOn < startsOn) fields.push({ field: 'endsOn', reason: 'must not be before startsOn' });
+    const catalogue = await this.indicators(tx, (targets ?? []).map((t) => t.indicatorCode));
+    const seen = new Set<string>();
+    (targets ?? []).forEach((target, i) => {
+      const at = (name: string) => `targets[${i}].${name}`;
+      const indicator = catalogue.get(target.indicatorCode);
+      if (!indicator) return fields.push({ field: at('indicatorCode'), reason: `unknown indicator ${target.indicatorCode} (see GET /indicators)` });
+      if (seen.has(target.indicatorCode)) fields.push({ field: at('indicatorCode'), reason: 'appears twice' });
+      seen.add(target.indicatorCode);
+      const kinds = [target.targetCount, target.sharePercent, target.targetValue].filter((v) => v !== undefined).length;
+      if (kinds !== 1) fields.push({ field: at('targetCount'), reason: 'give exactly one of targetCount, sharePercent or targetValue' });
+      if (indicator.unit === 'percent' && target.targetValue === undefined) fields.push({ field: at('targetValue'), reason: `${indicator.code} is a reported percentage: set targetValue` });
+      if (indicator.unit !== 'percent' && target.targetValue !== undefined) fields.push({ field: at('targetValue'), reason: 'only for indicators reported as a percentage' });
+      if (target.sharePercent !== undefined && !(target.population ?? indicator.defaultPopulation)) fields.push({ field: at('population'), reason: `${indicator.code} has no default population: say which population the share is of` });
+      if (target.communeTargets !== undefined) {
+        if (scope.communeCode) fields.push({ field: at('communeTargets'), reason: 'only province campaigns split a target per commune' });
+        if (target.targetCount === undefined) fields.push({ field: at('communeTargets'), reason: 'only with a targetCount' });
+        for (const [code, count] of Object.entries(target.communeTargets)) {
+          if (!/^[0-9]{5}$/.test(code) || !Number.isInteger(count) || count < 0) fields.push({ field: at(`communeTargets.${code}`), reason: 'must map a 5-digit commune code to a whole number' });
+        }
+      }
+    });
+    if (fields.length) throw problem(fields);
+  }
+
+  private async writeTargets(tx: EntityManager, campaignId: string, targets: TargetDto[]): Promise<void> {
+    const catalogue = await this.indicators(tx, targets.map((t) => t.indicatorCode));
+    for (const [position, target] of targets.entries()) {
+      await tx.query(
+        `insert into campaign_targets (campaign_id, indicator_code, position, target_count, share_percent, population, target_value, counting, commune_targets)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          campaignId,
+          target.indicatorCode,
+          position,
+          target.targetCount ?? null,
+          target.sharePercent ?? null,
+          target.sharePercent !== undefined ? (target.population ?? catalogue.get(target.indicatorCode)?.defaultPopulation ?? null) : null,
+          target.targetValue ?? null,
+          target.counting ?? 'window',
+          target.communeTargets ? JSON.stringify(target.communeTargets) : null,
+        ],
+      );
+    }
+  }
+
+  private async load(tx: EntityManager, id: string): Promise<CampaignView> {
+    const [row]: CampaignRow[] = await tx.query(`select ${CAMPAIGN_COLUMNS} from campaigns where id = $1`, [id]);
+    return this.withTargets(tx, row);
+  }
+
+  private async withTargets(tx: EntityManager, row: CampaignRow): Promise<CampaignView> {
+    const targets: Array<{ indicator_code: string; target_count: number | null; share_percent: string | null; population: TargetView['population']; target_value: string | null; counting: TargetView['counting']; commune_targets: Record<string, number> | null }> =
+      await tx.query('select * from campaign_targets where campaign_id = $1 order by position', [row.id]);
+    return {
+      id: row.id,
+      name: row.name,
+      scope: row.commune_code ? 'commune' : 'province',
+      communeCode: row.commune_code,
+      provinceCode: row.province_code,
+      startsOn: row.starts_on,
+      endsOn: row.ends_on,
+      version: row.version,
+      targets: targets.map((t) => ({
+        indicatorCode: t.indicator_code,
+        targetCount: t.target_count,
+        sharePercent: t.share_percent === null ? null : Number(t.share_percent),
+        population: t.population,
+        targetValue: t.target_value === null ? null : Number(t.target_value),
+        counting: t.counting,
+        communeTargets: t.commune_targets,
+      })),
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { Controller, Get, Header, Param, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { CurrentPrincipal, type Principal } from '@dtc/platform';
+import { IsIn, IsOptional } from 'class-validator';
+import type { Response } from 'express';
+import { filter, interval, map, merge, throttleTime, asyncScheduler, type Observable } from 'rxjs';
+import { communeReportSheets, toCsv, toXlsx, type Language } from '../export/commune-report';
+import { concerns } from '../live/change-notice';
+import { LiveUpdatesService } from '../live/live-updates.service';
+import { CampaignSeries, CommuneProgress, CommuneProgressQuery, ProvinceProgress, ProvinceProgressQuery, SeriesQuery, TeamLeaderboard, AsOfQuery } from './progress.dto';
+import { ProgressService } from './progress.service';
+
+export class ExportQuery extends CommuneProgressQuery {
+  @ApiPropertyOptional({ enum: ['vi', 'en'], default: 'vi' })
+  @IsOptional()
+  @IsIn(['vi', 'en'])
+  lang?: Language;
+}
+
+export class LiveQuery {
+  @ApiPropertyOptional({ example: '16279', description: 'Follow one commune (required for province campaigns unless following the province)' })
+  @IsOptional()
+  communeCode?: string;
+}
+
+const ID = { name: 'id', example: '0b9e3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d' };
+
+@ApiTags('progress')
+@Controller('campaigns/:id')
+export class ProgressController {
+  constructor(
+    private readonly progress: ProgressService,
+    private readonly live: LiveUpdatesService,
+  ) {}
+
+  @Get('progress')
+  @ApiOperation({ summary: 'Progress of a commune against the campaign targets, with a per-village breakdown' })
+  @ApiParam(ID)
+  @ApiOkResponse({ type: CommuneProgress })
+  @ApiNotFoundResponse({ description: 'Campaign or commune outside the caller’s scope' })
+  @ApiUnprocessableEntityResponse({ description: 'Province campaign without communeCode' })
+  commune(@Param('id') id: string, @Query() query: CommuneProgressQuery, @CurrentPrincipal() principal: Principal): Promise<CommuneProgress> {
+    return this.progress.commune(id, query.communeCode, query.asOf, principal);
+  }
+
+  @Get('province-progress')
+  @ApiOperation({ summary: 'Province campaign: totals and the communes ranked, laggards first' })
+  @ApiParam(ID)
+  @ApiOkResponse({ type: ProvinceProgress })
+  @ApiNotFoundResponse()
+  province(@Param('id') id: string, @Query() query: ProvinceProgressQuery, @CurrentPrincipal() principal: Principal): Promise<ProvinceProgress> {
+    return this.progress.province(id, query.asOf, query.rankBy, principal);
+  }
+
+  @Get('teams')
+  @ApiOperation({ summary: 'Team leaderboard of a commune (for commendations)' })
+  @ApiParam(ID)
+  @ApiOkResponse({ type: TeamLeaderboard })
+  @ApiNotFoundResponse()
+  teams(@Param('id') id: string, @Query() query: CommuneProgressQuery, @CurrentPrincipal() principal: Principal): Promise<TeamLeaderboard> {
+    return this.progress.teams(id, query.communeCode, query.asOf, principal);
+  }
+
+  @Get('teams/:teamId')
+  @ApiOperation({ summary: 'A team’s members ranked by what they achieved' })
+  @ApiParam(ID)
+  @ApiParam({ name: 'teamId', example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' })
+  @ApiOkResponse({ type: TeamLeaderboard })
+  @ApiNotFoundResponse()
+  team(@Param('id') id: string, @Param('teamId') teamId: string, @Query() query: AsOfQuery, @CurrentPrincipal() principal: Principal): Promise<TeamLeaderboard> {
+    return this.progress.team(id, teamId, query.asOf, principal);
+  }
+
+  @Get('series')
+  @ApiOperation({ summary: 'Per-day achievements and running totals over the campaign window (commune, or the whole province)' })
+  @ApiParam(ID)
+  @ApiOkResponse({ type: CampaignSeries })
+  @ApiNotFoundResponse()
+  series(@Param('id') id: string, @Query() query: SeriesQuery, @CurrentPrincipal() principal: Principal): Promise<CampaignSeries> {
+    return this.progress.series(id, { communeCode: query.communeCode }, query.asOf, principal);
+  }
+
+  @Get('report.csv')
+  @ApiOperation({ summary: 'The commune report as CSV (UTF-8 with BOM; summary, villages, days, teams)' })
+  @ApiParam(ID)
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'CSV file', schema: { type: 'string' } })
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  async csv(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<Buffer> {
+    const sheets = await this.sheets(id, query, principal);
+    response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.csv"`);
+    return toCsv(sheets.sheets);
+  }
+
+  @Get('report.xlsx')
+  @ApiOperation({ summary: 'The commune report as an Excel workbook (one sheet each: summary, villages, days, teams)' })
+  @ApiParam(ID)
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ description: 'XLSX file', schema: { type: 'string', format: 'binary' } })
+  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  async xlsx(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<Buffer> {
+    const sheets = await this.sheets(id, query, principal);
+    response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.xlsx"`);
+    return toXlsx(sheets.sheets);
+  }
+
+  @Sse('live')
+  @ApiOperation({ summary: 'Server-sent events: "changed" whenever this campaign’s figures for the commune (or province) may have changed' })
+  @ApiParam(ID)
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream; each "changed" event says: fetch the figures again', schema: { type: 'string' } })
+  @ApiNotFoundResponse()
+  async stream(@Param('id') id: string, @Query() query: LiveQuery, @CurrentPrincipal() principal: Principal): Promise<Observable<MessageEvent>> {
+    const scope = await this.progress.liveScope(id, query.communeCode, principal);
+    const changes = this.live.changes.pipe(
+      filter((notice) => concerns(notice, scope)),
+      // A busy commune changes many times a second: viewers refetch at most once a second.
+      throttleTime(1000, asyncScheduler, { leading: true, trailing: true }),
+      map((notice) => ({ type: 'changed', data: { ...scope, all: notice.all ?? false } }) as MessageEvent),
+    );
+    const heartbeat = interval(15000).pipe(map(() => ({ type: 'heartbeat', data: {} }) as MessageEvent));
+    return merge(changes, heartbeat);
+  }
+
+  private async sheets(id: string, query: ExportQuery, principal: Principal) {
+    const progress = await this.progress.commune(id, query.communeCode, query.asOf, principal);
+    const [series, teams] = await Promise.all([
+      this.progress.series(id, { communeCode: progress.communeCode }, query.asOf, principal),
+      this.progress.teams(id, progress.communeCode, query.asOf, principal),
+    ]);
+    return { communeCode: progress.communeCode, asOf: progress.asOf, sheets: communeReportSheets(progress, series, teams, query.lang ?? 'vi') };
+  }
+
+  private fileName(communeCode: string, asOf: string): string {
+    return `bao-cao-${communeCode}-${asOf}`;
+  }
+}

@@ -1,0 +1,15 @@
+import { CreateInbox1763900000001, CreateKnownCommunes1763900000003 } from '@dtc/messaging';
+import { CreateHouseholdProjections1763900000400 } from '../migrations/1763900000400-create-household-projections';
+import { CreateEnrollmentProjections1763900000410 } from '../migrations/1763900000410-create-enrollment-projections';
+import { CreateTrainingProjections1763900000420 } from '../migrations/1763900000420-create-training-projections';
+import { CreateFieldProjections1763900000430 } from '../migrations/1763900000430-create-field-projections';
+
+/** The tables of one projection generation, each generation in its own schema with its own inbox. */
+export const PROJECTION_MIGRATIONS = [
+  CreateInbox1763900000001,
+  CreateKnownCommunes1763900000003,
+  CreateHouseholdProjections1763900000400,
+  CreateEnrollmentProjections1763900000410,
+  CreateTrainingProjections1763900000420,
+  CreateFieldProjections1763900000430,
+];
