@@ -15,3 +15,4 @@ export * from './openapi/openapi';
 export * from './platform.module';
 export * from './bootstrap/bootstrap';
 export * from './http/pagination';
+export * from './cli/progress-bar';

@@ -12,5 +12,5 @@ export class CommuneHouseholdsReport {
   @ApiProperty({ example: '38' }) provinceCode!: string;
   @ApiProperty({ example: 1830 }) totalHouseholds!: number;
   @ApiProperty({ type: [VillageHouseholdsRow] }) villages!: VillageHouseholdsRow[];
-  @ApiProperty({ example: '2026-07-21T08:30:00.000Z', nullable: true, description: 'Latest change applied to this report' }) updatedAt!: string | null;
+  @ApiProperty({ example: '2026-07-21T08:30:00.000Z', nullable: true, description: 'When the latest household event in this report happened (registration or move)' }) updatedAt!: string | null;
 }

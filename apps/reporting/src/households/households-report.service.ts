@@ -10,7 +10,7 @@ export class HouseholdsReportService {
   async communeReport(communeCode: string, principal: Principal): Promise<CommuneHouseholdsReport> {
     const rows: Array<{ village_id: string; village_code: string; village_name: string; households: number; province_code: string; updated_at: Date }> =
       await this.store.read((tx) => tx.query(
-        `select village_id, village_code, village_name, households, province_code, updated_at
+        `select village_id, village_code, village_name, households, province_code, last_event_at as updated_at
          from village_households where commune_code = $1 order by village_code`,
         [communeCode],
       ));

@@ -3,6 +3,7 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkRes
 import { knownProvinceOf } from '@dtc/messaging';
 import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal } from '@dtc/platform';
 import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { LiveUpdatesService } from '../live/live-updates.service';
 import { ProjectionStore } from '../projections/projection-store';
 import { INDICATOR_COLUMNS, POPULATIONS, type Indicator, type Population } from '../progress/indicator';
 
@@ -84,7 +85,10 @@ function definitionProblem(body: IndicatorDto): { field: string; reason: string 
 @ApiTags('indicators')
 @Controller()
 export class IndicatorsController {
-  constructor(private readonly store: ProjectionStore) {}
+  constructor(
+    private readonly store: ProjectionStore,
+    private readonly live: LiveUpdatesService,
+  ) {}
 
   @Get('indicators')
   @ApiOperation({ summary: 'The indicator catalogue: code, Vietnamese and English labels, definition, how it is counted' })
@@ -127,7 +131,7 @@ export class IndicatorsController {
     if (!/^[0-9]{5}$/.test(code)) throw unprocessable('code', 'must be the 5-digit official commune code');
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw unprocessable('period', 'must be a month YYYY-MM');
     if (period > new Date().toISOString().slice(0, 7)) throw unprocessable('period', 'must not be in the future');
-    return this.store.write(async (tx) => {
+    const saved = await this.store.write(async (tx) => {
       const province = await knownProvinceOf(tx, code);
       assertCommuneAccess(principal, code, province);
       if (!province) throw unprocessable('code', `reporting has no events of commune ${code} yet`);
@@ -141,8 +145,11 @@ export class IndicatorsController {
          returning commune_code as "communeCode", indicator_code as "indicatorCode", period, value::float8 as value, reported_at as "reportedAt"`,
         [code, province, indicatorCode, period, body.value, principal.subject],
       );
-      return row;
+      return { row: row as IndicatorValueView, province };
     });
+    // Cached progress and open dashboards of the commune and its province now show the new value.
+    await this.live.publish({ communes: [code], provinces: [saved.province] });
+    return saved.row;
   }
 
   @Get('communes/:code/indicator-values')

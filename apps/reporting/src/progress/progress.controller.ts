@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Res, Sse, StreamableFile, type MessageEvent } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@dtc/platform';
 import { IsIn, IsOptional } from 'class-validator';
@@ -86,10 +86,10 @@ export class ProgressController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV file', schema: { type: 'string' } })
   @Header('Content-Type', 'text/csv; charset=utf-8')
-  async csv(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<Buffer> {
+  async csv(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const sheets = await this.sheets(id, query, principal);
     response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.csv"`);
-    return toCsv(sheets.sheets);
+    return new StreamableFile(toCsv(sheets.sheets));
   }
 
   @Get('report.xlsx')
@@ -98,10 +98,10 @@ export class ProgressController {
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ description: 'XLSX file', schema: { type: 'string', format: 'binary' } })
   @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  async xlsx(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<Buffer> {
+  async xlsx(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const sheets = await this.sheets(id, query, principal);
     response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.xlsx"`);
-    return toXlsx(sheets.sheets);
+    return new StreamableFile(await toXlsx(sheets.sheets));
   }
 
   @Sse('live')

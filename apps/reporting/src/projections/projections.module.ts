@@ -1,30 +1,12 @@
 import { Global, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
-import { consumerGroup, MessagingService, rememberCommunes } from '@dtc/messaging';
+import { consumerGroup, MessagingService } from '@dtc/messaging';
 import { SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
-import type { EventEnvelope } from '@dtc/contracts';
-import type { EntityManager } from 'typeorm';
-import { applyEnrollmentFunnel } from '../enrollments/enrollment-funnel.projection';
-import { applyFieldFacts } from '../households/field-facts.projection';
-import { applyVillageHouseholds } from '../households/village-households.projection';
 import { changeNoticeOf } from '../live/change-notice';
 import { LiveUpdatesService } from '../live/live-updates.service';
 import { ReportCache } from '../live/report-cache.service';
-import { applyTeams } from '../teams/teams.projection';
-import { applyTraining } from '../training/training.projection';
+import { applyProjections, PROJECTED_STREAMS } from './apply-projections';
 import { enterActiveGeneration, ensureActiveGeneration, PROJECTIONS_CONSUMER } from './generations';
 import { ProjectionStore } from './projection-store';
-
-export const PROJECTED_STREAMS = ['household-registry.events', 'enrollment.events', 'training.events'] as const;
-
-/** Every projection, applied to one batch inside one transaction (live consumer and rebuild alike). */
-export async function applyProjections(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
-  await rememberCommunes(tx, events);
-  await applyVillageHouseholds(tx, events);
-  await applyFieldFacts(tx, events);
-  await applyEnrollmentFunnel(tx, events);
-  await applyTraining(tx, events);
-  await applyTeams(tx, events);
-}
 
 /**
  * One consumer group feeds every projection: each batch is applied to all of them in one

@@ -12,11 +12,11 @@ export class HealthController {
   @Public()
   @Get()
   @ApiOperation({ summary: 'Readiness and liveness: database, Kafka and Redis checks' })
-  @ApiOkResponse({ description: 'Database, Kafka and Redis all answer', schema: { example: { status: 'ok', checks: { database: { status: 'up', latencyMs: 2 } } } } })
-  @ApiServiceUnavailableResponse({ description: 'At least one dependency is down' })
+  @ApiOkResponse({ description: 'Database and Kafka answer (status degraded when only an optional dependency such as the Redis cache is down)', schema: { example: { status: 'ok', checks: { database: { status: 'up', latencyMs: 2 } } } } })
+  @ApiServiceUnavailableResponse({ description: 'A required dependency is down' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
     const report = await this.health.report();
-    response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    response.status(report.status === 'error' ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return report;
   }
 }

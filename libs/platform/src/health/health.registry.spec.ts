@@ -50,4 +50,13 @@ describe('HealthRegistry', () => {
     registry.register('database', async () => undefined);
     expect(await registry.report()).toMatchObject({ status: 'ok', checks: { database: { status: 'up' } } });
   });
+
+  it('reports degraded, not error, when only optional checks are down', async () => {
+    const registry = new HealthRegistry();
+    registry.register('database', async () => undefined);
+    registry.register('redis', async () => Promise.reject(new Error('connection refused')), { optional: true });
+    expect((await registry.report()).status).toBe('degraded');
+    registry.register('kafka', async () => Promise.reject(new Error('no brokers')));
+    expect((await registry.report()).status).toBe('error');
+  });
 });

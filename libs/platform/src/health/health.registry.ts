@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 export type HealthCheck = () => Promise<void>;
 
 export interface HealthReport {
-  status: 'ok' | 'error';
+  /** degraded: an optional dependency (e.g. a cache) is down but the service answers correctly. */
+  status: 'ok' | 'degraded' | 'error';
   checks: Record<string, { status: 'up' | 'down'; error?: string; latencyMs: number }>;
 }
 
@@ -11,9 +12,13 @@ export interface HealthReport {
 @Injectable()
 export class HealthRegistry {
   private readonly checks = new Map<string, HealthCheck>();
+  private readonly optional = new Set<string>();
 
-  register(name: string, check: HealthCheck): void {
+  /** `optional`: the service stays correct without it, so it degrades instead of failing readiness. */
+  register(name: string, check: HealthCheck, options: { optional?: boolean } = {}): void {
     this.checks.set(name, check);
+    if (options.optional) this.optional.add(name);
+    else this.optional.delete(name);
   }
 
   async report(timeoutMs = 2000): Promise<HealthReport> {
@@ -29,6 +34,8 @@ export class HealthRegistry {
       }),
     );
     const checks = Object.fromEntries(entries);
-    return { status: entries.every(([, c]) => c.status === 'up') ? 'ok' : 'error', checks };
+    const down = entries.filter(([, c]) => c.status === 'down').map(([name]) => name);
+    const status = down.length === 0 ? 'ok' : down.every((name) => this.optional.has(name)) ? 'degraded' : 'error';
+    return { status, checks };
   }
 }

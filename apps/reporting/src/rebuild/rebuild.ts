@@ -1,0 +1,204 @@
+import { ConsumerRunner, createKafka, deadLetterTopic, ensureTopics, topicFor } from '@dtc/messaging';
+import { createServiceDataSource, dropSchema } from '@dtc/persistence';
+import Redis from 'ioredis';
+import type { Admin } from 'kafkajs';
+import { Client } from 'pg';
+import { liveChannel, versionKey } from '../live/change-notice';
+import { applyProjections, PROJECTED_STREAMS } from '../projections/apply-projections';
+import { generationSchema, migrateGeneration, PROJECTIONS_CONSUMER, switchLockKey } from '../projections/generations';
+
+export interface RebuildOptions {
+  databaseUrl: string;
+  serviceSchema: string;
+  topicPrefix: string;
+  kafkaBrokers: string[];
+  redisUrl: string;
+  /** How long live batches may be held back while the new generation catches up at the switch. */
+  switchTimeoutMs?: number;
+  onProgress?: (done: number, total: number, phase: 'replaying' | 'switching') => void;
+  log?: (message: string) => void;
+}
+
+export interface RebuildResult {
+  generation: number;
+  schema: string;
+  previousSchema: string | null;
+  eventsInTopics: number;
+  eventsApplied: number;
+  seconds: number;
+  droppedSchemas: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Offsets = Map<string, { low: bigint; high: bigint }>;
+
+async function endOffsets(admin: Admin, topics: string[]): Promise<Offsets> {
+  const offsets: Offsets = new Map();
+  for (const topic of topics) {
+    for (const partition of await admin.fetchTopicOffsets(topic)) offsets.set(`${topic}:${partition.partition}`, { low: BigInt(partition.low), high: BigInt(partition.high) });
+  }
+  return offsets;
+}
+
+/** Events of the initial offsets the rebuild group has committed past. */
+async function replayed(admin: Admin, groupId: string, topics: string[], initial: Offsets): Promise<number> {
+  let done = 0n;
+  for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+    for (const { partition, offset } of partitions) {
+      const range = initial.get(`${topic}:${partition}`);
+      if (!range || offset === '-1') continue;
+      const committed = BigInt(offset);
+      done += (committed < range.high ? committed : range.high) - range.low;
+    }
+  }
+  return Number(done);
+}
+
+/**
+ * Rebuilds every projection from the beginning of the topics into a new generation schema while
+ * the live one keeps serving, then switches: live batches are held back (exclusive switch lock),
+ * the new generation catches up with everything the live one has applied, and the pointer moves
+ * in one commit. Readers move with it; the previous generation is kept (one step back), older
+ * ones are dropped.
+ */
+export async function rebuildProjections(options: RebuildOptions): Promise<RebuildResult> {
+  const log = options.log ?? (() => undefined);
+  const started = Date.now();
+  const control = new Client({ connectionString: options.databaseUrl });
+  await control.connect();
+  await control.query(`select set_config('search_path', $1, false)`, [`"${options.serviceSchema}", public`]);
+  const locked = await control.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtext($1)) as locked', [`${options.serviceSchema}:rebuild`]);
+  if (!locked.rows[0].locked) {
+    await control.end();
+    throw new Error('Another rebuild of these projections is running');
+  }
+  const kafka = createKafka({ clientId: `${options.topicPrefix}reporting-rebuild`, brokers: options.kafkaBrokers });
+  const admin = kafka.admin();
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  let runner: ConsumerRunner | undefined;
+  let schema = '';
+  let generation = 0;
+  let groupId = '';
+  let switched = false;
+  const dataSource = { current: undefined as ReturnType<typeof createServiceDataSource> | undefined };
+  try {
+    const [{ since }] = (await control.query<{ since: Date }>('select now() as since')).rows;
+    const previous = (await control.query<{ schema_name: string }>(`select schema_name from projection_generations where state = 'active'`)).rows[0]?.schema_name ?? null;
+    generation = (await control.query<{ next: number }>('select coalesce(max(generation), 0) + 1 as next from projection_generations')).rows[0].next;
+    schema = generationSchema(options.serviceSchema, generation);
+    await control.query(`insert into projection_generations (generation, schema_name, state) values ($1, $2, 'building')`, [generation, schema]);
+    await migrateGeneration(options.databaseUrl, schema);
+    log(`generation ${generation}: replaying into schema ${schema} (live generation ${previous ?? 'none'} keeps serving)`);
+
+    await admin.connect();
+    await producer.connect();
+    const topics = PROJECTED_STREAMS.map((stream) => topicFor(options.topicPrefix, stream));
+    const deadLetters = deadLetterTopic(options.topicPrefix, `${PROJECTIONS_CONSUMER}-rebuild`);
+    const existing = new Set(await admin.listTopics());
+    await ensureTopics(admin, [deadLetters], 1);
+    const sources = topics.filter((topic) => existing.has(topic));
+    // Captured after `since`: every event the live generation took before `since` is below these offsets.
+    const initial = await endOffsets(admin, sources);
+    const total = [...initial.values()].reduce((sum, range) => sum + Number(range.high - range.low), 0);
+
+    dataSource.current = createServiceDataSource({ url: options.databaseUrl, schema, migrations: [], poolSize: 4 });
+    await dataSource.current.initialize();
+    groupId = `${options.topicPrefix}reporting-rebuild-g${generation}`;
+    let applied = 0;
+    runner = new ConsumerRunner({
+      name: PROJECTIONS_CONSUMER,
+      groupId,
+      topics: sources,
+      deadLetterTopic: deadLetters,
+      kafka,
+      producer,
+      dataSource: dataSource.current,
+      maxRetries: 3,
+      fromBeginning: true,
+      handle: (events, tx) => applyProjections(tx, events),
+      onApplied: (count) => (applied += count),
+      onError: (error) => log(`batch failed, retrying: ${error.message}`),
+    });
+    await runner.start();
+
+    for (;;) {
+      const done = await replayed(admin, groupId, sources, initial);
+      options.onProgress?.(done, total, 'replaying');
+      if (done >= total) break;
+      await sleep(250);
+    }
+
+    // The switch: hold live batches back, let the new generation take in what the live one
+    // applied meanwhile (the replay keeps running), then move the pointer in the same commit.
+    options.onProgress?.(total, total, 'switching');
+    await control.query('begin');
+    await control.query('select pg_advisory_xact_lock(hashtext($1))', [switchLockKey(options.serviceSchema)]);
+    const deadline = Date.now() + (options.switchTimeoutMs ?? 60000);
+    for (;;) {
+      const missing = previous
+        ? (
+            await control.query<{ missing: number }>(
+              `select count(*)::int as missing from "${previous}".inbox live
+               where live.consumer = $1 and live.processed_at >= $2
+                 and not exists (select 1 from "${schema}".inbox rebuilt where rebuilt.consumer = live.consumer and rebuilt.event_id = live.event_id)`,
+              [PROJECTIONS_CONSUMER, since],
+            )
+          ).rows[0].missing
+        : 0;
+      if (missing === 0) break;
+      if (Date.now() > deadline) {
+        await control.query('rollback');
+        throw new Error(`The new generation did not catch up with ${missing} live events in time; the live generation stays active`);
+      }
+      await sleep(100);
+    }
+    await control.query(`update projection_generations set state = 'retired' where state = 'active'`);
+    await control.query(`update projection_generations set state = 'active', activated_at = now(), events_replayed = $2 where generation = $1`, [generation, applied]);
+    await control.query('commit');
+    switched = true;
+    log(`generation ${generation} is live (${applied} events applied)`);
+
+    await runner.stop();
+    runner = undefined;
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await announceSwitch(options);
+
+    const older = (await control.query<{ generation: number; schema_name: string }>(`select generation, schema_name from projection_generations where state in ('retired', 'failed') and schema_name <> coalesce($1, '') order by generation`, [previous])).rows;
+    for (const row of older) {
+      await dropSchema(options.databaseUrl, row.schema_name);
+      await control.query('delete from projection_generations where generation = $1', [row.generation]);
+    }
+    return { generation, schema, previousSchema: previous, eventsInTopics: total, eventsApplied: applied, seconds: (Date.now() - started) / 1000, droppedSchemas: older.map((row) => row.schema_name) };
+  } catch (error) {
+    await control.query('rollback').catch(() => undefined);
+    await runner?.stop().catch(() => undefined);
+    if (schema && !switched) {
+      await control.query(`update projection_generations set state = 'failed' where generation = $1 and state = 'building'`, [generation]).catch(() => undefined);
+      await dropSchema(options.databaseUrl, schema).catch(() => undefined);
+    }
+    if (groupId) await admin.deleteGroups([groupId]).catch(() => undefined);
+    throw error;
+  } finally {
+    if (dataSource.current?.isInitialized) await dataSource.current.destroy();
+    await producer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+    await control.query('select pg_advisory_unlock(hashtext($1))', [`${options.serviceSchema}:rebuild`]).catch(() => undefined);
+    await control.end();
+  }
+}
+
+/** Every cached figure is stale now and every dashboard should refetch. Best effort: caches also expire. */
+async function announceSwitch(options: RebuildOptions): Promise<void> {
+  const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.incr(versionKey(options.topicPrefix, 'all'));
+    await redis.publish(liveChannel(options.topicPrefix), JSON.stringify({ communes: [], provinces: [], all: true }));
+  } catch {
+    // Redis down: cached entries expire within their TTL.
+  } finally {
+    redis.disconnect();
+  }
+}
