@@ -1,6 +1,7 @@
 /**
  * Loads a small, realistic demo commune through the registry's public API (as an operator and
- * field agents would), only when the commune is not there yet. Usage: demo-data.ts REGISTRY_URL ENROLLMENT_URL TRAINING_URL
+ * field agents would), only when the commune is not there yet, and a commune and a province
+ * campaign with targets in reporting. Usage: demo-data.ts REGISTRY_URL ENROLLMENT_URL TRAINING_URL REPORTING_URL
  */
 import { randomUUID } from 'node:crypto';
 import { signToken } from '@dtc/platform';
@@ -9,6 +10,7 @@ import { DEV_JWT_SECRET } from './dev-env';
 const registryUrl = process.argv[2] ?? 'http://127.0.0.1:3001';
 const enrollmentUrl = process.argv[3] ?? 'http://127.0.0.1:3002';
 const trainingUrl = process.argv[4] ?? 'http://127.0.0.1:3003';
+const reportingUrl = process.argv[5] ?? 'http://127.0.0.1:3004';
 const COMMUNE = { code: '16279', name: 'Xã Đông Tiến', provinceCode: '38', provinceName: 'Thanh Hóa' };
 const VILLAGES = [
   { code: 'DONG-HOA', name: 'Thôn Đông Hòa', households: 42, distanceKm: 1.5, signal: 'good' },
@@ -31,6 +33,7 @@ const settings = { secret: process.env.JWT_SECRET || DEV_JWT_SECRET, issuer: pro
 const operator = signToken(settings, { sub: 'demo-operator', role: 'operations' });
 const agent = signToken(settings, { sub: 'demo-field-agent', role: 'field_agent', communes: [COMMUNE.code] });
 const communeAdmin = signToken(settings, { sub: 'demo-commune-admin', role: 'commune_admin', communes: [COMMUNE.code] });
+const provinceOfficer = signToken(settings, { sub: 'demo-province-officer', role: 'province_officer', province: COMMUNE.provinceCode });
 
 
 async function call(method: string, path: string, token: string, body?: unknown, baseUrl = registryUrl): Promise<Response> {
@@ -173,18 +176,20 @@ async function all<T>(path: string): Promise<T[]> {
 async function loadEnrollments(): Promise<number> {
   const residents = await all<{ id: string; dateOfBirth: string; ownsSmartphone: boolean }>(`/residents?communeCode=${COMMUNE.code}&status=living`);
   const organisations = await all<{ id: string; eIdStatus: string }>(`/organisations?communeCode=${COMMUNE.code}`);
-  const teams = [randomUUID(), randomUUID(), randomUUID()];
+  // Recorded by the training service's real teams and members, so leaderboards name real teams.
+  const teams = (await (await call('GET', `/teams?communeCode=${COMMUNE.code}`, agent, undefined, trainingUrl)).json()) as Array<{ id: string; memberships: Array<{ memberId: string }> }>;
   const items: SyncItem[] = [];
   const enroll = (subject: Record<string, string>, serviceCode: string, path: string[], reached: number, extra: Record<string, unknown> = {}) => {
     const start = 3 + Math.floor(random() * 27);
     const applyId = clientId();
-    const teamId = pick(teams);
+    const team = pick(teams);
+    const who = { teamId: team.id, memberId: pick(team.memberships).memberId };
     const day = (offset: number) => new Date(Date.now() - (start - offset) * 86400000).toISOString();
-    items.push({ clientId: applyId, command: 'enrollment.apply', occurredAt: day(0), payload: { communeCode: COMMUNE.code, serviceCode, teamId, ...subject, ...extra } });
+    items.push({ clientId: applyId, command: 'enrollment.apply', occurredAt: day(0), payload: { communeCode: COMMUNE.code, serviceCode, ...who, ...subject, ...extra } });
     for (let step = 1; step <= reached && step < path.length; step += 1) {
-      items.push({ clientId: clientId(), command: 'enrollment.transition', occurredAt: day(Math.min(step * 2, start - 1)), refs: { target: applyId }, payload: { to: path[step], teamId } });
+      items.push({ clientId: clientId(), command: 'enrollment.transition', occurredAt: day(Math.min(step * 2, start - 1)), refs: { target: applyId }, payload: { to: path[step], ...who } });
     }
-    if (reached < 0) items.push({ clientId: clientId(), command: 'enrollment.transition', occurredAt: day(1), refs: { target: applyId }, payload: { to: 'rejected', reason: 'Thiếu giấy tờ', teamId } });
+    if (reached < 0) items.push({ clientId: clientId(), command: 'enrollment.transition', occurredAt: day(1), refs: { target: applyId }, payload: { to: 'rejected', reason: 'Thiếu giấy tờ', ...who } });
   };
   const stage = (weights: number[]) => {
     let roll = random();
@@ -319,9 +324,65 @@ async function loadTraining(): Promise<{ teams: number; sessions: number; attend
   return { teams: TEAMS.length, sessions, attendees };
 }
 
+const isoDay = (offsetDays: number) => new Date(Date.now() + 7 * 3600000 + offsetDays * 86400000).toISOString().slice(0, 10);
+
+/** A 45-day commune campaign that started 30 days ago, and the province's plan, with targets as communes set them. */
+async function loadCampaigns(): Promise<void> {
+  const existing = await call('GET', `/campaigns?communeCode=${COMMUNE.code}`, communeAdmin, undefined, reportingUrl);
+  if (existing.status === 200 && ((await existing.json()) as unknown[]).length > 0) return;
+  const window = { startsOn: isoDay(-30), endsOn: isoDay(15) };
+  await expectCreated(
+    await call('POST', '/campaigns', communeAdmin, {
+      name: 'Chiến dịch 45 ngày cao điểm chuyển đổi số',
+      communeCode: COMMUNE.code,
+      provinceCode: COMMUNE.provinceCode,
+      ...window,
+      targets: [
+        { indicatorCode: 'cccd_applications', sharePercent: 100 },
+        { indicatorCode: 'vneid_level2_registered', sharePercent: 100 },
+        { indicatorCode: 'vneid_level2_activated', sharePercent: 50 },
+        { indicatorCode: 'ehealth_book_activated', sharePercent: 30, population: 'residents' },
+        { indicatorCode: 'households_visited', sharePercent: 100 },
+        { indicatorCode: 'households_digital_core', sharePercent: 90 },
+        { indicatorCode: 'organisations_e_identified', sharePercent: 100 },
+        { indicatorCode: 'residents_trained', targetCount: 150 },
+        { indicatorCode: 'online_application_share', targetValue: 80 },
+      ],
+    }, reportingUrl),
+    'commune campaign',
+  );
+  await expectCreated(
+    await call('POST', '/campaigns', provinceOfficer, {
+      name: 'Kế hoạch của tỉnh: định danh điện tử cho người từ 14 tuổi',
+      provinceCode: COMMUNE.provinceCode,
+      ...window,
+      targets: [
+        { indicatorCode: 'cccd_applications', sharePercent: 100 },
+        { indicatorCode: 'vneid_level2_activated', sharePercent: 60 },
+      ],
+    }, reportingUrl),
+    'province campaign',
+  );
+  // Reported values need reporting to know the commune: wait for the first projected events.
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    const value = await call('PUT', `/communes/${COMMUNE.code}/indicator-values/online_application_share/${isoDay(0).slice(0, 7)}`, communeAdmin, { value: 72.5 }, reportingUrl);
+    if (value.status === 200) break;
+    if (Date.now() > deadline) throw new Error(`indicator value failed: ${value.status} ${await value.text()}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function printDashboard(): void {
+  process.stdout.write(`dashboard (commune admin, valid 8 h): ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${communeAdmin}\n`);
+  process.stdout.write(`dashboard (province officer):        ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${provinceOfficer}\n`);
+}
+
 async function main(): Promise<void> {
   if ((await call('GET', `/communes/${COMMUNE.code}`, operator)).status === 200) {
     process.stdout.write(`demo commune ${COMMUNE.code} (${COMMUNE.name}) already loaded\n`);
+    await loadCampaigns();
+    printDashboard();
     return;
   }
   await expectCreated(await call('POST', '/communes', operator, COMMUNE), 'commune');
@@ -351,9 +412,11 @@ async function main(): Promise<void> {
       payload: { communeCode: COMMUNE.code, villageCode: org.village, name: org.name, taxCode: `28010${String(12345 + index * 7)}`, kind: org.kind, eIdStatus: org.eIdStatus },
     })),
   );
-  const enrollments = await loadEnrollments();
   const training = await loadTraining();
+  const enrollments = await loadEnrollments();
   process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations, ${enrollments} enrollments at every stage, ${training.teams} field teams, ${training.sessions} training sessions with ${training.attendees} attendees (uploaded through offline sync)\n`);
+  await loadCampaigns();
+  printDashboard();
 }
 
 main().catch((error: Error) => {

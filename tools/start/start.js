@@ -84,7 +84,7 @@ async function main() {
     process.stdout.write(`    ${service.name.padEnd(20)} healthy\n`);
   }
 
-  step('demo data', process.execPath, ['-r', './tools/runtime/register.js', 'tools/start/demo-data.ts', `http://127.0.0.1:${services[0].port}`, `http://127.0.0.1:${services[1].port}`, `http://127.0.0.1:${services[2].port}`]);
+  step('demo data', process.execPath, ['-r', './tools/runtime/register.js', 'tools/start/demo-data.ts', `http://127.0.0.1:${services[0].port}`, `http://127.0.0.1:${services[1].port}`, `http://127.0.0.1:${services[2].port}`, `http://127.0.0.1:${services[3].port}`]);
 
   process.stdout.write('\nThe platform is running:\n');
   for (const { name, port } of services) {
@@ -98,6 +98,9 @@ async function main() {
       `  curl -s -X POST localhost:${services[0].port}/households -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
       `       -d '{"communeCode":"16279","villageCode":"DONG-HOA","address":"Xóm 2","headName":"Lê Văn Bình"}'`,
       `  curl -s localhost:${services[3].port}/communes/16279/households-by-village -H "authorization: Bearer $TOKEN"`,
+      `  curl -s localhost:${services[3].port}/campaigns -H "authorization: Bearer $TOKEN"     # then /campaigns/<id>/progress, /report.xlsx`,
+      `  open the dashboard links printed above (or http://localhost:${services[3].port}/dashboard#token=$TOKEN)`,
+      '  npm run rebuild    # replay every topic into new projection tables and switch over (while serving)',
       '',
       'Press Ctrl-C to stop the services.',
       '',

@@ -13,6 +13,7 @@ const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
 const steps = [
   ['infrastructure up', [process.execPath, 'tools/infra/cli.js', 'up']],
+  ['browser for the dashboard tests', [process.execPath, 'tools/test/ensure-chromium.js']],
   ['type-check', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
   ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
   ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],

@@ -1,0 +1,108 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
+import { FieldStream, publish, type Resident } from '../../support/field-stream';
+import { request } from '../../support/http';
+import { startServices, type RunningService } from '../../support/services';
+
+// The live dashboard in a real browser (Debian's Chromium driven by playwright-core): figures,
+// villages, teams and chart render; new field events show up without a reload; Vietnamese and
+// English. Two reporting instances: the page is served by one while the other may apply the
+// events, so the update has to travel through Redis.
+const runId = newRunId();
+const prefix = `t-${runId}.`;
+const admin = testToken({ sub: 'admin-16290', role: 'commune_admin', communes: ['16290'] });
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('live dashboard in headless Chromium', () => {
+  let viewerInstance: RunningService;
+  let stop: () => Promise<void>;
+  let stopSecond: () => Promise<void>;
+  let browser: Browser;
+  let page: Page;
+  let campaignId: string;
+  const stream = new FieldStream('16290', '38');
+  const village = stream.village('THON-1', 'Thôn Trung Tâm');
+  const team = stream.team(2);
+  const residents: Resident[] = [];
+
+  const figure = () => page.textContent('[data-testid="figure-cccd_applications"]');
+
+  beforeAll(async () => {
+    ({ services: { reporting: viewerInstance }, stop } = (await startServices(runId, ['reporting'])) as never);
+    ({ stop: stopSecond } = await startServices(runId, ['reporting']));
+    for (let i = 0; i < 200; i += 1) residents.push(stream.resident(stream.household(village, '2026-07-01'), village, 1970 + (i % 30), 1 + (i % 12), i % 2 === 0));
+    residents.slice(0, 150).forEach((resident, i) => stream.enrollment(resident, 'cccd', [['applied', i % 2 ? '2026-07-21' : '2026-07-22']], { teamId: team.teamId, memberId: team.members[i % 2] }));
+    await publish(prefix, stream.events);
+    const created = await request<{ id: string }>('POST', `${viewerInstance.url}/campaigns`, admin, {
+      name: 'Chiến dịch thử nghiệm bảng điều khiển',
+      communeCode: '16290',
+      provinceCode: '38',
+      startsOn: '2026-07-21',
+      endsOn: '2026-08-02',
+      targets: [{ indicatorCode: 'cccd_applications', sharePercent: 100 }],
+    });
+    expect(created.status).toBe(201);
+    campaignId = created.body.id;
+    await eventually(
+      async () => {
+        const progress = await request<{ indicators: Array<{ achieved: number; target: number }> }>('GET', `${viewerInstance.url}/campaigns/${campaignId}/progress?asOf=2026-08-02`, admin);
+        expect(progress.body.indicators[0]).toMatchObject({ achieved: 150, target: 200 });
+      },
+      { timeoutMs: 60000, intervalMs: 250 },
+    );
+    // Playwright gives the browser a fresh temporary profile; no network beyond localhost is used.
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage();
+  }, 120000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stopSecond?.();
+    await stop?.();
+    await dropTestSchemas(runId);
+    await deleteTestTopics(runId);
+  });
+
+  it('shows progress bars, the village table, the team leaderboard and the daily chart', async () => {
+    await page.goto(`${viewerInstance.url}/dashboard#token=${admin}&campaign=${campaignId}`);
+    await page.fill('#asOf', '2026-08-02');
+    await page.dispatchEvent('#asOf', 'change');
+    await eventually(async () => expect(await figure()).toBe('150 / 200 = 75,00%'), { timeoutMs: 15000, intervalMs: 100 });
+    expect(await page.textContent('[data-testid="villages"]')).toContain('Thôn Trung Tâm');
+    expect(await page.locator('[data-testid="teams"] tr').count()).toBe(2);
+    expect(await page.textContent('[data-testid="teams"]')).toContain(team.teamId.slice(0, 8));
+    expect(await page.locator('[data-testid="chart"] svg rect').count()).toBe(13);
+    expect(await page.textContent('h1')).toBe('Tiến độ chuyển đổi số');
+    expect(await page.getAttribute('[data-indicator="cccd_applications"] .fill', 'style')).toContain('width:75%');
+  });
+
+  it('updates itself within seconds when new field events arrive, without a reload', async () => {
+    await eventually(async () => expect(await page.getAttribute('body', 'data-live')).toBe('true'), { timeoutMs: 15000, intervalMs: 100 });
+    await page.evaluate(() => ((globalThis as unknown as { notReloaded: boolean }).notReloaded = true));
+    const more = new FieldStream('16290', '38');
+    residents.slice(150, 170).forEach((resident) => more.enrollment(resident, 'cccd', [['applied', '2026-07-23']]));
+    await publish(prefix, more.events);
+    await eventually(async () => expect(await figure()).toBe('170 / 200 = 85,00%'), { timeoutMs: 20000, intervalMs: 100 });
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  });
+
+  it('switches between Vietnamese and English', async () => {
+    await page.click('#lang-en');
+    await eventually(async () => expect(await figure()).toBe('170 / 200 = 85.00%'), { timeoutMs: 10000, intervalMs: 100 });
+    expect(await page.textContent('h1')).toBe('Digital transformation progress');
+    expect(await page.textContent('[data-indicator="cccd_applications"]')).toContain('Chip ID card applications');
+  });
+
+  it('asks for a token instead of showing anything without one', async () => {
+    const anonymous = await browser.newPage();
+    await anonymous.goto(`${viewerInstance.url}/dashboard`);
+    await anonymous.evaluate(() => (globalThis as unknown as { localStorage: { clear(): void } }).localStorage.clear());
+    await anonymous.reload();
+    await eventually(async () => expect(await anonymous.textContent('#error')).toContain('token'), { timeoutMs: 10000, intervalMs: 100 });
+    expect(await anonymous.textContent('[data-testid="indicators"]')).toBe('');
+    await anonymous.close();
+  });
+});
