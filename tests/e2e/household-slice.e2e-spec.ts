@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { collectTopic, deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testKafka, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../support/demo-commune';
 import { request } from '../support/http';
-import { startServices, type RunningService } from '../support/services';
+import { activeProjectionSchema, startServices, type RunningService } from '../support/services';
 
 // End to end through the real broker: registry HTTP -> outbox -> Kafka -> reporting projection.
 const runId = newRunId();
@@ -115,7 +115,7 @@ describe('first vertical slice: household registered -> households per village',
     const barrier = await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-2'));
     expect(barrier.status).toBe(201);
     await eventually(async () => expect(await households('THON-2')()).toBe(2));
-    const [{ count }] = await query<{ count: number }>(`select count(*)::int as count from "${reporting.schema}".inbox where event_id = $1`, [original.headers!.ce_id!.toString()]);
+    const [{ count }] = await query<{ count: number }>(`select count(*)::int as count from "${await activeProjectionSchema(reporting)}".inbox where event_id = $1`, [original.headers!.ce_id!.toString()]);
     expect(count).toBe(1);
   });
 

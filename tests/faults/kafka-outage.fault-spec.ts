@@ -3,7 +3,7 @@ import path from 'node:path';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../support/demo-commune';
 import { request } from '../support/http';
-import { startServices, type RunningService } from '../support/services';
+import { activeProjectionSchema, startServices, type RunningService } from '../support/services';
 
 // Stops and restarts the shared broker: run serially (npm test runs tests/faults in band, last).
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -55,7 +55,7 @@ describe('Kafka stopped while households are registered', () => {
 
     infra('up');
     await eventually(async () => expect(await projected()).toBe(25), { timeoutMs: 90000, intervalMs: 250 });
-    const [{ applied }] = await query<{ applied: number }>(`select count(*)::int as applied from "${reporting.schema}".inbox`);
+    const [{ applied }] = await query<{ applied: number }>(`select count(*)::int as applied from "${await activeProjectionSchema(reporting)}".inbox`);
     expect(applied).toBe(25);
     await eventually(async () => {
       const [{ left }] = await query<{ left: number }>(`select count(*)::int as left from "${registry.schema}".outbox where published_at is null`);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually, testServiceEnv } from '@dtc/testkit';
+import { eventually, query, testServiceEnv } from '@dtc/testkit';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -71,4 +71,11 @@ export async function startServices(runId: string, names: ServiceName[], extraEn
     );
   };
   return { services, stop };
+}
+
+/** Reporting keeps its projections (and their inbox) in the active generation schema. */
+export async function activeProjectionSchema(reporting: RunningService): Promise<string> {
+  const [row] = await query<{ schema_name: string }>(`select schema_name from "${reporting.schema}".projection_generations where state = 'active'`);
+  if (!row) throw new Error(`${reporting.schema} has no active projection generation`);
+  return row.schema_name;
 }

@@ -5,12 +5,12 @@ import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, 
 import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { LiveUpdatesService } from '../live/live-updates.service';
 import { ProjectionStore } from '../projections/projection-store';
+import { FIELD_MEASURES } from '../households/field-facts.fold';
+import { TRAINING_MEASURES } from '../progress/achievements';
 import { INDICATOR_COLUMNS, POPULATIONS, type Indicator, type Population } from '../progress/indicator';
 
 const UNITS = ['people', 'households', 'organisations', 'sessions', 'percent'] as const;
 const SOURCES = ['enrollment', 'field', 'training', 'external'] as const;
-const FIELD_MEASURES = ['households_registered', 'visits', 'households_visited', 'households_digital_core', 'organisations_e_identified'];
-const TRAINING_MEASURES = ['sessions_held', 'attendees', 'completed', 'passed'];
 
 export class IndicatorDto {
   @ApiProperty({ example: 'etax_mobile_installs' })
@@ -75,7 +75,7 @@ export class IndicatorValuesQuery {
 
 function definitionProblem(body: IndicatorDto): { field: string; reason: string } | null {
   if (body.source === 'enrollment' && (!body.serviceCode || !body.state)) return { field: 'state', reason: 'enrollment indicators need serviceCode and state' };
-  if (body.source === 'field' && !FIELD_MEASURES.includes(body.measure ?? '')) return { field: 'measure', reason: `field indicators need a measure: ${FIELD_MEASURES.join(', ')}` };
+  if (body.source === 'field' && !(FIELD_MEASURES as readonly string[]).includes(body.measure ?? '')) return { field: 'measure', reason: `field indicators need a measure: ${FIELD_MEASURES.join(', ')}` };
   if (body.source === 'training' && !TRAINING_MEASURES.includes(body.measure ?? '')) return { field: 'measure', reason: `training indicators need a measure: ${TRAINING_MEASURES.join(', ')}` };
   if ((body.source === 'external') !== (body.unit === 'percent')) return { field: 'unit', reason: 'external indicators, and only they, are reported percentages (unit percent)' };
   return null;

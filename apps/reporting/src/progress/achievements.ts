@@ -14,7 +14,7 @@ export interface DayWindow {
 export type AchievementRow = Partial<Record<Dimension, string>> & { value: number };
 
 const COLUMNS: Record<Dimension, string> = { commune: 'commune_code', village: 'village_id', team: 'team_id', member: 'member_id', day: 'day' };
-const TRAINING_MEASURES = new Set(['sessions_held', 'attendees', 'completed', 'passed']);
+export const TRAINING_MEASURES: readonly string[] = ['sessions_held', 'attendees', 'completed', 'passed'];
 
 function source(indicator: Indicator): { table: string; value: string; filter: string; params: unknown[]; dimensions: Dimension[] } | null {
   switch (indicator.source) {
@@ -23,7 +23,7 @@ function source(indicator: Indicator): { table: string; value: string; filter: s
     case 'field':
       return { table: 'field_daily', value: 'sum(value)', filter: 'measure = $1 and $2::text is null', params: [indicator.measure, null], dimensions: ['commune', 'village', 'team', 'member', 'day'] };
     case 'training':
-      if (!indicator.measure || !TRAINING_MEASURES.has(indicator.measure)) return null;
+      if (!indicator.measure || !TRAINING_MEASURES.includes(indicator.measure)) return null;
       return { table: 'training_daily', value: `sum(${indicator.measure})`, filter: '($1::text is null or topic_code = $1) and $2::text is null', params: [indicator.topicCode, null], dimensions: ['commune', 'village', 'day'] };
     default:
       return null;
