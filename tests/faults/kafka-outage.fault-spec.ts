@@ -25,6 +25,11 @@ describe('Kafka stopped while households are registered', () => {
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
+    // Stopping "the broker" only means something if this checkout started it.
+    const status = spawnSync(process.execPath, ['tools/infra/cli.js', 'status'], { cwd: repoRoot, encoding: 'utf8' }).stdout;
+    if (!/kafka\s+up.*local broker pid/.test(status)) {
+      throw new Error(`The fault suite stops and restarts the Kafka broker this checkout started, but the broker answering now was started elsewhere (another checkout?):\n${status}\nStop it there (npm run infra -- down) and run again.`);
+    }
     ({ services: { 'household-registry': registry, reporting }, stop } = (await startServices(runId, ['household-registry', 'reporting'])) as never);
     await onboardCommune(registry.url, commune, '38', ['THON-1']);
   });

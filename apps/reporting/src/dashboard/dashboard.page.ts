@@ -89,6 +89,12 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     again: false,
   };
   if (params.get('token')) localStorage.setItem('dtc.token', state.token);
+  // Only to choose what to show (the server checks every request): commune users follow their own
+  // commune within a province campaign; province officers, integrators and operations see the ranking.
+  const claims = (() => {
+    try { return JSON.parse(atob(state.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))); } catch (e) { return {}; }
+  })();
+  const seesProvince = ['province_officer', 'integrator', 'operations'].includes(claims.role);
   const $ = (id) => document.getElementById(id);
   const t = (key) => TEXT[state.lang][key] || key;
   const locale = () => (state.lang === 'vi' ? 'vi-VN' : 'en-GB');
@@ -188,13 +194,17 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
       const c = campaign();
       if (!c) return;
       const isProvince = c.scope === 'province';
+      if (isProvince && !seesProvince && !state.commune) {
+        state.commune = (claims.communes || [])[0] || '';
+        $('commune').innerHTML = (claims.communes || []).map((code) => '<option value="' + esc(code) + '">' + esc(code) + '</option>').join('');
+      }
       $('communeBox').style.display = isProvince ? '' : 'none';
-      $('rankingBox').style.display = isProvince ? '' : 'none';
+      $('rankingBox').style.display = isProvince && seesProvince ? '' : 'none';
       const showCommune = !isProvince || Boolean(state.commune);
       ['villagesBox', 'teamsBox', 'householdsBox'].forEach((id) => ($(id).style.display = showCommune ? '' : 'none'));
       const q = query();
       const base = '/campaigns/' + encodeURIComponent(c.id);
-      if (isProvince) {
+      if (isProvince && seesProvince) {
         const province = await api(base + '/province-progress?' + new URLSearchParams(q.get('asOf') ? { asOf: q.get('asOf') } : {}));
         renderRanking(province);
         if (!state.commune) renderIndicators(province.indicators);
