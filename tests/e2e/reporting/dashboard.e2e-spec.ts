@@ -2,6 +2,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
 import { FieldStream, publish, type Resident } from '../../support/field-stream';
 import { request } from '../../support/http';
+import { openApiGaps, type OpenApiDocument } from '../../support/openapi';
 import { startServices, type RunningService } from '../../support/services';
 
 // The live dashboard in a real browser (Debian's Chromium driven by playwright-core): figures,
@@ -104,5 +105,11 @@ describe('live dashboard in headless Chromium', () => {
     await eventually(async () => expect(await anonymous.textContent('#error')).toContain('token'), { timeoutMs: 10000, intervalMs: 100 });
     expect(await anonymous.textContent('[data-testid="indicators"]')).toBe('');
     await anonymous.close();
+  });
+
+  it('documents every reporting endpoint with a summary and responses, and every schema field with an example', async () => {
+    const gaps = openApiGaps((await request<OpenApiDocument>('GET', `${viewerInstance.url}/docs-json`)).body);
+    expect(gaps.operations).toBeGreaterThanOrEqual(18);
+    expect([gaps.withoutSummary, gaps.withoutSuccess, gaps.withoutExample]).toEqual([[], [], []]);
   });
 });

@@ -36,7 +36,7 @@ export class TargetDto {
   @Max(100000000)
   targetValue?: number;
 
-  @ApiPropertyOptional({ enum: ['window', 'cumulative'], default: 'window', description: 'Count only what happened in the campaign window, or everything up to the report day' })
+  @ApiPropertyOptional({ enum: ['window', 'cumulative'], default: 'window', example: 'window', description: 'Count only what happened in the campaign window, or everything up to the report day' })
   @IsOptional()
   @IsIn(['window', 'cumulative'])
   counting?: 'window' | 'cumulative';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Query, Res, Sse, StreamableFile, type MessageEvent } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@dtc/platform';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { filter, interval, map, merge, throttleTime, asyncScheduler, type Observable } from 'rxjs';
 import { communeReportSheets, toCsv, toXlsx, type Language } from '../export/commune-report';
@@ -20,6 +20,7 @@ export class ExportQuery extends CommuneProgressQuery {
 export class LiveQuery {
   @ApiPropertyOptional({ example: '16279', description: 'Follow one commune (required for province campaigns unless following the province)' })
   @IsOptional()
+  @Matches(/^[0-9]{5}$/, { message: 'communeCode must be the 5-digit official commune code' })
   communeCode?: string;
 }
 

@@ -30,7 +30,7 @@ export class SeriesQuery extends CommuneProgressQuery {}
 export class CampaignSummary {
   @ApiProperty({ example: '0b9e3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d' }) id!: string;
   @ApiProperty({ example: 'Chiến dịch 60 ngày đêm' }) name!: string;
-  @ApiProperty({ enum: ['commune', 'province'] }) scope!: 'commune' | 'province';
+  @ApiProperty({ enum: ['commune', 'province'], example: 'commune' }) scope!: 'commune' | 'province';
   @ApiPropertyOptional({ example: '16279', nullable: true }) communeCode!: string | null;
   @ApiProperty({ example: '38' }) provinceCode!: string;
   @ApiProperty({ example: '2026-07-21' }) startsOn!: string;
@@ -43,7 +43,7 @@ export class IndicatorProgress {
   @ApiProperty({ example: 'Chip ID card applications' }) labelEn!: string;
   @ApiProperty({ example: 'people' }) unit!: string;
   @ApiProperty({ example: 'Residents whose chip ID card application was collected' }) definition!: string;
-  @ApiProperty({ enum: ['window', 'cumulative'] }) counting!: 'window' | 'cumulative';
+  @ApiProperty({ enum: ['window', 'cumulative'], example: 'window' }) counting!: 'window' | 'cumulative';
   @ApiProperty({ type: TargetView }) targetSpec!: TargetView;
   @ApiPropertyOptional({ example: 10084, nullable: true, description: 'The target as a number here (a share resolved against the population)' }) target!: number | null;
   @ApiPropertyOptional({ example: 10033, nullable: true, description: 'Counted against the target (in the window, or to date when cumulative)' }) achieved!: number | null;
