@@ -1,6 +1,7 @@
 import { EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventData, type EventEnvelope } from '@dtc/contracts';
 import type { EntityManager } from 'typeorm';
 import { NO_ID, vietnamDay } from '../projections/buckets';
+import { upsertRows } from '../projections/upsert';
 
 const TERMINAL_POSITION = 100;
 
@@ -72,21 +73,16 @@ export async function applyEnrollmentFunnel(tx: EntityManager, events: EventEnve
     events,
     known.map((k) => ({ serviceCode: k.service_code, state: k.state, position: k.position })),
   );
-  if (entries.length > 0) {
-    const values: unknown[] = [];
-    const rows = entries.map((e, i) => {
-      values.push(e.communeCode, e.provinceCode, e.villageId, e.serviceCode, e.teamId, e.memberId, e.day, e.state, e.entered);
-      const b = i * 9;
-      return `($${b + 1}, $${b + 2}, $${b + 3}::uuid, $${b + 4}, $${b + 5}::uuid, $${b + 6}::uuid, $${b + 7}::date, $${b + 8}, $${b + 9}::int)`;
-    });
-    await tx.query(
-      `insert into enrollment_state_daily (commune_code, province_code, village_id, service_code, team_id, member_id, day, state, entered)
-       values ${rows.join(', ')}
-       on conflict (commune_code, village_id, service_code, team_id, member_id, day, state)
-       do update set entered = enrollment_state_daily.entered + excluded.entered`,
-      values,
-    );
-  }
+  await upsertRows(
+    tx,
+    {
+      table: 'enrollment_state_daily',
+      columns: [['commune_code', 'text'], ['province_code', 'text'], ['village_id', 'uuid'], ['service_code', 'text'], ['team_id', 'uuid'], ['member_id', 'uuid'], ['day', 'date'], ['state', 'text'], ['entered', 'int']],
+      conflict: ['commune_code', 'village_id', 'service_code', 'team_id', 'member_id', 'day', 'state'],
+      update: 'entered = enrollment_state_daily.entered + excluded.entered',
+    },
+    entries.map((e) => [e.communeCode, e.provinceCode, e.villageId, e.serviceCode, e.teamId, e.memberId, e.day, e.state, e.entered]),
+  );
   for (const p of positions.sort((a, b) => (a.serviceCode + a.state).localeCompare(b.serviceCode + b.state))) {
     // A state's position is its distance from the first state; the largest seen wins.
     await tx.query(

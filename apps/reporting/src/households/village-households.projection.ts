@@ -1,5 +1,6 @@
 import { HouseholdMovedV1, HouseholdRegisteredV1, type EventData, type EventEnvelope } from '@dtc/contracts';
 import type { EntityManager } from 'typeorm';
+import { upsertRows } from '../projections/upsert';
 
 interface VillageDelta {
   communeCode: string;
@@ -48,23 +49,18 @@ export async function applyVillageHouseholds(tx: EntityManager, events: EventEnv
       [d.communeCode, d.villageId, d.added, d.lastEventAt],
     );
   }
-  const deltas = all.filter((delta) => delta.villageCode !== undefined);
-  if (deltas.length === 0) return;
-  const values: unknown[] = [];
-  const rows = deltas.map((d, i) => {
-    values.push(d.communeCode, d.villageId, d.provinceCode, d.villageCode, d.villageName, d.added, d.lastEventAt);
-    const b = i * 7;
-    return `($${b + 1}, $${b + 2}::uuid, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}::int, $${b + 7}::timestamptz)`;
-  });
-  await tx.query(
-    `insert into village_households (commune_code, village_id, province_code, village_code, village_name, households, last_event_at)
-     values ${rows.join(', ')}
-     on conflict (commune_code, village_id) do update set
-       households = village_households.households + excluded.households,
-       village_code = excluded.village_code,
-       village_name = excluded.village_name,
-       last_event_at = greatest(village_households.last_event_at, excluded.last_event_at),
-       updated_at = now()`,
-    values,
+  await upsertRows(
+    tx,
+    {
+      table: 'village_households',
+      columns: [['commune_code', 'text'], ['village_id', 'uuid'], ['province_code', 'text'], ['village_code', 'text'], ['village_name', 'text'], ['households', 'int'], ['last_event_at', 'timestamptz']],
+      conflict: ['commune_code', 'village_id'],
+      update: `households = village_households.households + excluded.households,
+               village_code = excluded.village_code,
+               village_name = excluded.village_name,
+               last_event_at = greatest(village_households.last_event_at, excluded.last_event_at),
+               updated_at = now()`,
+    },
+    all.filter((delta) => delta.villageCode !== undefined).map((d) => [d.communeCode, d.villageId, d.provinceCode, d.villageCode, d.villageName, d.added, d.lastEventAt]),
   );
 }

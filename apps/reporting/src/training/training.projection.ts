@@ -1,6 +1,7 @@
 import { AttendanceRecordedV1, SessionHeldV1, type EventData, type EventEnvelope } from '@dtc/contracts';
 import type { EntityManager } from 'typeorm';
 import { NO_ID, vietnamDay } from '../projections/buckets';
+import { upsertRows } from '../projections/upsert';
 
 export interface TrainingDelta {
   communeCode: string;
@@ -55,22 +56,20 @@ export function trainingDeltas(events: EventEnvelope[]): TrainingDelta[] {
 }
 
 export async function applyTraining(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
-  const deltas = trainingDeltas(events);
-  if (deltas.length === 0) return;
-  const values: unknown[] = [];
-  const rows = deltas.map((d, i) => {
-    values.push(d.communeCode, d.provinceCode, d.villageId, d.topicCode, d.audience, d.day, d.sessionsHeld, d.attendees, d.completed, d.passed);
-    const b = i * 10;
-    return `($${b + 1}, $${b + 2}, $${b + 3}::uuid, $${b + 4}, $${b + 5}, $${b + 6}::date, $${b + 7}::int, $${b + 8}::int, $${b + 9}::int, $${b + 10}::int)`;
-  });
-  await tx.query(
-    `insert into training_daily (commune_code, province_code, village_id, topic_code, audience, day, sessions_held, attendees, completed, passed)
-     values ${rows.join(', ')}
-     on conflict (commune_code, village_id, topic_code, audience, day) do update set
-       sessions_held = training_daily.sessions_held + excluded.sessions_held,
-       attendees = training_daily.attendees + excluded.attendees,
-       completed = training_daily.completed + excluded.completed,
-       passed = training_daily.passed + excluded.passed`,
-    values,
+  await upsertRows(
+    tx,
+    {
+      table: 'training_daily',
+      columns: [
+        ['commune_code', 'text'], ['province_code', 'text'], ['village_id', 'uuid'], ['topic_code', 'text'], ['audience', 'text'], ['day', 'date'],
+        ['sessions_held', 'int'], ['attendees', 'int'], ['completed', 'int'], ['passed', 'int'],
+      ],
+      conflict: ['commune_code', 'village_id', 'topic_code', 'audience', 'day'],
+      update: `sessions_held = training_daily.sessions_held + excluded.sessions_held,
+               attendees = training_daily.attendees + excluded.attendees,
+               completed = training_daily.completed + excluded.completed,
+               passed = training_daily.passed + excluded.passed`,
+    },
+    trainingDeltas(events).map((d) => [d.communeCode, d.provinceCode, d.villageId, d.topicCode, d.audience, d.day, d.sessionsHeld, d.attendees, d.completed, d.passed]),
   );
 }
