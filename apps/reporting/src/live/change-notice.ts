@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@dtc/contracts';
+import type Redis from 'ioredis';
 
 /** What changed in a committed batch: the communes and provinces whose figures moved. */
 export interface ChangeNotice {
@@ -25,3 +26,13 @@ export function concerns(notice: ChangeNotice, scope: { communeCode?: string; pr
 /** Redis names shared by every reporting instance (and the rebuild command) of one deployment. */
 export const liveChannel = (prefix: string) => `${prefix}reporting:changed`;
 export const versionKey = (prefix: string, kind: 'all' | 'commune' | 'province', code = '') => `${prefix}reporting:version:${kind}:${code}`;
+
+/** Makes cached figures of the notice's scopes unreachable and tells every instance's viewers. */
+export async function announceChange(redis: Redis, prefix: string, notice: ChangeNotice): Promise<void> {
+  const pipeline = redis.multi();
+  if (notice.all) pipeline.incr(versionKey(prefix, 'all'));
+  for (const commune of notice.communes) pipeline.incr(versionKey(prefix, 'commune', commune));
+  for (const province of notice.provinces) pipeline.incr(versionKey(prefix, 'province', province));
+  pipeline.publish(liveChannel(prefix), JSON.stringify(notice));
+  await pipeline.exec();
+}

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { RedisService, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
 import Redis from 'ioredis';
 import { Subject, type Observable } from 'rxjs';
-import { liveChannel, versionKey, type ChangeNotice } from './change-notice';
+import { announceChange, liveChannel, type ChangeNotice } from './change-notice';
 
 /**
  * Tells every reporting instance's viewers that figures changed. A committed batch bumps the
@@ -47,14 +47,8 @@ export class LiveUpdatesService implements OnModuleDestroy {
   }
 
   async publish(notice: ChangeNotice): Promise<void> {
-    const prefix = this.config.topicPrefix;
     try {
-      const pipeline = this.redis.client.multi();
-      if (notice.all) pipeline.incr(versionKey(prefix, 'all'));
-      for (const commune of notice.communes) pipeline.incr(versionKey(prefix, 'commune', commune));
-      for (const province of notice.provinces) pipeline.incr(versionKey(prefix, 'province', province));
-      pipeline.publish(this.channel, JSON.stringify(notice));
-      await pipeline.exec();
+      await announceChange(this.redis.client, this.config.topicPrefix, notice);
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'Redis unavailable: notifying local viewers only');
       this.notices.next(notice);

@@ -3,7 +3,7 @@ import { createServiceDataSource, dropSchema } from '@dtc/persistence';
 import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
-import { liveChannel, versionKey } from '../live/change-notice';
+import { announceChange } from '../live/change-notice';
 import { applyProjections, PROJECTED_STREAMS } from '../projections/apply-projections';
 import { generationSchema, migrateGeneration, PROJECTIONS_CONSUMER, switchLockKey } from '../projections/generations';
 
@@ -194,8 +194,7 @@ async function announceSwitch(options: RebuildOptions): Promise<void> {
   redis.on('error', () => undefined);
   try {
     await redis.connect();
-    await redis.incr(versionKey(options.topicPrefix, 'all'));
-    await redis.publish(liveChannel(options.topicPrefix), JSON.stringify({ communes: [], provinces: [], all: true }));
+    await announceChange(redis, options.topicPrefix, { communes: [], provinces: [], all: true });
   } catch {
     // Redis down: cached entries expire within their TTL.
   } finally {
