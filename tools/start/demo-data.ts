@@ -4,7 +4,7 @@
  * campaign with targets in reporting. Usage: demo-data.ts REGISTRY_URL ENROLLMENT_URL TRAINING_URL REPORTING_URL
  */
 import { randomUUID } from 'node:crypto';
-import { signToken } from '@dtc/platform';
+import { ProgressBar, signToken } from '@dtc/platform';
 import { DEV_JWT_SECRET } from './dev-env';
 
 const registryUrl = process.argv[2] ?? 'http://127.0.0.1:3001';
@@ -46,14 +46,6 @@ async function call(method: string, path: string, token: string, body?: unknown,
 
 async function expectCreated(response: Response, what: string): Promise<void> {
   if (response.status !== 201) throw new Error(`${what} failed: ${response.status} ${await response.text()}`);
-}
-
-/** A progress bar on a terminal; a line per uploaded batch when the output is a log. */
-function progress(done: number, total: number): void {
-  const filled = Math.round((done / total) * 30);
-  const bar = `  households [${'#'.repeat(filled)}${'.'.repeat(30 - filled)}] ${done}/${total}`;
-  if (process.stdout.isTTY) process.stdout.write(`\r${bar}`);
-  else process.stdout.write(`${bar}\n`);
 }
 
 interface SyncItem {
@@ -393,6 +385,7 @@ async function main(): Promise<void> {
   const total = VILLAGES.reduce((sum, v) => sum + v.households, 0);
   let done = 0;
   let batch: SyncItem[] = [];
+  const bar = new ProgressBar('  households', total, process.stdout);
   for (const village of VILLAGES) {
     for (let i = 0; i < village.households; i += 1) {
       batch.push(...householdSession(village, 1 + Math.floor(random() * 30)));
@@ -400,7 +393,7 @@ async function main(): Promise<void> {
       if (batch.length >= 150 || done === total) {
         await upload(batch);
         batch = [];
-        progress(done, total);
+        bar.update(done);
       }
     }
   }
