@@ -9,9 +9,10 @@ import { loggingModule } from './logging/logging';
 import { HttpMetricsInterceptor } from './metrics/http-metrics.interceptor';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RedisService } from './redis/redis.service';
 
-/** Cross-cutting concerns every service gets: config, logs, auth, errors, health, metrics, Redis. */
+/** Cross-cutting concerns every service gets: config, logs, auth, rate limits, errors, health, metrics, Redis. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -25,7 +26,9 @@ export class PlatformModule {
         HealthRegistry,
         MetricsService,
         RedisService,
+        // Guards run in this order: the rate limit counts the caller the AuthGuard verified.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
       ],

@@ -42,6 +42,11 @@ export function testServiceEnv(schema: string, runId: string, port: number): Nod
     KAFKA_TOPIC_PARTITIONS: '3',
     OUTBOX_RELAY_POLL_MS: '200',
     CONSUMER_MAX_RETRIES: '2',
+    // Fault tests kill consumers: let the group notice within seconds, not the default 30.
+    CONSUMER_SESSION_TIMEOUT_MS: '6000',
+    // Suites drive many requests with one token; the rate-limit suite sets its own small budget.
+    RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_WRITES_PER_MINUTE: '100000',
     JWT_SECRET: TEST_JWT_SECRET,
   };
 }

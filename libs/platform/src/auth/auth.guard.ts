@@ -1,19 +1,30 @@
-import { ForbiddenException, Inject, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, Logger, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/service-config';
 import { ALLOWED_ROLES, IS_PUBLIC } from './decorators';
 import type { Principal, Role } from './principal';
-import { InvalidTokenError, verifyToken } from './tokens';
+import { createTokenVerifier, InvalidTokenError, type TokenVerifier } from './tokens';
 
 /** Global guard: every route needs a valid bearer token unless marked @Public(). */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('auth');
+  /** HS256 with JWT_SECRET, or RS256 against JWT_JWKS_URL (keys cached for this instance). */
+  private readonly verifier: TokenVerifier;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: ServiceConfig,
+  ) {
+    this.verifier = createTokenVerifier(config, {
+      onJwksError: (error) => {
+        const cause = (error as Error & { cause?: { code?: string } }).cause?.code;
+        this.logger.warn(`JWKS request to the identity provider failed: ${error.message}${cause ? ` (${cause})` : ''}; tokens whose key is not cached are refused (401) until it answers`);
+      },
+    });
+  }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
@@ -21,7 +32,7 @@ export class AuthGuard implements CanActivate {
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedException('A bearer token is required');
     try {
-      request.principal = verifyToken({ secret: this.config.jwtSecret, issuer: this.config.jwtIssuer, audience: this.config.jwtAudience }, token);
+      request.principal = await this.verifier.verify(token);
     } catch (error) {
       throw new UnauthorizedException(error instanceof InvalidTokenError ? `Invalid token: ${error.message}` : 'Invalid token');
     }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { canAccessCommune, canAccessProvince, type Principal, type Role, type TokenClaims } from './principal';
 import { InvalidTokenError, signToken, verifyToken } from './tokens';
@@ -56,6 +57,21 @@ describe('signToken / verifyToken', () => {
   it('the expired-token case fails because of expiry (same token with a future exp passes)', () => {
     expect(() => verifyToken(settings, rawToken({ role: 'operations', exp: Math.floor(Date.now() / 1000) - 60 }))).toThrow(/expired/);
     expect(verifyToken(settings, rawToken({ role: 'operations' })).role).toBe('operations');
+  });
+
+  it('allows the configured clock tolerance on expiry and requires an expiry', () => {
+    const justExpired = rawToken({ role: 'operations', exp: Math.floor(Date.now() / 1000) - 10 });
+    expect(() => verifyToken(settings, justExpired)).toThrow(/expired/);
+    expect(verifyToken({ ...settings, clockToleranceSeconds: 30 }, justExpired).role).toBe('operations');
+    expect(() => verifyToken({ ...settings, clockToleranceSeconds: 30 }, rawToken({ role: 'operations', exp: Math.floor(Date.now() / 1000) - 60 }))).toThrow(/expired/);
+    const noExpiry = jwt.sign({ iss: settings.issuer, aud: settings.audience, sub: 'a', role: 'operations' }, settings.secret, { algorithm: 'HS256' });
+    expect(() => verifyToken(settings, noExpiry)).toThrow(new InvalidTokenError('token has no expiry (exp)'));
+  });
+
+  it('rejects an RS256 token in HS256 mode', () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const token = jwt.sign({ iss: settings.issuer, aud: settings.audience, sub: 'a', role: 'operations', exp: Math.floor(Date.now() / 1000) + 60 }, privateKey, { algorithm: 'RS256' });
+    expect(() => verifyToken(settings, token)).toThrow(InvalidTokenError);
   });
 
   it('drops invalid commune codes and an invalid province from the claims', () => {

@@ -31,13 +31,42 @@ describe('loadServiceConfig', () => {
       topicPrefix: 'dtc.',
       topicPartitions: 6,
       consumerMaxRetries: 3,
+      consumerSessionTimeoutMs: 30000,
       relayBatchSize: 500,
       relayPollMs: 1000,
       jwtSecret: SECRET,
+      jwtJwksUrl: undefined,
+      jwtJwksTimeoutMs: 3000,
+      jwtJwksRefetchSeconds: 30,
       jwtIssuer: 'dtc-platform',
       jwtAudience: 'dtc-api',
+      jwtClockToleranceSeconds: 30,
+      jwtRoleClaim: 'role',
+      rateLimitPerMinute: 1200,
+      rateLimitWritesPerMinute: 600,
+      rateLimitWindowSeconds: 60,
       bodyLimit: '1mb',
     });
+    expect(Object.keys(config)).toContain('jwtJwksUrl');
+  });
+
+  it('needs JWT_SECRET or JWT_JWKS_URL, and says so', () => {
+    const neither = configErrorOf(() => loadServiceConfig(defaults, {}));
+    expect(neither.problems).toEqual([expect.stringMatching(/^JWT_SECRET is required unless JWT_JWKS_URL is set/)]);
+    const jwks = loadServiceConfig(defaults, { JWT_JWKS_URL: 'https://sso.example/realms/dtc/protocol/openid-connect/certs', JWT_ROLE_CLAIM: 'realm_access.roles' });
+    expect(jwks).toMatchObject({ jwtSecret: undefined, jwtJwksUrl: 'https://sso.example/realms/dtc/protocol/openid-connect/certs', jwtRoleClaim: 'realm_access.roles' });
+    // An invalid JWKS URL is reported as such, not as a missing secret.
+    expect(configErrorOf(() => loadServiceConfig(defaults, { JWT_JWKS_URL: 'ftp://x' })).problems).toEqual(['JWT_JWKS_URL must use https or http (got "ftp://x")']);
+    expect(configErrorOf(() => loadServiceConfig(defaults, { JWT_SECRET: 'short', JWT_JWKS_URL: 'https://x' })).problems).toEqual(['JWT_SECRET must be at least 16 characters (got "short")']);
+  });
+
+  it('parses token and rate-limit settings and rejects bad ones by name', () => {
+    const config = loadServiceConfig(defaults, { JWT_SECRET: SECRET, JWT_CLOCK_TOLERANCE_SECONDS: '5', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '10', RATE_LIMIT_WINDOW_SECONDS: '2' });
+    expect(config).toMatchObject({ jwtClockToleranceSeconds: 5, rateLimitPerMinute: 0, rateLimitWritesPerMinute: 10, rateLimitWindowSeconds: 2 });
+    const error = configErrorOf(() =>
+      loadServiceConfig(defaults, { JWT_SECRET: SECRET, JWT_CLOCK_TOLERANCE_SECONDS: '900', RATE_LIMIT_PER_MINUTE: '-1', RATE_LIMIT_WINDOW_SECONDS: '0', JWT_ROLE_CLAIM: 'realm_access..roles' }),
+    );
+    expect(error.problems.map((p) => p.split(' ')[0]).sort()).toEqual(['JWT_CLOCK_TOLERANCE_SECONDS', 'JWT_ROLE_CLAIM', 'RATE_LIMIT_PER_MINUTE', 'RATE_LIMIT_WINDOW_SECONDS']);
   });
 
   it('treats empty variables as unset (defaults apply)', () => {
@@ -115,6 +144,16 @@ describe('loadConfig', () => {
     expect(loadConfig('svc', spec, { A: '1', B: 'x' })).toEqual({ a: 1, b: 'x', c: 'dc' });
     const error = configErrorOf(() => loadConfig('svc', spec, { A: '2' }));
     expect(error.problems).toEqual(['A must be an integer between 0 and 1 (got "2")', 'B is required (the b)']);
+  });
+});
+
+describe('loadConfig optional fields', () => {
+  it('gives undefined for an unset optional field and still parses a set one', () => {
+    const spec = { a: { env: 'A', description: 'the a', parse: parsers.integer(0, 9), optional: true as const } };
+    expect(loadConfig('svc', spec, {})).toEqual({ a: undefined });
+    expect(loadConfig('svc', spec, { A: '' })).toEqual({ a: undefined });
+    expect(loadConfig('svc', spec, { A: '7' })).toEqual({ a: 7 });
+    expect(configErrorOf(() => loadConfig('svc', spec, { A: '70' })).problems).toEqual(['A must be an integer between 0 and 9 (got "70")']);
   });
 });
 

@@ -7,6 +7,8 @@ export interface ConfigField<T> {
   description: string;
   parse(raw: string): T;
   default?: T;
+  /** Unset is allowed and gives undefined (cross-field rules, if any, live with the caller). */
+  optional?: boolean;
   /** Example shown in docs (never a real secret). */
   example?: string;
 }
@@ -22,7 +24,7 @@ export class ConfigError extends Error {
 }
 
 export type ConfigSpec = Record<string, ConfigField<unknown>>;
-export type ConfigOf<S extends ConfigSpec> = { [K in keyof S]: S[K] extends ConfigField<infer T> ? T : never };
+export type ConfigOf<S extends ConfigSpec> = { [K in keyof S]: S[K] extends ConfigField<infer T> ? (S[K] extends { optional: true } ? T | undefined : T) : never };
 
 export function loadConfig<S extends ConfigSpec>(service: string, spec: S, env: NodeJS.ProcessEnv): ConfigOf<S> {
   const problems: string[] = [];
@@ -30,8 +32,9 @@ export function loadConfig<S extends ConfigSpec>(service: string, spec: S, env: 
   for (const [key, field] of Object.entries(spec)) {
     const raw = env[field.env];
     if (raw === undefined || raw === '') {
-      if (field.default === undefined) problems.push(`${field.env} is required (${field.description})`);
-      else result[key] = field.default;
+      if (field.default !== undefined) result[key] = field.default;
+      else if (field.optional) result[key] = undefined;
+      else problems.push(`${field.env} is required (${field.description})`);
       continue;
     }
     try {
@@ -83,6 +86,11 @@ export const parsers = {
   },
   identifier: () => (raw: string) => {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new Error('must be a lowercase SQL identifier');
+    return raw;
+  },
+  /** A dotted path into a JSON object, e.g. realm_access.roles. */
+  claimPath: () => (raw: string) => {
+    if (!/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+){0,7}$/.test(raw)) throw new Error('must be a dotted claim path such as role or realm_access.roles');
     return raw;
   },
   topicPrefix: () => (raw: string) => {

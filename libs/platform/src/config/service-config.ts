@@ -1,4 +1,4 @@
-import { loadConfig, parsers, type ConfigOf } from './config-loader';
+import { ConfigError, loadConfig, parsers, type ConfigOf } from './config-loader';
 
 export interface ServiceDefaults {
   serviceName: string;
@@ -21,19 +21,54 @@ export function serviceConfigSpec(defaults: ServiceDefaults) {
     topicPrefix: { env: 'TOPIC_PREFIX', description: 'prefix of every topic and consumer group (isolates deployments and test runs)', parse: parsers.topicPrefix(), default: 'dtc.' },
     topicPartitions: { env: 'KAFKA_TOPIC_PARTITIONS', description: 'partitions of topics this service creates', parse: parsers.integer(1, 1000), default: 6 },
     consumerMaxRetries: { env: 'CONSUMER_MAX_RETRIES', description: 'in-place retries before an event is dead-lettered', parse: parsers.integer(0, 50), default: 3 },
+    consumerSessionTimeoutMs: {
+      env: 'CONSUMER_SESSION_TIMEOUT_MS',
+      description: 'how long the group waits for a silent (crashed) consumer before giving its partitions to others',
+      parse: parsers.integer(6000, 300000),
+      default: 30000,
+    },
     relayBatchSize: { env: 'OUTBOX_RELAY_BATCH_SIZE', description: 'outbox rows published per relay round', parse: parsers.integer(1, 10000), default: 500 },
     relayPollMs: { env: 'OUTBOX_RELAY_POLL_MS', description: 'relay fallback poll interval when no NOTIFY arrives', parse: parsers.integer(10, 60000), default: 1000 },
-    jwtSecret: { env: 'JWT_SECRET', description: 'HS256 secret for bearer tokens (min 16 chars)', parse: parsers.string(16) },
+    // Tokens: HS256 with JWT_SECRET (one machine), or RS256 checked against an OpenID Connect
+    // provider's JWKS when JWT_JWKS_URL is set (then JWT_SECRET is not needed and HS256 is refused).
+    jwtSecret: { env: 'JWT_SECRET', description: 'HS256 secret for bearer tokens (min 16 chars)', parse: parsers.string(16), optional: true as const },
+    jwtJwksUrl: { env: 'JWT_JWKS_URL', description: "JWKS URL of the OpenID Connect provider; tokens must then be RS256 with a kid from it", parse: parsers.url('https', 'http'), optional: true as const },
+    jwtJwksTimeoutMs: { env: 'JWT_JWKS_TIMEOUT_MS', description: 'timeout of one JWKS request', parse: parsers.integer(100, 60000), default: 3000 },
+    jwtJwksRefetchSeconds: { env: 'JWT_JWKS_REFETCH_SECONDS', description: 'least time between two JWKS requests (unknown kids do not refetch more often)', parse: parsers.integer(1, 3600), default: 30 },
     jwtIssuer: { env: 'JWT_ISSUER', description: 'expected token issuer', parse: parsers.string(), default: 'dtc-platform' },
     jwtAudience: { env: 'JWT_AUDIENCE', description: 'expected token audience', parse: parsers.string(), default: 'dtc-api' },
+    jwtClockToleranceSeconds: { env: 'JWT_CLOCK_TOLERANCE_SECONDS', description: 'clock skew allowed when checking exp/nbf', parse: parsers.integer(0, 300), default: 30 },
+    jwtRoleClaim: { env: 'JWT_ROLE_CLAIM', description: 'dotted path of the role claim (a string, or an array holding exactly one platform role), e.g. realm_access.roles', parse: parsers.claimPath(), default: 'role' },
+    // Per-token rate limits (Redis, shared by a service's instances); 0 disables a budget.
+    rateLimitPerMinute: { env: 'RATE_LIMIT_PER_MINUTE', description: 'requests per token per minute (per RATE_LIMIT_WINDOW_SECONDS window; 0 disables)', parse: parsers.integer(0, 1000000), default: 1200 },
+    rateLimitWritesPerMinute: { env: 'RATE_LIMIT_WRITES_PER_MINUTE', description: 'POST/PUT/PATCH/DELETE requests per token per minute (per window; 0 disables)', parse: parsers.integer(0, 1000000), default: 600 },
+    rateLimitWindowSeconds: { env: 'RATE_LIMIT_WINDOW_SECONDS', description: 'length of a rate-limit window (60 outside tests)', parse: parsers.integer(1, 3600), default: 60 },
     bodyLimit: { env: 'HTTP_BODY_LIMIT', description: 'largest accepted JSON body', parse: parsers.string(), default: '1mb' },
   };
 }
 
 export type ServiceConfig = ConfigOf<ReturnType<typeof serviceConfigSpec>> & { serviceName: string };
 
+/** Rules across variables, checked on the raw environment so they are reported with the others. */
+function crossFieldProblems(env: NodeJS.ProcessEnv): string[] {
+  if (!env['JWT_JWKS_URL'] && !env['JWT_SECRET']) {
+    return ['JWT_SECRET is required unless JWT_JWKS_URL is set (HS256 secret for bearer tokens, min 16 chars; or set JWT_JWKS_URL to verify RS256 tokens from an OpenID Connect provider)'];
+  }
+  return [];
+}
+
 export function loadServiceConfig(defaults: ServiceDefaults, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  return { ...loadConfig(defaults.serviceName, serviceConfigSpec(defaults), env), serviceName: defaults.serviceName };
+  const problems: string[] = [];
+  let loaded: ConfigOf<ReturnType<typeof serviceConfigSpec>> | undefined;
+  try {
+    loaded = loadConfig(defaults.serviceName, serviceConfigSpec(defaults), env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  problems.push(...crossFieldProblems(env));
+  if (problems.length > 0 || !loaded) throw new ConfigError(defaults.serviceName, problems);
+  return { ...loaded, serviceName: defaults.serviceName };
 }
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
