@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, MessagingModule } from '@dtc/messaging';
+import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KNOWN_COMMUNE_TENANTS, MessagingModule } from '@dtc/messaging';
 import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
-import { PersistenceModule } from '@dtc/persistence';
+import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { ENROLLMENT_SETTINGS, enrollmentSettings } from './enrollment-settings';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
@@ -17,11 +17,12 @@ export class EnrollmentModule {
       global: true,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600] }),
         MessagingModule.forRoot({ produces: ['enrollment.events'] }),
         EnrollmentsModule,
         ReadModelModule,
         SyncModule,
+        AuditModule.forRoot(KNOWN_COMMUNE_TENANTS),
       ],
       providers: [{ provide: ENROLLMENT_SETTINGS, useFactory: () => enrollmentSettings() }],
       exports: [ENROLLMENT_SETTINGS],

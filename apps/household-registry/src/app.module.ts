@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateOutbox1763900000000, MessagingModule } from '@dtc/messaging';
-import { PersistenceModule } from '@dtc/persistence';
+import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CommuneEntity } from './communes/commune.entity';
 import { CommunesModule } from './communes/communes.module';
@@ -13,7 +13,6 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { ResidentsModule } from './residents/residents.module';
 import { SyncModule } from './sync/sync.module';
 import { VisitsModule } from './visits/visits.module';
-import { AuditController } from './audit/audit.controller';
 
 @Module({})
 export class HouseholdRegistryModule {
@@ -24,7 +23,7 @@ export class HouseholdRegistryModule {
         PlatformModule.forRoot(config),
         PersistenceModule.forRoot({
           entities: [CommuneEntity, VillageEntity, HouseholdEntity],
-          migrations: [CreateOutbox1763900000000, CreateRegistry1763900000100, RegistryPopulation1763900000200],
+          migrations: [CreateOutbox1763900000000, CreateRegistry1763900000100, RegistryPopulation1763900000200, CreateAuditLog1763900000600],
         }),
         MessagingModule.forRoot({ produces: ['household-registry.events'] }),
         CommunesModule,
@@ -33,8 +32,11 @@ export class HouseholdRegistryModule {
         VisitsModule,
         OrganisationsModule,
         SyncModule,
+        AuditModule.forRoot({
+          provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
+          communesOf: async (tx, provinceCode) => (await tx.query('select code from communes where province_code = $1', [provinceCode])).map((row: { code: string }) => row.code),
+        }),
       ],
-      controllers: [AuditController],
     };
   }
 }

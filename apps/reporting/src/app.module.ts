@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, MessagingModule } from '@dtc/messaging';
-import { PersistenceModule } from '@dtc/persistence';
+import { CreateInbox1763900000001, knownCommunesOf, knownProvinceOf, MessagingModule } from '@dtc/messaging';
+import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { CampaignsService } from './campaigns/campaigns.service';
@@ -13,6 +13,7 @@ import { CreateCampaignsAndIndicators1763900000510 } from './migrations/17639000
 import { ProgressController } from './progress/progress.controller';
 import { ProgressService } from './progress/progress.service';
 import { ProjectionsModule } from './projections/projections.module';
+import { ProjectionStore } from './projections/projection-store';
 import { TrainingReportController } from './training/training-report.controller';
 
 @Module({})
@@ -22,11 +23,19 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [
         PlatformModule.forRoot(config),
-        // The service schema holds campaigns, targets and indicators; projections live in generation schemas (see projections/generations.ts).
-        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510] }),
+        // The service schema holds campaigns, targets, indicators and the audit log; projections live in generation schemas (see projections/generations.ts).
+        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600] }),
         MessagingModule.forRoot({ produces: [] }),
         ProjectionsModule,
         HouseholdsReportModule,
+        // Communes and their provinces are known from events, in the active projection generation.
+        AuditModule.forRootAsync({
+          inject: [ProjectionStore],
+          useFactory: (store: ProjectionStore) => ({
+            provinceOf: (_tx, communeCode) => store.read((tx) => knownProvinceOf(tx, communeCode)),
+            communesOf: (_tx, provinceCode) => store.read((tx) => knownCommunesOf(tx, provinceCode)),
+          }),
+        }),
       ],
       controllers: [EnrollmentFunnelController, TrainingReportController, CampaignsController, IndicatorsController, ProgressController, DashboardController],
       providers: [CampaignsService, ProgressService],

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { canAccessCommune, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
+import { markSyncItem } from '@dtc/persistence';
+import { canAccessCommune, loggableError, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SyncBatchDto, SyncItemDto, SyncItemResult } from './sync.dto';
@@ -44,6 +45,8 @@ class ItemProblem extends Error {
 
 class ReplayInstead extends Error {}
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * Offline sync, the same contract in every service: each item runs in its own transaction that
  * first claims the phone's client id and stores the item's result with the write, so a retried
@@ -86,6 +89,8 @@ export class OfflineSyncEngine {
           [item.clientId, item.command, '{}', principal.subject],
         );
         if (claimed.length === 0) throw new ReplayInstead();
+        // Every audit row this item writes names its client id (one audit entry per record applied).
+        await markSyncItem(tx, item.clientId);
         const { status, body } = await this.execute(tx, item, principal, correlationId);
         await tx.query('update sync_results set status = $2, body = $3, commune_code = $4 where client_id = $1', [item.clientId, status, JSON.stringify(body), communeOf(body)]);
         return { clientId: item.clientId, status, body, replayed: false };
@@ -94,7 +99,7 @@ export class OfflineSyncEngine {
       if (error instanceof ReplayInstead) return (await this.storedResult(dataSource.manager, item, principal)) ?? unavailable(item);
       const problem = error instanceof ItemProblem ? { statusCode: error.status, ...error.body } : toProblem(error);
       if (problem.statusCode >= 500) {
-        this.logger.warn({ clientId: item.clientId, command: item.command, err: (error as Error).message }, 'sync item failed; not stored, the phone will retry');
+        this.logger.warn({ clientId: item.clientId, command: item.command, err: loggableError(error) }, 'sync item failed; not stored, the phone will retry');
         return { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
       }
       const commune = typeof item.payload['communeCode'] === 'string' && /^[0-9]{5}$/.test(item.payload['communeCode']) ? item.payload['communeCode'] : null;
@@ -131,7 +136,8 @@ export class OfflineSyncEngine {
   }
 
   /** The id created by an earlier successful item of this or a previous upload. */
-  private async createdId(tx: EntityManager, clientId: string, field: string): Promise<string> {
+  private async createdId(tx: EntityManager, clientId: unknown, field: string): Promise<string> {
+    if (typeof clientId !== 'string' || !UUID.test(clientId)) throw unprocessable(`refs.${field}`, 'must be the clientId (a UUID) of an earlier item');
     const [row] = await tx.query('select status, body from sync_results where client_id = $1', [clientId]);
     if (!row || row.status < 200 || row.status >= 300 || typeof row.body?.id !== 'string') {
       throw unprocessable(`refs.${field}`, `no successful earlier item with clientId ${clientId}`);
@@ -141,11 +147,12 @@ export class OfflineSyncEngine {
 
   private async storedResult(tx: EntityManager, item: SyncItemDto, principal: Principal): Promise<SyncItemResult | undefined> {
     const clientId = item.clientId;
-    const [row] = await tx.query('select command, status, body, commune_code from sync_results where client_id = $1 and status > 0', [clientId]);
+    const [row] = await tx.query('select command, status, body, commune_code, actor from sync_results where client_id = $1 and status > 0', [clientId]);
     if (!row) return undefined;
     const reused = (message: string): SyncItemResult => ({ clientId, status: 409, body: { statusCode: 409, error: 'Conflict', message }, replayed: true });
-    // Another tenant's client id must not leak that tenant's result.
-    if (row.commune_code && !canAccessCommune(principal, row.commune_code, await this.options.provinceOf(tx, row.commune_code))) {
+    // Another tenant's client id must not leak that tenant's result (the caller's own refused
+    // attempt at another commune is answered with its refusal, not as someone else's id).
+    if (row.commune_code && row.actor !== principal.subject && !canAccessCommune(principal, row.commune_code, await this.options.provinceOf(tx, row.commune_code))) {
       return reused('This clientId was already used by another commune; generate a new one');
     }
     if (row.command !== item.command) return reused(`This clientId was already used for ${row.command}; generate a new one`);

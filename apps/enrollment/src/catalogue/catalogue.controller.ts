@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
-import { CreateServiceDto, ServiceView } from './catalogue.dto';
+import { CreateServiceDto, ServiceListQuery, ServiceView } from './catalogue.dto';
 import { CatalogueService } from './catalogue.service';
 
 @ApiTags('service catalogue')
@@ -11,10 +11,9 @@ export class CatalogueController {
 
   @Get()
   @ApiOperation({ summary: 'Services a commune can enroll people in: national ones and its province’s own' })
-  @ApiQuery({ name: 'provinceCode', required: false, example: '38' })
   @ApiOkResponse({ type: [ServiceView] })
-  list(@CurrentPrincipal() principal: Principal, @Query('provinceCode') provinceCode?: string): Promise<ServiceView[]> {
-    return this.catalogue.list(provinceCode && /^[0-9]{2}$/.test(provinceCode) ? provinceCode : principal.province);
+  list(@Query() query: ServiceListQuery, @CurrentPrincipal() principal: Principal): Promise<ServiceView[]> {
+    return this.catalogue.list(query.provinceCode ?? principal.province);
   }
 
   @Post()

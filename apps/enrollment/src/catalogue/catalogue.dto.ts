@@ -49,6 +49,13 @@ export class CreateServiceDto {
   provinceCode?: string;
 }
 
+export class ServiceListQuery {
+  @ApiPropertyOptional({ example: '38', description: 'Also list this province’s own services (default: the token’s province)' })
+  @IsOptional()
+  @Matches(/^[0-9]{2}$/, { message: 'provinceCode must be the 2-digit province code' })
+  provinceCode?: string;
+}
+
 export class ServiceView {
   @ApiProperty({ example: 'vneid_level2' }) code!: string;
   @ApiProperty({ example: 'Tài khoản định danh điện tử mức 2' }) nameVi!: string;

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { recordAudit, writtenFields } from '@dtc/persistence';
 import { assertProvinceAccess, type Principal } from '@dtc/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CreateServiceDto, ServiceView } from './catalogue.dto';
@@ -27,20 +28,24 @@ export class CatalogueService {
   async create(input: CreateServiceDto, principal: Principal): Promise<ServiceView> {
     if (input.provinceCode) assertProvinceAccess(principal, input.provinceCode);
     else assertProvinceAccess(principal, '__national__');
-    const [existing] = await this.dataSource.query('select 1 from services where code = $1', [input.code]);
-    if (existing) throw new ConflictException({ message: `Service ${input.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
-    await this.dataSource.query('insert into services (code, name_vi, name_en, subject, min_age, detail_label, states, province_code, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-      input.code,
-      input.nameVi,
-      input.nameEn,
-      input.subject,
-      input.minAge ?? null,
-      input.detailLabel ?? null,
-      input.states,
-      input.provinceCode ?? null,
-      principal.subject,
-    ]);
-    return toView(await this.find(this.dataSource.manager, input.code));
+    return this.dataSource.transaction(async (tx) => {
+      const [existing] = await tx.query('select 1 from services where code = $1', [input.code]);
+      if (existing) throw new ConflictException({ message: `Service ${input.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
+      await tx.query('insert into services (code, name_vi, name_en, subject, min_age, detail_label, states, province_code, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        input.code,
+        input.nameVi,
+        input.nameEn,
+        input.subject,
+        input.minAge ?? null,
+        input.detailLabel ?? null,
+        input.states,
+        input.provinceCode ?? null,
+        principal.subject,
+      ]);
+      // A province's own service is a province-wide write; a national one (operations) has no tenant.
+      await recordAudit(tx, principal, { provinceCode: input.provinceCode ?? null, action: 'add', entity: 'service', entityId: input.code, fields: writtenFields(input) });
+      return toView(await this.find(tx, input.code));
+    });
   }
 
   async find(tx: EntityManager, code: string): Promise<ServiceRow> {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import type { Response } from 'express';
 import { ENROLLMENT_SETTINGS, type EnrollmentSettings } from '../enrollment-settings';
 import { ApplyDto, EnrollmentPage, EnrollmentQuery, EnrollmentView, ObstacleDto, PendingQuery, TransitionDto } from './enrollments.dto';
@@ -57,7 +57,7 @@ export class EnrollmentsController {
   @ApiOperation({ summary: 'An enrollment with its history' })
   @ApiOkResponse({ type: EnrollmentView })
   @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<EnrollmentView> {
+  get(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<EnrollmentView> {
     return this.enrollments.get(id, principal);
   }
 
@@ -67,7 +67,7 @@ export class EnrollmentsController {
   @ApiOperation({ summary: 'Move an enrollment to its next state, or reject (with a reason) or cancel it' })
   @ApiOkResponse({ type: EnrollmentView })
   @ApiConflictResponse({ description: 'Not allowed from the current state (the answer lists the allowed ones), or a stale version', schema: { example: { statusCode: 409, error: 'Conflict', message: 'Cannot go from registered to activated', currentState: 'registered', allowedTransitions: ['issued', 'rejected', 'cancelled'] } } })
-  transition(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: TransitionDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<EnrollmentView> {
+  transition(@Param('id', new ParseIdPipe()) id: string, @Body() body: TransitionDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<EnrollmentView> {
     return this.enrollments.transition(id, body, principal, { correlationId });
   }
 
@@ -76,7 +76,7 @@ export class EnrollmentsController {
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Record why a step could not be done (no smartphone, no signal, ...)' })
   @ApiOkResponse({ type: EnrollmentView })
-  obstacle(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ObstacleDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<EnrollmentView> {
+  obstacle(@Param('id', new ParseIdPipe()) id: string, @Body() body: ObstacleDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<EnrollmentView> {
     return this.enrollments.recordObstacle(id, body, principal, { correlationId });
   }
 
@@ -84,7 +84,7 @@ export class EnrollmentsController {
   @Roles(...READERS)
   @ApiOperation({ summary: "A resident's enrollments with their histories" })
   @ApiOkResponse({ type: [EnrollmentView] })
-  forResident(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<EnrollmentView[]> {
+  forResident(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<EnrollmentView[]> {
     return this.enrollments.forSubject(id, principal);
   }
 }

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
 import { knownProvinceOf, MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { recordAudit, writtenFields } from '@dtc/persistence';
 import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -55,6 +56,9 @@ interface Subject {
 
 export type ApplyOutcome = EnrollmentView & { outcome: 'created' | 'existing' | 'pending' };
 
+/** Pending enrollments are validated by the registry-events consumer, not by a caller. */
+const ELIGIBILITY_ACTOR = { subject: 'system:eligibility' };
+
 @Injectable()
 export class EnrollmentsService {
   constructor(
@@ -83,7 +87,7 @@ export class EnrollmentsService {
 
       await lockSubject(tx, subjectId);
       const existing = await this.openEnrollment(tx, service.code, subjectId);
-      if (existing) return { ...this.toView(existing, service), outcome: 'existing' as const };
+      if (existing) return { ...this.toView(sameCommune(existing, input.communeCode, service), service), outcome: 'existing' as const };
 
       const subject = await this.subject(tx, service.subject, subjectId);
       if (subject) this.assertEligible(service, subject, input.communeCode, occurredAt);
@@ -113,9 +117,10 @@ export class EnrollmentsService {
       if (inserted.length === 0) {
         // A concurrent apply for the same subject and service won: answer with that one.
         const winner = await this.openEnrollment(tx, service.code, subjectId);
-        if (winner) return { ...this.toView(winner, service), outcome: 'existing' as const };
+        if (winner) return { ...this.toView(sameCommune(winner, input.communeCode, service), service), outcome: 'existing' as const };
       }
       await this.addStep(tx, id, { from: null, to: initialState(service), teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
+      await recordAudit(tx, principal, { communeCode: input.communeCode, action: 'apply', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
       const row = await this.load(tx, id);
       if (subject) await this.messaging.outbox.append(tx, [this.openedEvent(row, province ?? '', context.correlationId)]);
       return { ...this.toView(row, service), outcome: subject ? ('created' as const) : ('pending' as const) };
@@ -140,6 +145,7 @@ export class EnrollmentsService {
         input.memberId ?? null,
       ]);
       await this.addStep(tx, id, { from: row.state, to: input.to, reason: input.reason, teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
+      await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'transition', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
       const updated = await this.load(tx, id);
       if (updated.validation === 'valid') {
         const province = (await knownProvinceOf(tx, updated.commune_code)) ?? '';
@@ -156,6 +162,7 @@ export class EnrollmentsService {
       const { row, service } = await this.lockForWrite(tx, id, principal);
       if (!row.open) throw new ConflictException({ message: `The enrollment is already ${row.state}`, currentState: row.state });
       await this.addStep(tx, id, { from: null, to: null, obstacle: input.obstacle, reason: input.note, occurredAt, actor: principal.subject });
+      await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'record-obstacle', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
       return this.toView(row, service);
     });
   }
@@ -174,7 +181,8 @@ export class EnrollmentsService {
       const problem = eligibilityProblem(service, subject, row.commune_code, new Date(row.occurred_at));
       if (problem) {
         await tx.query("update enrollments set validation = 'ineligible', state = $2, open = false, version = version + 1, updated_at = now() where id = $1", [row.id, REJECTED]);
-        await this.addStep(tx, row.id, { from: row.state, to: REJECTED, reason: `not eligible: ${problem}`, occurredAt: new Date(), actor: 'system:eligibility' });
+        await this.addStep(tx, row.id, { from: row.state, to: REJECTED, reason: `not eligible: ${problem}`, occurredAt: new Date(), actor: ELIGIBILITY_ACTOR.subject });
+        await recordAudit(tx, ELIGIBILITY_ACTOR, { communeCode: row.commune_code, action: 'reject-ineligible', entity: 'enrollment', entityId: row.id, fields: ['validation', 'state'] });
         continue;
       }
       await tx.query("update enrollments set validation = 'valid', village_id = $2, sex = $3, birth_year = $4, version = version + 1, updated_at = now() where id = $1", [
@@ -183,6 +191,7 @@ export class EnrollmentsService {
         subject.sex ?? null,
         subject.birth_year ?? null,
       ]);
+      await recordAudit(tx, ELIGIBILITY_ACTOR, { communeCode: row.commune_code, action: 'validate', entity: 'enrollment', entityId: row.id, fields: ['validation', 'villageId', 'sex', 'birthYear'] });
       const valid = await this.load(tx, row.id);
       const province = (await knownProvinceOf(tx, valid.commune_code)) ?? '';
       const steps: StepRow[] = await tx.query('select * from enrollment_steps where enrollment_id = $1 and to_state is not null order by id', [row.id]);
@@ -353,9 +362,19 @@ export class EnrollmentsService {
   }
 }
 
+/**
+ * The open enrollment of a subject answers an apply only in that enrollment's commune: applying in
+ * one commune for another commune's resident must not show that commune's enrollment.
+ */
+function sameCommune(open: EnrollmentRow, communeCode: string, service: ServiceRow): EnrollmentRow {
+  if (open.commune_code !== communeCode) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', `not registered in commune ${communeCode}`);
+  return open;
+}
+
 /** Why a subject may not be enrolled in a service on a day, or undefined when it may. */
 function eligibilityProblem(service: ServiceRow, subject: Subject, communeCode: string, on: Date): string | undefined {
-  if (subject.commune_code !== communeCode) return `registered in commune ${subject.commune_code}, not ${communeCode}`;
+  // Never name the commune the subject is registered in: the caller may not know it.
+  if (subject.commune_code !== communeCode) return `not registered in commune ${communeCode}`;
   if (subject.status && subject.status !== 'living') return `the resident is ${subject.status.replace('_', ' ')}`;
   if (service.min_age !== null && subject.birth_year !== undefined && subject.birth_month !== undefined) {
     const age = ageOn(on, subject.birth_year, subject.birth_month);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CurrentPrincipal, Roles, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
 import { CommuneView, CreateCommuneDto, CreateVillageDto, VillageView } from './communes.dto';
 import { CommunesService } from './communes.service';
 
@@ -27,7 +27,7 @@ export class CommunesController {
   @ApiOkResponse({ type: CommuneView })
   @ApiNotFoundResponse()
   @ApiForbiddenResponse({ description: 'The token is scoped to another commune' })
-  get(@Param('code') code: string, @CurrentPrincipal() principal: Principal): Promise<CommuneView> {
+  get(@Param('code', new ParseCommuneCodePipe()) code: string, @CurrentPrincipal() principal: Principal): Promise<CommuneView> {
     return this.communes.get(code, principal);
   }
 
@@ -38,7 +38,7 @@ export class CommunesController {
   @ApiCreatedResponse({ type: VillageView })
   @ApiConflictResponse({ description: 'The village code already exists in the commune' })
   @ApiForbiddenResponse({ description: 'The token is scoped to another commune' })
-  addVillage(@Param('code') code: string, @Body() body: CreateVillageDto, @CurrentPrincipal() principal: Principal): Promise<VillageView> {
+  addVillage(@Param('code', new ParseCommuneCodePipe()) code: string, @Body() body: CreateVillageDto, @CurrentPrincipal() principal: Principal): Promise<VillageView> {
     return this.communes.addVillage(code, body, principal);
   }
 
@@ -46,7 +46,7 @@ export class CommunesController {
   @ApiOperation({ summary: 'Villages, hamlets and residential groups of the commune' })
   @communeCode()
   @ApiOkResponse({ type: [VillageView] })
-  listVillages(@Param('code') code: string, @CurrentPrincipal() principal: Principal): Promise<VillageView[]> {
+  listVillages(@Param('code', new ParseCommuneCodePipe()) code: string, @CurrentPrincipal() principal: Principal): Promise<VillageView[]> {
     return this.communes.listVillages(code, principal);
   }
 }

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { recordAudit } from '@dtc/persistence';
 import { assertCommuneAccess, type Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -11,10 +12,13 @@ export class CommunesService {
   constructor(private readonly dataSource: DataSource) {}
 
   async onboard(input: CreateCommuneDto, actor: Principal): Promise<CommuneView> {
-    const repository = this.dataSource.getRepository(CommuneEntity);
-    if (await repository.existsBy({ code: input.code })) throw new ConflictException({ message: `Commune ${input.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
-    const saved = await repository.save(repository.create({ ...input, createdBy: actor.subject }));
-    return toCommuneView(saved);
+    return this.dataSource.transaction(async (tx) => {
+      const repository = tx.getRepository(CommuneEntity);
+      if (await repository.existsBy({ code: input.code })) throw new ConflictException({ message: `Commune ${input.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
+      const saved = await repository.save(repository.create({ ...input, createdBy: actor.subject }));
+      await recordAudit(tx, actor, { communeCode: saved.code, action: 'onboard', entity: 'commune', entityId: saved.code, fields: Object.keys(input) });
+      return toCommuneView(saved);
+    });
   }
 
   /** The commune if the caller may see it; 404 hides communes outside the caller's scope. */
@@ -31,12 +35,15 @@ export class CommunesService {
 
   async addVillage(communeCode: string, input: CreateVillageDto, principal: Principal): Promise<VillageView> {
     await this.findVisible(communeCode, principal);
-    const repository = this.dataSource.getRepository(VillageEntity);
-    if (await repository.existsBy({ communeCode, code: input.code })) {
-      throw new ConflictException({ message: `Village ${input.code} already exists in commune ${communeCode}`, fields: [{ field: 'code', reason: 'already exists' }] });
-    }
-    const saved = await repository.save(repository.create({ id: randomUUID(), communeCode, ...input, createdBy: principal.subject }));
-    return toVillageView(saved);
+    return this.dataSource.transaction(async (tx) => {
+      const repository = tx.getRepository(VillageEntity);
+      if (await repository.existsBy({ communeCode, code: input.code })) {
+        throw new ConflictException({ message: `Village ${input.code} already exists in commune ${communeCode}`, fields: [{ field: 'code', reason: 'already exists' }] });
+      }
+      const saved = await repository.save(repository.create({ id: randomUUID(), communeCode, ...input, createdBy: principal.subject }));
+      await recordAudit(tx, principal, { communeCode, action: 'add', entity: 'village', entityId: saved.id, fields: Object.keys(input) });
+      return toVillageView(saved);
+    });
   }
 
   async listVillages(communeCode: string, principal: Principal): Promise<VillageView[]> {

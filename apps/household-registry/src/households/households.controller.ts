@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { ApiWriteErrors } from '../common/api-errors';
 import { HouseholdListQuery, HouseholdPage, HouseholdView, MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from './households.dto';
 import { HouseholdsService } from './households.service';
@@ -35,7 +35,7 @@ export class HouseholdsController {
   @ApiOperation({ summary: 'A household with its village history' })
   @ApiOkResponse({ type: HouseholdView })
   @ApiNotFoundResponse({ description: "No such household in the caller's scope" })
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<HouseholdView> {
+  get(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<HouseholdView> {
     return this.households.get(id, principal);
   }
 
@@ -44,7 +44,7 @@ export class HouseholdsController {
   @ApiOperation({ summary: "Update a household's address, head, GPS point or living conditions", description: 'Send the version you read. Publishes household.updated.v1 when a reportable fact changes.' })
   @ApiOkResponse({ type: HouseholdView })
   @ApiWriteErrors({ versioned: true, byId: true })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateHouseholdDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<HouseholdView> {
+  update(@Param('id', new ParseIdPipe()) id: string, @Body() body: UpdateHouseholdDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<HouseholdView> {
     return this.households.update(id, body, principal, { correlationId });
   }
 
@@ -54,7 +54,7 @@ export class HouseholdsController {
   @ApiOperation({ summary: 'Move a household to another village of the commune (history kept)' })
   @ApiOkResponse({ type: HouseholdView })
   @ApiWriteErrors({ versioned: true, byId: true })
-  move(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: MoveHouseholdDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<HouseholdView> {
+  move(@Param('id', new ParseIdPipe()) id: string, @Body() body: MoveHouseholdDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<HouseholdView> {
     return this.households.move(id, body, principal, { correlationId });
   }
 
@@ -63,7 +63,7 @@ export class HouseholdsController {
   @ApiOperation({ summary: "Set (or clear) the household's digital core member" })
   @ApiOkResponse({ type: HouseholdView })
   @ApiWriteErrors({ versioned: true, byId: true })
-  setDigitalCore(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetDigitalCoreDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<HouseholdView> {
+  setDigitalCore(@Param('id', new ParseIdPipe()) id: string, @Body() body: SetDigitalCoreDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<HouseholdView> {
     return this.households.setDigitalCore(id, body, principal, { correlationId });
   }
 }

@@ -1,5 +1,5 @@
 import { PageQuery } from '@dtc/platform';
-import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsLatitude, IsLongitude, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
 
@@ -65,7 +65,8 @@ export class HouseholdConditionsDto {
   distanceToCentreKm?: number;
 }
 
-export class RegisterHouseholdDto extends HouseholdConditionsDto {
+// Address and head are required here: extending the all-optional class would inherit its @IsOptional() (a missing address reached the database).
+export class RegisterHouseholdDto extends OmitType(HouseholdConditionsDto, ['address', 'headName'] as const) {
   @ApiProperty({ example: '16279', description: 'Commune (tenant) code' })
   @Matches(COMMUNE_CODE, { message: 'communeCode must be the 5-digit official commune code' })
   communeCode!: string;
@@ -77,12 +78,12 @@ export class RegisterHouseholdDto extends HouseholdConditionsDto {
   @ApiProperty({ example: 'Xóm Bãi, thôn 1' })
   @IsString()
   @Length(1, 300)
-  declare address: string;
+  address!: string;
 
   @ApiProperty({ example: 'Nguyễn Văn An', description: 'Head of household (personal data: stays in this service)' })
   @IsString()
   @Length(1, 200)
-  declare headName: string;
+  headName!: string;
 
   @ApiPropertyOptional({ example: '2026-07-21T08:30:00.000Z', description: 'When it was recorded on the device; defaults to now; never in the future' })
   @IsOptional()

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { ApiWriteErrors } from '../common/api-errors';
 import { OrganisationPage, OrganisationQuery, OrganisationView, RegisterOrganisationDto, SetEIdStatusDto } from './organisations.dto';
 import { OrganisationsService } from './organisations.service';
@@ -33,7 +33,7 @@ export class OrganisationsController {
   @ApiOperation({ summary: "Record progress of the organisation's electronic identification", description: 'Publishes organisation.e-identified.v1 when it becomes identified.' })
   @ApiOkResponse({ type: OrganisationView })
   @ApiWriteErrors({ versioned: true, byId: true })
-  setEIdStatus(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: SetEIdStatusDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<OrganisationView> {
+  setEIdStatus(@Param('id', new ParseIdPipe()) id: string, @Body() body: SetEIdStatusDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<OrganisationView> {
     return this.organisations.setEIdStatus(id, body, principal, { correlationId });
   }
 }

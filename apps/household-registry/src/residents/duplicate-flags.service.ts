@@ -2,7 +2,7 @@ import { pageOf, type Page, notFound } from '@dtc/platform';
 import { ConflictException, Injectable } from '@nestjs/common';
 import type { Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
-import { recordAudit } from '../audit/audit';
+import { recordAudit } from '@dtc/persistence';
 import { assertVisible, communeForRead } from '../common/commune-scope';
 import type { DuplicateFlagQuery, DuplicateFlagView, ResolveDuplicateDto } from './residents.dto';
 

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { ApiWriteErrors } from '../common/api-errors';
 import { DuplicateFlagsService } from './duplicate-flags.service';
 import {
@@ -64,7 +64,7 @@ export class ResidentsController {
   @ApiOperation({ summary: 'A resident (personal data: only within the commune and its province)' })
   @ApiOkResponse({ type: ResidentView })
   @ApiNotFoundResponse({ description: "No such resident in the caller's scope" })
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<ResidentView> {
+  get(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<ResidentView> {
     return this.residents.get(id, principal);
   }
 
@@ -73,7 +73,7 @@ export class ResidentsController {
   @ApiOperation({ summary: "Correct a resident's details", description: 'Send the version you read; a stale version gets 409 with the current one.' })
   @ApiOkResponse({ type: ResidentView })
   @ApiWriteErrors({ versioned: true, byId: true })
-  update(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateResidentDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ResidentView> {
+  update(@Param('id', new ParseIdPipe()) id: string, @Body() body: UpdateResidentDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ResidentView> {
     return this.residents.update(id, body, principal, { correlationId });
   }
 
@@ -83,7 +83,7 @@ export class ResidentsController {
   @ApiOperation({ summary: 'Record that a resident moved out of the commune' })
   @ApiOkResponse({ type: ResidentView })
   @ApiWriteErrors({ versioned: true, byId: true })
-  moveOut(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ResidentStatusChangeDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ResidentView> {
+  moveOut(@Param('id', new ParseIdPipe()) id: string, @Body() body: ResidentStatusChangeDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ResidentView> {
     return this.residents.changeStatus(id, 'moved_out', body, principal, { correlationId });
   }
 
@@ -93,7 +93,7 @@ export class ResidentsController {
   @ApiOperation({ summary: 'Record that a resident died' })
   @ApiOkResponse({ type: ResidentView })
   @ApiWriteErrors({ versioned: true, byId: true })
-  deceased(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ResidentStatusChangeDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ResidentView> {
+  deceased(@Param('id', new ParseIdPipe()) id: string, @Body() body: ResidentStatusChangeDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ResidentView> {
     return this.residents.changeStatus(id, 'deceased', body, principal, { correlationId });
   }
 
@@ -112,7 +112,7 @@ export class ResidentsController {
   @ApiOperation({ summary: 'Decide a duplicate flag (duplicate or not); nothing is merged automatically' })
   @ApiOkResponse({ type: DuplicateFlagView })
   @ApiWriteErrors({ byId: true })
-  resolveFlag(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: ResolveDuplicateDto, @CurrentPrincipal() principal: Principal): Promise<DuplicateFlagView> {
+  resolveFlag(@Param('id', new ParseIdPipe()) id: string, @Body() body: ResolveDuplicateDto, @CurrentPrincipal() principal: Principal): Promise<DuplicateFlagView> {
     return this.flags.resolve(id, body, principal);
   }
 }

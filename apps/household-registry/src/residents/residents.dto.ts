@@ -1,5 +1,5 @@
 import { PageQuery } from '@dtc/platform';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 
@@ -53,7 +53,8 @@ export class ResidentDetailsDto {
   relationshipToHead?: (typeof RELATIONSHIPS)[number];
 }
 
-export class RegisterResidentDto extends ResidentDetailsDto {
+// The required details are declared here: extending the all-optional class would inherit its @IsOptional() (a missing name reached the database).
+export class RegisterResidentDto extends OmitType(ResidentDetailsDto, ['fullName', 'dateOfBirth', 'sex', 'ethnicity', 'relationshipToHead'] as const) {
   @ApiProperty({ example: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11' })
   @IsUUID('4')
   householdId!: string;
@@ -61,25 +62,25 @@ export class RegisterResidentDto extends ResidentDetailsDto {
   @ApiProperty({ example: 'Nguyễn Thị Lan' })
   @IsString()
   @Length(1, 200)
-  declare fullName: string;
+  fullName!: string;
 
   @ApiProperty({ example: '1990-05-14' })
   @IsISO8601({ strict: true }, { message: 'dateOfBirth must be a date YYYY-MM-DD' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date YYYY-MM-DD' })
-  declare dateOfBirth: string;
+  dateOfBirth!: string;
 
   @ApiProperty({ enum: ['male', 'female'], example: 'female' })
   @IsIn(['male', 'female'])
-  declare sex: 'male' | 'female';
+  sex!: 'male' | 'female';
 
   @ApiProperty({ example: 'Kinh' })
   @IsString()
   @Length(1, 50)
-  declare ethnicity: string;
+  ethnicity!: string;
 
   @ApiProperty({ enum: RELATIONSHIPS, example: 'spouse' })
   @IsIn(RELATIONSHIPS)
-  declare relationshipToHead: (typeof RELATIONSHIPS)[number];
+  relationshipToHead!: (typeof RELATIONSHIPS)[number];
 
   @ApiPropertyOptional({ example: '2026-07-21T08:40:00.000Z', description: 'When it was recorded on the device; defaults to now' })
   @IsOptional()

@@ -5,7 +5,7 @@ import { MessagingService } from '@dtc/messaging';
 import type { Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { recordAudit } from '../audit/audit';
+import { recordAudit } from '@dtc/persistence';
 import { assertVisible, communeForRead } from '../common/commune-scope';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { ApiWriteErrors } from '../common/api-errors';
 import { RecordVisitDto, VisitView } from './visits.dto';
 import { VisitsService } from './visits.service';
@@ -16,7 +16,7 @@ export class VisitsController {
   @ApiCreatedResponse({ type: VisitView })
   @ApiWriteErrors({ byId: true })
   record(
-    @Param('householdId', new ParseUUIDPipe()) householdId: string,
+    @Param('householdId', new ParseIdPipe()) householdId: string,
     @Body() body: RecordVisitDto,
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId?: string,
@@ -28,7 +28,7 @@ export class VisitsController {
   @Roles('field_agent', 'commune_admin', 'province_officer', 'operations')
   @ApiOperation({ summary: 'Visits made to a household, oldest first' })
   @ApiOkResponse({ type: [VisitView] })
-  list(@Param('householdId', new ParseUUIDPipe()) householdId: string, @CurrentPrincipal() principal: Principal): Promise<VisitView[]> {
+  list(@Param('householdId', new ParseIdPipe()) householdId: string, @CurrentPrincipal() principal: Principal): Promise<VisitView[]> {
     return this.visits.list(householdId, principal);
   }
 }

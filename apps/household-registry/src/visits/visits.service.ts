@@ -4,7 +4,7 @@ import { MessagingService } from '@dtc/messaging';
 import { type Principal, notFound, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { recordAudit } from '../audit/audit';
+import { recordAudit } from '@dtc/persistence';
 import { assertVisible } from '../common/commune-scope';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { POPULATIONS, type Population } from '../progress/indicator';
 
 const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
@@ -65,10 +65,12 @@ export class CreateCampaignDto {
 
   @ApiProperty({ example: '2026-07-21', description: 'First day (Vietnam), inclusive' })
   @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
   startsOn!: string;
 
   @ApiProperty({ example: '2026-08-02', description: 'Last day, inclusive' })
   @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
   endsOn!: string;
 
   @ApiProperty({ type: [TargetDto] })
@@ -95,11 +97,13 @@ export class UpdateCampaignDto {
   @ApiPropertyOptional({ example: '2026-07-21' })
   @IsOptional()
   @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
   startsOn?: string;
 
   @ApiPropertyOptional({ example: '2026-08-09' })
   @IsOptional()
   @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
   endsOn?: string;
 
   @ApiPropertyOptional({ type: [TargetDto], description: 'Replaces all targets' })

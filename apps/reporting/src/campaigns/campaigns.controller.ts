@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { CampaignListQuery, CampaignView, CreateCampaignDto, UpdateCampaignDto } from './campaign.dto';
 import { CampaignsService } from './campaigns.service';
 
@@ -31,7 +31,7 @@ export class CampaignsController {
   @ApiParam({ name: 'id', example: '0b9e3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d' })
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign in the caller’s scope' })
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<CampaignView> {
+  get(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<CampaignView> {
     return this.campaigns.get(id, principal);
   }
 
@@ -43,7 +43,7 @@ export class CampaignsController {
   @ApiConflictResponse({ description: 'Changed by someone else since you read it' })
   @ApiForbiddenResponse()
   @ApiNotFoundResponse()
-  update(@Param('id') id: string, @Body() body: UpdateCampaignDto, @CurrentPrincipal() principal: Principal): Promise<CampaignView> {
+  update(@Param('id', new ParseIdPipe()) id: string, @Body() body: UpdateCampaignDto, @CurrentPrincipal() principal: Principal): Promise<CampaignView> {
     return this.campaigns.update(id, body, principal);
   }
 }

@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { knownProvinceOf } from '@dtc/messaging';
+import { recordAudit, writtenFields } from '@dtc/persistence';
 import { assertVersion, canAccessCommune, canAccessProvince, notFound, type Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
@@ -58,6 +59,7 @@ export class CampaignsService {
         principal.subject,
       ]);
       await this.writeTargets(tx, id, body.targets);
+      await this.audit(tx, principal, { id, ...scope }, 'create', writtenFields(body), body.targets);
       return this.load(tx, id);
     });
   }
@@ -75,6 +77,7 @@ export class CampaignsService {
         await tx.query('delete from campaign_targets where campaign_id = $1', [id]);
         await this.writeTargets(tx, id, body.targets);
       }
+      await this.audit(tx, principal, current, 'update', writtenFields(body), body.targets);
       return this.load(tx, id);
     });
   }
@@ -162,6 +165,18 @@ export class CampaignsService {
       }
     });
     if (fields.length) throw problem(fields);
+  }
+
+  /**
+   * One audit entry for the campaign and one per target written (a target's entity id is
+   * campaign id/indicator code), in the campaign's tenant: its commune, or its province.
+   */
+  private async audit(tx: EntityManager, principal: Principal, campaign: { id: string; communeCode: string | null; provinceCode: string }, action: string, fields: string[], targets: TargetDto[] | undefined): Promise<void> {
+    const tenant = campaign.communeCode ? { communeCode: campaign.communeCode } : { provinceCode: campaign.provinceCode };
+    await recordAudit(tx, principal, { ...tenant, action, entity: 'campaign', entityId: campaign.id, fields });
+    for (const target of targets ?? []) {
+      await recordAudit(tx, principal, { ...tenant, action: 'set', entity: 'campaign-target', entityId: `${campaign.id}/${target.indicatorCode}`, fields: writtenFields(target) });
+    }
   }
 
   private async writeTargets(tx: EntityManager, campaignId: string, targets: TargetDto[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { canAccessCommune, CurrentPrincipal, type Principal } from '@dtc/platform';
+import { canAccessCommune, CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
 import { knownProvinceOf } from '@dtc/messaging';
 import { ProjectionStore } from '../projections/projection-store';
 import { EnrollmentFunnel, FunnelQuery } from './enrollment-funnel.dto';
@@ -15,7 +15,7 @@ export class EnrollmentFunnelController {
   @ApiParam({ name: 'code', example: '16279' })
   @ApiOkResponse({ type: EnrollmentFunnel })
   @ApiNotFoundResponse({ description: 'Commune outside the caller’s scope' })
-  async get(@Param('code') code: string, @Query() query: FunnelQuery, @CurrentPrincipal() principal: Principal): Promise<EnrollmentFunnel> {
+  async get(@Param('code', new ParseCommuneCodePipe()) code: string, @Query() query: FunnelQuery, @CurrentPrincipal() principal: Principal): Promise<EnrollmentFunnel> {
     return this.store.read(async (tx) => {
       const province = await knownProvinceOf(tx, code);
       if (!canAccessCommune(principal, code, province)) throw new NotFoundException(`No report for commune ${code}`);

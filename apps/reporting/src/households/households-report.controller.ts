@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@dtc/platform';
+import { CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
 import { CommuneHouseholdsReport } from './households-report.dto';
 import { HouseholdsReportService } from './households-report.service';
 
@@ -15,7 +15,7 @@ export class HouseholdsReportController {
   @ApiOkResponse({ type: CommuneHouseholdsReport })
   @ApiNotFoundResponse({ description: 'Commune outside the caller’s scope' })
   @ApiForbiddenResponse()
-  get(@Param('code') code: string, @CurrentPrincipal() principal: Principal): Promise<CommuneHouseholdsReport> {
+  get(@Param('code', new ParseCommuneCodePipe()) code: string, @CurrentPrincipal() principal: Principal): Promise<CommuneHouseholdsReport> {
     return this.reports.communeReport(code, principal);
   }
 }

@@ -1,7 +1,8 @@
 import { Body, ConflictException, Controller, ForbiddenException, Get, Param, Put, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { knownProvinceOf } from '@dtc/messaging';
-import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal } from '@dtc/platform';
+import { provinceWideTenant, recordAudit, writtenFields } from '@dtc/persistence';
+import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
 import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { LiveUpdatesService } from '../live/live-updates.service';
 import { ProjectionStore } from '../projections/projection-store';
@@ -113,6 +114,7 @@ export class IndicatorsController {
         [body.code, body.labelVi, body.labelEn, body.definition, body.unit, body.source, body.serviceCode ?? null, body.state ?? null, body.measure ?? null, body.topicCode ?? null, body.defaultPopulation ?? null, principal.subject],
       );
       if (inserted.length === 0) throw new ConflictException({ message: `Indicator ${body.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
+      await recordAudit(tx, principal, { ...provinceWideTenant(principal), action: 'add', entity: 'indicator', entityId: body.code, fields: writtenFields(body) });
       const [row] = await tx.query(`select ${INDICATOR_COLUMNS} from indicators where code = $1`, [body.code]);
       return row;
     });
@@ -127,7 +129,7 @@ export class IndicatorsController {
   @ApiOkResponse({ type: IndicatorValueView })
   @ApiForbiddenResponse()
   @ApiUnprocessableEntityResponse({ description: 'Not an external indicator, bad period, or a future month' })
-  async report(@Param('code') code: string, @Param('indicatorCode') indicatorCode: string, @Param('period') period: string, @Body() body: IndicatorValueDto, @CurrentPrincipal() principal: Principal): Promise<IndicatorValueView> {
+  async report(@Param('code', new ParseCommuneCodePipe()) code: string, @Param('indicatorCode') indicatorCode: string, @Param('period') period: string, @Body() body: IndicatorValueDto, @CurrentPrincipal() principal: Principal): Promise<IndicatorValueView> {
     if (!/^[0-9]{5}$/.test(code)) throw unprocessable('code', 'must be the 5-digit official commune code');
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw unprocessable('period', 'must be a month YYYY-MM');
     if (period > new Date().toISOString().slice(0, 7)) throw unprocessable('period', 'must not be in the future');
@@ -145,6 +147,7 @@ export class IndicatorsController {
          returning commune_code as "communeCode", indicator_code as "indicatorCode", period, value::float8 as value, reported_at as "reportedAt"`,
         [code, province, indicatorCode, period, body.value, principal.subject],
       );
+      await recordAudit(tx, principal, { communeCode: code, action: 'report', entity: 'indicator-value', entityId: `${code}/${indicatorCode}/${period}`, fields: ['value'] });
       return { row: row as IndicatorValueView, province };
     });
     // Cached progress and open dashboards of the commune and its province now show the new value.
@@ -156,7 +159,7 @@ export class IndicatorsController {
   @ApiOperation({ summary: 'Reported values of external indicators for a commune' })
   @ApiParam({ name: 'code', example: '16279' })
   @ApiOkResponse({ type: [IndicatorValueView] })
-  async values(@Param('code') code: string, @Query() query: IndicatorValuesQuery, @CurrentPrincipal() principal: Principal): Promise<IndicatorValueView[]> {
+  async values(@Param('code', new ParseCommuneCodePipe()) code: string, @Query() query: IndicatorValuesQuery, @CurrentPrincipal() principal: Principal): Promise<IndicatorValueView[]> {
     return this.store.read(async (tx) => {
       const province = await knownProvinceOf(tx, code);
       assertCommuneAccess(principal, code, province);

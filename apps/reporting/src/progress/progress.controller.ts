@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Param, Query, Res, Sse, StreamableFile, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Injectable, Param, Query, Res, Sse, StreamableFile, UseGuards, type CanActivate, type ExecutionContext, type MessageEvent } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal } from '@dtc/platform';
+import { CurrentPrincipal, type Principal, ParseIdPipe } from '@dtc/platform';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { filter, interval, map, merge, throttleTime, asyncScheduler, type Observable } from 'rxjs';
@@ -26,6 +26,24 @@ export class LiveQuery {
 
 const ID = { name: 'id', example: '0b9e3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d' };
 
+/**
+ * Checks a live viewer's scope before the stream starts: once an event stream has answered 200,
+ * a refusal could only be an error event, so another tenant's campaign must get its 404 here.
+ */
+@Injectable()
+export class LiveScopeGuard implements CanActivate {
+  constructor(private readonly progress: ProgressService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<{ params: { id?: string }; query: { communeCode?: unknown }; principal: Principal }>();
+    const communeCode = request.query.communeCode;
+    // Malformed input is left to the validation pipes (400 naming the field).
+    if (!/^[0-9a-f-]{36}$/i.test(request.params.id ?? '') || (communeCode !== undefined && (typeof communeCode !== 'string' || !/^[0-9]{5}$/.test(communeCode)))) return true;
+    await this.progress.liveScope(request.params.id!, communeCode, request.principal);
+    return true;
+  }
+}
+
 @ApiTags('progress')
 @Controller('campaigns/:id')
 export class ProgressController {
@@ -40,7 +58,7 @@ export class ProgressController {
   @ApiOkResponse({ type: CommuneProgress })
   @ApiNotFoundResponse({ description: 'Campaign or commune outside the caller’s scope' })
   @ApiUnprocessableEntityResponse({ description: 'Province campaign without communeCode' })
-  commune(@Param('id') id: string, @Query() query: CommuneProgressQuery, @CurrentPrincipal() principal: Principal): Promise<CommuneProgress> {
+  commune(@Param('id', new ParseIdPipe()) id: string, @Query() query: CommuneProgressQuery, @CurrentPrincipal() principal: Principal): Promise<CommuneProgress> {
     return this.progress.commune(id, query.communeCode, query.asOf, principal);
   }
 
@@ -49,7 +67,7 @@ export class ProgressController {
   @ApiParam(ID)
   @ApiOkResponse({ type: ProvinceProgress })
   @ApiNotFoundResponse()
-  province(@Param('id') id: string, @Query() query: ProvinceProgressQuery, @CurrentPrincipal() principal: Principal): Promise<ProvinceProgress> {
+  province(@Param('id', new ParseIdPipe()) id: string, @Query() query: ProvinceProgressQuery, @CurrentPrincipal() principal: Principal): Promise<ProvinceProgress> {
     return this.progress.province(id, query.asOf, query.rankBy, principal);
   }
 
@@ -58,7 +76,7 @@ export class ProgressController {
   @ApiParam(ID)
   @ApiOkResponse({ type: TeamLeaderboard })
   @ApiNotFoundResponse()
-  teams(@Param('id') id: string, @Query() query: CommuneProgressQuery, @CurrentPrincipal() principal: Principal): Promise<TeamLeaderboard> {
+  teams(@Param('id', new ParseIdPipe()) id: string, @Query() query: CommuneProgressQuery, @CurrentPrincipal() principal: Principal): Promise<TeamLeaderboard> {
     return this.progress.teams(id, query.communeCode, query.asOf, principal);
   }
 
@@ -68,7 +86,7 @@ export class ProgressController {
   @ApiParam({ name: 'teamId', example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' })
   @ApiOkResponse({ type: TeamLeaderboard })
   @ApiNotFoundResponse()
-  team(@Param('id') id: string, @Param('teamId') teamId: string, @Query() query: AsOfQuery, @CurrentPrincipal() principal: Principal): Promise<TeamLeaderboard> {
+  team(@Param('id', new ParseIdPipe()) id: string, @Param('teamId', new ParseIdPipe()) teamId: string, @Query() query: AsOfQuery, @CurrentPrincipal() principal: Principal): Promise<TeamLeaderboard> {
     return this.progress.team(id, teamId, query.asOf, principal);
   }
 
@@ -77,7 +95,7 @@ export class ProgressController {
   @ApiParam(ID)
   @ApiOkResponse({ type: CampaignSeries })
   @ApiNotFoundResponse()
-  series(@Param('id') id: string, @Query() query: SeriesQuery, @CurrentPrincipal() principal: Principal): Promise<CampaignSeries> {
+  series(@Param('id', new ParseIdPipe()) id: string, @Query() query: SeriesQuery, @CurrentPrincipal() principal: Principal): Promise<CampaignSeries> {
     return this.progress.series(id, { communeCode: query.communeCode }, query.asOf, principal);
   }
 
@@ -86,11 +104,11 @@ export class ProgressController {
   @ApiParam(ID)
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'CSV file', schema: { type: 'string' } })
-  @Header('Content-Type', 'text/csv; charset=utf-8')
-  async csv(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
+  async csv(@Param('id', new ParseIdPipe()) id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const sheets = await this.sheets(id, query, principal);
     response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.csv"`);
-    return new StreamableFile(toCsv(sheets.sheets));
+    // The file type is set with the file: refusals before it stay JSON problems.
+    return new StreamableFile(toCsv(sheets.sheets), { type: 'text/csv; charset=utf-8' });
   }
 
   @Get('report.xlsx')
@@ -98,20 +116,20 @@ export class ProgressController {
   @ApiParam(ID)
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ description: 'XLSX file', schema: { type: 'string', format: 'binary' } })
-  @Header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  async xlsx(@Param('id') id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
+  async xlsx(@Param('id', new ParseIdPipe()) id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const sheets = await this.sheets(id, query, principal);
     response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.xlsx"`);
-    return new StreamableFile(await toXlsx(sheets.sheets));
+    return new StreamableFile(await toXlsx(sheets.sheets), { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   }
 
   @Sse('live')
+  @UseGuards(LiveScopeGuard)
   @ApiOperation({ summary: 'Server-sent events: "changed" whenever this campaign’s figures for the commune (or province) may have changed' })
   @ApiParam(ID)
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream; each "changed" event says: fetch the figures again', schema: { type: 'string' } })
   @ApiNotFoundResponse()
-  async stream(@Param('id') id: string, @Query() query: LiveQuery, @CurrentPrincipal() principal: Principal): Promise<Observable<MessageEvent>> {
+  async stream(@Param('id', new ParseIdPipe()) id: string, @Query() query: LiveQuery, @CurrentPrincipal() principal: Principal): Promise<Observable<MessageEvent>> {
     const scope = await this.progress.liveScope(id, query.communeCode, principal);
     const changes = this.live.changes.pipe(
       filter((notice) => concerns(notice, scope)),

@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { canAccessCommune, CurrentPrincipal, type Principal } from '@dtc/platform';
-import { IsOptional, Matches } from 'class-validator';
+import { canAccessCommune, CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
+import { IsISO8601, IsOptional, Matches } from 'class-validator';
 import { knownProvinceOf } from '@dtc/messaging';
 import { ProjectionStore } from '../projections/projection-store';
 
@@ -9,11 +9,13 @@ class TrainingQuery {
   @ApiPropertyOptional({ example: '2026-07-21' })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'from must be a date YYYY-MM-DD' })
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-08-02' })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'to must be a date YYYY-MM-DD' })
   to?: string;
 }
 
@@ -42,7 +44,7 @@ export class TrainingReportController {
   @ApiParam({ name: 'code', example: '16279' })
   @ApiOkResponse({ type: TrainingReport })
   @ApiNotFoundResponse({ description: 'Commune outside the caller’s scope' })
-  async get(@Param('code') code: string, @Query() query: TrainingQuery, @CurrentPrincipal() principal: Principal): Promise<TrainingReport> {
+  async get(@Param('code', new ParseCommuneCodePipe()) code: string, @Query() query: TrainingQuery, @CurrentPrincipal() principal: Principal): Promise<TrainingReport> {
     return this.store.read(async (tx) => {
       const province = await knownProvinceOf(tx, code);
       if (!canAccessCommune(principal, code, province)) throw new NotFoundException(`No report for commune ${code}`);

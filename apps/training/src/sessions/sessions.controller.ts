@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { AttendanceResult, CancelSessionDto, HoldSessionDto, LinkWalkInDto, RecordAttendanceDto, ScheduleSessionDto, SessionPage, SessionQuery, SessionView } from './sessions.dto';
 import { SessionsService } from './sessions.service';
 
@@ -33,7 +33,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'A session with its attendance count' })
   @ApiOkResponse({ type: SessionView })
   @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<SessionView> {
+  get(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<SessionView> {
     return this.sessions.get(id, principal);
   }
 
@@ -43,7 +43,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'Mark a scheduled session as held (not before it starts)' })
   @ApiOkResponse({ type: SessionView })
   @ApiConflictResponse({ description: 'Not scheduled any more, or not started yet' })
-  hold(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: HoldSessionDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<SessionView> {
+  hold(@Param('id', new ParseIdPipe()) id: string, @Body() body: HoldSessionDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<SessionView> {
     return this.sessions.hold(id, body, principal, { correlationId });
   }
 
@@ -53,7 +53,7 @@ export class SessionsController {
   @ApiOperation({ summary: 'Cancel a scheduled session' })
   @ApiOkResponse({ type: SessionView })
   @ApiConflictResponse({ description: 'Not scheduled any more, or attendance already recorded' })
-  cancel(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: CancelSessionDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<SessionView> {
+  cancel(@Param('id', new ParseIdPipe()) id: string, @Body() body: CancelSessionDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<SessionView> {
     return this.sessions.cancel(id, body, principal, { correlationId });
   }
 
@@ -66,7 +66,7 @@ export class SessionsController {
   })
   @ApiOkResponse({ type: AttendanceResult })
   @ApiConflictResponse({ description: 'Cancelled or not yet started' })
-  attendance(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: RecordAttendanceDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<AttendanceResult> {
+  attendance(@Param('id', new ParseIdPipe()) id: string, @Body() body: RecordAttendanceDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<AttendanceResult> {
     return this.sessions.recordAttendance(id, body, principal, { correlationId });
   }
 
@@ -75,7 +75,7 @@ export class SessionsController {
   @Roles(...WRITERS)
   @ApiOperation({ summary: 'Link a walk-in to the resident record registered later' })
   @ApiOkResponse({ description: 'Linked', schema: { example: { walkInId: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e', residentId: '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34' } } })
-  link(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: LinkWalkInDto, @CurrentPrincipal() principal: Principal) {
+  link(@Param('id', new ParseIdPipe()) id: string, @Body() body: LinkWalkInDto, @CurrentPrincipal() principal: Principal) {
     return this.sessions.linkWalkIn(id, body, principal);
   }
 }

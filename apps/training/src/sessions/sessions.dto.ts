@@ -1,7 +1,7 @@
 import { ATTENDANCE_OUTCOMES, AUDIENCES, VENUE_TYPES } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
 import { PageQuery } from '@dtc/platform';
 
 export class ScheduleSessionDto {
@@ -72,6 +72,17 @@ export class CancelSessionDto {
   reason!: string;
 }
 
+/** A birth year that has begun (checked against the current year when validating, not at start-up). */
+function NotFutureYear() {
+  return ValidateBy({
+    name: 'notFutureYear',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'number' || value <= new Date().getUTCFullYear(),
+      defaultMessage: (args) => `${args?.property} must not be in the future`,
+    },
+  });
+}
+
 export class WalkInDto {
   @ApiProperty({ example: 'Hà Thị Mai' })
   @IsString()
@@ -87,7 +98,7 @@ export class WalkInDto {
   @IsOptional()
   @IsInt()
   @Min(1900)
-  @Max(2100)
+  @NotFutureYear()
   birthYear?: number;
 
   @ApiPropertyOptional({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e' })
@@ -208,6 +219,7 @@ export class TeachingPointDto {
   @ApiProperty({ example: [6], description: 'ISO weekdays (1 = Monday ... 7 = Sunday) of the recurring schedule' })
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(7)
   @ArrayUnique()
   @IsInt({ each: true })
   @Min(1, { each: true })
@@ -226,11 +238,13 @@ export class TeachingPointDto {
 
   @ApiProperty({ example: '2026-07-01' })
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'activeFrom must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'activeFrom must be a date YYYY-MM-DD' })
   activeFrom!: string;
 
   @ApiPropertyOptional({ example: '2026-12-31' })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'activeTo must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'activeTo must be a date YYYY-MM-DD' })
   activeTo?: string;
 }
 

@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { AttendanceRecordedV1, createEvent, SessionCancelledV1, SessionHeldV1, SessionScheduledV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { recordAudit, writtenFields } from '@dtc/persistence';
 import { pageOf, type Page, type Principal, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -53,6 +54,7 @@ export class SessionsService {
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [id, input.communeCode, input.topicCode, input.audience, input.venueType, input.venueName, input.teachingPointId ?? null, input.villageId ?? null, input.startsAt, input.endsAt, input.capacity, input.trainerMemberIds, principal.subject],
       );
+      await recordAudit(tx, principal, { communeCode: input.communeCode, action: 'schedule', entity: 'session', entityId: id, fields: writtenFields(input) });
       const row = await this.load(tx, id);
       await this.messaging.outbox.append(tx, [
         createEvent(
@@ -72,6 +74,7 @@ export class SessionsService {
       if (row.state !== 'scheduled') throw new ConflictException({ message: `The session is ${row.state}`, currentState: row.state, allowedTransitions: [] });
       if (row.starts_at.getTime() > Date.now()) throw new ConflictException({ message: 'A session cannot be held before it starts', startsAt: row.starts_at.toISOString() });
       await tx.query("update sessions set state = 'held', version = version + 1 where id = $1", [id]);
+      await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'hold', entity: 'session', entityId: id, fields: ['state', ...writtenFields(input)] });
       await this.messaging.outbox.append(tx, [createEvent(SessionHeldV1, { tenant: row.commune_code, province, subject: id, time: at, correlationId: context.correlationId }, { ...facts(row), occurredAt: at.toISOString() })]);
       return toView(await this.load(tx, id));
     });
@@ -85,6 +88,7 @@ export class SessionsService {
       const [{ n }] = await tx.query('select count(*)::int as n from attendance where session_id = $1', [id]);
       if (n > 0) throw new ConflictException({ message: 'A session with recorded attendance cannot be cancelled' });
       await tx.query("update sessions set state = 'cancelled', cancel_reason = $2, version = version + 1 where id = $1", [id, input.reason]);
+      await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'cancel', entity: 'session', entityId: id, fields: ['state', ...writtenFields(input)] });
       await this.messaging.outbox.append(tx, [
         createEvent(SessionCancelledV1, { tenant: row.commune_code, province, subject: id, time: at, correlationId: context.correlationId }, { ...facts(row), reason: input.reason, occurredAt: at.toISOString() }),
       ]);
@@ -121,6 +125,7 @@ export class SessionsService {
           refused(who.status, who.reason);
           continue;
         }
+        if (attendee.walkIn && who.walkInId) await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'register', entity: 'walk-in', entityId: who.walkInId, fields: writtenFields(attendee.walkIn) });
         const attendanceId = randomUUID();
         const inserted = await tx.query(
           'insert into attendance (id, session_id, resident_id, walk_in_id, outcome, recorded_by) values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id',
@@ -131,6 +136,8 @@ export class SessionsService {
           continue;
         }
         recorded += 1;
+        // One entry per attendee recorded (refused ones wrote nothing).
+        await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'record', entity: 'attendance', entityId: attendanceId, fields: ['sessionId', who.residentId ? 'residentId' : 'walkInId', 'outcome'] });
         results.push({ index, status: 201, attendanceId, ...(who.walkInId ? { walkInId: who.walkInId } : {}) });
         events.push(
           createEvent(
@@ -154,6 +161,7 @@ export class SessionsService {
       const [resident] = await tx.query('select commune_code from known_residents where id = $1', [input.residentId]);
       if (!resident || resident.commune_code !== walkIn.commune_code) throw unprocessable('residentId', 'not a known resident of this commune');
       await tx.query('update walk_ins set linked_resident_id = $2, linked_at = now() where id = $1', [walkInId, input.residentId]);
+      await recordAudit(tx, principal, { communeCode: walkIn.commune_code, action: 'link', entity: 'walk-in', entityId: walkInId, fields: ['residentId'] });
       return { walkInId, residentId: input.residentId };
     });
   }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { recordAudit, writtenFields } from '@dtc/persistence';
 import { CurrentPrincipal, Roles, type Principal, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -27,6 +28,7 @@ export class TeachingPointsController {
         'insert into teaching_points (id, commune_code, name, village_id, address, weekdays, start_time, duration_minutes, active_from, active_to, created_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)',
         [id, body.communeCode, body.name, body.villageId ?? null, body.address, body.weekdays, body.startTime, body.durationMinutes, body.activeFrom, body.activeTo ?? null, principal.subject],
       );
+      await recordAudit(tx, principal, { communeCode: body.communeCode, action: 'open', entity: 'teaching-point', entityId: id, fields: writtenFields(body) });
       return { ...body, id };
     });
   }

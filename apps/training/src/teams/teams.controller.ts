@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { AssignVillagesDto, CommuneQuery, FormTeamDto, JoinTeamDto, LeaveTeamDto, TeamView } from './teams.dto';
 import { TeamsService } from './teams.service';
 
@@ -33,7 +33,7 @@ export class TeamsController {
   @ApiOperation({ summary: 'A team with its membership history' })
   @ApiOkResponse({ type: TeamView })
   @ApiNotFoundResponse()
-  get(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<TeamView> {
+  get(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<TeamView> {
     return this.teams.get(id, principal);
   }
 
@@ -43,7 +43,7 @@ export class TeamsController {
   @ApiOperation({ summary: 'A member joins the team (a new member, or an existing one by id)' })
   @ApiOkResponse({ type: TeamView })
   @ApiConflictResponse({ description: 'Already a current member' })
-  join(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: JoinTeamDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<TeamView> {
+  join(@Param('id', new ParseIdPipe()) id: string, @Body() body: JoinTeamDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<TeamView> {
     return this.teams.join(id, body, principal, { correlationId });
   }
 
@@ -53,8 +53,8 @@ export class TeamsController {
   @ApiOperation({ summary: 'A member leaves the team (history kept)' })
   @ApiOkResponse({ type: TeamView })
   leave(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Param('memberId', new ParseUUIDPipe()) memberId: string,
+    @Param('id', new ParseIdPipe()) id: string,
+    @Param('memberId', new ParseIdPipe()) memberId: string,
     @Body() body: LeaveTeamDto,
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId?: string,
@@ -66,7 +66,7 @@ export class TeamsController {
   @Roles(...MANAGERS)
   @ApiOperation({ summary: 'Set the villages the team covers' })
   @ApiOkResponse({ type: TeamView })
-  assign(@Param('id', new ParseUUIDPipe()) id: string, @Body() body: AssignVillagesDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<TeamView> {
+  assign(@Param('id', new ParseIdPipe()) id: string, @Body() body: AssignVillagesDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<TeamView> {
     return this.teams.assignVillages(id, body, principal, { correlationId });
   }
 }

@@ -20,11 +20,13 @@ export class FormTeamDto {
 
   @ApiProperty({ example: '2026-07-21' })
   @Matches(DATE, { message: 'activeFrom must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'activeFrom must be a date YYYY-MM-DD' })
   activeFrom!: string;
 
   @ApiPropertyOptional({ example: '2026-08-31' })
   @IsOptional()
   @Matches(DATE, { message: 'activeTo must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'activeTo must be a date YYYY-MM-DD' })
   activeTo?: string;
 
   @ApiPropertyOptional({ example: ['5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e'], description: 'Villages the team covers' })

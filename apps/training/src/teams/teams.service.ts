@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { createEvent, TeamFormedV1, TeamMemberJoinedV1, TeamMemberLeftV1, TeamVillagesAssignedV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { recordAudit, writtenFields } from '@dtc/persistence';
 import { type Principal, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -46,6 +47,7 @@ export class TeamsService {
         for (const villageId of input.villageIds) await tx.query('insert into team_villages (team_id, village_id, assigned_at) values ($1, $2, $3)', [id, villageId, at]);
         events.push(createEvent(TeamVillagesAssignedV1, origin, { teamId: id, villageIds: input.villageIds, occurredAt: at.toISOString() }));
       }
+      await recordAudit(tx, principal, { communeCode: input.communeCode, action: 'form', entity: 'team', entityId: id, fields: writtenFields(input) });
       await this.messaging.outbox.append(tx, events);
       return this.view(tx, id);
     });
@@ -66,10 +68,12 @@ export class TeamsService {
         if (!input.affiliation) throw unprocessable('affiliation', 'a new member needs an affiliation');
         memberId = randomUUID();
         await tx.query('insert into members (id, commune_code, full_name, affiliation, phone) values ($1, $2, $3, $4, $5)', [memberId, team.commune_code, input.fullName, input.affiliation, input.phone ?? null]);
+        await recordAudit(tx, principal, { communeCode: team.commune_code, action: 'register', entity: 'member', entityId: memberId, fields: writtenFields({ fullName: input.fullName, affiliation: input.affiliation, phone: input.phone }) });
       }
       const [current] = await tx.query('select 1 from memberships where team_id = $1 and member_id = $2 and left_at is null', [teamId, memberId]);
       if (current) throw new ConflictException({ message: 'The member is already in this team', fields: [{ field: 'memberId', reason: 'already a member' }] });
       await tx.query('insert into memberships (team_id, member_id, joined_at, recorded_by) values ($1, $2, $3, $4)', [teamId, memberId, at, principal.subject]);
+      await recordAudit(tx, principal, { communeCode: team.commune_code, action: 'member-join', entity: 'team', entityId: teamId, fields: ['memberId', 'joinedAt'] });
       await this.messaging.outbox.append(tx, [
         createEvent(TeamMemberJoinedV1, { tenant: team.commune_code, province, subject: teamId, time: at, correlationId: context.correlationId }, { teamId, memberId, affiliation: affiliation!, occurredAt: at.toISOString() }),
       ]);
@@ -85,6 +89,7 @@ export class TeamsService {
       if (!current) throw new ConflictException({ message: 'The member is not in this team', fields: [{ field: 'memberId', reason: 'not a current member' }] });
       if (at < new Date(current.joined_at)) throw unprocessable('leftAt', 'must not be before the member joined');
       await tx.query('update memberships set left_at = $2 where id = $1', [current.id, at]);
+      await recordAudit(tx, principal, { communeCode: team.commune_code, action: 'member-leave', entity: 'team', entityId: teamId, fields: ['memberId', 'leftAt'] });
       await this.messaging.outbox.append(tx, [createEvent(TeamMemberLeftV1, { tenant: team.commune_code, province, subject: teamId, time: at, correlationId: context.correlationId }, { teamId, memberId, occurredAt: at.toISOString() })]);
       return this.view(tx, teamId);
     });
@@ -99,6 +104,7 @@ export class TeamsService {
       for (const villageId of input.villageIds) {
         await tx.query('insert into team_villages (team_id, village_id, assigned_at) values ($1, $2, $3) on conflict (team_id, village_id) where unassigned_at is null do nothing', [teamId, villageId, at]);
       }
+      await recordAudit(tx, principal, { communeCode: team.commune_code, action: 'assign-villages', entity: 'team', entityId: teamId, fields: ['villageIds'] });
       await this.messaging.outbox.append(tx, [
         createEvent(TeamVillagesAssignedV1, { tenant: team.commune_code, province, subject: teamId, time: at, correlationId: context.correlationId }, { teamId, villageIds: input.villageIds, occurredAt: at.toISOString() }),
       ]);

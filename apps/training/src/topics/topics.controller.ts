@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { provinceWideTenant, recordAudit, writtenFields } from '@dtc/persistence';
 import { CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
 import { ConflictException } from '@nestjs/common';
 import { IsString, Length, Matches } from 'class-validator';
@@ -41,8 +42,11 @@ export class TopicsController {
   @ApiCreatedResponse({ type: TopicDto })
   @ApiConflictResponse({ description: 'The code exists' })
   async create(@Body() body: TopicDto, @CurrentPrincipal() principal: Principal): Promise<TopicDto> {
-    const inserted = await this.dataSource.query('insert into topics (code, name_vi, name_en, created_by) values ($1, $2, $3, $4) on conflict do nothing returning code', [body.code, body.nameVi, body.nameEn, principal.subject]);
-    if (inserted.length === 0) throw new ConflictException({ message: `Topic ${body.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
-    return body;
+    return this.dataSource.transaction(async (tx) => {
+      const inserted = await tx.query('insert into topics (code, name_vi, name_en, created_by) values ($1, $2, $3, $4) on conflict do nothing returning code', [body.code, body.nameVi, body.nameEn, principal.subject]);
+      if (inserted.length === 0) throw new ConflictException({ message: `Topic ${body.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
+      await recordAudit(tx, principal, { ...provinceWideTenant(principal), action: 'add', entity: 'topic', entityId: body.code, fields: writtenFields(body) });
+      return body;
+    });
   }
 }

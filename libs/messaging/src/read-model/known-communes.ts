@@ -28,3 +28,11 @@ export async function knownProvinceOf(tx: EntityManager, communeCode: string): P
   const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
   return row?.province_code;
 }
+
+export async function knownCommunesOf(tx: EntityManager, provinceCode: string): Promise<string[]> {
+  const rows: Array<{ code: string }> = await tx.query('select code from known_communes where province_code = $1 order by code', [provinceCode]);
+  return rows.map((row) => row.code);
+}
+
+/** Tenant lookups for GET /audit in services that learn communes from events (see AuditModule). */
+export const KNOWN_COMMUNE_TENANTS = { provinceOf: knownProvinceOf, communesOf: knownCommunesOf };

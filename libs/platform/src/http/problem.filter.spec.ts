@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { BadRequestException, ConflictException, ForbiddenException, HttpException, Logger, NotFoundException, type ArgumentsHost } from '@nestjs/common';
 import { IsInt, IsString, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
-import { ProblemFilter, toProblem } from './problem.filter';
+import { loggableError, ProblemFilter, toProblem } from './problem.filter';
 import { createValidationPipe } from './validation';
 
 describe('toProblem', () => {
@@ -66,6 +66,10 @@ describe('toProblem', () => {
       const body = toProblem({ message: 'duplicate key', driverError: { code: '23505' }, query: 'INSERT INTO secret ...' });
       expect(body.statusCode).toBe(409);
       expect(JSON.stringify(body)).not.toContain('secret');
+    });
+
+    it.each(['22021', '22P05'])('maps text the database cannot store (%s, e.g. a NUL byte) to 400', (code) => {
+      expect(toProblem({ driverError: { code } })).toMatchObject({ statusCode: 400, message: 'Request contains characters that cannot be stored (e.g. NUL)' });
     });
 
     it.each(['40001', '40P01'])('maps serialization/deadlock %s to 409 retry', (code) => {
@@ -161,6 +165,22 @@ describe('ProblemFilter', () => {
     expect(crash.response.status).toHaveBeenCalledWith(500);
     expect(crash.response.json).toHaveBeenCalledWith({ statusCode: 500, error: 'Internal Server Error', message: 'Unexpected error', correlationId: 'corr-9' });
     expect(log).toHaveBeenCalledTimes(1);
+  });
+
+  it('logs a database error without its parameters, detail or message (they may hold personal data)', () => {
+    const log = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const driverError = Object.assign(new Error('invalid input syntax for type date: "1997-09-30x"'), { severity: 'ERROR', code: '22007', detail: 'Failing row contains (Phạm Thị Bích Ngọc, 046197713380).', table: 'residents' });
+    const failed = Object.assign(new Error(driverError.message), { name: 'QueryFailedError', driverError, query: 'insert into residents (full_name, id_number) values ($1, $2)', parameters: ['Phạm Thị Bích Ngọc', '046197713380'] });
+    new ProblemFilter().catch(failed, hostFor().host);
+    const logged = JSON.stringify(log.mock.calls);
+    expect(logged).toContain('22007');
+    expect(logged).toContain('insert into residents (full_name, id_number) values ($1, $2)');
+    for (const value of ['Phạm Thị Bích Ngọc', '046197713380', '1997-09-30x']) expect(logged).not.toContain(value);
+  });
+
+  it('keeps the message and stack of a programming error', () => {
+    expect(loggableError(new TypeError('x is undefined'))).toMatchObject({ type: 'TypeError', message: 'x is undefined' });
+    expect(loggableError('thrown string')).toEqual({ type: 'string' });
   });
 
   it('does not write when headers were already sent', () => {

@@ -45,9 +45,44 @@ export function toProblem(exception: unknown): ProblemBody {
   if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) return problem(error.status, 'Bad request');
   const code = error?.driverError?.code ?? error?.code;
   if (code === '23505') return problem(409, 'A record with the same unique key already exists');
+  // Text the database cannot store (a NUL byte, an invalid byte sequence): the caller's input is at fault.
+  if (code === '22021' || code === '22P05') return problem(400, 'Request contains characters that cannot be stored (e.g. NUL)');
   if (code === '40001' || code === '40P01') return problem(409, 'Concurrent update; retry the request');
   if (code && UNAVAILABLE_CODES.has(code)) return problem(503, 'A dependency is unavailable; retry later');
   return problem(500, 'Unexpected error');
+}
+
+interface DatabaseErrorFields {
+  code?: string;
+  severity?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+}
+
+/**
+ * What may be logged about an unexpected error. Database errors are reduced to their code,
+ * constraint, table, column and the parameterised SQL: their bound parameters, `detail` ("Key
+ * (id_number)=(...)", "Failing row contains (...)") and even their message ('invalid input syntax
+ * for type uuid: "..."') can quote the values written, which are personal data.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const failed = error as Error & DatabaseErrorFields & { query?: string; driverError?: DatabaseErrorFields };
+  const database = failed.driverError ?? (failed.severity !== undefined ? failed : undefined);
+  if (database) {
+    return {
+      type: error.name,
+      code: database.code,
+      constraint: database.constraint,
+      table: database.table,
+      column: database.column,
+      query: failed.query,
+      // The first stack line repeats the message; the frames are safe.
+      stack: error.stack?.split('\n').slice(1).join('\n'),
+    };
+  }
+  return { type: error.name, message: error.message, stack: error.stack };
 }
 
 @Catch()
@@ -60,7 +95,7 @@ export class ProblemFilter implements ExceptionFilter {
     const response = context.getResponse<Response>();
     const body = toProblem(exception);
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception, path: request.route?.path, correlationId: request.id }, 'request failed');
+      this.logger.error({ err: loggableError(exception), path: request.route?.path, correlationId: request.id }, 'request failed');
     }
     if (response.headersSent) return;
     response.status(body.statusCode || HttpStatus.INTERNAL_SERVER_ERROR).json({ ...body, correlationId: request.id });
