@@ -1,71 +1,57 @@
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testToken } from '@dtc/testkit';
-import { householdBody, onboardCommune } from '../support/demo-commune';
+import { eventually, newRunId, query } from '@dtc/testkit';
 import { request } from '../support/http';
-import { activeProjectionSchema, startServices, type RunningService } from '../support/services';
+import { settleAndCheck } from './support/exactness';
+import { FieldLoad } from './support/field-load';
+import { killKafka, restoreInfrastructure } from './support/outages';
+import { assertOwnBroker, FaultPlatform } from './support/platform';
 
-// Stops and restarts the shared broker: run serially (npm test runs tests/faults in band, last).
-const repoRoot = path.resolve(__dirname, '..', '..');
+// Fault 1: the broker is killed (SIGKILL) while phones upload, and restarted. Writes keep being
+// accepted into the outboxes; after the restart everything is published and projected once.
+const platform = new FaultPlatform(newRunId(), '21001');
 
-/** The operator's own command, as documented: npm run infra -- up|down. */
-function infra(command: 'up' | 'down'): void {
-  const result = spawnSync(process.execPath, ['tools/infra/cli.js', command], { cwd: repoRoot, encoding: 'utf8' });
-  process.stdout.write(result.stdout);
-  if (result.status !== 0) throw new Error(`infra ${command} failed: ${result.stderr}`);
-}
-
-const runId = newRunId();
-const commune = '20001';
-const agent = testToken({ sub: 'agent-20001', role: 'field_agent', communes: [commune] });
-
-describe('Kafka stopped while households are registered', () => {
-  let registry: RunningService;
-  let reporting: RunningService;
-  let stop: () => Promise<void>;
-
+describe('Kafka broker killed under write load', () => {
   beforeAll(async () => {
-    // Stopping "the broker" only means something if this checkout started it.
-    const status = spawnSync(process.execPath, ['tools/infra/cli.js', 'status'], { cwd: repoRoot, encoding: 'utf8' }).stdout;
-    if (!/kafka\s+up.*local broker pid/.test(status)) {
-      throw new Error(`The fault suite stops and restarts the Kafka broker this checkout started, but the broker answering now was started elsewhere (another checkout?):\n${status}\nStop it there (npm run infra -- down) and run again.`);
-    }
-    ({ services: { 'household-registry': registry, reporting }, stop } = (await startServices(runId, ['household-registry', 'reporting'])) as never);
-    await onboardCommune(registry.url, commune, '38', ['THON-1']);
+    assertOwnBroker();
+    await platform.start(['household-registry', 'enrollment', 'reporting']);
+    await platform.onboard();
   });
 
   afterAll(async () => {
-    infra('up');
-    await stop?.();
-    await dropTestSchemas(runId);
-    await deleteTestTopics(runId);
+    restoreInfrastructure();
+    await platform.cleanup();
   });
 
-  const projected = async () => {
-    const { body } = await request<{ totalHouseholds: number }>('GET', `${reporting.url}/communes/${commune}/households-by-village`, agent);
-    return body.totalHouseholds ?? 0;
-  };
-
-  it('accepts every write during the outage and projects each event exactly once after recovery', async () => {
-    for (let i = 0; i < 5; i += 1) expect((await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'))).status).toBe(201);
-    await eventually(async () => expect(await projected()).toBe(5));
-
-    infra('down');
-    for (let i = 0; i < 20; i += 1) expect((await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-1'))).status).toBe(201);
-    const health = await request<{ checks: { kafka: { status: string } } }>('GET', `${registry.url}/health`);
-    expect(health.status).toBe(503);
-    expect(health.body.checks.kafka.status).toBe('down');
-    const [{ pending }] = await query<{ pending: number }>(`select count(*)::int as pending from "${registry.schema}".outbox where published_at is null`);
-    expect(pending).toBe(20);
-
-    infra('up');
-    await eventually(async () => expect(await projected()).toBe(25), { timeoutMs: 90000, intervalMs: 250 });
-    const [{ applied }] = await query<{ applied: number }>(`select count(*)::int as applied from "${await activeProjectionSchema(reporting)}".inbox`);
-    expect(applied).toBe(25);
-    await eventually(async () => {
-      const [{ left }] = await query<{ left: number }>(`select count(*)::int as left from "${registry.schema}".outbox where published_at is null`);
-      expect(left).toBe(0);
+  it('accepts writes during the outage and projects every event exactly once after the restart', async () => {
+    const started = Date.now();
+    const phase = (name: string) => process.stdout.write(`kafka outage: ${name} after ${Math.round((Date.now() - started) / 1000)} s\n`);
+    const registry = `t_${platform.runId}_registry`;
+    let outage: Promise<void> | undefined;
+    const load = new FieldLoad(platform, { households: 60, phones: 4 }).run((done) => {
+      if (done !== 15) return;
+      outage = (async () => {
+        killKafka();
+        phase('broker killed');
+        // While the broker is gone the registry says so, and its outbox fills instead.
+        await eventually(async () => {
+          const health = await request<{ checks: { kafka: { status: string } } }>('GET', `${platform.url('household-registry')}/health`);
+          expect([health.status, health.body.checks.kafka.status]).toEqual([503, 'down']);
+        });
+        await eventually(async () => {
+          const [{ pending }] = await query<{ pending: number }>(`select count(*)::int as pending from "${registry}".outbox where published_at is null`);
+          expect(pending).toBeGreaterThan(20);
+        }, { timeoutMs: 60000, intervalMs: 200 });
+        phase('backlog growing');
+        restoreInfrastructure();
+        phase('broker restarted');
+      })();
     });
-    expect(await projected()).toBe(25);
-  });
+    const figures = await load;
+    await outage;
+    phase('load done');
+    // No phone was turned away by the outage: uploads commit to the outbox.
+    expect(figures.retryReasons['503'] ?? 0).toBe(0);
+    await settleAndCheck(platform, 'Kafka broker killed under load, restarted', 180000);
+    phase('settled');
+    await eventually(async () => expect((await request('GET', `${platform.url('household-registry')}/health`)).status).toBe(200), { timeoutMs: 60000 });
+  }, 300000);
 });

@@ -19,7 +19,7 @@ const steps = [
   ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
   ['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']],
   ['unit, integration and end-to-end tests', [process.execPath, jest, '--ci', '--testPathIgnorePatterns', '/node_modules/', '/dist/', '/tests/faults/', ...process.argv.slice(2)]],
-  ['fault tests (serial)', [process.execPath, jest, '--ci', '--runInBand', 'tests/faults']],
+  ['fault tests (serial)', [process.execPath, jest, '--ci', '--runInBand', 'tests/faults', '--reporters=default', '--reporters=./tools/test/fault-table-reporter.js']],
 ];
 
 const total = steps.filter(([title]) => title).length;

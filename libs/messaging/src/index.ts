@@ -11,3 +11,5 @@ export * from './consumer/transient';
 export * from './messaging.service';
 export * from './messaging.module';
 export * from './read-model/known-communes';
+export * from './faults/failpoints';
+export * from './consumer/dead-letter-admin';

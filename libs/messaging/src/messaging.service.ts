@@ -150,6 +150,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       prepare: registration.prepare,
       afterCommit: registration.afterCommit,
       maxRetries: this.config.consumerMaxRetries,
+      sessionTimeoutMs: this.config.consumerSessionTimeoutMs,
       onApplied: (count, dupes) => {
         applied.inc({ consumer: registration.name }, count);
         duplicates.inc({ consumer: registration.name }, dupes);

@@ -1,6 +1,7 @@
 import { parseEvent, type EventEnvelope } from '@dtc/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
+import { failpoint } from '../faults/failpoints';
 import { claimNewEvents } from '../inbox/inbox';
 import { sendToDeadLetter } from './dead-letter';
 import { isTransientError } from './transient';
@@ -22,6 +23,8 @@ export interface ConsumerRunnerOptions {
   /** Runs after a batch committed, with the events it applied (e.g. to invalidate caches). */
   afterCommit?: (events: EventEnvelope[]) => Promise<void> | void;
   maxRetries: number;
+  /** How long the group waits for a crashed member before rebalancing (default 30 s). */
+  sessionTimeoutMs?: number;
   fromBeginning?: boolean;
   onApplied?: (applied: number, duplicates: number) => void;
   onDeadLetter?: (error: Error) => void;
@@ -34,6 +37,16 @@ interface Parsed {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP']);
+
+/** kafkajs wraps protocol errors from commitOffsets; the runner only recognises the bare ones. */
+export function membershipError(error: unknown): Error | undefined {
+  for (let current = error as { type?: string; cause?: unknown } | undefined; current; current = current.cause as typeof current) {
+    if (current.type && MEMBERSHIP_ERRORS.has(current.type)) return current as unknown as Error;
+  }
+  return undefined;
+}
 
 /**
  * Applies events batch by batch: the handler's writes and the inbox rows commit in one
@@ -51,12 +64,19 @@ export class ConsumerRunner {
     this.stopping = false;
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 3)),
       maxBytesPerPartition: 1048576,
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.consumer = consumer;
+    // kafkajs restarts a crashed consumer only after retriable errors; after any other it just
+    // stops, and projections would silently freeze. Start again instead (the inbox makes it safe).
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.options.onError?.(payload.error);
+      void this.restartAfterCrash(consumer);
+    });
     await consumer.connect();
     for (const topic of this.options.topics) await consumer.subscribe({ topic, fromBeginning: this.options.fromBeginning ?? true });
     await consumer.run({
@@ -65,6 +85,22 @@ export class ConsumerRunner {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
+  }
+
+  private async restartAfterCrash(crashed: Consumer): Promise<void> {
+    await crashed.disconnect().catch(() => undefined);
+    for (let attempt = 0; !this.stopping && this.consumer === crashed; attempt += 1) {
+      await sleep(Math.min(10000, 500 * 2 ** Math.min(attempt, 5)));
+      if (this.stopping || this.consumer !== crashed) return;
+      try {
+        await this.start();
+        return;
+      } catch (error) {
+        this.options.onError?.(error as Error);
+        await this.consumer?.disconnect().catch(() => undefined);
+        this.consumer = crashed;
+      }
+    }
   }
 
   async stop(): Promise<void> {
@@ -86,7 +122,14 @@ export class ConsumerRunner {
     await this.applyWithRetries(valid, batch.topic, batch.partition, heartbeat, () => isRunning() && !isStale() && !this.stopping);
     const last = batch.messages[batch.messages.length - 1].offset;
     resolveOffset(last);
-    await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    try {
+      await this.consumer?.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+    } catch (error) {
+      // The batch is safe in the database. If the group moved on without us (say the broker
+      // restarted), give kafkajs the membership error itself so it rejoins rather than crashing;
+      // whoever owns the partition next gets the batch again and the inbox skips it.
+      throw membershipError(error) ?? error;
+    }
     await heartbeat();
   }
 
@@ -151,8 +194,10 @@ export class ConsumerRunner {
         }
       }
       if (events.length > 0) await this.options.handle(events, tx);
+      if (events.length > 0) failpoint('consumer.before-commit');
       return events;
     });
+    if (applied.length > 0) failpoint('consumer.after-commit');
     this.options.onApplied?.(applied.length, items.length - applied.length);
     if (applied.length === 0 || !this.options.afterCommit) return;
     try {

@@ -2,6 +2,7 @@ import type { EventEnvelope } from '@dtc/contracts';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { failpoint } from '../faults/failpoints';
 import { outboxChannel } from './outbox.writer';
 
 export interface RelayOptions {
@@ -76,6 +77,7 @@ export class OutboxRelay {
         return 0;
       }
       await this.send(rows);
+      failpoint('outbox.after-send');
       await runner.query('update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])', [rows.map((row) => row.seq)]);
       await runner.commitTransaction();
       const now = Date.now();
