@@ -32,7 +32,12 @@ export interface RunningService {
  * Starts the built services (dist/, from `npm run build`) as real processes with this run's
  * schemas and topic prefix, and waits until /health reports every dependency up.
  */
-export async function startServices(runId: string, names: ServiceName[], extraEnv: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {}): Promise<{ services: Record<string, RunningService>; stop: () => Promise<void> }> {
+export async function startServices(
+  runId: string,
+  names: ServiceName[],
+  extraEnv: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {},
+  { awaitHealthy = true }: { awaitHealthy?: boolean } = {},
+): Promise<{ services: Record<string, RunningService>; stop: () => Promise<void> }> {
   const services: Record<string, RunningService> = {};
   for (const name of names) {
     const port = await freePort();
@@ -46,11 +51,12 @@ export async function startServices(runId: string, names: ServiceName[], extraEn
     child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
     services[name] = { name, url: `http://127.0.0.1:${port}`, schema: `t_${runId}_${SCHEMAS[name]}`, process: child, output };
   }
+  // A service armed with a failpoint may die while starting: the caller watches for that instead.
   await Promise.all(
-    Object.values(services).map((service) =>
+    Object.values(services).filter(() => awaitHealthy).map((service) =>
       eventually(
         async () => {
-          if (service.process.exitCode !== null) throw new Error(`${service.name} exited:\n${service.output.join('')}`);
+          if (service.process.exitCode !== null || service.process.signalCode !== null) throw new Error(`${service.name} exited:\n${service.output.join('')}`);
           const response = await fetch(`${service.url}/health`);
           if (response.status !== 200) throw new Error(`${service.name} not healthy: ${await response.text()}`);
         },
@@ -63,7 +69,7 @@ export async function startServices(runId: string, names: ServiceName[], extraEn
       Object.values(services).map(
         (service) =>
           new Promise<void>((resolve) => {
-            if (service.process.exitCode !== null) return resolve();
+            if (service.process.exitCode !== null || service.process.signalCode !== null) return resolve();
             service.process.once('exit', () => resolve());
             service.process.kill('SIGTERM');
           }),
