@@ -87,14 +87,21 @@ export class FieldLoad {
         const text = await response.text();
         if (response.status === 200) {
           const result = JSON.parse(text) as SyncResult;
-          const refused = result.results.filter((r) => r.status >= 300);
+          const refused = result.results.filter((r) => r.status >= 300 && r.status < 500);
           if (refused.length > 0) throw new Error(`${service} refused items: ${JSON.stringify(refused)}`);
-          this.figures.batches += 1;
-          this.figures.items += items.length;
-          return result;
+          // Items the server could not apply (5xx) are not stored: the sync contract says upload
+          // them again. Applied ones replay their stored results.
+          const failed = result.results.find((r) => r.status >= 500);
+          if (!failed) {
+            this.figures.batches += 1;
+            this.figures.items += items.length;
+            return result;
+          }
+          reason = `item ${failed.status}`;
+        } else {
+          if (!RETRYABLE.has(response.status)) throw new Error(`${service} /sync answered ${response.status}: ${text}`);
+          reason = String(response.status);
         }
-        if (!RETRYABLE.has(response.status)) throw new Error(`${service} /sync answered ${response.status}: ${text}`);
-        reason = String(response.status);
       } catch (error) {
         if (!/fetch failed|no live|ECONNREFUSED|ECONNRESET|socket/i.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause)}`)) throw error;
         reason = 'network';

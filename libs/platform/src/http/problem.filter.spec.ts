@@ -76,6 +76,11 @@ describe('toProblem', () => {
       expect(toProblem({ code })).toMatchObject({ statusCode: 409, message: 'Concurrent update; retry the request' });
     });
 
+    it.each(['Connection terminated unexpectedly', 'timeout exceeded when trying to connect'])('maps the code-less pg connection error "%s" to 503', (message) => {
+      expect(toProblem(new Error(message)).statusCode).toBe(503);
+      expect(toProblem(new Error('duplicate key value')).statusCode).toBe(500);
+    });
+
     it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '08006'])('maps %s to 503', (code) => {
       expect(toProblem({ code })).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'A dependency is unavailable; retry later' });
       expect(toProblem({ driverError: { code } }).statusCode).toBe(503);

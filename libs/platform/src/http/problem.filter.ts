@@ -24,6 +24,9 @@ const STATUS_TEXT: Record<number, string> = {
 };
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
+// pg reports a connection lost mid-query (the server stopped) or a pool that cannot connect by
+// message only, without a code: still "come back later", not a server bug.
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i;
 
 function problem(statusCode: number, message: string, extra: Record<string, unknown> = {}): ProblemBody {
   return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...extra };
@@ -48,7 +51,7 @@ export function toProblem(exception: unknown): ProblemBody {
   // Text the database cannot store (a NUL byte, an invalid byte sequence): the caller's input is at fault.
   if (code === '22021' || code === '22P05') return problem(400, 'Request contains characters that cannot be stored (e.g. NUL)');
   if (code === '40001' || code === '40P01') return problem(409, 'Concurrent update; retry the request');
-  if (code && UNAVAILABLE_CODES.has(code)) return problem(503, 'A dependency is unavailable; retry later');
+  if ((code && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.test(error?.message ?? '')) return problem(503, 'A dependency is unavailable; retry later');
   return problem(500, 'Unexpected error');
 }
 
