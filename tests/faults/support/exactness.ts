@@ -29,7 +29,7 @@ type Counts = Record<string, number>;
  * faults: every committed event published and applied once, per-aggregate order kept on the
  * topics, and every projection total equal to a recount of the source services' own tables.
  */
-export async function settleAndCheck(platform: FaultPlatform, fault: string, timeoutMs = 120000): Promise<FaultFigures> {
+export async function settleAndCheck(platform: FaultPlatform, fault: string, timeoutMs = 120000, { record = true }: { record?: boolean } = {}): Promise<FaultFigures> {
   const registry = `t_${platform.runId}_registry`;
   const enrollment = `t_${platform.runId}_enrollment`;
   const reporting = platform.live('reporting')[0] ?? platform.instances.get('reporting')![0];
@@ -108,7 +108,7 @@ export async function settleAndCheck(platform: FaultPlatform, fault: string, tim
     duplicates,
     lost: written.length - written.filter((row) => applied.has(row.event_id)).length + lostCounts,
   };
-  recordFaultFigures(figures);
+  if (record) recordFaultFigures(figures);
   expect(projected).toEqual(source);
   expect(figures).toMatchObject({ duplicates: 0, lost: 0 });
   return figures;

@@ -79,7 +79,7 @@ export class FieldLoad {
     for (;;) {
       let reason: string;
       try {
-        const response = await fetch(`${this.platform.url(service)}/sync`, {
+        const response = await fetch(`${this.platform.balancedUrl(service)}/sync`, {
           method: 'POST',
           headers: { authorization: `Bearer ${this.platform.token}`, 'content-type': 'application/json' },
           body: JSON.stringify({ items }),

@@ -69,6 +69,16 @@ export class FaultPlatform {
     return live.url;
   }
 
+  private turn = 0;
+
+  /** Like a round-robin load balancer: the next live instance's URL. */
+  balancedUrl(name: ServiceName): string {
+    const live = this.live(name);
+    if (live.length === 0) throw new Error(`no live ${name} instance`);
+    this.turn += 1;
+    return live[this.turn % live.length].url;
+  }
+
   live(name: ServiceName): RunningService[] {
     return (this.instances.get(name) ?? []).filter((instance) => instance.process.exitCode === null && instance.process.signalCode === null);
   }

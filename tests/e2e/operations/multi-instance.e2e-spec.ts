@@ -1,0 +1,48 @@
+import { newRunId, testKafka } from '@dtc/testkit';
+import { settleAndCheck } from '../../faults/support/exactness';
+import { FieldLoad } from '../../faults/support/field-load';
+import { consumerCounter, FaultPlatform } from '../../faults/support/platform';
+
+// Horizontal scaling: three reporting instances share one consumer group, two registry and two
+// enrollment instances share the HTTP load and take turns publishing their outboxes. Totals must
+// be exact and every reporting instance must really own partitions.
+const platform = new FaultPlatform(newRunId(), '22001');
+
+describe('several instances of every service under load', () => {
+  beforeAll(async () => {
+    await platform.start(['household-registry', 'enrollment', 'reporting']);
+    await platform.start(['household-registry', 'enrollment', 'reporting']);
+    await platform.start(['reporting']);
+    await platform.onboard();
+  });
+
+  afterAll(() => platform.cleanup());
+
+  it('shares the partitions between three reporting instances and projects every event once', async () => {
+    await new FieldLoad(platform, { households: 60, phones: 6 }).run();
+    const figures = await settleAndCheck(platform, 'three reporting, two registry and two enrollment instances', 120000, { record: false });
+
+    const reporting = platform.live('reporting');
+    expect(reporting).toHaveLength(3);
+    // Each instance applied events from the partitions it was given, and together exactly all.
+    const applied = await Promise.all(reporting.map((instance) => consumerCounter(instance.url, 'events_applied_total')));
+    expect(applied.every((count) => count > 0)).toBe(true);
+    const duplicates = await Promise.all(reporting.map((instance) => consumerCounter(instance.url, 'events_duplicates_total')));
+    expect(applied.reduce((a, b) => a + b, 0)).toBe(figures.inProjection);
+    expect(duplicates.reduce((a, b) => a + b, 0)).toBe(0);
+
+    // The group has three members, each with partitions of every projected topic it was given.
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      const { groups } = await admin.describeGroups([`t-${platform.runId}.reporting-projections`]);
+      expect(groups[0].state).toBe('Stable');
+      expect(groups[0].members).toHaveLength(3);
+    } finally {
+      await admin.disconnect();
+    }
+
+    // Relays of one service take turns (advisory lock): without crashes nothing is published twice.
+    expect(figures.delivered).toBe(figures.written);
+  });
+});
