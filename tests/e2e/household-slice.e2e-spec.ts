@@ -165,4 +165,15 @@ describe('first vertical slice: household registered -> households per village',
     const docs = await request<{ paths: Record<string, unknown> }>('GET', `${registry.url}/docs-json`);
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/households', '/communes', '/communes/{code}/villages']));
   });
+
+  it('serves the AsyncAPI document for its topic prefix without a token, outside the OpenAPI document', async () => {
+    for (const service of [registry, reporting]) {
+      const asyncApi = await request<{ asyncapi: string; channels: Record<string, { address: string }> }>('GET', `${service.url}/asyncapi.json`);
+      expect(asyncApi.status).toBe(200);
+      expect(asyncApi.body.asyncapi).toBe('3.0.0');
+      expect(asyncApi.body.channels['household-registry_events'].address).toBe(`t-${runId}.household-registry.events`);
+    }
+    const docs = await request<{ paths: Record<string, unknown> }>('GET', `${registry.url}/docs-json`);
+    expect(Object.keys(docs.body.paths)).not.toContain('/asyncapi.json');
+  });
 });

@@ -3,7 +3,12 @@ import addFormats from 'ajv-formats';
 import { findEventDefinition } from './catalogue';
 import { EnvelopeSchema, type EventEnvelope } from './envelope';
 
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+/** The Ajv setup every event check uses (all errors, formats, non-strict for TypeBox's keywords). */
+export function createAjv(): Ajv {
+  return addFormats(new Ajv({ allErrors: true, strict: false }));
+}
+
+const ajv = createAjv();
 const validateEnvelopeAttributes = ajv.compile(EnvelopeSchema);
 const dataValidators = new Map<string, ValidateFunction>();
 
