@@ -1,7 +1,19 @@
+import { spawnSync } from 'node:child_process';
 import { newRunId, testKafka } from '@dtc/testkit';
 import { settleAndCheck } from '../../faults/support/exactness';
 import { FieldLoad } from '../../faults/support/field-load';
-import { consumerCounter, FaultPlatform } from '../../faults/support/platform';
+import { consumerCounter, FaultPlatform, repoRoot } from '../../faults/support/platform';
+
+/** The operator's command, as documented: npm run ops -- ... */
+function ops(...args: string[]): string {
+  const result = spawnSync(process.execPath, ['-r', './tools/runtime/register.js', 'tools/ops/cli.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, TOPIC_PREFIX: `t-${platform.runId}.`, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+  });
+  if (result.status !== 0) throw new Error(`ops ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return result.stdout;
+}
 
 // Horizontal scaling: three reporting instances share one consumer group, two registry and two
 // enrollment instances share the HTTP load and take turns publishing their outboxes. Totals must
@@ -44,5 +56,15 @@ describe('several instances of every service under load', () => {
 
     // Relays of one service take turns (advisory lock): without crashes nothing is published twice.
     expect(figures.delivered).toBe(figures.written);
+
+    // What an operator sees: three members sharing the partitions, nothing behind, outboxes empty.
+    const consumers = ops('consumers');
+    const reportingRows = consumers.split('\n').filter((line) => line.startsWith('reporting-projections '));
+    expect(reportingRows.length).toBeGreaterThanOrEqual(6);
+    expect(reportingRows.every((line) => /\bStable\s+3\b/.test(line) && /\s0$/.test(line))).toBe(true);
+    expect(consumers).toContain('total lag: 0 event(s)');
+    const outbox = ops('outbox', '--schemas', `t_${platform.runId}_registry,t_${platform.runId}_enrollment`);
+    expect(outbox).toMatch(new RegExp(`t_${platform.runId}_registry\\s+\\d+\\s+0\\s+-`));
+    expect(outbox).toMatch(new RegExp(`t_${platform.runId}_enrollment\\s+\\d+\\s+0\\s+-`));
   });
 });
