@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { eventually, newRunId, query, testKafka } from '@dtc/testkit';
 import { activeProjectionSchema } from '../support/services';
 import { settleAndCheck } from './support/exactness';
 import { FieldLoad } from './support/field-load';
-import { consumerCounter, FaultPlatform, repoRoot } from './support/platform';
+import { consumerCounter, FaultPlatform, ops as runOps } from './support/platform';
 
 // Fault 7: poison events. Unparsable messages, and good events that the projection code cannot
 // apply (a "bug", simulated by a trigger that fails for one village), go to the dead-letter
@@ -11,15 +10,7 @@ import { consumerCounter, FaultPlatform, repoRoot } from './support/platform';
 // and replays them with `npm run ops -- dead-letters ...` and the totals become exact.
 const platform = new FaultPlatform(newRunId(), '21007');
 
-function ops(...args: string[]): string {
-  const result = spawnSync(process.execPath, ['-r', './tools/runtime/register.js', 'tools/ops/cli.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, TOPIC_PREFIX: `t-${platform.runId}.`, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-  });
-  if (result.status !== 0) throw new Error(`ops ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return result.stdout;
-}
+const ops = (...args: string[]) => runOps(platform.runId, ...args);
 
 describe('poison events', () => {
   let projection: string;

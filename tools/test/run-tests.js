@@ -2,7 +2,7 @@
 'use strict';
 // npm test: brings up the real infrastructure, type-checks, lints, builds the services, runs
 // every unit, integration and end-to-end suite in parallel, then the fault suite serially
-// (it stops and restarts the shared Kafka broker).
+// (it stops and restarts the shared Kafka broker). `--faults` runs only the fault suite.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
@@ -11,15 +11,23 @@ const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_N
 const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
 const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
+// `--faults` (npm run faults): only what the fault suite needs, then the suite and its table.
+const faultsOnly = process.argv[2] === '--faults';
+const extraArgs = process.argv.slice(faultsOnly ? 3 : 2);
+const faultStep = ['fault tests (serial)', [process.execPath, jest, '--ci', '--runInBand', ...(faultsOnly && extraArgs.length ? extraArgs : ['tests/faults']), '--reporters=default', '--reporters=./tools/test/fault-table-reporter.js']];
 const steps = [
   ['infrastructure up', [process.execPath, 'tools/infra/cli.js', 'up']],
-  ['browser for the dashboard tests', [process.execPath, 'tools/test/ensure-chromium.js']],
-  ['type-check', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
-  ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
-  ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
-  ['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']],
-  ['unit, integration and end-to-end tests', [process.execPath, jest, '--ci', '--testPathIgnorePatterns', '/node_modules/', '/dist/', '/tests/faults/', ...process.argv.slice(2)]],
-  ['fault tests (serial)', [process.execPath, jest, '--ci', '--runInBand', 'tests/faults', '--reporters=default', '--reporters=./tools/test/fault-table-reporter.js']],
+  ...(faultsOnly
+    ? [['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']], faultStep]
+    : [
+        ['browser for the dashboard tests', [process.execPath, 'tools/test/ensure-chromium.js']],
+        ['type-check', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
+        ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
+        ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
+        ['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']],
+        ['unit, integration and end-to-end tests', [process.execPath, jest, '--ci', '--testPathIgnorePatterns', '/node_modules/', '/dist/', '/tests/faults/', ...extraArgs]],
+        faultStep,
+      ]),
 ];
 
 const total = steps.filter(([title]) => title).length;

@@ -1,24 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { newRunId, testKafka } from '@dtc/testkit';
 import { settleAndCheck } from '../../faults/support/exactness';
 import { FieldLoad } from '../../faults/support/field-load';
-import { consumerCounter, FaultPlatform, repoRoot } from '../../faults/support/platform';
-
-/** The operator's command, as documented: npm run ops -- ... */
-function ops(...args: string[]): string {
-  const result = spawnSync(process.execPath, ['-r', './tools/runtime/register.js', 'tools/ops/cli.ts', ...args], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    env: { ...process.env, TOPIC_PREFIX: `t-${platform.runId}.`, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-  });
-  if (result.status !== 0) throw new Error(`ops ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
-  return result.stdout;
-}
+import { consumerCounter, FaultPlatform, ops as runOps } from '../../faults/support/platform';
 
 // Horizontal scaling: three reporting instances share one consumer group, two registry and two
 // enrollment instances share the HTTP load and take turns publishing their outboxes. Totals must
 // be exact and every reporting instance must really own partitions.
 const platform = new FaultPlatform(newRunId(), '22001');
+const ops = (...args: string[]) => runOps(platform.runId, ...args);
 
 describe('several instances of every service under load', () => {
   beforeAll(async () => {

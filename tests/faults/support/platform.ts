@@ -13,6 +13,17 @@ export function infra(command: 'up' | 'down' | 'status'): string {
   return result.stdout;
 }
 
+/** The operator's command as documented (npm run ops -- ...), against one run's topics. */
+export function ops(runId: string, ...args: string[]): string {
+  const result = spawnSync(process.execPath, ['-r', './tools/runtime/register.js', 'tools/ops/cli.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, TOPIC_PREFIX: `t-${runId}.`, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+  });
+  if (result.status !== 0) throw new Error(`ops ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
+  return result.stdout;
+}
+
 /** Stopping "the broker" only means something if this checkout started it. */
 export function assertOwnBroker(): void {
   const status = infra('status');

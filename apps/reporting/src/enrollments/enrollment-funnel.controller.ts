@@ -1,7 +1,7 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { canAccessCommune, CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
-import { knownProvinceOf } from '@dtc/messaging';
+import { CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
+import { visibleCommuneProvince } from '../projections/commune-scope';
 import { ProjectionStore } from '../projections/projection-store';
 import { EnrollmentFunnel, FunnelQuery } from './enrollment-funnel.dto';
 
@@ -17,8 +17,7 @@ export class EnrollmentFunnelController {
   @ApiNotFoundResponse({ description: 'Commune outside the caller’s scope' })
   async get(@Param('code', new ParseCommuneCodePipe()) code: string, @Query() query: FunnelQuery, @CurrentPrincipal() principal: Principal): Promise<EnrollmentFunnel> {
     return this.store.read(async (tx) => {
-      const province = await knownProvinceOf(tx, code);
-      if (!canAccessCommune(principal, code, province)) throw new NotFoundException(`No report for commune ${code}`);
+      await visibleCommuneProvince(tx, principal, code);
       const rows: Array<{ village_id: string; state: string; reached: number; position: number | null; village_code: string | null; village_name: string | null }> = await tx.query(
         `select d.village_id, d.state, sum(d.entered)::int as reached, s.position, v.village_code, v.village_name
          from enrollment_state_daily d

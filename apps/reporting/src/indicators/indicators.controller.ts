@@ -130,7 +130,6 @@ export class IndicatorsController {
   @ApiForbiddenResponse()
   @ApiUnprocessableEntityResponse({ description: 'Not an external indicator, bad period, or a future month' })
   async report(@Param('code', new ParseCommuneCodePipe()) code: string, @Param('indicatorCode') indicatorCode: string, @Param('period') period: string, @Body() body: IndicatorValueDto, @CurrentPrincipal() principal: Principal): Promise<IndicatorValueView> {
-    if (!/^[0-9]{5}$/.test(code)) throw unprocessable('code', 'must be the 5-digit official commune code');
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw unprocessable('period', 'must be a month YYYY-MM');
     if (period > new Date().toISOString().slice(0, 7)) throw unprocessable('period', 'must not be in the future');
     const saved = await this.store.write(async (tx) => {

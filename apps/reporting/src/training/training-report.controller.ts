@@ -1,8 +1,8 @@
-import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { canAccessCommune, CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
+import { CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
 import { IsISO8601, IsOptional, Matches } from 'class-validator';
-import { knownProvinceOf } from '@dtc/messaging';
+import { visibleCommuneProvince } from '../projections/commune-scope';
 import { ProjectionStore } from '../projections/projection-store';
 
 class TrainingQuery {
@@ -46,8 +46,7 @@ export class TrainingReportController {
   @ApiNotFoundResponse({ description: 'Commune outside the caller’s scope' })
   async get(@Param('code', new ParseCommuneCodePipe()) code: string, @Query() query: TrainingQuery, @CurrentPrincipal() principal: Principal): Promise<TrainingReport> {
     return this.store.read(async (tx) => {
-      const province = await knownProvinceOf(tx, code);
-      if (!canAccessCommune(principal, code, province)) throw new NotFoundException(`No report for commune ${code}`);
+      await visibleCommuneProvince(tx, principal, code);
       const rows: Array<{ topic_code: string; audience: string; sessions_held: number; attendees: number; completed: number; passed: number }> = await tx.query(
         `select topic_code, audience, sum(sessions_held)::int as sessions_held, sum(attendees)::int as attendees, sum(completed)::int as completed, sum(passed)::int as passed
          from training_daily where commune_code = $1 and ($2::date is null or day >= $2) and ($3::date is null or day <= $3)
