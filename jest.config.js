@@ -12,7 +12,7 @@ module.exports = {
   moduleNameMapper: {
     '^@dtc/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   },
-  testMatch: ['<rootDir>/{apps,libs,tests}/**/*.{spec,int-spec,e2e-spec,fault-spec}.ts'],
+  testMatch: ['<rootDir>/{apps,libs,tests,tools}/**/*.{spec,int-spec,e2e-spec,fault-spec}.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 120000,
   maxWorkers: 2,

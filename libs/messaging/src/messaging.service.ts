@@ -138,6 +138,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     const applied = this.metrics.counter('events_applied_total', 'Events applied by a consumer', ['consumer']);
     const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped by the inbox', ['consumer']);
     const deadLettered = this.metrics.counter('events_dead_lettered_total', 'Events sent to the dead-letter topic', ['consumer']);
+    const visible = this.metrics.histogram('events_visible_lag_seconds', 'From the producing write to this consumer having applied the event (freshness)', ['consumer'], [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, 30, 60]);
     const runner = new ConsumerRunner({
       name: registration.name,
       groupId: consumerGroup(this.config.topicPrefix, registration.name),
@@ -154,6 +155,9 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       onApplied: (count, dupes) => {
         applied.inc({ consumer: registration.name }, count);
         duplicates.inc({ consumer: registration.name }, dupes);
+      },
+      onVisible: (lags) => {
+        for (const lag of lags) visible.observe({ consumer: registration.name }, lag);
       },
       onDeadLetter: (error) => {
         deadLettered.inc({ consumer: registration.name });

@@ -2,3 +2,4 @@ export * from './test-run';
 export * from './eventually';
 export * from './kafka-probe';
 export * from './database';
+export * from './field-stream';

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testServiceEnv, testToken } from '@dtc/testkit';
-import { FieldStream, publish, type Resident } from '../../support/field-stream';
+import { deleteTestTopics, FieldStream, publish, type Resident, dropTestSchemas, eventually, newRunId, query, testServiceEnv, testToken } from '@dtc/testkit';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
 

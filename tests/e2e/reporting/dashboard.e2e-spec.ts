@@ -1,6 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
-import { FieldStream, publish, type Resident } from '../../support/field-stream';
+import { deleteTestTopics, FieldStream, publish, type Resident, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
 import { request } from '../../support/http';
 import { openApiGaps, type OpenApiDocument } from '../../support/openapi';
 import { startServices, type RunningService } from '../../support/services';

@@ -5,6 +5,7 @@ import { failpoint } from '../faults/failpoints';
 import { claimNewEvents } from '../inbox/inbox';
 import { sendToDeadLetter } from './dead-letter';
 import { isTransientError } from './transient';
+import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
 
 export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
 
@@ -27,6 +28,8 @@ export interface ConsumerRunnerOptions {
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
   onApplied?: (applied: number, duplicates: number) => void;
+  /** Seconds from each applied event's original write to this consumer's commit (events that carry the time). */
+  onVisible?: (lagsSeconds: number[]) => void;
   onDeadLetter?: (error: Error) => void;
   onError?: (error: Error) => void;
 }
@@ -46,6 +49,19 @@ export function membershipError(error: unknown): Error | undefined {
     if (current.type && MEMBERSHIP_ERRORS.has(current.type)) return current as unknown as Error;
   }
   return undefined;
+}
+
+/** Commit-to-visible delay of the applied events whose messages carry the write's commit time. */
+function visibleLags(items: Parsed[], applied: Set<string>): number[] {
+  const now = Date.now();
+  const lags: number[] = [];
+  for (const { message, event } of items) {
+    const header = message.headers?.[RECORDED_AT_HEADER];
+    if (!header || !applied.has(event.id)) continue;
+    const recordedAt = Date.parse(header.toString());
+    if (Number.isFinite(recordedAt)) lags.push(Math.max(0, now - recordedAt) / 1000);
+  }
+  return lags;
 }
 
 /**
@@ -199,6 +215,7 @@ export class ConsumerRunner {
     });
     if (applied.length > 0) failpoint('consumer.after-commit');
     this.options.onApplied?.(applied.length, items.length - applied.length);
+    if (applied.length > 0 && this.options.onVisible) this.options.onVisible(visibleLags(items, new Set(applied.map((event) => event.id))));
     if (applied.length === 0 || !this.options.afterCommit) return;
     try {
       await this.options.afterCommit(applied);

@@ -5,6 +5,9 @@ import type { DataSource } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
 import { outboxChannel } from './outbox.writer';
 
+/** Kafka header carrying the commit time of the write that produced the event (ISO 8601). */
+export const RECORDED_AT_HEADER = 'dtc_recorded_at';
+
 export interface RelayOptions {
   dataSource: DataSource;
   databaseUrl: string;
@@ -118,6 +121,9 @@ export class OutboxRelay {
               ce_source: event.source,
               ce_tenant: event.tenant,
               ce_province: event.province,
+              // When the write committed (near enough: the outbox row's insert time), so consumers
+              // can measure how long a change takes to become visible downstream.
+              [RECORDED_AT_HEADER]: new Date(row.created_at).toISOString(),
             },
           };
         }),

@@ -14,14 +14,15 @@ import {
   VisitRecordedV1,
   type EventEnvelope,
 } from '@dtc/contracts';
-import { testKafka } from '@dtc/testkit';
 import { randomUUID } from 'node:crypto';
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
+import { testKafka } from './kafka-probe';
 
 /**
  * Synthetic but realistic field event streams, as the registry, enrollment and training services
- * publish them, sent straight to a test run's topics through the real broker. Reporting tests
- * use them to drive tens of thousands of events with known answers.
+ * publish them, sent straight to a run's topics through the real broker. Reporting tests use
+ * them to drive tens of thousands of events with known answers; the benchmark (tools/bench)
+ * uses them for the history it replays.
  */
 export interface Village {
   id: string;
@@ -160,17 +161,22 @@ export async function publish(prefix: string, events: EventEnvelope[]): Promise<
   const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
-    for (const event of events) {
-      const topic = topicOf(prefix, event);
-      const list = byTopic.get(topic) ?? [];
-      list.push({ key: event.subject, value: JSON.stringify(event), headers: { ce_id: event.id, ce_type: event.type } });
-      byTopic.set(topic, list);
-    }
-    for (const [topic, messages] of byTopic) {
-      for (let i = 0; i < messages.length; i += 2000) await producer.send({ topic, messages: messages.slice(i, i + 2000) });
-    }
+    await publishWith(producer, prefix, events);
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** Like publish, with the caller's producer (many calls, one connection). */
+export async function publishWith(producer: Producer, prefix: string, events: EventEnvelope[], chunk = 2000): Promise<void> {
+  const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+  for (const event of events) {
+    const topic = topicOf(prefix, event);
+    const list = byTopic.get(topic) ?? [];
+    list.push({ key: event.subject, value: JSON.stringify(event), headers: { ce_id: event.id, ce_type: event.type } });
+    byTopic.set(topic, list);
+  }
+  for (const [topic, messages] of byTopic) {
+    for (let i = 0; i < messages.length; i += chunk) await producer.send({ topic, messages: messages.slice(i, i + chunk) });
   }
 }

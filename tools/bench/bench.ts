@@ -1,0 +1,259 @@
+/**
+ * npm run bench: the whole pipeline measured against raw Kafka and Postgres on one machine, in
+ * one run. Phases (each with a progress line):
+ *   1. baselines   raw kafkajs produce+consume and raw multi-row Postgres inserts, same size
+ *   2. history     a campaign's history (default 1,000,000 events, 220 communes of one province
+ *                  and 20 elsewhere) published to the run's topics
+ *   3. projection  the services start; reporting's live consumer projects the whole history
+ *   4. rebuild     every projection rebuilt from the topics into a new generation
+ *   5. paced load  field phones at 1,500 events/s through /sync while officers refresh the
+ *                  province ranking: write-to-visible lag, relay lag, query latency
+ *   6. flat out    phones as fast as the services answer for 5 minutes: sustained events/s
+ * Prints a table and writes the figures to .data/bench/ (JSON). Its own schemas, topics and
+ * groups are dropped at the end (--keep leaves them).
+ */
+import { cpus, totalmem, release } from 'node:os';
+import { fork } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createKafka, ensureTopics } from '@dtc/messaging';
+import { ProgressBar } from '@dtc/platform';
+import { Client } from 'pg';
+import { rebuildProjections } from '../../apps/reporting/src/rebuild/rebuild';
+import { kafkaBaseline, postgresBaseline } from './baselines';
+import { historyCommunes } from './history';
+import { seedHistory } from './history-phase';
+import { awaitCaughtUp } from './kafka-progress';
+import type { LoadCommune, LoadPlan, LoadReport } from './load/field-phones';
+import { Ledger, provinceReaders } from './measurements';
+import { BenchPlatform, type ServiceName } from './platform';
+import { renderReport, type BenchFigures } from './report';
+import { histogramDelta, histogramQuantile, readHistogram, type HistogramSnapshot } from './stats';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const STREAMS = ['household-registry.events', 'enrollment.events', 'training.events'];
+const PROVINCE = '38';
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return fallback;
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value < 0) {
+    process.stderr.write(`--${name} takes a non-negative number\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const quick = process.argv.includes('--quick');
+const settings = {
+  historyEvents: option('events', quick ? 100000 : 1000000),
+  communes: option('communes', 220),
+  pacedRate: option('paced-rate', 1500),
+  pacedSeconds: option('paced-seconds', quick ? 20 : 60),
+  sustainedSeconds: option('seconds', quick ? 30 : 300),
+  phones: option('phones', 32),
+  readers: option('readers', 8),
+  loadCommunes: option('load-communes', 20),
+  partitions: option('partitions', 6),
+  keep: process.argv.includes('--keep'),
+};
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dtc';
+const kafkaBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Highest RSS seen per service while `work` runs (sampled every second). */
+async function watchingMemory<T>(platform: BenchPlatform, peaks: Record<string, number>, work: () => Promise<T>): Promise<T> {
+  const sample = () => {
+    for (const [name, mb] of Object.entries(platform.rss())) peaks[name] = Math.max(peaks[name] ?? 0, mb);
+  };
+  const timer = setInterval(sample, 1000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    sample();
+  }
+}
+
+async function runLoad(plan: LoadPlan, bar: ProgressBar): Promise<LoadReport> {
+  const child = fork(path.join(__dirname, 'load', 'field-phones.ts'), [], { cwd: repoRoot, execArgv: ['-r', './tools/runtime/register.js'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: { progress?: { units: number; failures: number }; report?: LoadReport; error?: string }) => {
+      if (message.progress) bar.update(Math.min(plan.seconds, (Date.now() - started) / 1000), `${message.progress.units} households${message.progress.failures ? `, ${message.progress.failures} failed uploads` : ''}`);
+      if (message.report) resolve(message.report);
+      if (message.error) reject(new Error(message.error));
+    });
+    child.on('exit', (code) => code !== 0 && reject(new Error(`load generator exited with ${code}`)));
+    child.send(plan);
+  });
+}
+
+async function visibleLagSnapshot(platform: BenchPlatform): Promise<HistogramSnapshot> {
+  return readHistogram(await platform.metrics('reporting'), 'events_visible_lag_seconds', { consumer: 'reporting-projections' });
+}
+
+async function machine(): Promise<BenchFigures['machine']> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  const postgres = (await client.query<{ server_version: string }>('show server_version')).rows[0].server_version;
+  await client.end();
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version, postgres, kafka: '4.1.1 (KRaft, single node, same machine)' };
+}
+
+async function createLoadCommunes(platform: BenchPlatform, codes: string[]): Promise<LoadCommune[]> {
+  const operator = platform.token({ sub: 'bench-operator', role: 'operations', communes: [] });
+  const call = async (method: string, url: string, body?: unknown) => {
+    const response = await fetch(url, { method, headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (response.status >= 300) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+    return response.json() as Promise<unknown>;
+  };
+  const registry = platform.url('household-registry');
+  const communes: LoadCommune[] = [];
+  for (const code of codes) {
+    await call('POST', `${registry}/communes`, { code, name: `Xã Thử ${code}`, provinceCode: PROVINCE, provinceName: 'Thanh Hóa' });
+    for (let v = 1; v <= 4; v += 1) await call('POST', `${registry}/communes/${code}/villages`, { code: `LOAD-${v}`, name: `Thôn tải ${v}` });
+    const villages = (await call('GET', `${registry}/communes/${code}/villages`)) as Array<{ id: string; code: string }>;
+    communes.push({ code, villageCodes: villages.map((v) => v.code), villageIds: villages.map((v) => v.id) });
+  }
+  return communes;
+}
+
+async function main(): Promise<void> {
+  const runId = Date.now().toString(36);
+  const platform = new BenchPlatform({ runId, databaseUrl, kafkaBrokers, redisUrl, partitions: settings.partitions });
+  const kafka = createKafka({ clientId: `bench-${runId}`, brokers: kafkaBrokers });
+  const admin = kafka.admin();
+  await admin.connect();
+  const topics = STREAMS.map((stream) => platform.topic(stream));
+  const rssPeaks: Record<string, Record<string, number>> = {};
+  const started = new Date();
+  log(`benchmark run ${runId}: ${settings.historyEvents.toLocaleString('en')} history events, ${settings.sustainedSeconds} s flat out${quick ? ' (quick)' : ''}`);
+  try {
+    // 1. Baselines, before anything else runs. Same message size as the history's events.
+    const communes = historyCommunes(settings.communes, PROVINCE, ['01', '79']);
+    const sampleBytes = 730;
+    let bar = new ProgressBar('1/6 raw Kafka produce+consume', settings.historyEvents * 2);
+    const kafkaRaw = await kafkaBaseline(kafka, platform.topic('baseline'), settings.partitions, settings.historyEvents, sampleBytes, (done) => bar.update(done));
+    bar.finish();
+    bar = new ProgressBar('1/6 raw Postgres multi-row insert', settings.historyEvents);
+    const postgresRaw = await postgresBaseline(databaseUrl, `bench_${runId}_baseline`, settings.historyEvents, sampleBytes, (done) => bar.update(done));
+    bar.finish();
+
+    // 2. History straight into the topics (the services are not running yet).
+    await ensureTopics(admin, topics, settings.partitions);
+    bar = new ProgressBar('2/6 publishing history', settings.historyEvents);
+    const history = await seedHistory(kafka, platform.topicPrefix, communes, settings.historyEvents, (done) => bar.update(done));
+    bar.finish();
+
+    // 3. Start the services: reporting's live consumer projects the whole history.
+    const projectionStarted = Date.now();
+    await platform.start();
+    bar = new ProgressBar('3/6 live projection of the history', history.events);
+    await watchingMemory(platform, (rssPeaks.projection = {}), () =>
+      awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 3600000, onProgress: (done) => bar.update(done) }),
+    );
+    const projectionSeconds = (Date.now() - projectionStarted) / 1000;
+    bar.finish();
+    // Enrollment and training keep read models of registry events: let them finish too.
+    for (const consumer of ['enrollment-registry-read-model', 'training-registry-read-model']) {
+      await awaitCaughtUp(admin, `${platform.topicPrefix}${consumer}`, [platform.topic('household-registry.events')], { timeoutMs: 3600000 });
+    }
+
+    // 4. Rebuild every projection from the topics (reporting keeps serving the live generation).
+    bar = new ProgressBar('4/6 rebuild', history.events);
+    const rebuild = await watchingMemory(platform, (rssPeaks.rebuild = {}), () =>
+      rebuildProjections({
+        databaseUrl,
+        serviceSchema: platform.schemaOf('reporting'),
+        topicPrefix: platform.topicPrefix,
+        kafkaBrokers,
+        redisUrl,
+        onProgress: (done, total, phase) => (phase === 'switching' ? bar.finish('switching') : (bar.setTotal(total), bar.update(done))),
+      }),
+    );
+
+    // 5. Paced load with province officers reading the ranking.
+    const loadCommunes = await createLoadCommunes(platform, communes.slice(0, settings.loadCommunes).map((c) => c.code));
+    const token = platform.token({ sub: 'bench-phones', role: 'commune_admin', communes: loadCommunes.map((c) => c.code) });
+    const urls = { registry: platform.url('household-registry'), enrollment: platform.url('enrollment'), training: platform.url('training') };
+    const officer = platform.token({ sub: 'bench-officer', role: 'province_officer', communes: [], province: PROVINCE });
+    const campaign = await fetch(`${platform.url('reporting')}/campaigns`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${officer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Kế hoạch tỉnh (benchmark)', provinceCode: PROVINCE, startsOn: '2026-07-01', endsOn: '2026-12-31', targets: [{ indicatorCode: 'cccd_applications', sharePercent: 100 }, { indicatorCode: 'vneid_level2_activated', sharePercent: 80 }, { indicatorCode: 'households_visited', sharePercent: 100 }] }),
+    }).then(async (response) => {
+      if (response.status !== 201) throw new Error(`creating the province campaign answered ${response.status}: ${await response.text()}`);
+      return (await response.json()) as { id: string };
+    });
+    const loadPhase = async (label: string, plan: LoadPlan, withReaders: boolean) => {
+      const bar = new ProgressBar(label, plan.seconds);
+      const lagBefore = await visibleLagSnapshot(platform);
+      const from = new Date();
+      let loading = true;
+      const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>
+        Promise.all([
+          runLoad(plan, bar).finally(() => (loading = false)),
+          withReaders ? provinceReaders(`${platform.url('reporting')}/campaigns/${campaign.id}/province-progress`, officer, settings.readers, () => !loading) : Promise.resolve(undefined),
+        ]),
+      );
+      const to = new Date();
+      bar.finish();
+      // Let the relays and projections finish the phase's events before reading lags.
+      const deadline = Date.now() + 600000;
+      while ((await ledger.unpublished()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      await awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 600000 });
+      const visible = histogramDelta(lagBefore, await visibleLagSnapshot(platform));
+      const events = await ledger.eventsWritten(from, to);
+      return {
+        report,
+        reads,
+        events,
+        eventsPerSecond: events / ((to.getTime() - from.getTime()) / 1000),
+        relayLagMs: await ledger.relayLag(from, to),
+        visibleLagMs: { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count },
+      };
+    };
+    const ledger = new Ledger(databaseUrl, ['household-registry', 'enrollment', 'training'].map((name) => platform.schemaOf(name as ServiceName)));
+    const paced = await loadPhase('5/6 paced load', { label: 'paced', urls, token, communes: loadCommunes, eventsPerSecond: settings.pacedRate, seconds: settings.pacedSeconds, phones: settings.phones }, true);
+
+    // 6. Flat out: as many phones as it takes to keep every service busy.
+    const sustained = await loadPhase('6/6 flat out', { label: 'sustained', urls, token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.sustainedSeconds, phones: settings.phones }, false);
+
+    const figures: BenchFigures = {
+      runId,
+      startedAt: started.toISOString(),
+      settings: { ...settings, quick },
+      machine: await machine(),
+      baselines: { kafka: kafkaRaw, postgres: postgresRaw },
+      history: { events: history.events, communes: communes.length, bytesPerEvent: Math.round(history.bytes / history.events), publishSeconds: history.seconds },
+      projection: { events: history.events, seconds: projectionSeconds, eventsPerSecond: history.events / projectionSeconds },
+      rebuild: { events: rebuild.eventsApplied, seconds: rebuild.seconds, eventsPerSecond: rebuild.eventsApplied / rebuild.seconds },
+      paced,
+      sustained,
+      rssPeakMB: rssPeaks,
+      rssEndMB: platform.rss(),
+    };
+    const outDir = path.join(repoRoot, '.data', 'bench');
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+    writeFileSync(path.join(outDir, 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    process.stdout.write(`${renderReport(figures)}\nfigures: ${path.relative(repoRoot, file)}\n`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+    await platform.stop();
+    if (!settings.keep) await platform.cleanup().catch((error: Error) => log(`cleanup failed: ${error.message}`));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    log(`benchmark failed: ${error.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,67 @@
+import { Client } from 'pg';
+import { percentile } from './stats';
+
+/** Figures read from the services' own tables (exact, not sampled). */
+export class Ledger {
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly producerSchemas: string[],
+  ) {}
+
+  private async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  private union(select: string): string {
+    return this.producerSchemas.map((schema) => select.replaceAll('OUTBOX', `"${schema}".outbox`)).join(' union all ');
+  }
+
+  /** Events the services committed between two moments (every write appends its events to an outbox). */
+  async eventsWritten(from: Date, to: Date): Promise<number> {
+    const rows = await this.query<{ n: string }>(`select sum(n)::bigint as n from (${this.union('select count(*) as n from OUTBOX where created_at >= $1 and created_at < $2')}) counts`, [from, to]);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async unpublished(): Promise<number> {
+    const rows = await this.query<{ n: string }>(`select sum(n)::bigint as n from (${this.union('select count(*) as n from OUTBOX where published_at is null')}) counts`);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Commit-to-Kafka delay of the events written in the window: p50/p99 in ms. */
+  async relayLag(from: Date, to: Date): Promise<{ p50: number; p99: number; events: number }> {
+    const rows = await this.query<{ p50: number; p99: number; n: string }>(
+      `select percentile_cont(0.5) within group (order by ms) as p50, percentile_cont(0.99) within group (order by ms) as p99, count(*) as n
+       from (${this.union('select extract(epoch from published_at - created_at) * 1000 as ms from OUTBOX where created_at >= $1 and created_at < $2 and published_at is not null')}) lags`,
+      [from, to],
+    );
+    return { p50: Number(rows[0]?.p50 ?? Number.NaN), p99: Number(rows[0]?.p99 ?? Number.NaN), events: Number(rows[0]?.n ?? 0) };
+  }
+}
+
+/** Province officers refreshing the province ranking: `readers` loops of GET, latency of each. */
+export async function provinceReaders(url: string, token: string, readers: number, until: () => boolean): Promise<{ queries: number; failures: number; p50: number; p99: number; communes: number }> {
+  const samples: number[] = [];
+  let failures = 0;
+  let communes = 0;
+  const reader = async () => {
+    while (!until()) {
+      const started = performance.now();
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+      const body = response ? await response.text() : '';
+      samples.push(performance.now() - started);
+      if (response?.status !== 200) {
+        failures += 1;
+        continue;
+      }
+      communes = (JSON.parse(body) as { communes: unknown[] }).communes.length;
+    }
+  };
+  await Promise.all(Array.from({ length: readers }, reader));
+  return { queries: samples.length, failures, p50: percentile(samples, 50), p99: percentile(samples, 99), communes };
+}

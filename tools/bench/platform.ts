@@ -1,0 +1,172 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { signToken, type TokenClaims } from '@dtc/platform';
+import { createKafka } from '@dtc/messaging';
+import { Client } from 'pg';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+export const BENCH_JWT_SECRET = 'benchmark-only-secret';
+
+export const SERVICES = ['household-registry', 'enrollment', 'training', 'reporting'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+const SCHEMAS: Record<ServiceName, string> = { 'household-registry': 'registry', enrollment: 'enrollment', training: 'training', reporting: 'reporting' };
+
+export interface BenchSettings {
+  runId: string;
+  databaseUrl: string;
+  kafkaBrokers: string[];
+  redisUrl: string;
+  partitions: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface BenchService {
+  name: ServiceName;
+  url: string;
+  schema: string;
+  process: ChildProcess;
+  output: string[];
+}
+
+/**
+ * The four services started from dist/ as in production (NODE_ENV=production, JSON logs at
+ * warn), in the benchmark's own schemas and topics, with rate limits out of the way: the
+ * benchmark is one "user" sending what thousands of phones would.
+ */
+export class BenchPlatform {
+  readonly services = new Map<ServiceName, BenchService>();
+  readonly topicPrefix: string;
+
+  constructor(readonly settings: BenchSettings) {
+    this.topicPrefix = `bench-${settings.runId}.`;
+  }
+
+  schemaOf(name: ServiceName): string {
+    return `bench_${this.settings.runId}_${SCHEMAS[name]}`;
+  }
+
+  topic(stream: string): string {
+    return `${this.topicPrefix}${stream}`;
+  }
+
+  token(claims: TokenClaims, seconds = 6 * 3600): string {
+    return signToken({ secret: BENCH_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, claims, seconds);
+  }
+
+  url(name: ServiceName): string {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} is not running`);
+    return service.url;
+  }
+
+  async start(): Promise<void> {
+    for (const name of SERVICES) {
+      const port = await freePort();
+      const output: string[] = [];
+      const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', `dist/apps/${name}/src/main.js`], {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'warn',
+          DATABASE_URL: this.settings.databaseUrl,
+          DATABASE_SCHEMA: this.schemaOf(name),
+          REDIS_URL: this.settings.redisUrl,
+          KAFKA_BROKERS: this.settings.kafkaBrokers.join(','),
+          TOPIC_PREFIX: this.topicPrefix,
+          KAFKA_TOPIC_PARTITIONS: String(this.settings.partitions),
+          JWT_SECRET: BENCH_JWT_SECRET,
+          RATE_LIMIT_PER_MINUTE: '1000000',
+          RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const keep = (chunk: Buffer) => {
+        output.push(chunk.toString());
+        if (output.length > 200) output.shift();
+      };
+      child.stdout?.on('data', keep);
+      child.stderr?.on('data', keep);
+      this.services.set(name, { name, url: `http://127.0.0.1:${port}`, schema: this.schemaOf(name), process: child, output });
+    }
+    await Promise.all([...this.services.values()].map((service) => this.awaitHealthy(service)));
+  }
+
+  private async awaitHealthy(service: BenchService): Promise<void> {
+    const deadline = Date.now() + 90000;
+    for (;;) {
+      if (service.process.exitCode !== null) throw new Error(`${service.name} exited while starting:\n${service.output.join('')}`);
+      const status = await fetch(`${service.url}/health`).then((r) => r.status, () => 0);
+      if (status === 200) return;
+      if (Date.now() > deadline) throw new Error(`${service.name} did not become healthy:\n${service.output.join('')}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** Resident set size of each service process, in MB (from /proc). */
+  rss(): Record<ServiceName, number> {
+    const figures = {} as Record<ServiceName, number>;
+    for (const [name, service] of this.services) {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.process.pid}/status`, 'utf8'))?.[1] ?? 0);
+        figures[name] = kb / 1024;
+      } catch {
+        figures[name] = Number.NaN;
+      }
+    }
+    return figures;
+  }
+
+  async metrics(name: ServiceName): Promise<string> {
+    return (await fetch(`${this.url(name)}/metrics`)).text();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      [...this.services.values()].map(
+        (service) =>
+          new Promise<void>((resolve) => {
+            if (service.process.exitCode !== null || service.process.signalCode !== null) return resolve();
+            service.process.once('exit', () => resolve());
+            service.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+
+  /** Drops the run's schemas (projection generations included) and deletes its topics and groups. */
+  async cleanup(): Promise<void> {
+    const client = new Client({ connectionString: this.settings.databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ nspname: string }>('select nspname from pg_namespace where nspname like $1', [`bench_${this.settings.runId}_%`]);
+      for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+    } finally {
+      await client.end();
+    }
+    const admin = createKafka({ clientId: 'dtc-bench-cleanup', brokers: this.settings.kafkaBrokers }).admin();
+    await admin.connect();
+    try {
+      const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(this.topicPrefix));
+      if (topics.length) await admin.deleteTopics({ topics });
+      const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(this.topicPrefix));
+      if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import type { KafkaBaseline, PostgresBaseline } from './baselines';
+import type { LoadReport } from './load/field-phones';
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
+export interface LoadPhaseFigures {
+  report: LoadReport;
+  reads?: { queries: number; failures: number; p50: number; p99: number; communes: number };
+  events: number;
+  eventsPerSecond: number;
+  relayLagMs: Percentiles & { events: number };
+  visibleLagMs: Percentiles & { events: number };
+}
+
+export interface BenchFigures {
+  runId: string;
+  startedAt: string;
+  settings: Record<string, number | boolean>;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; kernel: string; node: string; postgres: string; kafka: string };
+  baselines: { kafka: KafkaBaseline; postgres: PostgresBaseline };
+  history: { events: number; communes: number; bytesPerEvent: number; publishSeconds: number };
+  projection: { events: number; seconds: number; eventsPerSecond: number };
+  rebuild: { events: number; seconds: number; eventsPerSecond: number };
+  paced: LoadPhaseFigures;
+  sustained: LoadPhaseFigures;
+  rssPeakMB: Record<string, Record<string, number>>;
+  rssEndMB: Record<string, number>;
+}
+
+export interface Row {
+  figure: string;
+  value: string;
+  target: string;
+  verdict: string;
+  vsBaseline: string;
+}
+
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en') : 'n/a');
+const ms = (n: number) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n)} ms` : 'n/a');
+const share = (part: number, whole: number) => (whole > 0 && Number.isFinite(part) ? `${((100 * part) / whole).toFixed(1)}% of ${int(whole)}/s` : '');
+const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+/** The figures as rows: value, the issue's target and whether it was met, and the ratio to the raw baseline. */
+export function reportRows(f: BenchFigures): Row[] {
+  const kafkaRate = f.baselines.kafka.messagesPerSecond;
+  const pgRate = f.baselines.postgres.rowsPerSecond;
+  const peak = (name: string) => Math.max(...Object.values(f.rssPeakMB).map((phase) => phase[name] ?? 0));
+  const sustainedWindow = f.settings.sustainedSeconds as number;
+  return [
+    { figure: 'raw Kafka produce+consume', value: `${int(kafkaRate)} msg/s`, target: '', verdict: '', vsBaseline: `${int(f.baselines.kafka.messages)} x ${f.baselines.kafka.bytesPerMessage} B` },
+    { figure: 'raw Postgres multi-row insert', value: `${int(pgRate)} rows/s`, target: '', verdict: '', vsBaseline: `${int(f.baselines.postgres.rows)} x ${f.baselines.postgres.bytesPerRow} B` },
+    {
+      figure: `sustained writes, ${sustainedWindow} s flat out`,
+      value: `${int(f.sustained.eventsPerSecond)} events/s`,
+      target: '>= 3,000 events/s for 300 s',
+      verdict: check(f.sustained.eventsPerSecond >= 3000 && sustainedWindow >= 300),
+      vsBaseline: share(f.sustained.eventsPerSecond, kafkaRate),
+    },
+    { figure: 'HTTP /sync latency (flat out)', value: `p50 ${ms(f.sustained.report.latencyMs.p50)}, p99 ${ms(f.sustained.report.latencyMs.p99)}`, target: '', verdict: '', vsBaseline: `${int(f.sustained.report.requests)} requests, ${f.sustained.report.failures} failed` },
+    { figure: 'relay lag commit->Kafka (flat out)', value: `p50 ${ms(f.sustained.relayLagMs.p50)}, p99 ${ms(f.sustained.relayLagMs.p99)}`, target: '', verdict: '', vsBaseline: '' },
+    { figure: 'write->visible lag (flat out)', value: `p50 ${ms(f.sustained.visibleLagMs.p50)}, p99 ${ms(f.sustained.visibleLagMs.p99)}`, target: '', verdict: '', vsBaseline: '' },
+    { figure: `paced writes (asked ${int(f.settings.pacedRate as number)}/s)`, value: `${int(f.paced.eventsPerSecond)} events/s`, target: '', verdict: '', vsBaseline: `${int(f.paced.report.requests)} requests, ${f.paced.report.failures} failed` },
+    { figure: 'HTTP /sync latency (paced)', value: `p50 ${ms(f.paced.report.latencyMs.p50)}, p99 ${ms(f.paced.report.latencyMs.p99)}`, target: '', verdict: '', vsBaseline: '' },
+    { figure: 'relay lag commit->Kafka (paced)', value: `p50 ${ms(f.paced.relayLagMs.p50)}, p99 ${ms(f.paced.relayLagMs.p99)}`, target: '', verdict: '', vsBaseline: '' },
+    {
+      figure: 'write->visible lag (paced)',
+      value: `p50 ${ms(f.paced.visibleLagMs.p50)}, p99 ${ms(f.paced.visibleLagMs.p99)}`,
+      target: 'p99 < 1 s at 1,500 events/s',
+      verdict: check(f.paced.visibleLagMs.p99 < 1000 && f.paced.eventsPerSecond >= 1400),
+      vsBaseline: '',
+    },
+    { figure: `projection of ${int(f.projection.events)} events (live)`, value: `${int(f.projection.eventsPerSecond)} events/s`, target: '', verdict: '', vsBaseline: share(f.projection.eventsPerSecond, kafkaRate) },
+    { figure: `rebuild of ${int(f.rebuild.events)} events`, value: `${int(f.rebuild.eventsPerSecond)} events/s`, target: '>= 20,000 events/s', verdict: check(f.rebuild.eventsPerSecond >= 20000), vsBaseline: `${share(f.rebuild.eventsPerSecond, kafkaRate)}; ${share(f.rebuild.eventsPerSecond, pgRate).replace('/s', ' rows/s')}` },
+    {
+      figure: `province progress (${f.paced.reads?.communes ?? 0} communes, ${f.settings.readers} readers)`,
+      value: `p50 ${ms(f.paced.reads?.p50 ?? Number.NaN)}, p99 ${ms(f.paced.reads?.p99 ?? Number.NaN)}`,
+      target: 'p99 < 50 ms, >= 200 communes',
+      verdict: check((f.paced.reads?.p99 ?? Infinity) < 50 && (f.paced.reads?.communes ?? 0) >= 200),
+      vsBaseline: `${int(f.paced.reads?.queries ?? 0)} queries during the paced load`,
+    },
+    ...Object.keys(f.rssEndMB).map((name) => ({ figure: `RSS ${name}`, value: `peak ${int(peak(name))} MB, end ${int(f.rssEndMB[name])} MB`, target: '< 300 MB', verdict: check(peak(name) < 300), vsBaseline: '' })),
+  ];
+}
+
+export function renderTable(rows: Row[]): string {
+  const header: Row = { figure: 'figure', value: 'value', target: 'target', verdict: '', vsBaseline: 'vs raw baseline / notes' };
+  const all = [header, ...rows];
+  const keys: Array<keyof Row> = ['figure', 'value', 'target', 'verdict', 'vsBaseline'];
+  const widths = keys.map((key) => Math.max(...all.map((row) => row[key].length)));
+  const line = (row: Row) => `| ${keys.map((key, i) => row[key].padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function renderReport(f: BenchFigures): string {
+  const m = f.machine;
+  return [
+    `Benchmark ${f.runId} (${f.startedAt}) on ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}, PostgreSQL ${m.postgres}, Kafka ${m.kafka}`,
+    `History: ${f.history.events.toLocaleString('en')} events (${f.history.bytesPerEvent} B each) over ${f.history.communes} communes, published in ${f.history.publishSeconds.toFixed(1)} s`,
+    '',
+    renderTable(reportRows(f)),
+  ].join('\n');
+}
