@@ -57,6 +57,7 @@ const settings = {
   loadCommunes: option('load-communes', 20),
   partitions: option('partitions', 6),
   keep: process.argv.includes('--keep'),
+  profile: process.argv.includes('--profile'),
 };
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dtc';
 const kafkaBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -151,7 +152,9 @@ async function main(): Promise<void> {
 
     // 3. Start the services: reporting's live consumer projects the whole history.
     const projectionStarted = Date.now();
-    await platform.start();
+    const profileDir = settings.profile ? path.join(repoRoot, '.data', 'bench', 'profiles', runId) : undefined;
+    await platform.start(profileDir);
+    if (profileDir) log(`CPU profiles of the services go to ${path.relative(repoRoot, profileDir)} when they stop`);
     bar = new ProgressBar('3/6 live projection of the history', history.events);
     await watchingMemory(platform, (rssPeaks.projection = {}), () =>
       awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 3600000, onProgress: (done) => bar.update(done) }),

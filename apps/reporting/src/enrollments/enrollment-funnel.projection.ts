@@ -83,12 +83,15 @@ export async function applyEnrollmentFunnel(tx: EntityManager, events: EventEnve
     },
     entries.map((e) => [e.communeCode, e.provinceCode, e.villageId, e.serviceCode, e.teamId, e.memberId, e.day, e.state, e.entered]),
   );
-  for (const p of positions.sort((a, b) => (a.serviceCode + a.state).localeCompare(b.serviceCode + b.state))) {
-    // A state's position is its distance from the first state; the largest seen wins.
-    await tx.query(
-      `insert into service_states (service_code, state, position) values ($1, $2, $3)
-       on conflict (service_code, state) do update set position = greatest(service_states.position, excluded.position)`,
-      [p.serviceCode, p.state, p.position],
-    );
-  }
+  const sorted = positions.sort((a, b) => (a.serviceCode + a.state).localeCompare(b.serviceCode + b.state));
+  const unchanged = new Set(known.map((k) => `${k.service_code}|${k.state}|${k.position}`));
+  const moved = sorted.filter((p) => !unchanged.has(`${p.serviceCode}|${p.state}|${p.position}`));
+  if (moved.length === 0) return;
+  // A state's position is its distance from the first state; the largest seen wins.
+  await tx.query(
+    `insert into service_states (service_code, state, position)
+     select * from unnest($1::text[], $2::text[], $3::int[])
+     on conflict (service_code, state) do update set position = greatest(service_states.position, excluded.position)`,
+    [moved.map((p) => p.serviceCode), moved.map((p) => p.state), moved.map((p) => p.position)],
+  );
 }

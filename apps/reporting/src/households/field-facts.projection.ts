@@ -5,8 +5,23 @@ import { foldFieldFacts, referencedIds, type FieldState, type HouseholdFact, typ
 
 const REGISTRY_PREFIX = 'vn.dtc.registry.';
 
+/**
+ * Facts are read, changed in memory and written back, and a household's facts change from
+ * events on several partitions (its own, its residents'), which other instances or concurrent
+ * batches may be applying at the same moment. Batches therefore take a transaction lock per
+ * household they touch, in one sorted order (no deadlocks), before reading.
+ */
+async function lockHouseholds(tx: EntityManager, householdIds: string[]): Promise<void> {
+  if (householdIds.length === 0) return;
+  await tx.query(
+    `select pg_advisory_xact_lock(k) from (select distinct hashtextextended('household:' || id, 0) as k from unnest($1::text[]) as id order by k) as sorted`,
+    [householdIds],
+  );
+}
+
 async function loadState(tx: EntityManager, events: EventEnvelope[]): Promise<FieldState> {
   const ids = referencedIds(events);
+  await lockHouseholds(tx, ids.households);
   const movedHouseholds = events.filter((e) => e.type === HouseholdMovedV1.type).map((e) => (e.data as EventData<typeof HouseholdMovedV1>).householdId);
   const residents: ResidentFact[] = await tx.query(
     `select resident_id as "residentId", commune_code as "communeCode", province_code as "provinceCode", village_id as "villageId",

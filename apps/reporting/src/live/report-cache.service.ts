@@ -14,6 +14,8 @@ const TTL_SECONDS = 60;
 export class ReportCache {
   private readonly hits;
   private readonly misses;
+  /** Computations under way, by cache key: readers missing together share one (no stampede after a change). */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: RedisService,
@@ -40,8 +42,16 @@ export class ReportCache {
       key = undefined;
     }
     this.misses.inc();
-    const value = await compute();
-    if (key) await this.redis.client.set(key, JSON.stringify(value), 'EX', TTL_SECONDS).catch(() => undefined);
-    return value;
+    if (!key) return compute();
+    const running = this.inFlight.get(key);
+    if (running) return running as Promise<T>;
+    const cacheKey = key;
+    const computing = (async () => {
+      const value = await compute();
+      await this.redis.client.set(cacheKey, JSON.stringify(value), 'EX', TTL_SECONDS).catch(() => undefined);
+      return value;
+    })().finally(() => this.inFlight.delete(cacheKey));
+    this.inFlight.set(cacheKey, computing);
+    return computing;
   }
 }

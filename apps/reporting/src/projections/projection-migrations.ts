@@ -3,6 +3,7 @@ import { CreateHouseholdProjections1763900000400 } from '../migrations/176390000
 import { CreateEnrollmentProjections1763900000410 } from '../migrations/1763900000410-create-enrollment-projections';
 import { CreateTrainingProjections1763900000420 } from '../migrations/1763900000420-create-training-projections';
 import { CreateFieldProjections1763900000430 } from '../migrations/1763900000430-create-field-projections';
+import { CoveringReportIndexes1763900000440 } from '../migrations/1763900000440-covering-report-indexes';
 
 /** The tables of one projection generation, each generation in its own schema with its own inbox. */
 export const PROJECTION_MIGRATIONS = [
@@ -12,4 +13,5 @@ export const PROJECTION_MIGRATIONS = [
   CreateEnrollmentProjections1763900000410,
   CreateTrainingProjections1763900000420,
   CreateFieldProjections1763900000430,
+  CoveringReportIndexes1763900000440,
 ];

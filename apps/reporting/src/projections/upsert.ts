@@ -9,29 +9,33 @@ export interface UpsertSpec {
   update: string;
 }
 
-const MAX_PARAMETERS = 60000;
+const CHUNK_ROWS = 20000;
+
+/** A Postgres array literal for one array-typed cell (arrays of arrays cannot travel through unnest). */
+function arrayLiteral(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  return `{${(value as unknown[]).map((item) => `"${String(item).replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
 
 /**
- * One multi-row insert ... on conflict per chunk: projections fold a batch in memory and write
- * it in a few round trips. Callers pass rows in a stable key order so concurrent batches lock
- * rows in the same order (no deadlocks).
+ * One insert ... select from unnest(column arrays) ... on conflict per chunk: projections fold
+ * a batch in memory and write it in a few round trips, with one parameter per column whatever
+ * the row count (a VALUES list with a parameter per cell costs Postgres more to parse than to
+ * write). Callers pass rows in a stable key order so concurrent batches lock rows in the same
+ * order (no deadlocks).
  */
 export async function upsertRows(tx: EntityManager, spec: UpsertSpec, rows: unknown[][]): Promise<void> {
   if (rows.length === 0) return;
-  const width = spec.columns.length;
-  const chunkSize = Math.max(1, Math.floor(MAX_PARAMETERS / width));
-  for (let start = 0; start < rows.length; start += chunkSize) {
-    const chunk = rows.slice(start, start + chunkSize);
-    const values: unknown[] = [];
-    const tuples = chunk.map((row, i) => {
-      values.push(...row);
-      return `(${spec.columns.map(([, cast], c) => `$${i * width + c + 1}::${cast}`).join(', ')})`;
-    });
-    await tx.query(
-      `insert into ${spec.table} (${spec.columns.map(([name]) => name).join(', ')}) values ${tuples.join(', ')}
-       on conflict (${spec.conflict.join(', ')}) do update set ${spec.update}`,
-      values,
-    );
+  const names = spec.columns.map(([name]) => name).join(', ');
+  const arrays = spec.columns.map(([, cast], c) => (cast.endsWith('[]') ? `$${c + 1}::text[]` : `$${c + 1}::${cast}[]`)).join(', ');
+  const selected = spec.columns.map(([name, cast]) => (cast.endsWith('[]') ? `${name}::${cast}` : name)).join(', ');
+  const sql = `insert into ${spec.table} (${names})
+     select ${selected} from unnest(${arrays}) with ordinality as incoming (${names}, row_order) order by row_order
+     on conflict (${spec.conflict.join(', ')}) do update set ${spec.update}`;
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const chunk = rows.slice(start, start + CHUNK_ROWS);
+    const columns = spec.columns.map(([, cast], c) => chunk.map((row) => (cast.endsWith('[]') ? arrayLiteral(row[c]) : row[c])));
+    await tx.query(sql, columns);
   }
 }
 

@@ -55,6 +55,8 @@ async function replayed(admin: Admin, groupId: string, topics: string[], initial
   return Number(done);
 }
 
+const PROJECTION_TABLES = ['village_households', 'household_facts', 'resident_facts', 'organisation_facts', 'village_population', 'village_facts', 'village_obstacles', 'field_daily', 'enrollment_state_daily', 'service_states', 'training_daily', 'teams', 'team_members', 'known_communes'];
+
 /**
  * Rebuilds every projection from the beginning of the topics into a new generation schema while
  * the live one keeps serving, then switches: live batches are held back (exclusive switch lock),
@@ -116,6 +118,10 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       dataSource: dataSource.current,
       maxRetries: 3,
       fromBeginning: true,
+      // History is replayed in big batches, two partitions at a time: the projections lock what
+      // they read (see field facts), and their counters only add.
+      partitionsConsumedConcurrently: Number(process.env.REBUILD_CONCURRENCY ?? 2),
+      maxBytesPerPartition: Number(process.env.REBUILD_BATCH_BYTES ?? 4194304),
       handle: (events, tx) => applyProjections(tx, events),
       onApplied: (count) => (applied += count),
       onError: (error) => log(`batch failed, retrying: ${error.message}`),
@@ -128,6 +134,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       if (done >= total) break;
       await sleep(250);
     }
+
+    // Fresh tables have no planner statistics yet: gather them before readers arrive.
+    await control.query(`analyze ${PROJECTION_TABLES.map((table) => `"${schema}".${table}`).join(', ')}`);
 
     // The switch: hold live batches back, let the new generation take in what the live one
     // applied meanwhile (the replay keeps running), then move the pointer in the same commit.

@@ -27,6 +27,14 @@ export interface ConsumerRunnerOptions {
   /** How long the group waits for a crashed member before rebalancing (default 30 s). */
   sessionTimeoutMs?: number;
   fromBeginning?: boolean;
+  /**
+   * Partitions whose batches are applied at the same time (default 1), each in its own
+   * transaction. Handlers must then be safe under concurrent batches (as they already must be
+   * when several instances share the group).
+   */
+  partitionsConsumedConcurrently?: number;
+  /** Largest batch fetched from one partition (default 1 MiB); bigger batches mean fewer transactions. */
+  maxBytesPerPartition?: number;
   onApplied?: (applied: number, duplicates: number) => void;
   /** Seconds from each applied event's original write to this consumer's commit (events that carry the time). */
   onVisible?: (lagsSeconds: number[]) => void;
@@ -82,7 +90,9 @@ export class ConsumerRunner {
       groupId: this.options.groupId,
       sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: Math.min(3000, Math.floor((this.options.sessionTimeoutMs ?? 30000) / 3)),
-      maxBytesPerPartition: 1048576,
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1048576,
+      // Bounds what one fetch holds in memory while a consumer catches up (services stay < 300 MB).
+      maxBytes: Math.max(4194304, this.options.maxBytesPerPartition ?? 0),
       retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
     });
     this.consumer = consumer;
@@ -98,7 +108,7 @@ export class ConsumerRunner {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.processBatch(payload),
     });
   }

@@ -18,10 +18,18 @@ export class CreateKnownCommunes1763900000003 implements MigrationInterface {
 }
 
 export async function rememberCommunes(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
-  const communes = new Map(events.map((event) => [event.tenant, event.province]));
-  for (const [code, province] of [...communes].sort()) {
-    await tx.query('insert into known_communes (code, province_code) values ($1, $2) on conflict (code) do update set province_code = excluded.province_code', [code, province]);
-  }
+  const communes = [...new Map(events.map((event) => [event.tenant, event.province]))].sort();
+  if (communes.length === 0) return;
+  // One statement per batch; communes already known with the same province are not touched
+  // (no write, no row lock for concurrent batches to queue on).
+  await tx.query(
+    `insert into known_communes (code, province_code)
+     select incoming.code, incoming.province from unnest($1::text[], $2::text[]) as incoming (code, province)
+     where not exists (select 1 from known_communes k where k.code = incoming.code and k.province_code = incoming.province)
+     order by incoming.code
+     on conflict (code) do update set province_code = excluded.province_code`,
+    [communes.map(([code]) => code), communes.map(([, province]) => province)],
+  );
 }
 
 export async function knownProvinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {

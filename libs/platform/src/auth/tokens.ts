@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ServiceConfig } from '../config/service-config';
 import { ROLES, type Principal, type Role, type TokenClaims } from './principal';
@@ -83,10 +83,25 @@ function checkedPayload(verify: () => string | jwt.JwtPayload): jwt.JwtPayload {
   return decoded;
 }
 
+const secretKeys = new Map<string, KeyObject>();
+
+/**
+ * The secret as a key object, made once: given a string, jsonwebtoken first tries (and fails)
+ * to parse it as a public key on every request, a few percent of each service's CPU under load.
+ */
+function secretKey(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 /** HS256 with the shared secret (the one-machine mode). */
 export function verifyToken(settings: TokenSettings, token: string): Principal {
   const payload = checkedPayload(() =>
-    jwt.verify(token, settings.secret, { algorithms: ['HS256'], issuer: settings.issuer, audience: settings.audience, clockTolerance: settings.clockToleranceSeconds ?? 0 }),
+    jwt.verify(token, secretKey(settings.secret), { algorithms: ['HS256'], issuer: settings.issuer, audience: settings.audience, clockTolerance: settings.clockToleranceSeconds ?? 0 }),
   );
   return principalFromClaims(payload, settings.roleClaim);
 }
