@@ -39,7 +39,7 @@ function boundaries({ tests }) {
 }
 
 export default [
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/coverage/**', '**/.nx/**', 'tools/**/*.js', 'examples/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/coverage/**', '**/.nx/**', 'tools/**/*.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -52,6 +52,13 @@ export default [
   {
     files: testFiles,
     rules: { '@nx/enforce-module-boundaries': ['error', boundaries({ tests: true })] },
+  },
+  {
+    // Examples are what an outside party would write: the HTTP API and the published schemas, never the platform's code.
+    files: ['examples/**/*.{js,mjs,ts}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@dtc/*', '**/apps/**', '**/libs/**', '**/tools/**', '**/tests/**'], message: 'Examples stand alone: use the HTTP API and docs/events/schemas.' }] }],
+    },
   },
   {
     // Production code of a service never pulls in the test kit; only its tests do.

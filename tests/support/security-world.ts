@@ -313,7 +313,8 @@ export function operationsWithQuery(doc: OpenApiDocument): string[] {
   );
 }
 
-const BACKGROUND_TABLES = new Set(['inbox', 'known_communes', 'known_residents', 'known_organisations', 'known_villages', 'schema_migrations']);
+// The province feeds are appended by reporting's feed consumer as events arrive, like a read model.
+const BACKGROUND_TABLES = new Set(['inbox', 'known_communes', 'known_residents', 'known_organisations', 'known_villages', 'schema_migrations', 'province_feed', 'province_feed_heads']);
 
 /**
  * The content of every table a service's API writes (a hash per table; the outbox by its event

@@ -6,6 +6,8 @@ import { CampaignsController } from './campaigns/campaigns.controller';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EnrollmentFunnelController } from './enrollments/enrollment-funnel.controller';
+import { CreateProvinceFeeds1763900000700 } from './feeds/province-feed.migration';
+import { ProvinceFeedModule } from './feeds/province-feed.module';
 import { HouseholdsReportModule } from './households/households-report.module';
 import { IndicatorsController } from './indicators/indicators.controller';
 import { CreateProjectionGenerations1763900000500 } from './migrations/1763900000500-create-projection-generations';
@@ -23,11 +25,14 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [
         PlatformModule.forRoot(config),
-        // The service schema holds campaigns, targets, indicators and the audit log; projections live in generation schemas (see projections/generations.ts).
-        PersistenceModule.forRoot({ migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600] }),
+        // The service schema holds campaigns, targets, indicators, the province feeds and the audit log; projections live in generation schemas (see projections/generations.ts).
+        PersistenceModule.forRoot({
+          migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700],
+        }),
         MessagingModule.forRoot({ produces: [] }),
         ProjectionsModule,
         HouseholdsReportModule,
+        ProvinceFeedModule,
         // Communes and their provinces are known from events, in the active projection generation.
         AuditModule.forRootAsync({
           inject: [ProjectionStore],

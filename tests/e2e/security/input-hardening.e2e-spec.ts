@@ -83,6 +83,8 @@ async function created<T = { id: string }>(service: ServiceName, method: string,
   if (response.status < 200 || response.status > 299) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
 }
+/** The head cursor of a province feed. */
+const feedHead = async (province: string) => (await created<{ head: string }>('reporting', 'GET', `/feeds/provinces/${province}`, undefined)).head;
 const freshHousehold = () => created('household-registry', 'POST', '/households', householdBody(world.A.code, world.A.villageCode));
 const freshResident = (fullName = `Người Thử ${next()}`) =>
   created('household-registry', 'POST', '/residents', { householdId: world.A.householdId, fullName, dateOfBirth: '1980-01-01', sex: 'female', ethnicity: 'Kinh', relationshipToHead: 'other' });
@@ -621,6 +623,24 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       ],
     },
     'GET /audit': { valid: (w) => ({ path: `/audit?communeCode=${w.A.code}` }), bad: auditCases },
+    'GET /feeds/provinces/{province}': { valid: (w) => ({ path: `/feeds/provinces/${w.A.province}` }), bad: [] },
+    'GET /feeds/provinces/{province}/events': {
+      valid: (w) => ({ path: `/feeds/provinces/${w.A.province}/events?limit=10` }),
+      bad: [
+        { what: 'limit 0', req: replaceQuery('limit', '0'), status: 400, field: 'limit' },
+        { what: 'limit above 1000', req: replaceQuery('limit', '1001'), status: 400, field: 'limit' },
+        { what: 'limit not a number', req: replaceQuery('limit', 'all'), status: 400, field: 'limit' },
+        { what: 'cursor with SQL', req: withQuery(`after=${encodeURIComponent("1' OR '1'='1")}`), status: 400, field: 'after', reason: /cursor/ },
+        { what: 'cursor that was never issued', req: withQuery('after=bm90LWEtY3Vyc29y'), status: 400, field: 'after', reason: /cursor/ },
+        { what: 'cursor of another province’s feed', req: async (b, w) => withQuery(`after=${await feedHead(w.B.province)}`)(b), status: 422, field: 'after', reason: /province/ },
+        { what: 'since not a date-time', req: withQuery('since=yesterday'), status: 400, field: 'since' },
+        { what: 'since without a time zone', req: withQuery('since=2026-07-21T08:30:00'), status: 400, field: 'since', reason: /time zone/ },
+        { what: 'since on a day that does not exist', req: withQuery('since=2026-02-30T00:00:00Z'), status: 400, field: 'since' },
+        { what: 'since in the future', req: () => ({ path: `/feeds/provinces/${world.A.province}/events?since=${encodeURIComponent(FUTURE())}` }), status: 422, field: 'since', reason: /future/ },
+        { what: 'after and since together', req: async (b, w) => withQuery(`after=${await feedHead(w.A.province)}&since=2026-07-21T08:30:00Z`)(b), status: 422, field: 'since' },
+        unknownQuery,
+      ],
+    },
   },
 };
 
@@ -653,7 +673,7 @@ function badPathParam(template: string, base: Req, param: string): Req {
   const templateParts = template.split('/');
   const parts = path.split('/');
   const index = templateParts.indexOf(`{${param}}`);
-  parts[index] = param === 'code' ? "1' OR '1'='1" : 'not-a-uuid';
+  parts[index] = param === 'code' || param === 'province' ? "1' OR '1'='1" : 'not-a-uuid';
   return { ...base, path: `${parts.map((part, i) => (i === index ? encodeURIComponent(part) : part)).join('/')}${search ? `?${search}` : ''}` };
 }
 
@@ -695,7 +715,8 @@ describe('input hardening: every write and every parameter of every service', ()
       const cases: Bad[] = [...row.bad];
       // Every endpoint: each id (or commune code) in the path that is not one gets 400 naming it.
       for (const param of [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((p) => !['indicatorCode', 'period'].includes(p))) {
-        cases.push({ what: `path parameter ${param} invalid`, req: (b) => badPathParam(template, b, param), status: 400, field: param, reason: param === 'code' ? /5-digit/ : /UUID/ });
+        const reason = { code: /5-digit/, province: /2-digit/ }[param] ?? /UUID/;
+        cases.push({ what: `path parameter ${param} invalid`, req: (b) => badPathParam(template, b, param), status: 400, field: param, reason });
       }
       if (writes) {
         cases.push(

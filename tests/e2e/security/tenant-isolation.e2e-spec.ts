@@ -82,6 +82,7 @@ const READERS: Role[] = ['field_agent', 'commune_admin', 'province_officer'];
 const EVERYONE: Role[] = ['field_agent', 'commune_admin', 'province_officer', 'integrator'];
 const ADMIN: Role[] = ['commune_admin'];
 const TARGET_SETTERS: Role[] = ['commune_admin', 'province_officer'];
+const PROVINCE_READERS: Role[] = ['province_officer', 'integrator'];
 
 const isEmpty = (body: unknown) => (Array.isArray(body) ? body.length === 0 : Array.isArray((body as { items?: unknown[] })?.items) && (body as { items: unknown[] }).items.length === 0);
 const deniedOrEmpty = (r: SentResponse) => [403, 404].includes(r.status) || (r.status === 200 && isEmpty(r.body));
@@ -90,6 +91,11 @@ const results = (r: SentResponse) => ((r.body as { results?: Array<{ status: num
 const everyItemRefused = (r: SentResponse) => r.status === 403 || (r.status === 200 && results(r).length > 0 && results(r).every((s) => [403, 404, 422].includes(s)));
 const everyItemApplied = (r: SentResponse) => r.status === 200 && results(r).length > 0 && results(r).every((s) => s >= 200 && s < 300);
 const now = () => new Date().toISOString();
+/** A province feed page that holds events, every one of A's province. */
+const onlyOwnProvinceEvents = (r: SentResponse) => {
+  const events = (r.body as { events?: Array<{ province: string }> })?.events ?? [];
+  return r.status === 200 && events.length > 0 && events.every((e) => e.province === world.A.province);
+};
 
 let world: World;
 let counter = 0;
@@ -135,6 +141,11 @@ const fresh = {
     return answer.results[0].walkInId;
   },
 };
+
+/** The head cursor of a province feed, read by operations. */
+async function feedHead(province: string): Promise<string> {
+  return (await created<{ head: string }>('reporting', 'GET', `/feeds/provinces/${province}`, world.ops, undefined)).head;
+}
 
 async function versionOf(service: ServiceName, path: string): Promise<number> {
   return (await created<{ version: number }>(service, 'GET', path, world.ops, undefined)).version;
@@ -457,6 +468,17 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       call: (c) => ({ path: `/audit?communeCode=${c.code}` }),
       refs: [{ why: 'the audit log of another province', call: (_a, b) => ({ path: `/audit?provinceCode=${b.province}` }) }],
     },
+    'GET /feeds/provinces/{province}': { write: false, allowed: PROVINCE_READERS, call: (c) => ({ path: `/feeds/provinces/${c.province}` }) },
+    'GET /feeds/provinces/{province}/events': {
+      write: false,
+      allowed: PROVINCE_READERS,
+      call: (c) => ({ path: `/feeds/provinces/${c.province}/events?limit=1000` }),
+      refs: [
+        // Answered, and (checked on every refs answer) showing none of B's ids or codes.
+        { why: 'one’s own province feed holds only its own province’s events', call: (a) => ({ path: `/feeds/provinces/${a.province}/events?limit=1000` }), refused: onlyOwnProvinceEvents },
+        { why: 'a cursor of another province’s feed', call: async (a, b) => ({ path: `/feeds/provinces/${a.province}/events?after=${await feedHead(b.province)}` }), refused: (r) => r.status === 422 },
+      ],
+    },
   },
 };
 
@@ -485,6 +507,16 @@ describe('tenant isolation: every endpoint of every service, against another ten
       missingFromTable: [],
       notDocumented: [],
     });
+  });
+
+  it('treats every POST, PUT, PATCH and DELETE as a write that no integrator may make (so each is checked to answer integrators 403)', () => {
+    const rows = ALL_SERVICES.flatMap((service) => Object.entries(TABLE[service]).map(([key, row]) => ({ op: `${service} ${key}`, row })));
+    expect({
+      writesNotMarkedWrite: rows.filter(({ op, row }) => /\s(POST|PUT|PATCH|DELETE) /.test(op) && !row.write).map(({ op }) => op),
+      readsMarkedWrite: rows.filter(({ op, row }) => /\sGET /.test(op) && row.write).map(({ op }) => op),
+      writesOpenToIntegrators: rows.filter(({ row }) => row.write && row.allowed.includes('integrator')).map(({ op }) => op),
+    }).toEqual({ writesNotMarkedWrite: [], readsMarkedWrite: [], writesOpenToIntegrators: [] });
+    expect(rows.filter(({ row }) => row.write).length).toBeGreaterThan(30);
   });
 
   describe.each(ALL_SERVICES)('%s', (service) => {

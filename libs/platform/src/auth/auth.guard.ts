@@ -5,7 +5,13 @@ import { ALLOWED_ROLES, IS_PUBLIC } from './decorators';
 import type { Principal, Role } from './principal';
 import { createTokenVerifier, InvalidTokenError, type TokenVerifier } from './tokens';
 
-/** Global guard: every route needs a valid bearer token unless marked @Public(). */
+/** Methods that never change state; integrator tokens may use only these. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Global guard: every route needs a valid bearer token unless marked @Public(). Integrator
+ * credentials are read-only everywhere: any other method is refused here, whatever the route's roles.
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('auth');
@@ -27,7 +33,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; principal?: Principal }>();
+    const request = context.switchToHttp().getRequest<{ method?: string; headers: Record<string, string | undefined>; principal?: Principal }>();
     const header = request.headers['authorization'] ?? '';
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) throw new UnauthorizedException('A bearer token is required');
@@ -35,6 +41,9 @@ export class AuthGuard implements CanActivate {
       request.principal = await this.verifier.verify(token);
     } catch (error) {
       throw new UnauthorizedException(error instanceof InvalidTokenError ? `Invalid token: ${error.message}` : 'Invalid token');
+    }
+    if (request.principal.role === 'integrator' && !READ_METHODS.has((request.method ?? '').toUpperCase())) {
+      throw new ForbiddenException('Integrator tokens are read-only');
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (roles && !roles.includes(request.principal.role)) {

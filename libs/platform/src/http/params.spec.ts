@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { ParseCommuneCodePipe, ParseIdPipe } from './params';
+import { ParseCommuneCodePipe, ParseIdPipe, ParseProvinceCodePipe } from './params';
 import { toProblem } from './problem.filter';
 
 describe('path parameter pipes', () => {
@@ -25,6 +25,20 @@ describe('path parameter pipes', () => {
     expect(pipe.transform('16279', param('code'))).toBe('16279');
     for (const bad of ['1627', '162790', 'abcde', "16279'--"]) {
       expect(() => pipe.transform(bad, param('code'))).toThrow(BadRequestException);
+    }
+  });
+
+  it('passes a 2-digit province code and names the parameter of anything else', () => {
+    const pipe = new ParseProvinceCodePipe();
+    expect(pipe.transform('38', param('province'))).toBe('38');
+    for (const bad of ['3', '381', 'ab', "38'--", undefined]) {
+      let error: unknown;
+      try {
+        pipe.transform(bad, param('province'));
+      } catch (e) {
+        error = e;
+      }
+      expect(toProblem(error)).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Validation failed', fields: [{ field: 'province', reason: 'province must be the 2-digit official province code' }] });
     }
   });
 });

@@ -2,6 +2,7 @@ import { BadRequestException, Injectable, type ArgumentMetadata, type PipeTransf
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COMMUNE_CODE = /^[0-9]{5}$/;
+const PROVINCE_CODE = /^[0-9]{2}$/;
 
 function invalid(metadata: ArgumentMetadata, fallback: string, reason: string): BadRequestException {
   const field = metadata.data ?? fallback;
@@ -23,5 +24,14 @@ export class ParseCommuneCodePipe implements PipeTransform<unknown, string> {
   transform(value: unknown, metadata: ArgumentMetadata): string {
     if (typeof value === 'string' && COMMUNE_CODE.test(value)) return value;
     throw invalid(metadata, 'code', 'must be the 5-digit official commune code');
+  }
+}
+
+/** A province code in the path: 400 naming the parameter unless it is the 2-digit official code. */
+@Injectable()
+export class ParseProvinceCodePipe implements PipeTransform<unknown, string> {
+  transform(value: unknown, metadata: ArgumentMetadata): string {
+    if (typeof value === 'string' && PROVINCE_CODE.test(value)) return value;
+    throw invalid(metadata, 'province', 'must be the 2-digit official province code');
   }
 }

@@ -1,0 +1,57 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { assertNotFuture, unprocessable } from '@dtc/platform';
+import { DataSource, type EntityManager } from 'typeorm';
+import { decodeCursor, encodeCursor } from './feed-cursor';
+import type { FeedEventsQuery, FeedHead, FeedPage } from './province-feed.dto';
+
+/** Reads of the province feeds; every answer comes from one snapshot (bigint columns arrive as strings). */
+@Injectable()
+export class ProvinceFeedService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async head(province: string): Promise<FeedHead> {
+    const { seq, appendedAt } = await headOf(this.dataSource.manager, province);
+    // Numbers are contiguous from 1, so the last one is the count.
+    return { province, count: seq, head: encodeCursor({ province, seq }), lastAppendedAt: appendedAt?.toISOString() ?? null };
+  }
+
+  page(province: string, query: FeedEventsQuery): Promise<FeedPage> {
+    if (query.after !== undefined && query.since !== undefined) throw unprocessable('since', 'give after or since, not both');
+    const after = query.after === undefined ? 0 : positionOf(province, query.after);
+    if (query.since !== undefined) assertNotFuture('since', new Date(query.since));
+    return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      const head = await headOf(tx, province);
+      // A cursor ahead of the feed means another installation or a restored database: say so rather than skip what comes next.
+      if (after > head.seq) throw unprocessable('after', `after is beyond the end of this feed (${head.seq} events); it is not from this installation, or the feed was restored from an older backup`);
+      const start = query.since === undefined ? after : await positionBefore(tx, province, query.since, head.seq);
+      const rows: Array<{ seq: string; envelope: Record<string, unknown> }> = await tx.query(
+        'select seq, envelope from province_feed where province_code = $1 and seq > $2 order by seq limit $3',
+        [province, start, query.limit + 1],
+      );
+      const page = rows.slice(0, query.limit);
+      const last = page.length > 0 ? Number(page[page.length - 1].seq) : start;
+      return { events: page.map((row) => row.envelope), next: encodeCursor({ province, seq: last }), hasMore: rows.length > query.limit };
+    });
+  }
+}
+
+function positionOf(province: string, cursor: string): number {
+  const position = decodeCursor(cursor);
+  if (!position) throw new BadRequestException({ message: 'Validation failed', fields: [{ field: 'after', reason: 'after must be a cursor returned by this feed' }] });
+  if (position.province !== province) throw unprocessable('after', `after is a cursor of province ${position.province}'s feed, not ${province}'s`);
+  return position.seq;
+}
+
+async function headOf(tx: EntityManager, province: string): Promise<{ seq: number; appendedAt: Date | null }> {
+  const [row]: Array<{ last_seq: string; last_appended_at: Date }> = await tx.query('select last_seq, last_appended_at from province_feed_heads where province_code = $1', [province]);
+  return { seq: row ? Number(row.last_seq) : 0, appendedAt: row?.last_appended_at ?? null };
+}
+
+/** The position just before the first event received at or after `since` (the head when there is none). */
+async function positionBefore(tx: EntityManager, province: string, since: string, head: number): Promise<number> {
+  const [row]: Array<{ seq: string }> = await tx.query(
+    'select seq from province_feed where province_code = $1 and appended_at >= $2::timestamptz order by appended_at, seq limit 1',
+    [province, since],
+  );
+  return row ? Number(row.seq) - 1 : head;
+}
