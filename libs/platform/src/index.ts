@@ -20,3 +20,5 @@ export * from './platform.module';
 export * from './bootstrap/bootstrap';
 export * from './http/pagination';
 export * from './cli/progress-bar';
+export * from './cli/arguments';
+export * from './cli/table';

@@ -1,0 +1,11 @@
+import type { OpsCommand } from '../command';
+import { consumersCommand } from './consumers';
+import { deadLettersCommand } from './dead-letters';
+import { helpCommand } from './help';
+import { onboardCommuneCommand } from './onboard-commune';
+import { outboxCommand } from './outbox';
+import { rebuildCommand } from './rebuild';
+import { tokenCommand } from './token';
+
+/** Every command, in the order `help` lists them. */
+export const COMMANDS: OpsCommand[] = [onboardCommuneCommand, tokenCommand, outboxCommand, consumersCommand, deadLettersCommand, rebuildCommand, helpCommand(() => COMMANDS)];
