@@ -1,0 +1,204 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadServiceConfig, serviceConfigSpec } from '@dtc/platform';
+import { repoRoot } from '../support/compose-file';
+import {
+  appConsumes,
+  appDefaults,
+  appNames,
+  appSettingVariables,
+  containerEnv,
+  find,
+  loadKustomization,
+  ofKind,
+  quantity,
+  readManifests,
+  secretExample,
+  type Manifest,
+} from '../support/kubernetes-manifests';
+
+// Static checks of deploy/kubernetes against the code: apps, routes, configuration, Dockerfile.
+// kubernetes-probes.e2e-spec.ts starts the services with the Deployments' environment and calls
+// the probe paths for real.
+const { kustomization, manifests } = loadKustomization();
+const apps = appNames();
+const dockerfile = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+const source = (file: string) => fs.readFileSync(path.join(repoRoot, file), 'utf8');
+
+/** Routes the platform serves for every service, read from their sources. */
+const routes = {
+  health: `/${/@Controller\('([^']+)'\)/.exec(source('libs/platform/src/health/health.controller.ts'))![1]}`,
+  metrics: `/${/@Controller\('([^']+)'\)/.exec(source('libs/platform/src/metrics/metrics.controller.ts'))![1]}`,
+  openApiJson: `/${/jsonDocumentUrl:\s*'([^']+)'/.exec(source('libs/platform/src/openapi/openapi.ts'))![1]}`,
+};
+const healthCheckTimeoutMs = Number(/report\(timeoutMs = (\d+)\)/.exec(source('libs/platform/src/health/health.registry.ts'))![1]);
+
+// The brief for this deployment: reporting runs three instances (as the multi-instance test
+// does), the others two; each is sized for about 300 MB resident memory.
+const REPLICAS: Record<string, number> = { reporting: 3 };
+const DEFAULT_REPLICAS = 2;
+const EXPECTED_RSS_BYTES = 300e6;
+// Variables Node itself reads (heap cap; a managed database's CA bundle).
+const NODE_VARIABLES = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+
+const deployment = (app: string) => find(manifests, 'Deployment', app)!;
+const podSpec = (app: string) => deployment(app).spec!.template.spec;
+const container = (app: string) => podSpec(app).containers.find((c: { name: string }) => c.name === app) ?? podSpec(app).containers[0];
+const podLabels = (app: string): Record<string, string> => deployment(app).spec!.template.metadata.labels;
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const env = (app: string) => containerEnv(container(app), manifests);
+const containerPort = (app: string) => container(app).ports.find((p: { name?: string }) => p.name === 'http')?.containerPort as number;
+
+describe('deploy/kubernetes kustomization', () => {
+  it('lists resources that all parse into named objects', () => {
+    expect(manifests.length).toBeGreaterThanOrEqual(2 + apps.length * 2);
+    for (const m of manifests) expect({ kind: typeof m.kind, name: typeof m.metadata?.name }).toEqual({ kind: 'string', name: 'string' });
+  });
+
+  it('puts everything in its own namespace, created by the kustomization', () => {
+    expect(kustomization.namespace).toBeTruthy();
+    expect(find(manifests, 'Namespace', kustomization.namespace!)).toBeDefined();
+  });
+
+  it('applies no Secret: the committed one is an example with the keys operators create', () => {
+    expect(ofKind(manifests, 'Secret')).toEqual([]);
+    expect(kustomization.resources).not.toContain(path.basename(secretExample));
+    expect(readManifests(secretExample).map((m) => m.kind)).toEqual(['Secret']);
+  });
+
+  it('has one Deployment and one Service per app in apps/, and none for anything else', () => {
+    expect(ofKind(manifests, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(apps);
+    expect(ofKind(manifests, 'Service').map((s) => s.metadata.name).sort()).toEqual(apps);
+  });
+
+  it('gives every app its own database schema', () => {
+    const schemas = apps.map((app) => loadServiceConfig(appDefaults(app), env(app).env).databaseSchema);
+    expect(new Set(schemas).size).toBe(apps.length);
+  });
+
+  it('pins a release tag for every app image', () => {
+    for (const app of apps) {
+      const entry = kustomization.images?.find((image) => image.name === container(app).image);
+      expect({ app, tag: entry?.newTag ?? entry?.digest }).toEqual({ app, tag: expect.stringMatching(/^(\d+\.\d+\.\d+|sha256:[0-9a-f]{64})$/) });
+    }
+  });
+});
+
+describe.each(apps)('%s on Kubernetes', (app) => {
+  const defaults = appDefaults(app);
+
+  it('runs the image the Dockerfile builds for it, with the image\'s own command', () => {
+    // Dockerfile header: docker build --build-arg SERVICE=<app> -t <image> .
+    const [, exampleApp, exampleImage] = /--build-arg SERVICE=(\S+) -t (\S+) \./.exec(dockerfile)!;
+    expect(container(app).image).toBe(exampleImage.replace(exampleApp, app));
+    // The image's CMD execs node as PID 1, so SIGTERM reaches the service; do not wrap it.
+    expect(dockerfile).toMatch(/^CMD .*exec node /m);
+    expect(container(app).command).toBeUndefined();
+    expect(container(app).args).toBeUndefined();
+  });
+
+  it('gets an environment the service configuration accepts, on the port the container declares', () => {
+    const config = loadServiceConfig(defaults, env(app).env);
+    expect(config.serviceName).toBe(app);
+    expect(config.port).toBe(containerPort(app));
+  });
+
+  it('needs the Secret: without it the configuration is refused', () => {
+    const { env: vars, source } = env(app);
+    const withoutSecret = Object.fromEntries(Object.entries(vars).filter(([name]) => source[name] !== 'Secret'));
+    expect(() => loadServiceConfig(defaults, withoutSecret)).toThrow(/Invalid configuration/);
+  });
+
+  it('takes credentials from the Secret only: JWT_SECRET and URLs with a password', () => {
+    const { env: vars, source } = env(app);
+    const credentials = Object.keys(vars).filter((name) => name === 'JWT_SECRET' || (/^[a-z]+:\/\//.test(vars[name]) && new URL(vars[name]).password !== ''));
+    expect(credentials).toContain('JWT_SECRET');
+    for (const name of credentials) expect({ name, source: source[name] }).toEqual({ name, source: 'Secret' });
+  });
+
+  it('sets only variables the service reads (or Node itself)', () => {
+    const known = new Set([...Object.values(serviceConfigSpec(defaults)).map((field) => field.env), ...appSettingVariables(app), ...NODE_VARIABLES]);
+    expect(Object.keys(env(app).env).filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it('is reached through a Service that selects its pods on the container port', () => {
+    const service = find(manifests, 'Service', app)!;
+    expect(matches(deployment(app).spec!.selector.matchLabels, podLabels(app))).toBe(true);
+    expect(matches(service.spec!.selector, podLabels(app))).toBe(true);
+    const [port] = service.spec!.ports;
+    expect(port.targetPort === 'http' || port.targetPort === containerPort(app)).toBe(true);
+    expect(port.port).toBe(containerPort(app));
+  });
+
+  it('is annotated for Prometheus on its metrics route and port', () => {
+    const annotations = deployment(app).spec!.template.metadata.annotations;
+    expect(annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': routes.metrics, 'prometheus.io/port': String(containerPort(app)) });
+  });
+
+  it('is ready when /health is, with a probe timeout longer than the health checks take', () => {
+    const probe = container(app).readinessProbe;
+    expect(probe.httpGet).toEqual({ path: routes.health, port: 'http' });
+    expect(probe.timeoutSeconds * 1000).toBeGreaterThan(healthCheckTimeoutMs);
+  });
+
+  it('is restarted only when its HTTP server stops answering, not when a dependency is down', () => {
+    const { livenessProbe, readinessProbe, startupProbe } = container(app);
+    // /health fails when Postgres or Kafka is down; the OpenAPI JSON depends on neither.
+    expect(livenessProbe.httpGet).toEqual({ path: routes.openApiJson, port: 'http' });
+    expect(livenessProbe.httpGet.path).not.toBe(readinessProbe.httpGet.path);
+    expect(livenessProbe.failureThreshold * livenessProbe.periodSeconds).toBeGreaterThanOrEqual(30);
+    // Start-up waits for migrations of other replicas (advisory lock) and up to a minute for Kafka.
+    expect(startupProbe.httpGet).toEqual(livenessProbe.httpGet);
+    expect(startupProbe.failureThreshold * startupProbe.periodSeconds).toBeGreaterThanOrEqual(120);
+  });
+
+  it('requests resources for about 300 MB resident memory, with a heap cap under the limit', () => {
+    const { requests, limits } = container(app).resources;
+    expect(quantity(requests.memory)).toBeGreaterThanOrEqual(EXPECTED_RSS_BYTES);
+    expect(quantity(limits.memory)).toBeGreaterThan(quantity(requests.memory));
+    expect(quantity(limits.cpu)).toBeGreaterThanOrEqual(quantity(requests.cpu));
+    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(env(app).env.NODE_OPTIONS ?? '')?.[1]);
+    expect(heapMiB * 1024 ** 2).toBeLessThan(quantity(limits.memory));
+  });
+
+  it(`runs ${REPLICAS[app] ?? DEFAULT_REPLICAS} replicas, spread over nodes, with rolling updates that keep capacity`, () => {
+    const spec = deployment(app).spec!;
+    expect(spec.replicas).toBe(REPLICAS[app] ?? DEFAULT_REPLICAS);
+    expect(spec.strategy.rollingUpdate.maxUnavailable).toBe(0);
+    expect(matches(podSpec(app).topologySpreadConstraints[0].labelSelector.matchLabels, podLabels(app))).toBe(true);
+  });
+
+  it('has a disruption budget that keeps an instance up and still lets nodes drain', () => {
+    const pdb = ofKind(manifests, 'PodDisruptionBudget').find((p) => matches(p.spec!.selector.matchLabels, podLabels(app)));
+    expect(pdb).toBeDefined();
+    const unavailable = pdb!.spec!.maxUnavailable ?? deployment(app).spec!.replicas - pdb!.spec!.minAvailable;
+    expect(unavailable).toBeGreaterThanOrEqual(1);
+    expect(unavailable).toBeLessThan(deployment(app).spec!.replicas);
+  });
+
+  it('autoscales on CPU from its replica count, consumers no further than the topic partitions', () => {
+    const hpa = ofKind(manifests, 'HorizontalPodAutoscaler').find((h: Manifest) => h.spec!.scaleTargetRef.kind === 'Deployment' && h.spec!.scaleTargetRef.name === app);
+    expect(hpa).toBeDefined();
+    expect(hpa!.spec!.minReplicas).toBe(deployment(app).spec!.replicas);
+    expect(hpa!.spec!.maxReplicas).toBeGreaterThan(hpa!.spec!.minReplicas);
+    if (appConsumes(app)) expect(hpa!.spec!.maxReplicas).toBeLessThanOrEqual(Number(env(app).env.KAFKA_TOPIC_PARTITIONS ?? serviceConfigSpec(defaults).topicPartitions.default));
+    const cpu = hpa!.spec!.metrics.find((m: { resource?: { name: string } }) => m.resource?.name === 'cpu');
+    expect(cpu.resource.target.type).toBe('Utilization');
+    expect(container(app).resources.requests.cpu).toBeDefined();
+  });
+
+  it('drains before it is killed: a pre-stop pause within the grace period', () => {
+    const pause = container(app).lifecycle.preStop.exec.command;
+    const seconds = Number(pause[pause.length - 1]);
+    expect(pause[0]).toBe('sleep');
+    expect(podSpec(app).terminationGracePeriodSeconds).toBeGreaterThan(seconds + 10);
+  });
+
+  it('runs as the image\'s non-root user with a read-only root filesystem and a writable /tmp', () => {
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(podSpec(app).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(container(app).securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true });
+    const tmp = container(app).volumeMounts.find((m: { mountPath: string }) => m.mountPath === '/tmp');
+    expect(podSpec(app).volumes.find((v: { name: string }) => v.name === tmp?.name)?.emptyDir).toBeDefined();
+  });
+});
