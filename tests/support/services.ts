@@ -1,24 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { eventually, query, testServiceEnv } from '@dtc/testkit';
+import { eventually, freePort, query, testServiceEnv } from '@dtc/testkit';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
 export type ServiceName = 'household-registry' | 'enrollment' | 'training' | 'reporting';
 
 const SCHEMAS: Record<ServiceName, string> = { 'household-registry': 'registry', enrollment: 'enrollment', training: 'training', reporting: 'reporting' };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningService {
   name: ServiceName;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { signToken, type TokenClaims } from '@dtc/platform';
 import { createKafka } from '@dtc/messaging';
+import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -19,17 +19,6 @@ export interface BenchSettings {
   kafkaBrokers: string[];
   redisUrl: string;
   partitions: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface BenchService {

@@ -3,3 +3,4 @@ export * from './eventually';
 export * from './kafka-probe';
 export * from './database';
 export * from './field-stream';
+export * from './ports';

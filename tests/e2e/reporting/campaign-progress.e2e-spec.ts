@@ -339,7 +339,7 @@ describe('campaign progress from field events', () => {
     const before = await reads();
     const [{ schema_name: live }] = await query<{ schema_name: string }>(`select schema_name from "t_${runId}_reporting".projection_generations where state = 'active'`);
 
-    const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', 'apps/reporting/src/rebuild/main.ts'], { cwd: repoRoot, env: testServiceEnv('reporting', runId, 0), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', 'tools/ops/cli.ts', 'rebuild', '--json'], { cwd: repoRoot, env: testServiceEnv('reporting', runId, 0), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
