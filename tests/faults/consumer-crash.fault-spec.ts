@@ -18,7 +18,8 @@ describe('reporting consumer killed mid-batch', () => {
 
   it('loses nothing when killed before its commit and counts nothing twice when killed after it', async () => {
     const load = new FieldLoad(platform, { households: 50, phones: 4 }).run();
-    for (const point of ['consumer.before-commit@4', 'consumer.after-commit@4']) {
+    // Reporting runs two consumers (projections, province feed): aim at the projections'.
+    for (const point of ['consumer.before-commit:reporting-projections@4', 'consumer.after-commit:reporting-projections@4']) {
       const [current] = platform.live('reporting');
       if (current) await platform.stopInstance(current);
       const armed = await platform.startArmed('reporting', point);

@@ -220,10 +220,10 @@ export class ConsumerRunner {
         }
       }
       if (events.length > 0) await this.options.handle(events, tx);
-      if (events.length > 0) failpoint('consumer.before-commit');
+      if (events.length > 0) failpoint('consumer.before-commit', this.options.name);
       return events;
     });
-    if (applied.length > 0) failpoint('consumer.after-commit');
+    if (applied.length > 0) failpoint('consumer.after-commit', this.options.name);
     this.options.onApplied?.(applied.length, items.length - applied.length);
     if (applied.length > 0 && this.options.onVisible) this.options.onVisible(visibleLags(items, new Set(applied.map((event) => event.id))));
     if (applied.length === 0 || !this.options.afterCommit) return;

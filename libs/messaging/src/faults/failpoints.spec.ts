@@ -8,6 +8,10 @@ describe('parseFailpoints', () => {
     ]);
   });
 
+  it('reads points narrowed to one consumer', () => {
+    expect([...parseFailpoints('consumer.after-commit:reporting-projections@4')]).toEqual([['consumer.after-commit:reporting-projections', 4]]);
+  });
+
   it('is empty without a spec', () => {
     expect(parseFailpoints(undefined).size).toBe(0);
     expect(parseFailpoints(' ').size).toBe(0);

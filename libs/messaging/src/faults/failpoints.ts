@@ -1,8 +1,10 @@
 /**
  * Crash points for the fault suite. FAILPOINTS="outbox.after-send,consumer.after-commit@3" makes
  * the process kill itself (SIGKILL: no shutdown hooks, no cleanup) the first, or the third, time
- * it passes that point: exactly where a real crash would hurt most, deterministically. Honoured
- * only when NODE_ENV=test, so a stray variable in production cannot take a service down.
+ * it passes that point: exactly where a real crash would hurt most, deterministically. A point
+ * can be narrowed to one consumer of a process that runs several:
+ * "consumer.after-commit:reporting-projections@4". Honoured only when NODE_ENV=test, so a stray
+ * variable in production cannot take a service down.
  */
 export type FailpointName = 'outbox.after-send' | 'consumer.before-commit' | 'consumer.after-commit';
 
@@ -25,13 +27,15 @@ function armedPoints(): Map<string, number> {
   return armed;
 }
 
-/** Kills this process here if the fault suite armed this point and this is the armed pass. */
-export function failpoint(name: FailpointName): void {
-  const hit = armedPoints().get(name);
-  if (hit === undefined) return;
-  const count = (passes.get(name) ?? 0) + 1;
-  passes.set(name, count);
-  if (count !== hit) return;
-  process.stderr.write(`failpoint ${name} (pass ${count}): killing process ${process.pid}\n`);
-  process.kill(process.pid, 'SIGKILL');
+/** Kills this process here if the fault suite armed this point (or this point of `scope`) and this is the armed pass. */
+export function failpoint(name: FailpointName, scope?: string): void {
+  for (const key of scope ? [name, `${name}:${scope}`] : [name]) {
+    const hit = armedPoints().get(key);
+    if (hit === undefined) continue;
+    const count = (passes.get(key) ?? 0) + 1;
+    passes.set(key, count);
+    if (count !== hit) continue;
+    process.stderr.write(`failpoint ${key} (pass ${count}): killing process ${process.pid}\n`);
+    process.kill(process.pid, 'SIGKILL');
+  }
 }
