@@ -71,6 +71,8 @@ export class BenchPlatform {
         env: {
           ...process.env,
           NODE_ENV: 'production',
+          // The heap cap of the image (Dockerfile) and the manifests.
+          NODE_OPTIONS: '--max-old-space-size=192',
           PORT: String(port),
           HOST: '127.0.0.1',
           LOG_LEVEL: 'warn',

@@ -51,7 +51,8 @@ async function main() {
     const log = fs.openSync(path.join(logsDir, `${service.name}.log`), 'a');
     const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', `dist/apps/${service.name}/src/main.js`], {
       cwd: repoRoot,
-      env: { ...env, PORT: String(service.port) },
+      // The heap cap production uses (Dockerfile): services stay under ~300 MB resident.
+      env: { NODE_OPTIONS: '--max-old-space-size=192', ...env, PORT: String(service.port) },
       stdio: ['ignore', log, log],
     });
     return { service, child };

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { markSyncItem } from '@dtc/persistence';
+import { syncItemMarker } from '@dtc/persistence';
 import { canAccessCommune, loggableError, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -79,18 +79,18 @@ export class OfflineSyncEngine {
 
   private async apply(item: SyncItemDto, principal: Principal, correlationId?: string): Promise<SyncItemResult> {
     const { dataSource } = this.options;
-    const stored = await this.storedResult(dataSource.manager, item, principal);
-    if (stored) return stored;
     try {
+      // No lookup first: a new item (the common case) claims its client id straight away; an item
+      // already stored loses the claim and replays its stored result (ReplayInstead below).
       return await dataSource.transaction(async (tx) => {
         // Claim the client id first: a concurrent upload of the same item waits here, then replays.
+        // The claim also marks the transaction, so every audit row this item writes names its client id.
         const claimed = await tx.query(
-          'insert into sync_results (client_id, command, status, body, actor) values ($1, $2, 0, $3, $4) on conflict do nothing returning client_id',
+          `insert into sync_results (client_id, command, status, body, actor) values ($1, $2, 0, $3, $4) on conflict do nothing
+           returning client_id, ${syncItemMarker('$1::text')}`,
           [item.clientId, item.command, '{}', principal.subject],
         );
         if (claimed.length === 0) throw new ReplayInstead();
-        // Every audit row this item writes names its client id (one audit entry per record applied).
-        await markSyncItem(tx, item.clientId);
         const { status, body } = await this.execute(tx, item, principal, correlationId);
         await tx.query('update sync_results set status = $2, body = $3, commune_code = $4 where client_id = $1', [item.clientId, status, JSON.stringify(body), communeOf(body)]);
         return { clientId: item.clientId, status, body, replayed: false };

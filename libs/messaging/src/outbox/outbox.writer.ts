@@ -28,7 +28,11 @@ export class OutboxWriter {
       const base = index * 6;
       return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
     });
-    await tx.query(`insert into outbox (event_id, topic, message_key, event_type, tenant, payload) values ${rows.join(', ')}`, values);
-    await tx.query('select pg_notify($1, $2)', [outboxChannel(this.schema), String(events.length)]);
+    // One round trip: the rows and the NOTIFY that wakes the relay (delivered only on commit).
+    await tx.query(
+      `with appended as (insert into outbox (event_id, topic, message_key, event_type, tenant, payload) values ${rows.join(', ')} returning 1)
+       select pg_notify($${values.length + 1}, count(*)::text) from appended`,
+      [...values, outboxChannel(this.schema)],
+    );
   }
 }
