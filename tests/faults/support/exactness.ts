@@ -34,6 +34,17 @@ export async function settleAndCheck(platform: FaultPlatform, fault: string, tim
   const enrollment = `t_${platform.runId}_enrollment`;
   const reporting = platform.live('reporting')[0] ?? platform.instances.get('reporting')![0];
 
+  // 0. Enrollments waiting for their resident to reach enrollment's read model (it lags after a
+  //    fault) are validated, and only then publish their events: wait for that first, or the
+  //    recount below would see enrollments whose events were not yet written.
+  await eventually(
+    async () => {
+      const [{ waiting }] = await query<{ waiting: number }>(`select count(*)::int as waiting from "${enrollment}".enrollments where validation = 'pending_subject'`);
+      expect({ waiting }).toEqual({ waiting: 0 });
+    },
+    { timeoutMs, intervalMs: 200 },
+  );
+
   // 1. Every committed event leaves the outboxes.
   await eventually(
     async () => {
