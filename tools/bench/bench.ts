@@ -21,7 +21,7 @@ import { ProgressBar } from '@dtc/platform';
 import { Client } from 'pg';
 import { rebuildProjections } from '../../apps/reporting/src/rebuild/rebuild';
 import { kafkaBaseline, postgresBaseline } from './baselines';
-import { historyCommunes } from './history';
+import { communeHistory, historyCommunes } from './history';
 import { seedHistory } from './history-phase';
 import { awaitCaughtUp } from './kafka-progress';
 import type { LoadCommune, LoadPlan, LoadReport } from './load/field-phones';
@@ -136,7 +136,9 @@ async function main(): Promise<void> {
   try {
     // 1. Baselines, before anything else runs. Same message size as the history's events.
     const communes = historyCommunes(settings.communes, PROVINCE, ['01', '79']);
-    const sampleBytes = 730;
+    // Baseline messages as big as the history's events on average (measured on a sample commune).
+    const sample = communeHistory(communes[0], 2000);
+    const sampleBytes = Math.round(sample.reduce((sum, event) => sum + Buffer.byteLength(JSON.stringify(event)), 0) / sample.length);
     let bar = new ProgressBar('1/6 raw Kafka produce+consume', settings.historyEvents * 2);
     const kafkaRaw = await kafkaBaseline(kafka, platform.topic('baseline'), settings.partitions, settings.historyEvents, sampleBytes, (done) => bar.update(done));
     bar.finish();
@@ -192,6 +194,7 @@ async function main(): Promise<void> {
       if (response.status !== 201) throw new Error(`creating the province campaign answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as { id: string };
     });
+    const ledger = new Ledger(databaseUrl, ['household-registry', 'enrollment', 'training'].map((name) => platform.schemaOf(name as ServiceName)));
     const loadPhase = async (label: string, plan: LoadPlan, withReaders: boolean) => {
       const bar = new ProgressBar(label, plan.seconds);
       const lagBefore = await visibleLagSnapshot(platform);
@@ -220,11 +223,11 @@ async function main(): Promise<void> {
         visibleLagMs: { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count },
       };
     };
-    const ledger = new Ledger(databaseUrl, ['household-registry', 'enrollment', 'training'].map((name) => platform.schemaOf(name as ServiceName)));
     const paced = await loadPhase('5/6 paced load', { label: 'paced', urls, token, communes: loadCommunes, eventsPerSecond: settings.pacedRate, seconds: settings.pacedSeconds, phones: settings.phones }, true);
 
     // 6. Flat out: as many phones as it takes to keep every service busy.
     const sustained = await loadPhase('6/6 flat out', { label: 'sustained', urls, token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.sustainedSeconds, phones: settings.phones }, false);
+    await ledger.close();
 
     const figures: BenchFigures = {
       runId,

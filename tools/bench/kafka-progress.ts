@@ -1,19 +1,13 @@
+import { groupPositions } from '@dtc/messaging';
 import type { Admin } from 'kafkajs';
 
 /** How far a consumer group is through topics: committed offsets against the ends. */
 export async function groupProgress(admin: Admin, groupId: string, topics: string[]): Promise<{ done: number; end: number }> {
   let done = 0;
   let end = 0;
-  for (const topic of topics) {
-    const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-    const byPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-    for (const partition of ends) {
-      const high = Number(partition.high);
-      const low = Number(partition.low);
-      const at = byPartition.get(partition.partition) ?? -1;
-      end += high - low;
-      done += at < 0 ? 0 : Math.min(high, at) - low;
-    }
+  for (const position of await groupPositions(admin, groupId, topics)) {
+    end += position.high - position.low;
+    done += position.committed === null ? 0 : Math.min(position.high, position.committed) - position.low;
   }
   return { done, end };
 }

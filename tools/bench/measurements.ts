@@ -1,21 +1,23 @@
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { percentile } from './stats';
 
-/** Figures read from the services' own tables (exact, not sampled). */
+/** Figures read from the services' own tables (exact, not sampled), over one connection. */
 export class Ledger {
+  private readonly pool: Pool;
+
   constructor(
-    private readonly databaseUrl: string,
+    databaseUrl: string,
     private readonly producerSchemas: string[],
-  ) {}
+  ) {
+    this.pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
 
   private async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: this.databaseUrl });
-    await client.connect();
-    try {
-      return (await client.query(sql, params)).rows as T[];
-    } finally {
-      await client.end();
-    }
+    return (await this.pool.query(sql, params)).rows as T[];
   }
 
   private union(select: string): string {

@@ -19,7 +19,7 @@ export const ENVIRONMENT = {
   services: 'REGISTRY_URL (http://127.0.0.1:3001), REPORTING_URL (http://127.0.0.1:3004)',
   tokens: 'JWT_SECRET (the npm start development secret), JWT_ISSUER (dtc-platform), JWT_AUDIENCE (dtc-api)',
   operationsToken: 'OPS_TOKEN (optional: an operations bearer token to call the services with, e.g. from the identity provider; default: one signed with JWT_SECRET)',
-  rebuild: 'DATABASE_SCHEMA (reporting), REDIS_URL (redis://127.0.0.1:6379), REBUILD_SWITCH_TIMEOUT_SECONDS (60)',
+  rebuild: 'DATABASE_SCHEMA (reporting), REDIS_URL (redis://127.0.0.1:6379), REBUILD_SWITCH_TIMEOUT_SECONDS (60), REBUILD_CONCURRENCY (2), REBUILD_BATCH_BYTES (4194304)',
 };
 
 export function databaseSettings() {
@@ -71,6 +71,8 @@ export function rebuildSettings() {
       databaseSchema: { env: 'DATABASE_SCHEMA', description: "reporting's Postgres schema", parse: parsers.identifier(), default: 'reporting' },
       redisUrl: { env: 'REDIS_URL', description: 'Redis URL (cache invalidation and dashboard refresh)', parse: parsers.url('redis', 'rediss'), default: 'redis://127.0.0.1:6379' },
       switchTimeoutSeconds: { env: 'REBUILD_SWITCH_TIMEOUT_SECONDS', description: 'longest hold on live updates while switching', parse: parsers.integer(1, 3600), default: 60 },
+      concurrency: { env: 'REBUILD_CONCURRENCY', description: 'partitions replayed at the same time', parse: parsers.integer(1, 64), default: 2 },
+      batchBytes: { env: 'REBUILD_BATCH_BYTES', description: 'largest batch fetched from one partition', parse: parsers.integer(65536, 67108864), default: 4194304 },
     },
     process.env,
   );

@@ -1,5 +1,6 @@
 export * from './kafka/kafka.factory';
 export * from './kafka/topics';
+export * from './kafka/group-positions';
 export * from './outbox/outbox.migration';
 export * from './outbox/outbox.writer';
 export * from './outbox/outbox.relay';

@@ -5,6 +5,7 @@ import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { ConsumerRunner, type ConsumerRunnerOptions, type EventBatchHandler } from './consumer/consumer.runner';
 import { createKafka } from './kafka/kafka.factory';
+import { groupPositions } from './kafka/group-positions';
 import { consumerGroup, deadLetterTopic, ensureTopics, topicFor } from './kafka/topics';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxWriter } from './outbox/outbox.writer';
@@ -183,15 +184,9 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       gauge.reset();
       for (const registration of this.registrations) {
         const groupId = consumerGroup(this.config.topicPrefix, registration.name);
-        for (const stream of registration.streams) {
-          const topic = this.topic(stream);
-          const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
-          const committedByPartition = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-          for (const end of ends) {
-            const done = committedByPartition.get(end.partition) ?? -1;
-            const lag = Number(end.high) - (done < 0 ? Number(end.low) : done);
-            gauge.set({ group: groupId, topic, partition: String(end.partition) }, Math.max(0, lag));
-          }
+        for (const position of await groupPositions(this.admin, groupId, registration.streams.map((stream) => this.topic(stream)))) {
+          const lag = position.high - (position.committed ?? position.low);
+          gauge.set({ group: groupId, topic: position.topic, partition: String(position.partition) }, Math.max(0, lag));
         }
       }
     });

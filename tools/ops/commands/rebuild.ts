@@ -23,6 +23,8 @@ export const rebuildCommand = defineCommand({
       kafkaBrokers: config.kafkaBrokers,
       redisUrl: config.redisUrl,
       switchTimeoutMs: config.switchTimeoutSeconds * 1000,
+      concurrency: config.concurrency,
+      batchBytes: config.batchBytes,
       log: (message) => process.stderr.write(`${message}\n`),
       onProgress: (done, total, phase) => {
         bar.setTotal(total);

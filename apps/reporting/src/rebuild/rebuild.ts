@@ -15,6 +15,10 @@ export interface RebuildOptions {
   redisUrl: string;
   /** How long live batches may be held back while the new generation catches up at the switch. */
   switchTimeoutMs?: number;
+  /** Partitions replayed at the same time (default 2), each batch in its own transaction. */
+  concurrency?: number;
+  /** Largest batch fetched from one partition (default 4 MiB): bigger batches, fewer transactions. */
+  batchBytes?: number;
   onProgress?: (done: number, total: number, phase: 'replaying' | 'switching') => void;
   log?: (message: string) => void;
 }
@@ -54,8 +58,6 @@ async function replayed(admin: Admin, groupId: string, topics: string[], initial
   }
   return Number(done);
 }
-
-const PROJECTION_TABLES = ['village_households', 'household_facts', 'resident_facts', 'organisation_facts', 'village_population', 'village_facts', 'village_obstacles', 'field_daily', 'enrollment_state_daily', 'service_states', 'training_daily', 'teams', 'team_members', 'known_communes'];
 
 /**
  * Rebuilds every projection from the beginning of the topics into a new generation schema while
@@ -118,10 +120,10 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       dataSource: dataSource.current,
       maxRetries: 3,
       fromBeginning: true,
-      // History is replayed in big batches, two partitions at a time: the projections lock what
-      // they read (see field facts), and their counters only add.
-      partitionsConsumedConcurrently: Number(process.env.REBUILD_CONCURRENCY ?? 2),
-      maxBytesPerPartition: Number(process.env.REBUILD_BATCH_BYTES ?? 4194304),
+      // History is replayed in big batches, several partitions at a time: the projections lock
+      // what they read (see field facts), and their counters only add.
+      partitionsConsumedConcurrently: options.concurrency ?? 2,
+      maxBytesPerPartition: options.batchBytes ?? 4194304,
       handle: (events, tx) => applyProjections(tx, events),
       onApplied: (count) => (applied += count),
       onError: (error) => log(`batch failed, retrying: ${error.message}`),
@@ -136,7 +138,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     }
 
     // Fresh tables have no planner statistics yet: gather them before readers arrive.
-    await control.query(`analyze ${PROJECTION_TABLES.map((table) => `"${schema}".${table}`).join(', ')}`);
+    const tables = (await control.query<{ tablename: string }>('select tablename from pg_tables where schemaname = $1', [schema])).rows;
+    if (tables.length) await control.query(`analyze ${tables.map(({ tablename }) => `"${schema}"."${tablename}"`).join(', ')}`);
 
     // The switch: hold live batches back, let the new generation take in what the live one
     // applied meanwhile (the replay keeps running), then move the pointer in the same commit.
