@@ -105,6 +105,12 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     // Captured after `since`: every event the live generation took before `since` is below these offsets.
     const initial = await endOffsets(admin, sources);
     const total = [...initial.values()].reduce((sum, range) => sum + Number(range.high - range.low), 0);
+    if (previous) {
+      // Topics hold every event at least once. Fewer than the live generation applied means their
+      // history is gone (a new broker, retention): a rebuild would replace figures with less.
+      const [{ applied: live }] = (await control.query<{ applied: number }>(`select count(*)::int as applied from "${previous}".inbox where consumer = $1`, [PROJECTIONS_CONSUMER])).rows;
+      if (total < live) throw new Error(`The topics hold ${total} events but the live generation has applied ${live}: their history is missing, so a rebuild would lose figures. Nothing was changed.`);
+    }
 
     dataSource.current = createServiceDataSource({ url: options.databaseUrl, schema, migrations: [], poolSize: 4 });
     await dataSource.current.initialize();
