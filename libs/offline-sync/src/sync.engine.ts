@@ -66,13 +66,22 @@ export class OfflineSyncEngine {
   async upload(batch: SyncBatchDto, principal: Principal, correlationId?: string): Promise<SyncItemResult[]> {
     const results: SyncItemResult[] = [];
     const seen = new Set<string>();
+    // Items the server could not apply this time (5xx, not stored): the phone uploads them again.
+    const retryLater = new Set<string>();
     for (const item of batch.items) {
       if (seen.has(item.clientId)) {
         results.push({ clientId: item.clientId, status: 422, body: { statusCode: 422, error: 'Unprocessable Entity', message: 'clientId appears twice in this batch' }, replayed: false });
         continue;
       }
       seen.add(item.clientId);
-      results.push(await this.apply(item, principal, correlationId));
+      // An item referring to one of those must not be stored as "no such earlier item": that answer
+      // would replay forever once the referred item succeeds on the retry.
+      const waitingFor = Object.values(item.refs ?? {}).find((ref) => typeof ref === 'string' && retryLater.has(ref));
+      const result = waitingFor
+        ? { clientId: item.clientId, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `Depends on item ${waitingFor}, which could not be applied now; upload both again` }, replayed: false }
+        : await this.apply(item, principal, correlationId);
+      if (result.status >= 500) retryLater.add(item.clientId);
+      results.push(result);
     }
     return results;
   }

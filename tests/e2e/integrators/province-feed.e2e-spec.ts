@@ -146,14 +146,17 @@ describe('province feed for integrators', () => {
       'vn.dtc.registry.visit.recorded.v1',
     ]);
 
-    const fromTime = await readFeed(services.reporting.url, P, integratorP, { since, limit: 2 });
-    expect(ids(fromTime.events)).toEqual(ids(arrived));
-    const fromCursor = await readFeed(services.reporting.url, P, integratorP, { after: firstRead.next });
-    expect(ids(fromCursor.events)).toEqual(ids(arrived));
-    expect(fromCursor.next).toBe(fromTime.next);
     // The whole feed is the first read followed by what arrived: earlier positions never moved.
+    // (Across aggregates the feed is in arrival order, not the producers' commit order.)
     const whole = await readFeed(services.reporting.url, P, integratorP, { limit: 1000 });
-    expect(ids(whole.events)).toEqual([...ids(firstRead.events), ...ids(arrived)]);
+    expect(ids(whole.events).slice(0, firstRead.events.length)).toEqual(ids(firstRead.events));
+    const tail = ids(whole.events).slice(firstRead.events.length);
+    expect([...tail].sort()).toEqual(ids(arrived).sort());
+    const fromTime = await readFeed(services.reporting.url, P, integratorP, { since, limit: 2 });
+    expect(ids(fromTime.events)).toEqual(tail);
+    const fromCursor = await readFeed(services.reporting.url, P, integratorP, { after: firstRead.next });
+    expect(ids(fromCursor.events)).toEqual(tail);
+    expect(fromCursor.next).toBe(fromTime.next);
     expect(orderPerAggregate(ids(whole.events), publishedP)).toEqual({});
     firstRead = whole;
   });
