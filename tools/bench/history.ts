@@ -1,5 +1,6 @@
 import { FieldStream, type Resident, type Village } from '@dtc/testkit';
 import type { EventEnvelope } from '@dtc/contracts';
+import { addDays } from '@dtc/platform';
 
 /**
  * The campaign history the benchmark replays: many communes' door-to-door work as the services
@@ -26,7 +27,7 @@ export function historyCommunes(communes: number, province: string, otherProvinc
 }
 
 function day(index: number): string {
-  return new Date(Date.parse('2026-07-01T00:00:00Z') + (index % CAMPAIGN_DAYS) * 86400000).toISOString().slice(0, 10);
+  return addDays('2026-07-01', index % CAMPAIGN_DAYS);
 }
 
 /** One commune's history with about `events` events (deterministic in shape, random in ids). */

@@ -4,7 +4,7 @@
  * campaign with targets in reporting. Usage: demo-data.ts REGISTRY_URL ENROLLMENT_URL TRAINING_URL REPORTING_URL
  */
 import { randomUUID } from 'node:crypto';
-import { ProgressBar, signToken } from '@dtc/platform';
+import { addDays, ProgressBar, signToken, vietnamDay, vietnamMonth, vietnamToday, vietnamYear } from '@dtc/platform';
 import { DEV_JWT_SECRET } from './dev-env';
 
 const registryUrl = process.argv[2] ?? 'http://127.0.0.1:3001';
@@ -69,7 +69,7 @@ function idNumber(dateOfBirth: string, sex: 'male' | 'female'): string {
 }
 function birthDate(minAge: number, maxAge: number): string {
   const age = minAge + Math.floor(random() * (maxAge - minAge + 1));
-  const year = new Date().getFullYear() - age;
+  const year = vietnamYear() - age;
   return `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
 }
 
@@ -104,7 +104,7 @@ function householdSession(village: (typeof VILLAGES)[number], daysAgo: number): 
     const relationship = m === 0 ? 'head' : m === 1 ? 'spouse' : m === size - 1 && random() < 0.3 ? 'parent' : 'child';
     const sex: 'male' | 'female' = m === 0 ? 'male' : m === 1 ? 'female' : random() < 0.5 ? 'male' : 'female';
     const dateOfBirth = relationship === 'child' ? birthDate(2, 25) : relationship === 'parent' ? birthDate(65, 90) : birthDate(28, 60);
-    const adult = Number(dateOfBirth.slice(0, 4)) <= new Date().getFullYear() - 14;
+    const adult = Number(dateOfBirth.slice(0, 4)) <= vietnamYear() - 14;
     const smartphone = adult && random() < (remote ? 0.25 : relationship === 'parent' ? 0.2 : 0.75);
     const id = clientId();
     members.push({ id, smartphone });
@@ -191,7 +191,7 @@ async function loadEnrollments(): Promise<number> {
     }
     return weights.length - 2;
   };
-  const year = new Date().getFullYear();
+  const year = vietnamYear();
   for (const resident of residents) {
     const age = year - Number(resident.dateOfBirth.slice(0, 4));
     const subject = { residentId: resident.id };
@@ -234,7 +234,7 @@ async function loadTraining(): Promise<{ teams: number; sessions: number; attend
   const formed = new Date(Date.now() - 35 * 86400000).toISOString();
   for (const team of TEAMS) {
     const teamClientId = clientId();
-    teamItems.push({ clientId: teamClientId, command: 'team.form', occurredAt: formed, payload: { communeCode: COMMUNE.code, name: team.name, kind: team.kind, activeFrom: formed.slice(0, 10), villageIds: team.villages.map(villageId) } });
+    teamItems.push({ clientId: teamClientId, command: 'team.form', occurredAt: formed, payload: { communeCode: COMMUNE.code, name: team.name, kind: team.kind, activeFrom: vietnamDay(formed), villageIds: team.villages.map(villageId) } });
     for (let m = 0; m < team.size; m += 1) {
       const affiliation = team.kind === 'community_digital_team' ? pick(['digital_technology_team', 'youth_union', 'village_head'] as const) : pick(AFFILIATIONS);
       teamItems.push({ clientId: clientId(), command: 'team.member-join', occurredAt: formed, refs: { target: teamClientId }, payload: { fullName: `${pick(SURNAMES)} ${pick(GIVEN)}`, affiliation } });
@@ -243,7 +243,7 @@ async function loadTraining(): Promise<{ teams: number; sessions: number; attend
   await upload(teamItems, trainingUrl, communeAdmin);
   const teams = (await (await call('GET', `/teams?communeCode=${COMMUNE.code}`, agent, undefined, trainingUrl)).json()) as Array<{ memberships: Array<{ memberId: string }>; villageIds: string[] }>;
   const residents = await all<{ id: string; villageCode: string; dateOfBirth: string }>(`/residents?communeCode=${COMMUNE.code}&status=living`);
-  const adults = residents.filter((r) => Number(r.dateOfBirth.slice(0, 4)) <= new Date().getFullYear() - 15);
+  const adults = residents.filter((r) => Number(r.dateOfBirth.slice(0, 4)) <= vietnamYear() - 15);
   const items: SyncItem[] = [];
   let sessions = 0;
   let attendees = 0;
@@ -316,15 +316,16 @@ async function loadTraining(): Promise<{ teams: number; sessions: number; attend
   return { teams: TEAMS.length, sessions, attendees };
 }
 
-const isoDay = (offsetDays: number) => new Date(Date.now() + 7 * 3600000 + offsetDays * 86400000).toISOString().slice(0, 10);
+const isoDay = (offsetDays: number) => addDays(vietnamToday(), offsetDays);
 
 /** A 45-day commune campaign that started 30 days ago, and the province's plan, with targets as communes set them. */
 async function loadCampaigns(): Promise<void> {
   const existing = await call('GET', `/campaigns?communeCode=${COMMUNE.code}`, communeAdmin, undefined, reportingUrl);
   if (existing.status === 200 && ((await existing.json()) as unknown[]).length > 0) return;
   const window = { startsOn: isoDay(-30), endsOn: isoDay(15) };
-  await expectCreated(
-    await call('POST', '/campaigns', communeAdmin, {
+  // Reporting learns the commune (and its province) from the registry's event: ask again until it has.
+  await untilReportingKnowsCommune('commune campaign', () =>
+    call('POST', '/campaigns', communeAdmin, {
       name: 'Chiến dịch 45 ngày cao điểm chuyển đổi số',
       communeCode: COMMUNE.code,
       provinceCode: COMMUNE.provinceCode,
@@ -341,7 +342,6 @@ async function loadCampaigns(): Promise<void> {
         { indicatorCode: 'online_application_share', targetValue: 80 },
       ],
     }, reportingUrl),
-    'commune campaign',
   );
   await expectCreated(
     await call('POST', '/campaigns', provinceOfficer, {
@@ -355,12 +355,18 @@ async function loadCampaigns(): Promise<void> {
     }, reportingUrl),
     'province campaign',
   );
-  // Reported values need reporting to know the commune: wait for the first projected events.
+  await untilReportingKnowsCommune('indicator value', () => call('PUT', `/communes/${COMMUNE.code}/indicator-values/online_application_share/${vietnamMonth()}`, communeAdmin, { value: 72.5 }, reportingUrl));
+}
+
+/** Sends a write to reporting until it succeeds; only "reporting does not know the commune yet" (422 on the commune) is waited out, for at most a minute. */
+async function untilReportingKnowsCommune(what: string, send: () => Promise<Response>): Promise<void> {
   const deadline = Date.now() + 60000;
   for (;;) {
-    const value = await call('PUT', `/communes/${COMMUNE.code}/indicator-values/online_application_share/${isoDay(0).slice(0, 7)}`, communeAdmin, { value: 72.5 }, reportingUrl);
-    if (value.status === 200) break;
-    if (Date.now() > deadline) throw new Error(`indicator value failed: ${value.status} ${await value.text()}`);
+    const answer = await send();
+    if (answer.status === 200 || answer.status === 201) return;
+    const text = await answer.text();
+    const waiting = answer.status === 422 && /"field":"(code|communeCode)"/.test(text);
+    if (!waiting || Date.now() > deadline) throw new Error(`${what} failed: ${answer.status} ${text}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { vietnamToday } from '@dtc/platform';
 import { collectTopic, deleteTestTopics, dropTestSchemas, eventually, newRunId, testKafka, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
 import { request } from '../../support/http';
@@ -68,7 +69,7 @@ describe('enrollment funnel projection', () => {
     expect((await funnel()).steps.map((s) => s.state)).toEqual(['registered', 'issued', 'activated', 'rejected']);
     expect((await funnel()).villages.map((v) => v.villageCode)).toEqual(['THON-1']);
 
-    const today = new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
+    const today = vietnamToday();
     expect(steps(await funnel(`&from=${today}`))).toEqual({ registered: 2, issued: 2, activated: 1, rejected: 1 });
 
     // The same events delivered again are counted once.

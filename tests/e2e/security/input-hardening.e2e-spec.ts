@@ -1,4 +1,5 @@
 import { chromium } from 'playwright-core';
+import { addDays, vietnamMonth, vietnamToday, vietnamYear } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query } from '@dtc/testkit';
 import { householdBody } from '../../support/demo-commune';
 import { request } from '../../support/http';
@@ -47,13 +48,9 @@ const next = () => (counter += 1);
 const url = (service: ServiceName, path: string) => `${world.services[service].url}${path}`;
 
 const FUTURE = () => hoursFromNow(48);
-const TOMORROW = () => hoursFromNow(48).slice(0, 10);
-const NEXT_MONTH = () => {
-  const d = new Date();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + 1);
-  return d.toISOString().slice(0, 7);
-};
+const TOMORROW = () => addDays(vietnamToday(), 1);
+// Next month in Vietnam: 31 days after the 1st of this month is always in the next one.
+const NEXT_MONTH = () => addDays(`${vietnamMonth()}-01`, 31).slice(0, 7);
 
 // Variations of the valid request.
 const objectBody = (base: Req) => (base.body ?? {}) as Record<string, unknown>;
@@ -484,7 +481,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'no attendees', req: set({ attendees: [] }), status: 400, field: 'attendees' },
         { what: 'outcome not one of the values', req: set({ attendees: [{ walkIn: { fullName: 'Khách Lạ' }, outcome: 'slept' }] }), status: 400, field: 'attendees.0.outcome' },
         { what: 'walk-in without a name', req: set({ attendees: [{ walkIn: { birthYear: 1970 }, outcome: 'attended' }] }), status: 400, field: 'attendees.0.walkIn.fullName' },
-        { what: 'walk-in born next year', req: set({ attendees: [{ walkIn: { fullName: 'Khách Tương Lai', birthYear: new Date().getUTCFullYear() + 1 }, outcome: 'attended' }] }), status: 400, field: 'attendees.0.walkIn.birthYear', reason: /future/ },
+        { what: 'walk-in born next year', req: set({ attendees: [{ walkIn: { fullName: 'Khách Tương Lai', birthYear: vietnamYear() + 1 }, outcome: 'attended' }] }), status: 400, field: 'attendees.0.walkIn.birthYear', reason: /future/ },
         {
           what: 'attendance at a session that has not started',
           req: async (b) => ({ ...b, path: `/sessions/${(await freshSession({ startsAt: hoursFromNow(24), endsAt: hoursFromNow(26) })).id}/attendance` }),

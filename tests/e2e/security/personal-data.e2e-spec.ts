@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { vietnamMonth } from '@dtc/platform';
 import { collectTopic, deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testKafka, testToken } from '@dtc/testkit';
 import { onboardCommune } from '../../support/demo-commune';
 import { request, type JsonResponse } from '../../support/http';
@@ -252,7 +253,7 @@ describe('personal data stays out of events, logs and metrics; every write is au
     const indicatorCode = `pd_share_${runId}`.slice(0, 60);
     await write('reporting', 'POST', '/indicators', officer, { code: indicatorCode, labelVi: 'Tỷ lệ hồ sơ trực tuyến', labelEn: 'Online share', definition: 'Share of applications filed online', unit: 'percent', source: 'external' }, 201);
     expected.push({ service: 'reporting', actor: 'pd-officer-46', action: 'add', entity: 'indicator', entityId: indicatorCode, provinceCode: province });
-    const period = new Date().toISOString().slice(0, 7);
+    const period = vietnamMonth();
     // Reporting learns the commune from its events; until then the value is refused (422) and nothing is written.
     await eventually(async () => expect((await request('PUT', at('reporting', `/communes/${commune}/indicator-values/${indicatorCode}/${period}`), admin, { value: 64.5 })).status).toBe(200), { timeoutMs: 30000 });
     expected.push({ service: 'reporting', actor: 'pd-admin-46101', action: 'report', entity: 'indicator-value', entityId: `${commune}/${indicatorCode}/${period}`, communeCode: commune, fields: ['value'] });

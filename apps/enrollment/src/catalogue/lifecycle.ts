@@ -23,8 +23,11 @@ export function allowedTransitions(lifecycle: Lifecycle, from: string): string[]
   return [lifecycle.states[index + 1], REJECTED, CANCELLED];
 }
 
-/** Age in whole years on a date, from birth year and month (the day is not known outside the registry). */
-export function ageOn(date: Date, birthYear: number, birthMonth: number): number {
-  const months = (date.getUTCFullYear() - birthYear) * 12 + (date.getUTCMonth() + 1 - birthMonth);
+/**
+ * Age in whole years on a Vietnam day (YYYY-MM-DD), from birth year and month (the day is not
+ * known outside the registry, so the birthday month counts).
+ */
+export function ageOn(day: string, birthYear: number, birthMonth: number): number {
+  const months = (Number(day.slice(0, 4)) - birthYear) * 12 + (Number(day.slice(5, 7)) - birthMonth);
   return Math.floor(months / 12);
 }

@@ -3,7 +3,7 @@ import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEn
 import { knownProvinceOf, MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { recordAudit, writtenFields } from '@dtc/persistence';
-import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable } from '@dtc/platform';
+import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService, type ServiceRow } from '../catalogue/catalogue.service';
@@ -377,8 +377,9 @@ function eligibilityProblem(service: ServiceRow, subject: Subject, communeCode: 
   if (subject.commune_code !== communeCode) return `not registered in commune ${communeCode}`;
   if (subject.status && subject.status !== 'living') return `the resident is ${subject.status.replace('_', ' ')}`;
   if (service.min_age !== null && subject.birth_year !== undefined && subject.birth_month !== undefined) {
-    const age = ageOn(on, subject.birth_year, subject.birth_month);
-    if (age < service.min_age) return `aged ${age} on ${on.toISOString().slice(0, 10)}; ${service.code} needs ${service.min_age} or older`;
+    const day = vietnamDay(on);
+    const age = ageOn(day, subject.birth_year, subject.birth_month);
+    if (age < service.min_age) return `aged ${age} on ${day}; ${service.code} needs ${service.min_age} or older`;
   }
   return undefined;
 }

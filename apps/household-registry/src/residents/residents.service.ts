@@ -1,4 +1,4 @@
-import { pageOf, type Page, assertVersion, notFound, resolveOccurredAt, unprocessable } from '@dtc/platform';
+import { pageOf, type Page, assertVersion, notFound, resolveOccurredAt, unprocessable, vietnamToday } from '@dtc/platform';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { createEvent, ResidentDeceasedV1, ResidentMovedOutV1, ResidentRegisteredV1, ResidentUpdatedV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
@@ -172,7 +172,7 @@ export class ResidentsService {
   /** Living residents of the current population aged minAge or more on the date, per village. */
   async eligible(query: EligibleQuery, principal: Principal): Promise<EligibleReport> {
     await communeForRead(this.dataSource.manager, query.communeCode, principal);
-    const onDate = query.onDate ?? new Date().toISOString().slice(0, 10);
+    const onDate = query.onDate ?? vietnamToday();
     if (!isValidIsoDate(onDate)) throw unprocessable('onDate', 'not a calendar date');
     const rows: Array<{ code: string; name: string; eligible: number }> = await this.dataSource.query(
       `select v.code, v.name, count(r.id)::int as eligible
@@ -239,8 +239,7 @@ export class ResidentsService {
 
 function assertPersonalData(dateOfBirth: string, sex: 'male' | 'female', idNumber: string | undefined): void {
   if (!isValidIsoDate(dateOfBirth)) throw unprocessable('dateOfBirth', 'not a calendar date');
-  const today = new Date().toISOString().slice(0, 10);
-  if (dateOfBirth > today) throw unprocessable('dateOfBirth', 'must not be in the future');
+  if (dateOfBirth > vietnamToday()) throw unprocessable('dateOfBirth', 'must not be in the future');
   if (dateOfBirth < '1880-01-01') throw unprocessable('dateOfBirth', 'must be after 1880');
   if (idNumber !== undefined) {
     const problems = personalIdProblems(idNumber, dateOfBirth, sex);

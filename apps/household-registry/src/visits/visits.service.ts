@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createEvent, VisitRecordedV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
-import { type Principal, notFound, resolveOccurredAt, unprocessable } from '@dtc/platform';
+import { type Principal, notFound, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { recordAudit } from '@dtc/persistence';
@@ -32,7 +32,7 @@ export class VisitsService {
 
   async record(householdId: string, input: RecordVisitDto, principal: Principal, context: WriteContext = {}): Promise<VisitView> {
     const visitedAt = resolveOccurredAt('visitedAt', input.visitedAt, context.occurredAt);
-    if (input.followUpDate && input.followUpDate < visitedAt.toISOString().slice(0, 10)) throw unprocessable('followUpDate', 'must not be before the visit');
+    if (input.followUpDate && input.followUpDate < vietnamDay(visitedAt)) throw unprocessable('followUpDate', 'must not be before the visit');
     if (input.outcome === 'done' && input.obstacles.length > 0) throw unprocessable('obstacles', 'a visit that is done has no obstacles');
     return inTransaction(this.dataSource, context, async (tx) => {
       const [household] = await tx.query('select id, commune_code, village_id from households where id = $1', [householdId]);

@@ -2,7 +2,7 @@ import { Body, ConflictException, Controller, ForbiddenException, Get, Param, Pu
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { knownProvinceOf } from '@dtc/messaging';
 import { provinceWideTenant, recordAudit, writtenFields } from '@dtc/persistence';
-import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
+import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal, ParseCommuneCodePipe, vietnamMonth } from '@dtc/platform';
 import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { LiveUpdatesService } from '../live/live-updates.service';
 import { ProjectionStore } from '../projections/projection-store';
@@ -131,7 +131,7 @@ export class IndicatorsController {
   @ApiUnprocessableEntityResponse({ description: 'Not an external indicator, bad period, or a future month' })
   async report(@Param('code', new ParseCommuneCodePipe()) code: string, @Param('indicatorCode') indicatorCode: string, @Param('period') period: string, @Body() body: IndicatorValueDto, @CurrentPrincipal() principal: Principal): Promise<IndicatorValueView> {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw unprocessable('period', 'must be a month YYYY-MM');
-    if (period > new Date().toISOString().slice(0, 7)) throw unprocessable('period', 'must not be in the future');
+    if (period > vietnamMonth()) throw unprocessable('period', 'must not be in the future');
     const saved = await this.store.write(async (tx) => {
       const province = await knownProvinceOf(tx, code);
       assertCommuneAccess(principal, code, province);

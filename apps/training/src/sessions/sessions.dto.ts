@@ -2,7 +2,7 @@ import { ATTENDANCE_OUTCOMES, AUDIENCES, VENUE_TYPES } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { PageQuery } from '@dtc/platform';
+import { PageQuery, vietnamYear } from '@dtc/platform';
 
 export class ScheduleSessionDto {
   @ApiProperty({ example: '16279' })
@@ -72,12 +72,12 @@ export class CancelSessionDto {
   reason!: string;
 }
 
-/** A birth year that has begun (checked against the current year when validating, not at start-up). */
+/** A birth year that has begun (checked against the current Vietnam year when validating, not at start-up). */
 function NotFutureYear() {
   return ValidateBy({
     name: 'notFutureYear',
     validator: {
-      validate: (value: unknown) => typeof value !== 'number' || value <= new Date().getUTCFullYear(),
+      validate: (value: unknown) => typeof value !== 'number' || value <= vietnamYear(),
       defaultMessage: (args) => `${args?.property} must not be in the future`,
     },
   });

@@ -72,8 +72,10 @@ describe('toProblem', () => {
       expect(toProblem({ driverError: { code } })).toMatchObject({ statusCode: 400, message: 'Request contains characters that cannot be stored (e.g. NUL)' });
     });
 
-    it.each(['40001', '40P01'])('maps serialization/deadlock %s to 409 retry', (code) => {
-      expect(toProblem({ code })).toMatchObject({ statusCode: 409, message: 'Concurrent update; retry the request' });
+    // Losing to other work is not the caller's fault, and not a conflict with what they sent.
+    it.each(['40001', '40P01', '55P03', '57014'])('maps the transient busy-database %s to 503 retry later', (code) => {
+      expect(toProblem({ code })).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'The database is busy; retry later' });
+      expect(toProblem({ message: 'could not serialize access', driverError: { code }, query: 'UPDATE secret ...' }).statusCode).toBe(503);
     });
 
     it.each(['Connection terminated unexpectedly', 'timeout exceeded when trying to connect'])('maps the code-less pg connection error "%s" to 503', (message) => {
@@ -81,7 +83,7 @@ describe('toProblem', () => {
       expect(toProblem(new Error('duplicate key value')).statusCode).toBe(500);
     });
 
-    it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '08006'])('maps %s to 503', (code) => {
+    it.each(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '08006', '08000', '53100', '53300', '58030', '25006'])('maps %s to 503', (code) => {
       expect(toProblem({ code })).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'A dependency is unavailable; retry later' });
       expect(toProblem({ driverError: { code } }).statusCode).toBe(503);
     });

@@ -1,5 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { databaseErrorCode, databaseTrouble } from '../errors/transient-database';
 
 interface ProblemBody {
   statusCode: number;
@@ -23,11 +24,6 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001', '08003']);
-// pg reports a connection lost mid-query (the server stopped) or a pool that cannot connect by
-// message only, without a code: still "come back later", not a server bug.
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly/i;
-
 function problem(statusCode: number, message: string, extra: Record<string, unknown> = {}): ProblemBody {
   return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...extra };
 }
@@ -42,16 +38,19 @@ export function toProblem(exception: unknown): ProblemBody {
     const text = Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
     return problem(status, text, extra);
   }
-  const error = exception as { status?: number; type?: string; code?: string; message?: string; driverError?: { code?: string } };
+  const error = exception as { status?: number; type?: string };
   if (error?.type === 'entity.too.large') return problem(413, 'Request body is too large');
   if (error?.type === 'entity.parse.failed') return problem(400, 'Request body is not valid JSON');
   if (typeof error?.status === 'number' && error.status >= 400 && error.status < 500) return problem(error.status, 'Bad request');
-  const code = error?.driverError?.code ?? error?.code;
+  const code = databaseErrorCode(error);
+  // A single-record write that lost a race on a unique key: the record it would create exists.
   if (code === '23505') return problem(409, 'A record with the same unique key already exists');
   // Text the database cannot store (a NUL byte, an invalid byte sequence): the caller's input is at fault.
   if (code === '22021' || code === '22P05') return problem(400, 'Request contains characters that cannot be stored (e.g. NUL)');
-  if (code === '40001' || code === '40P01') return problem(409, 'Concurrent update; retry the request');
-  if ((code && UNAVAILABLE_CODES.has(code)) || UNAVAILABLE_MESSAGES.test(error?.message ?? '')) return problem(503, 'A dependency is unavailable; retry later');
+  // Transient database trouble is not the caller's fault (nor a conflict with what they sent): retry later.
+  const trouble = databaseTrouble(exception);
+  if (trouble === 'busy') return problem(503, 'The database is busy; retry later');
+  if (trouble === 'unavailable') return problem(503, 'A dependency is unavailable; retry later');
   return problem(500, 'Unexpected error');
 }
 

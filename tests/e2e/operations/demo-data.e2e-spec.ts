@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { addDays, vietnamMonth, vietnamToday } from '@dtc/platform';
+import { deleteTestTopics, dropTestSchemas, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
+import { request } from '../../support/http';
+import { startServices, type RunningService } from '../../support/services';
+
+// `npm start`'s demo load against the four running services, as start.js runs it. npm test also
+// runs it with the process clock at the end of a month and of a year after 17:00 UTC, when the
+// Vietnam day (and month, and year) is already the next one.
+const runId = newRunId();
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const COMMUNE = '16279';
+const admin = testToken({ sub: 'demo-check-admin', role: 'commune_admin', communes: [COMMUNE] });
+
+function loadDemo(urls: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', 'tools/start/demo-data.ts', ...urls], { cwd: repoRoot, env: { ...process.env, JWT_SECRET: TEST_JWT_SECRET }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('the demo commune npm start loads', () => {
+  let services: Record<string, RunningService>;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ services, stop } = await startServices(runId, ['household-registry', 'enrollment', 'training', 'reporting']));
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await dropTestSchemas(runId);
+    await deleteTestTopics(runId);
+  });
+
+  it('loads at any hour, with campaigns and the month value on Vietnam days', async () => {
+    const urls = ['household-registry', 'enrollment', 'training', 'reporting'].map((name) => services[name].url);
+    const first = await loadDemo(urls);
+    expect({ code: first.code, output: first.output }).toEqual({ code: 0, output: expect.stringContaining(`demo commune ${COMMUNE} (Xã Đông Tiến, Thanh Hóa): 6 villages, 165 households`) });
+
+    const campaigns = await request<Array<{ id: string; scope: string; startsOn: string; endsOn: string; provinceCode: string }>>('GET', `${services.reporting.url}/campaigns?communeCode=${COMMUNE}`, admin);
+    expect(campaigns.body.map((c) => [c.scope, c.provinceCode, c.startsOn, c.endsOn]).sort()).toEqual([
+      ['commune', '38', addDays(vietnamToday(), -30), addDays(vietnamToday(), 15)],
+      ['province', '38', addDays(vietnamToday(), -30), addDays(vietnamToday(), 15)],
+    ]);
+    const values = await request<Array<{ indicatorCode: string; period: string; value: number }>>('GET', `${services.reporting.url}/communes/${COMMUNE}/indicator-values`, admin);
+    expect(values.body).toEqual([expect.objectContaining({ indicatorCode: 'online_application_share', period: vietnamMonth(), value: 72.5 })]);
+
+    // Loading again changes nothing and still succeeds.
+    const again = await loadDemo(urls);
+    expect({ code: again.code, output: again.output }).toEqual({ code: 0, output: expect.stringContaining('already loaded') });
+    expect((await request<unknown[]>('GET', `${services.reporting.url}/campaigns?communeCode=${COMMUNE}`, admin)).body).toHaveLength(2);
+  });
+});
