@@ -12,6 +12,7 @@ export * from './http/validation';
 export * from './http/params';
 export * from './http/problem.filter';
 export * from './errors/transient-database';
+export * from './errors/transient-database';
 export * from './http/problems';
 export * from './http/too-many-requests.exception';
 export * from './rate-limit/rate-limiter';
