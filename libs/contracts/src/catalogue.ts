@@ -12,6 +12,7 @@ import {
   ResidentUpdatedV1,
   VisitRecordedV1,
 } from './events/household-registry.events';
+import { CommuneOnboardedV1 } from './events/commune.events';
 import { EnrollmentOpenedV1, EnrollmentTransitionedV1 } from './events/enrollment.events';
 import {
   AttendanceRecordedV1,
@@ -29,6 +30,7 @@ import {
  * list it here. A breaking change is a new version (new type), never an edit of a listed one.
  */
 export const EVENT_CATALOGUE: readonly EventDefinition[] = [
+  CommuneOnboardedV1,
   HouseholdRegisteredV1,
   HouseholdUpdatedV1,
   HouseholdMovedV1,

@@ -7,6 +7,7 @@ export * from './json-schema';
 export * from './compatibility';
 export * from './asyncapi';
 export * from './publication';
+export * from './events/commune.events';
 export * from './events/household-registry.events';
 export * from './events/enrollment.events';
 export * from './events/training.events';

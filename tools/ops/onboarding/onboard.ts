@@ -110,7 +110,7 @@ export class CommuneOnboarding {
     const same = listed.body.find((c) => c.scope === 'commune' && c.communeCode === commune.code && c.name === campaign.name);
     const summary = { name: campaign.name, startsOn: campaign.startsOn, endsOn: campaign.endsOn, targets: campaign.targets.length };
     if (!same) {
-      await this.reporting.request('POST', '/campaigns', [201], { ...campaign, communeCode: commune.code, provinceCode: commune.provinceCode });
+      await this.createCampaign(commune, campaign);
       this.report.campaign = { ...summary, outcome: 'created' };
     } else if (campaignMatches(same, campaign)) {
       this.report.campaign = { ...summary, outcome: 'unchanged' };
@@ -119,4 +119,26 @@ export class CommuneOnboarding {
       this.report.campaign = { ...summary, outcome: 'updated' };
     }
   }
+
+  /**
+   * Reporting takes a commune's province only from the registry's commune event, which reaches it
+   * through Kafka a moment after the commune is created: until then it refuses the campaign (422
+   * on communeCode, nothing written), so ask again within a bounded wait.
+   */
+  private async createCampaign(commune: CommuneView, campaign: CampaignInput): Promise<void> {
+    const deadline = Date.now() + LEARN_COMMUNE_TIMEOUT_MS;
+    for (;;) {
+      const answer = await this.reporting.request<{ fields?: Array<{ field: string }> }>('POST', '/campaigns', [201, 422], { ...campaign, communeCode: commune.code });
+      if (answer.status === 201) return;
+      const unknownCommune = answer.body.fields?.some((f) => f.field === 'communeCode');
+      if (!unknownCommune || Date.now() > deadline) {
+        const reasons = (answer.body.fields ?? []).map((f) => JSON.stringify(f)).join(', ');
+        throw new Error(`reporting refused the campaign (422${reasons ? `: ${reasons}` : ''})${unknownCommune ? `; it has not learned commune ${commune.code} from the registry's events within ${LEARN_COMMUNE_TIMEOUT_MS / 1000} s (is the registry's relay and reporting's consumer running? npm run ops -- outbox|consumers)` : ''}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
+
+/** How long reporting may take to learn a newly onboarded commune from the registry's events. */
+const LEARN_COMMUNE_TIMEOUT_MS = 60000;

@@ -1,4 +1,6 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { CommuneOnboardedV1, createEvent } from '@dtc/contracts';
+import { MessagingService } from '@dtc/messaging';
 import { recordAudit } from '@dtc/persistence';
 import { assertCommuneAccess, type Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +11,10 @@ import { VillageEntity } from './village.entity';
 
 @Injectable()
 export class CommunesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly messaging: MessagingService,
+  ) {}
 
   async onboard(input: CreateCommuneDto, actor: Principal): Promise<CommuneView> {
     return this.dataSource.transaction(async (tx) => {
@@ -17,6 +22,15 @@ export class CommunesService {
       if (await repository.existsBy({ code: input.code })) throw new ConflictException({ message: `Commune ${input.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
       const saved = await repository.save(repository.create({ ...input, createdBy: actor.subject }));
       await recordAudit(tx, actor, { communeCode: saved.code, action: 'onboard', entity: 'commune', entityId: saved.code, fields: Object.keys(input) });
+      // Other services learn the commune's province from the registry, never from a request body.
+      const onboardedAt = new Date();
+      await this.messaging.outbox.append(tx, [
+        createEvent(
+          CommuneOnboardedV1,
+          { tenant: saved.code, province: saved.provinceCode, subject: saved.code, time: onboardedAt },
+          { communeCode: saved.code, communeName: saved.name, provinceCode: saved.provinceCode, provinceName: saved.provinceName, occurredAt: onboardedAt.toISOString() },
+        ),
+      ]);
       return toCommuneView(saved);
     });
   }

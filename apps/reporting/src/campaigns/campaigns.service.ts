@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { knownProvinceOf } from '@dtc/messaging';
 import { recordAudit, writtenFields } from '@dtc/persistence';
-import { assertVersion, canAccessCommune, canAccessProvince, notFound, type Principal } from '@dtc/platform';
+import { assertVersion, canAccessCommune, canAccessProvince, daysFromTo, notFound, type Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { ProjectionStore } from '../projections/projection-store';
@@ -18,16 +18,28 @@ interface CampaignRow {
   version: number;
 }
 
-const CAMPAIGN_COLUMNS = `id, name, commune_code, province_code, to_char(starts_on, 'YYYY-MM-DD') as starts_on, to_char(ends_on, 'YYYY-MM-DD') as ends_on, version`;
+// A commune campaign shows its commune's province as the registry published it (rows stored
+// before that was enforced may carry a province taken from a request body).
+const CAMPAIGN_COLUMNS = `id, name, commune_code,
+  coalesce(case when commune_code is not null then (select k.province_code from known_communes k where k.code = campaigns.commune_code) end, province_code) as province_code,
+  to_char(starts_on, 'YYYY-MM-DD') as starts_on, to_char(ends_on, 'YYYY-MM-DD') as ends_on, version`;
 
 function problem(fields: Array<{ field: string; reason: string }>): UnprocessableEntityException {
   return new UnprocessableEntityException({ message: 'Validation failed', fields });
 }
 
-/** May this caller see the campaign (its figures for every commune in it)? */
-export function canReadCampaign(principal: Principal, campaign: Pick<CampaignView, 'communeCode' | 'provinceCode'>): boolean {
-  return campaign.communeCode ? canAccessCommune(principal, campaign.communeCode, campaign.provinceCode) : canAccessProvince(principal, campaign.provinceCode);
+/**
+ * May this caller see the campaign (its figures for every commune in it)? A commune campaign is
+ * judged by the province the registry says its commune is in (`communeProvince`), never by the
+ * province stored with the campaign.
+ */
+export function canReadCampaign(principal: Principal, campaign: Pick<CampaignView, 'communeCode' | 'provinceCode'>, communeProvince: string | undefined): boolean {
+  return campaign.communeCode ? canAccessCommune(principal, campaign.communeCode, communeProvince) : canAccessProvince(principal, campaign.provinceCode);
 }
+
+/** Campaign windows are bounded so every series and export over one stays small. */
+export const CAMPAIGN_EARLIEST_DAY = '2000-01-01';
+export const CAMPAIGN_MAX_DAYS = 3 * 366;
 
 /** Targets are set by commune admins (their commune), province officers (their province) and operations. */
 function assertCanChange(principal: Principal, campaign: { communeCode: string | null; provinceCode: string }): void {
@@ -44,7 +56,7 @@ export class CampaignsService {
 
   async create(body: CreateCampaignDto, principal: Principal): Promise<CampaignView> {
     return this.store.write(async (tx) => {
-      const provinceCode = await this.resolveProvince(tx, body);
+      const provinceCode = await this.resolveProvince(tx, body, principal);
       const scope = { communeCode: body.communeCode ?? null, provinceCode };
       assertCanChange(principal, scope);
       await this.validate(tx, scope, body.startsOn, body.endsOn, body.targets);
@@ -99,7 +111,7 @@ export class CampaignsService {
       for (const row of rows) {
         const view = await this.withTargets(tx, row);
         // Province campaigns are shown to the province's communes too: they follow their own part.
-        if (canReadCampaign(principal, view) || (view.communeCode === null && (await this.hasCommuneIn(tx, principal, view.provinceCode)))) visible.push(view);
+        if ((await this.canRead(tx, principal, view)) || (view.communeCode === null && (await this.hasCommuneIn(tx, principal, view.provinceCode)))) visible.push(view);
       }
       return visible;
     });
@@ -111,8 +123,12 @@ export class CampaignsService {
     if (!row) throw notFound('Campaign', id);
     const view = await this.withTargets(tx, row);
     const ownCommuneInProvince = view.communeCode === null && (await this.hasCommuneIn(tx, principal, view.provinceCode));
-    if (!canReadCampaign(principal, view) && !ownCommuneInProvince) throw notFound('Campaign', id);
+    if (!(await this.canRead(tx, principal, view)) && !ownCommuneInProvince) throw notFound('Campaign', id);
     return view;
+  }
+
+  private async canRead(tx: EntityManager, principal: Principal, view: CampaignView): Promise<boolean> {
+    return canReadCampaign(principal, view, view.communeCode ? await knownProvinceOf(tx, view.communeCode) : undefined);
   }
 
   async indicators(tx: EntityManager, codes: string[]): Promise<Map<string, Indicator>> {
@@ -126,23 +142,27 @@ export class CampaignsService {
     return rows.length > 0;
   }
 
-  private async resolveProvince(tx: EntityManager, body: CreateCampaignDto): Promise<string> {
+  private async resolveProvince(tx: EntityManager, body: CreateCampaignDto, principal: Principal): Promise<string> {
     if (!body.communeCode) {
       if (!body.provinceCode) throw problem([{ field: 'provinceCode', reason: 'a campaign needs a communeCode or a provinceCode' }]);
       return body.provinceCode;
     }
+    // The province of a commune campaign is the one the registry published for the commune; a
+    // body's provinceCode may only repeat it. Admins of other communes learn nothing here.
+    if (principal.role === 'commune_admin' && !principal.communes.includes(body.communeCode)) throw new ForbiddenException(`This token is not scoped to commune ${body.communeCode}`);
     const known = await knownProvinceOf(tx, body.communeCode);
-    if (known && body.provinceCode && known !== body.provinceCode) throw problem([{ field: 'provinceCode', reason: `commune ${body.communeCode} belongs to province ${known}` }]);
-    const province = known ?? body.provinceCode;
-    if (!province) throw problem([{ field: 'provinceCode', reason: `reporting has no events of commune ${body.communeCode} yet: give its provinceCode` }]);
-    return province;
+    if (!known) throw problem([{ field: 'communeCode', reason: `unknown commune ${body.communeCode}: onboard it in the household registry first` }]);
+    if (body.provinceCode && known !== body.provinceCode) throw problem([{ field: 'provinceCode', reason: `commune ${body.communeCode} belongs to province ${known}` }]);
+    return known;
   }
 
   private async validate(tx: EntityManager, scope: { communeCode: string | null }, startsOn: string, endsOn: string, targets: TargetDto[] | undefined): Promise<void> {
     const fields: Array<{ field: string; reason: string }> = [];
     if (Number.isNaN(Date.parse(startsOn))) fields.push({ field: 'startsOn', reason: 'is not a calendar date' });
+    else if (startsOn < CAMPAIGN_EARLIEST_DAY) fields.push({ field: 'startsOn', reason: `must be ${CAMPAIGN_EARLIEST_DAY} or later` });
     if (Number.isNaN(Date.parse(endsOn))) fields.push({ field: 'endsOn', reason: 'is not a calendar date' });
     if (endsOn < startsOn) fields.push({ field: 'endsOn', reason: 'must not be before startsOn' });
+    else if (daysFromTo(startsOn, endsOn) + 1 > CAMPAIGN_MAX_DAYS) fields.push({ field: 'endsOn', reason: `a campaign lasts at most ${CAMPAIGN_MAX_DAYS} days (3 years)` });
     const catalogue = await this.indicators(tx, (targets ?? []).map((t) => t.indicatorCode));
     const seen = new Set<string>();
     (targets ?? []).forEach((target, i) => {

@@ -1,12 +1,11 @@
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { canAccessCommune, canAccessProvince, type Principal } from '@dtc/platform';
+import { canAccessCommune, canAccessProvince, addDays, vietnamToday, type Principal } from '@dtc/platform';
 import { knownProvinceOf } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 import type { CampaignView, TargetView } from '../campaigns/campaign.dto';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { ReportCache } from '../live/report-cache.service';
 import { ProjectionStore } from '../projections/projection-store';
-import { vietnamDay } from '../projections/buckets';
 import { achievements, reportedValues, supports, type DayWindow, type Dimension, type Scope } from './achievements';
 import { percentOf, progress, targetFromShare } from './arithmetic';
 import type { Indicator } from './indicator';
@@ -22,7 +21,6 @@ interface Plan {
 }
 
 const sum = (rows: Array<{ value: number }>) => rows.reduce((total, row) => total + row.value, 0);
-const DAY_MS = 86400000;
 
 /**
  * Campaign progress for a commune (with villages), a province (communes ranked, laggards
@@ -39,7 +37,7 @@ export class ProgressService {
 
   async commune(campaignId: string, communeCode: string | undefined, asOf: string | undefined, principal: Principal): Promise<CommuneProgress> {
     const { campaign, commune } = await this.communeScope(campaignId, communeCode, principal);
-    return this.cache.get({ kind: 'commune', code: commune.code }, ['commune', campaign, commune.code, asOf ?? today()], () =>
+    return this.cache.get({ kind: 'commune', code: commune.code }, ['commune', campaign, commune.code, asOf ?? vietnamToday()], () =>
       this.store.read(async (tx) => this.communeProgress(tx, this.plan(campaign, asOf, await this.catalogue(tx, campaign)), commune)),
     );
   }
@@ -48,14 +46,14 @@ export class ProgressService {
     const campaign = await this.campaigns.get(campaignId, principal);
     if (campaign.communeCode) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'campaignId', reason: 'a commune campaign has no province ranking; use /progress' }] });
     if (!canAccessProvince(principal, campaign.provinceCode)) throw new NotFoundException(`Campaign ${campaignId} not found`);
-    return this.cache.get({ kind: 'province', code: campaign.provinceCode }, ['province', campaign, asOf ?? today(), rankBy ?? null], () =>
+    return this.cache.get({ kind: 'province', code: campaign.provinceCode }, ['province', campaign, asOf ?? vietnamToday(), rankBy ?? null], () =>
       this.store.read(async (tx) => this.provinceProgress(tx, this.plan(campaign, asOf, await this.catalogue(tx, campaign)), rankBy)),
     );
   }
 
   async teams(campaignId: string, communeCode: string | undefined, asOf: string | undefined, principal: Principal): Promise<TeamLeaderboard> {
     const { campaign, commune } = await this.communeScope(campaignId, communeCode, principal);
-    return this.cache.get({ kind: 'commune', code: commune.code }, ['teams', campaign, commune.code, asOf ?? today()], () =>
+    return this.cache.get({ kind: 'commune', code: commune.code }, ['teams', campaign, commune.code, asOf ?? vietnamToday()], () =>
       this.store.read(async (tx) => {
         const plan = this.plan(campaign, asOf, await this.catalogue(tx, campaign));
         const teams: Array<{ team_id: string; kind: string; members: number }> = await tx.query(
@@ -93,7 +91,7 @@ export class ProgressService {
   async series(campaignId: string, scope: { communeCode?: string; provinceCode?: string }, asOf: string | undefined, principal: Principal): Promise<CampaignSeries> {
     const campaign = await this.campaigns.get(campaignId, principal);
     const resolved = await this.seriesScope(campaign, scope, principal);
-    return this.cache.get(resolved.communeCode ? { kind: 'commune', code: resolved.communeCode } : { kind: 'province', code: resolved.provinceCode! }, ['series', campaign, resolved, asOf ?? today()], () =>
+    return this.cache.get(resolved.communeCode ? { kind: 'commune', code: resolved.communeCode } : { kind: 'province', code: resolved.provinceCode! }, ['series', campaign, resolved, asOf ?? vietnamToday()], () =>
       this.store.read(async (tx) => {
         const plan = this.plan(campaign, asOf, await this.catalogue(tx, campaign));
         const days = daysBetween(plan.window.from!, plan.window.to);
@@ -120,7 +118,8 @@ export class ProgressService {
     const code = campaign.communeCode ?? communeCode;
     if (!code) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'communeCode', reason: 'a province campaign needs the commune to report on' }] });
     if (campaign.communeCode && communeCode && communeCode !== campaign.communeCode) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'communeCode', reason: `this campaign is for commune ${campaign.communeCode}` }] });
-    const province = campaign.communeCode ? campaign.provinceCode : await this.store.read((tx) => knownProvinceOf(tx, code));
+    // Always the commune's province as the registry published it, never the one stored with the campaign.
+    const province = await this.store.read((tx) => knownProvinceOf(tx, code));
     if (!province || province !== campaign.provinceCode || !canAccessCommune(principal, code, province)) throw new NotFoundException(`No report for commune ${code} in this campaign`);
     return { campaign, commune: { code, province } };
   }
@@ -145,7 +144,7 @@ export class ProgressService {
   }
 
   plan(campaign: CampaignView, asOf: string | undefined, catalogue: Map<string, Indicator>): Plan {
-    const day = asOf ?? today();
+    const day = asOf ?? vietnamToday();
     const end = day < campaign.endsOn ? day : campaign.endsOn;
     return {
       campaign,
@@ -340,13 +339,9 @@ function campaignSummary(campaign: CampaignView) {
   return { id: campaign.id, name: campaign.name, scope: campaign.scope, communeCode: campaign.communeCode, provinceCode: campaign.provinceCode, startsOn: campaign.startsOn, endsOn: campaign.endsOn };
 }
 
-export function today(): string {
-  return vietnamDay(new Date().toISOString());
-}
-
 function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
   return days;
 }
 
