@@ -1,6 +1,6 @@
 import { pageOf, type Page, assertVersion, notFound, resolveOccurredAt, unprocessable, vietnamToday } from '@dtc/platform';
 import { ConflictException, Injectable } from '@nestjs/common';
-import { createEvent, ResidentDeceasedV1, ResidentMovedOutV1, ResidentRegisteredV1, ResidentUpdatedV1 } from '@dtc/contracts';
+import { createEvent, HouseholdDigitalCoreSetV1, ResidentDeceasedV1, ResidentMovedOutV1, ResidentRegisteredV1, ResidentUpdatedV1, type EventEnvelope } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import type { Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
@@ -127,16 +127,31 @@ export class ResidentsService {
       const { resident, commune } = await this.lockForWrite(tx, id, principal, input.version);
       if (resident.status !== 'living') throw new ConflictException({ message: `The resident is already ${resident.status.replace('_', ' ')}`, currentStatus: resident.status });
       await tx.query('update residents set status = $2, status_changed_at = $3, version = version + 1, updated_at = now(), updated_by = $4 where id = $1', [id, status, at, principal.subject]);
-      await tx.query('update households set digital_core_resident_id = null, version = version + 1, updated_at = now() where digital_core_resident_id = $1', [id]);
+      // A household whose digital core this resident was has none any more: published as the
+      // household's digital core cleared (residentId null), like a clear through the API.
+      // (An update's query answers [rows, rowCount].)
+      const [cleared]: [Array<{ id: string; village_id: string; version: number }>, number] = await tx.query(
+        'update households set digital_core_resident_id = null, version = version + 1, updated_at = now(), updated_by = $2 where digital_core_resident_id = $1 returning id, village_id, version',
+        [id, principal.subject],
+      );
       await recordAudit(tx, principal, { communeCode: commune.code, action: status === 'deceased' ? 'mark-deceased' : 'move-out', entity: 'resident', entityId: id, fields: ['status'] });
       const updated = await this.load(tx, id);
       const definition = status === 'deceased' ? ResidentDeceasedV1 : ResidentMovedOutV1;
-      const event = createEvent(
-        definition,
-        originOf(commune, id, at, context),
-        { residentId: id, householdId: updated.household_id, villageId: updated.village_id, occurredAt: at.toISOString(), version: updated.version },
-      );
-      await this.messaging.outbox.append(tx, [event]);
+      const events: EventEnvelope[] = [
+        createEvent(
+          definition,
+          originOf(commune, id, at, context),
+          { residentId: id, householdId: updated.household_id, villageId: updated.village_id, occurredAt: at.toISOString(), version: updated.version },
+        ),
+        ...cleared.map((household) =>
+          createEvent(
+            HouseholdDigitalCoreSetV1,
+            originOf(commune, household.id, at, context),
+            { householdId: household.id, villageId: household.village_id, residentId: null, occurredAt: at.toISOString(), version: household.version },
+          ),
+        ),
+      ];
+      await this.messaging.outbox.append(tx, events);
       return toView(updated);
     });
   }
