@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { addDays, vietnamToday } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
 import { request } from '../../support/http';
@@ -14,7 +15,7 @@ const runId = newRunId();
 const COMMUNE = '31001';
 const OTHER_COMMUNE = '31002';
 const PROVINCE = '31';
-const vietnamDay = (offsetDays: number) => new Date(Date.now() + 7 * 3600000 + offsetDays * 86400000).toISOString().slice(0, 10);
+const vietnamDay = (offsetDays: number) => addDays(vietnamToday(), offsetDays);
 const TODAY = vietnamDay(0);
 const STARTS_ON = vietnamDay(-10);
 const ENDS_ON = vietnamDay(30);
@@ -199,7 +200,15 @@ describe('operations CLI (npm run ops -- ...)', () => {
 
     const scope = await ops('token', '--role', 'commune_admin');
     expect(scope.code).toBe(2);
-    expect(scope.stderr).toContain('a commune_admin token needs --commune or --province');
+    expect(scope.stderr).toContain('a commune_admin token needs --commune');
+    // Scope claims follow the role: a field agent with a province would reach the whole province.
+    const mixed = await ops('token', '--role', 'field_agent', '--commune', COMMUNE, '--province', PROVINCE);
+    expect(mixed.code).toBe(2);
+    expect(mixed.stdout).toBe('');
+    expect(mixed.stderr).toContain('a field_agent token carries communes only, never a province');
+    const officerWithCommune = await ops('token', '--role', 'province_officer', '--commune', COMMUNE, '--province', PROVINCE);
+    expect(officerWithCommune.code).toBe(2);
+    expect(officerWithCommune.stderr).toContain('a province_officer token carries one province, never communes');
 
     const typo = await ops('token', '--role', 'commune_admin', '--comune', COMMUNE);
     expect(typo.code).toBe(2);

@@ -112,6 +112,15 @@ describe('RS256 tokens from an OpenID Connect provider (JWT_JWKS_URL)', () => {
     expect(String(refused.body['message'])).toMatch(message);
   });
 
+  it('refuses a field agent token that also carries a province (401, nothing written)', async () => {
+    const mixed = keycloakToken({ realm_access: { roles: ['field_agent'] }, communes: ['16409'], province: '38' });
+    const write = await send(`${registry.url}/households`, mixed, { method: 'POST', body: { communeCode: COMMUNE, villageCode: 'THON-1', address: 'Xóm 1', headName: 'Nguyễn Văn An' } });
+    expect(write.status).toBe(401);
+    expect(write.body).toMatchObject({ statusCode: 401, message: 'Invalid token: a field_agent token carries communes only, never a province' });
+    const officerWithCommunes = keycloakToken({ realm_access: { roles: ['province_officer'] }, communes: [COMMUNE], province: '38' });
+    expect((await send(`${registry.url}/communes/${COMMUNE}`, officerWithCommunes)).status).toBe(401);
+  });
+
   it('answers 401, not 500, when the provider is unreachable, and keeps serving cached keys', async () => {
     idp.closeAllConnections();
     await new Promise((resolve) => idp.close(resolve));

@@ -1,4 +1,4 @@
-import { numberOption, ROLES, UsageError, type Role } from '@dtc/platform';
+import { numberOption, ROLES, scopeClaimProblem, UsageError, type Role } from '@dtc/platform';
 import { defineCommand, print } from '../command';
 import { ENVIRONMENT } from '../environment';
 import { mintToken } from '../tokens';
@@ -27,7 +27,9 @@ export const tokenCommand = defineCommand({
     const bad = communes?.find((code) => !COMMUNE.test(code));
     if (bad !== undefined) throw new UsageError(`--commune takes 5-digit commune codes, comma-separated (got "${bad}")`);
     if (options.province !== undefined && !PROVINCE.test(options.province)) throw new UsageError(`--province takes a 2-digit province code (got "${options.province}")`);
-    if (role !== 'operations' && !communes && !options.province) throw new UsageError(`a ${role} token needs --commune or --province`);
+    const scopeProblem = scopeClaimProblem(role, { communes, province: options.province });
+    if (scopeProblem) throw new UsageError(`${scopeProblem} (--commune for field agents and commune admins, --province for province officers and integrators, neither for operations)`);
+    if (role !== 'operations' && !communes && !options.province) throw new UsageError(`a ${role} token needs ${role === 'province_officer' || role === 'integrator' ? '--province' : '--commune'}`);
     const hours = numberOption('hours', options.hours, 0.01, 720) ?? 8;
     print(mintToken({ role, subject: options.sub ?? `local-${role}`, communes, province: options.province, hours }).token);
   },

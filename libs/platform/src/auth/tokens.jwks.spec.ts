@@ -190,7 +190,9 @@ describe('RS256 tokens against a JWKS', () => {
     const keycloak = (roles: unknown) => rs256(first.privateKey, 'k1', { role: undefined, realm_access: { roles } });
     await expect(verifier.verify(keycloak(['offline_access', 'commune_admin', 'default-roles-dtc']))).resolves.toMatchObject({ role: 'commune_admin', communes: ['01234'] });
     await expect(verifier.verify(keycloak(['offline_access']))).rejects.toThrow(new InvalidTokenError('token has no valid role'));
-    await expect(verifier.verify(keycloak('operations'))).resolves.toMatchObject({ role: 'operations' });
+    // Operations carry no scope claims: the realm's communes attribute must not be mapped for them.
+    await expect(verifier.verify(rs256(first.privateKey, 'k1', { role: undefined, communes: undefined, realm_access: { roles: 'operations' } }))).resolves.toMatchObject({ role: 'operations' });
+    await expect(verifier.verify(keycloak('operations'))).rejects.toThrow(/operations token carries neither/);
     await expect(verifier.verify(keycloak(['operations', 'field_agent']))).rejects.toThrow(/several platform roles/);
     await expect(verifier.verify(rs256(first.privateKey, 'k1', { role: 'operations' }))).rejects.toThrow(/no valid role/);
   });

@@ -12,9 +12,23 @@ function rawToken(payload: Record<string, unknown>, overrides: Partial<typeof se
 
 describe('signToken / verifyToken', () => {
   it('round-trips subject, role, communes and province', () => {
-    const claims: TokenClaims = { sub: 'agent-7', role: 'field_agent', communes: ['01234', '05678'], province: '01' };
-    const token = signToken(settings, claims);
-    expect(verifyToken(settings, token)).toEqual({ subject: 'agent-7', role: 'field_agent', communes: ['01234', '05678'], province: '01' });
+    const claims: TokenClaims = { sub: 'agent-7', role: 'field_agent', communes: ['01234', '05678'] };
+    expect(verifyToken(settings, signToken(settings, claims))).toEqual({ subject: 'agent-7', role: 'field_agent', communes: ['01234', '05678'], province: undefined });
+    const officer: TokenClaims = { sub: 'officer-1', role: 'province_officer', communes: [], province: '01' };
+    expect(verifyToken(settings, signToken(settings, officer))).toEqual({ subject: 'officer-1', role: 'province_officer', communes: [], province: '01' });
+  });
+
+  it.each([
+    ['field_agent', { communes: ['01234'], province: '01' }, /field_agent token carries communes only/],
+    ['commune_admin', { communes: ['01234'], province: '01' }, /commune_admin token carries communes only/],
+    ['commune_admin', { province: '1' }, /never a province/],
+    ['province_officer', { communes: ['01234'], province: '01' }, /province_officer token carries one province, never communes/],
+    ['integrator', { communes: ['01234'], province: '01' }, /integrator token carries one province/],
+    ['operations', { province: '01' }, /operations token carries neither/],
+    ['operations', { communes: ['01234'] }, /operations token carries neither/],
+  ] as const)('refuses a %s token with scope claims its role may not carry (%j)', (role, scope, reason) => {
+    expect(() => verifyToken(settings, rawToken({ role, ...scope }))).toThrow(reason);
+    expect(() => signToken(settings, { sub: 'mixed', role, ...scope } as TokenClaims)).toThrow(InvalidTokenError);
   });
 
   it('defaults to an 8 hour expiry and honours a custom one', () => {
@@ -75,8 +89,9 @@ describe('signToken / verifyToken', () => {
   });
 
   it('drops invalid commune codes and an invalid province from the claims', () => {
-    const token = rawToken({ role: 'commune_admin', communes: ['01234', '1234', '123456', 42, null, 'abcde', '98765'], province: '1' });
+    const token = rawToken({ role: 'commune_admin', communes: ['01234', '1234', '123456', 42, null, 'abcde', '98765'] });
     expect(verifyToken(settings, token)).toEqual({ subject: 'user-1', role: 'commune_admin', communes: ['01234', '98765'], province: undefined });
+    expect(verifyToken(settings, rawToken({ role: 'integrator', province: '1' })).province).toBeUndefined();
   });
 
   it('ignores a communes claim that is not an array', () => {

@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { ServiceConfig } from '../config/service-config';
-import { ROLES, type Principal, type Role, type TokenClaims } from './principal';
+import { ROLES, scopeClaimProblem, type Principal, type Role, type TokenClaims } from './principal';
 
 /**
  * Bearer tokens come in two modes:
@@ -25,6 +25,8 @@ export interface TokenSettings {
 export class InvalidTokenError extends Error {}
 
 export function signToken(settings: Pick<TokenSettings, 'secret' | 'issuer' | 'audience'>, claims: TokenClaims, expiresInSeconds = 8 * 3600): string {
+  const scopeProblem = scopeClaimProblem(claims.role, claims);
+  if (scopeProblem) throw new InvalidTokenError(scopeProblem);
   return jwt.sign({ role: claims.role, communes: claims.communes, province: claims.province }, settings.secret, {
     algorithm: 'HS256',
     subject: claims.sub,
@@ -64,6 +66,8 @@ export function principalFromClaims(payload: jwt.JwtPayload, roleClaim = 'role')
   }
   if (!role) throw new InvalidTokenError('token has no valid role');
   if (!payload.sub || typeof payload.sub !== 'string') throw new InvalidTokenError('token has no subject');
+  const scopeProblem = scopeClaimProblem(role, { communes: payload['communes'], province: payload['province'] });
+  if (scopeProblem) throw new InvalidTokenError(scopeProblem);
   const communes = Array.isArray(payload['communes']) ? (payload['communes'] as unknown[]).filter((c): c is string => typeof c === 'string' && COMMUNE.test(c)) : [];
   const province = typeof payload['province'] === 'string' && PROVINCE.test(payload['province']) ? payload['province'] : undefined;
   return { subject: payload.sub, role, communes, province };
