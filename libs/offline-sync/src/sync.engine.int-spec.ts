@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { ConflictException } from '@nestjs/common';
 import { createServiceDataSource, migrateSchema } from '@dtc/persistence';
 import type { Principal } from '@dtc/platform';
-import { databaseUrl, dropTestSchemas, newRunId, query } from '@dtc/testkit';
+import { databaseUrl, dropTestSchemas, eventually, newRunId, query } from '@dtc/testkit';
+import { Client } from 'pg';
 import { IsOptional, IsString } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { CreateSyncResults1763900000002 } from './sync-results.migration';
@@ -17,20 +19,83 @@ const runId = newRunId();
 const schema = `t_${runId}_sync`;
 const agent: Principal = { subject: 'agent-1', role: 'field_agent', communes: ['16279'] } as Principal;
 
+const codeOf = (error: unknown) => (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+
+/** A transaction the test controls on its own connection: the "other phone" racing the item. */
+async function otherTransaction(): Promise<Client> {
+  const client = new Client({ connectionString: databaseUrl(), options: `-c search_path="${schema}"` });
+  await client.connect();
+  await client.query('begin');
+  return client;
+}
+
+/** How many backends are waiting for a lock in a statement carrying this marker comment. */
+async function waitingOn(marker: string): Promise<number> {
+  const [row] = await query<{ n: number }>("select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and pid <> pg_backend_pid() and query like $1", [`%${marker}%`]);
+  return row.n;
+}
+
 describe('OfflineSyncEngine (real Postgres)', () => {
   let dataSource: DataSource;
   let createFails = true;
   let engine: OfflineSyncEngine;
+  // What the racing handlers saw on each attempt (the database's own error codes).
+  const attempts: Record<string, (string | undefined)[]> = { deadlock: [], locked: [], named: [] };
 
   beforeAll(async () => {
     const options = { url: databaseUrl(), schema, migrations: [CreateSyncResults1763900000002] };
     dataSource = createServiceDataSource(options);
     await migrateSchema(options, dataSource);
     if (!dataSource.isInitialized) await dataSource.initialize();
+    await dataSource.query('create table locks (id int primary key, n int not null default 0)');
+    await dataSource.query('insert into locks (id) values (1), (2), (3)');
+    await dataSource.query('create table things (id uuid primary key, client_note text)');
+    await dataSource.query('create table named (code text primary key)');
+    // Runs a handler's work, recording on which database error (if any) each attempt ended.
+    const attempt = async <T>(kind: string, work: () => Promise<T>): Promise<T> => {
+      try {
+        const result = await work();
+        attempts[kind].push(undefined);
+        return result;
+      } catch (error) {
+        attempts[kind].push(codeOf(error));
+        throw error;
+      }
+    };
     engine = new OfflineSyncEngine({
       dataSource,
       provinceOf: async () => '38',
+      retry: { attempts: 4, baseDelayMs: 20 },
       handlers: {
+        // Locks row 1, then row 2: the test's own transaction takes them the other way round.
+        'thing.deadlock': syncHandler(NoteDto, 201, false, (payload, _target, _principal, { tx }) =>
+          attempt('deadlock', async () => {
+            await tx!.query('update locks set n = n + 1 where id = 1');
+            await tx!.query('update locks set n = n + 1 where id = 2 /* deadlock-probe */');
+            const id = randomUUID();
+            await tx!.query('insert into things (id, client_note) values ($1, $2)', [id, payload.note]);
+            return { id };
+          }),
+        ),
+        // Waits at most 50 ms for row 3, which the test may hold.
+        'thing.locked': syncHandler(NoteDto, 201, false, (payload, _target, _principal, { tx }) =>
+          attempt('locked', async () => {
+            await tx!.query("set local lock_timeout = '50ms'");
+            await tx!.query('select n from locks where id = 3 for update');
+            const id = randomUUID();
+            await tx!.query('insert into things (id, client_note) values ($1, $2)', [id, payload.note]);
+            return { id };
+          }),
+        ),
+        // Checks the name is free, then takes it: two concurrent claims race on the unique key.
+        'thing.named': syncHandler(NoteDto, 201, false, (payload, _target, _principal, { tx }) =>
+          attempt('named', async () => {
+            const taken = await tx!.query('select 1 from named where code = $1', [payload.note]);
+            if (taken.length > 0) throw new ConflictException({ message: `The name ${payload.note} is taken`, fields: [{ field: 'note', reason: 'taken' }] });
+            await tx!.query('insert into named (code) values ($1) /* named-probe */', [payload.note]);
+            return { id: randomUUID() };
+          }),
+        ),
         'thing.create': syncHandler(NoteDto, 201, false, async () => {
           // A server-side failure (the database went away mid-item): answered 5xx, not stored.
           if (createFails) throw new Error('connection terminated unexpectedly');
@@ -71,5 +136,95 @@ describe('OfflineSyncEngine (real Postgres)', () => {
       [201, true],
       [200, true],
     ]);
+  });
+
+  const item = (command: string, extra: Record<string, unknown> = {}) => ({ clientId: randomUUID(), command, occurredAt: new Date().toISOString(), payload: {}, ...extra });
+  const stored = async (...clientIds: string[]) =>
+    (await query<{ client_id: string; status: number }>(`select client_id, status from "${schema}".sync_results where client_id = any($1::uuid[]) and status > 0`, [clientIds])).map((r) => r.status);
+
+  it('retries an item Postgres picked as a deadlock victim inside the server: applied once, its dependant too, and a later upload replays the success', async () => {
+    attempts.deadlock.length = 0;
+    const other = await otherTransaction();
+    const create = item('thing.deadlock', { payload: { note: 'deadlock' } });
+    const change = item('thing.change', { refs: { target: create.clientId }, payload: { note: 'x' } });
+    let uploading: Promise<unknown> | undefined;
+    try {
+      await other.query('update locks set n = n + 1 where id = 2');
+      uploading = engine.upload({ items: [create, change] } as never, agent);
+      // The item holds row 1 and waits for row 2; taking row 1 now closes the cycle. The item
+      // started waiting first, so its deadlock check fires first and Postgres aborts it (40P01).
+      await eventually(async () => expect(await waitingOn('deadlock-probe')).toBe(1));
+      await other.query('update locks set n = n + 1 where id = 1');
+      await other.query('commit');
+    } finally {
+      await other.query('rollback').catch(() => undefined);
+      await other.end();
+    }
+    const first = (await uploading) as Awaited<ReturnType<OfflineSyncEngine['upload']>>;
+    expect(attempts.deadlock[0]).toBe('40P01');
+    expect(first.map((r) => [r.status, r.replayed])).toEqual([
+      [201, false],
+      [200, false],
+    ]);
+    expect((first[1].body as { id: string }).id).toBe((first[0].body as { id: string }).id);
+    expect(await query(`select id from "${schema}".things where client_note = 'deadlock'`)).toHaveLength(1);
+    expect(await query(`select n from "${schema}".locks where id in (1, 2) order by id`)).toEqual([{ n: 2 }, { n: 2 }]);
+
+    const again = await engine.upload({ items: [create, change] } as never, agent);
+    expect(again.map((r) => [r.status, r.replayed])).toEqual([
+      [201, true],
+      [200, true],
+    ]);
+    expect(await query(`select id from "${schema}".things where client_note = 'deadlock'`)).toHaveLength(1);
+  });
+
+  it('answers 503 and stores nothing while a lock timeout persists through the retries; the next upload of the same clientId applies normally', async () => {
+    attempts.locked.length = 0;
+    const other = await otherTransaction();
+    const create = item('thing.locked', { payload: { note: 'locked' } });
+    const change = item('thing.change', { refs: { target: create.clientId }, payload: { note: 'x' } });
+    let first: Awaited<ReturnType<OfflineSyncEngine['upload']>>;
+    try {
+      await other.query('select n from locks where id = 3 for update');
+      first = await engine.upload({ items: [create, change] } as never, agent);
+    } finally {
+      await other.query('rollback');
+      await other.end();
+    }
+    expect(attempts.locked.length).toBeGreaterThan(1);
+    expect(attempts.locked.every((code) => code === '55P03')).toBe(true);
+    expect(first.map((r) => r.status)).toEqual([503, 503]);
+    expect(first[0].body).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect(JSON.stringify(first)).not.toMatch(/lock|select|stack/i);
+    expect(await stored(create.clientId, change.clientId)).toEqual([]);
+
+    const retried = await engine.upload({ items: [create, change] } as never, agent);
+    expect(retried.map((r) => [r.status, r.replayed])).toEqual([
+      [201, false],
+      [200, false],
+    ]);
+    expect(await query(`select id from "${schema}".things where client_note = 'locked'`)).toHaveLength(1);
+  });
+
+  it('retries a unique-key race (23505) inside the server, so what is stored is the handler\'s own decision about the content', async () => {
+    attempts.named.length = 0;
+    const other = await otherTransaction();
+    const claim = item('thing.named', { payload: { note: `name-${randomUUID()}` } });
+    let uploading: Promise<unknown> | undefined;
+    try {
+      // The other claim is not committed yet: the item sees the name free, then waits on the key.
+      await other.query('insert into named (code) values ($1)', [claim.payload['note' as never]]);
+      uploading = engine.upload({ items: [claim] } as never, agent);
+      await eventually(async () => expect(await waitingOn('named-probe')).toBe(1));
+      await other.query('commit');
+    } finally {
+      await other.query('rollback').catch(() => undefined);
+      await other.end();
+    }
+    const [result] = (await uploading) as Awaited<ReturnType<OfflineSyncEngine['upload']>>;
+    // The first attempt lost the race on the key; the retry saw the committed name and refused it.
+    expect(attempts.named).toEqual(['23505', undefined]);
+    expect(result).toMatchObject({ status: 409, body: { message: expect.stringContaining('is taken'), fields: [{ field: 'note', reason: 'taken' }] } });
+    expect(await stored(claim.clientId)).toEqual([409]);
   });
 });

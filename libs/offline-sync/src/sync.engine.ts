@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { syncItemMarker } from '@dtc/persistence';
-import { canAccessCommune, loggableError, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
+import { canAccessCommune, databaseErrorCode, databaseTrouble, loggableError, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SyncBatchDto, SyncItemDto, SyncItemResult } from './sync.dto';
@@ -32,7 +32,15 @@ export interface SyncEngineOptions {
   handlers: Record<string, SyncHandler>;
   /** Province of a commune as the service knows it; decides whether a stored result may be replayed to the caller. */
   provinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined>;
+  /**
+   * How often an item that hit transient database trouble (deadlock, serialization failure, lock
+   * or statement timeout, lost connection) or a unique-key race is tried in all (default 4), and
+   * the base of the jittered exponential backoff between tries (default 25 ms).
+   */
+  retry?: { attempts?: number; baseDelayMs?: number };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 class ItemProblem extends Error {
   constructor(
@@ -45,6 +53,19 @@ class ItemProblem extends Error {
 
 class ReplayInstead extends Error {}
 
+/**
+ * Failures that say nothing about the item's own content and usually pass when tried again at
+ * once: the database was busy (deadlock, serialization failure, lock or statement timeout), or a
+ * unique-key race with a concurrent transaction (23505; on the next try the handler sees the
+ * committed row and decides about the content itself, e.g. a 409 "already exists"). A database
+ * that is unavailable is not retried here: the item is answered 503 at once (toProblem).
+ */
+function worthRetrying(error: unknown): boolean {
+  return databaseTrouble(error) === 'busy' || databaseErrorCode(error) === '23505';
+}
+
+const BUSY: Record<string, unknown> & { statusCode: number } = { statusCode: 503, error: 'Service Unavailable', message: 'The database is busy; retry later' };
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -52,7 +73,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * first claims the phone's client id and stores the item's result with the write, so a retried
  * upload (even a concurrent one) returns the stored result and writes nothing again. Rejections
  * (4xx) are stored too; server-side failures (5xx) are not, so the phone retries them. A bad item
- * never blocks the others.
+ * never blocks the others. A stored result is only ever a decision about the item's own content:
+ * a busy database (deadlock, serialization failure, lock/statement timeout) and unique-key races
+ * are retried here (bounded, jittered backoff), then answered 503; an unavailable database is
+ * answered 503 at once; neither is stored.
  */
 export class OfflineSyncEngine {
   private readonly logger = new Logger('sync');
@@ -87,6 +111,26 @@ export class OfflineSyncEngine {
   }
 
   private async apply(item: SyncItemDto, principal: Principal, correlationId?: string): Promise<SyncItemResult> {
+    const attempts = Math.max(1, this.options.retry?.attempts ?? 4);
+    const baseDelayMs = this.options.retry?.baseDelayMs ?? 25;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.applyOnce(item, principal, correlationId);
+      } catch (error) {
+        if (!worthRetrying(error)) return this.notApplied(item, error);
+        if (attempt < attempts) {
+          // Full jitter: concurrent items that deadlocked each other do not meet again in step.
+          await sleep(Math.random() * Math.min(1000, baseDelayMs * 2 ** attempt));
+          continue;
+        }
+        // Still failing: "retry later", and nothing stored, so the phone's next upload applies it.
+        return this.notApplied(item, error, { ...BUSY }, attempts);
+      }
+    }
+  }
+
+  /** One try at the item; throws only what is worth retrying (see worthRetrying), answers everything else. */
+  private async applyOnce(item: SyncItemDto, principal: Principal, correlationId?: string): Promise<SyncItemResult> {
     const { dataSource } = this.options;
     try {
       // No lookup first: a new item (the common case) claims its client id straight away; an item
@@ -106,11 +150,9 @@ export class OfflineSyncEngine {
       });
     } catch (error) {
       if (error instanceof ReplayInstead) return (await this.storedResult(dataSource.manager, item, principal)) ?? unavailable(item);
+      if (!(error instanceof ItemProblem) && worthRetrying(error)) throw error;
       const problem = error instanceof ItemProblem ? { statusCode: error.status, ...error.body } : toProblem(error);
-      if (problem.statusCode >= 500) {
-        this.logger.warn({ clientId: item.clientId, command: item.command, err: loggableError(error) }, 'sync item failed; not stored, the phone will retry');
-        return { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
-      }
+      if (problem.statusCode >= 500) return this.notApplied(item, error, problem);
       const commune = typeof item.payload['communeCode'] === 'string' && /^[0-9]{5}$/.test(item.payload['communeCode']) ? item.payload['communeCode'] : null;
       await dataSource.query('insert into sync_results (client_id, command, status, body, actor, commune_code) values ($1, $2, $3, $4, $5, $6) on conflict do nothing', [
         item.clientId,
@@ -122,6 +164,12 @@ export class OfflineSyncEngine {
       ]);
       return (await this.storedResult(dataSource.manager, item, principal)) ?? { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
     }
+  }
+
+  /** A server-side failure: answered (5xx), logged, never stored, so the phone uploads the item again. */
+  private notApplied(item: SyncItemDto, error: unknown, problem: Record<string, unknown> & { statusCode: number } = toProblem(error), attempts = 1): SyncItemResult {
+    this.logger.warn({ clientId: item.clientId, command: item.command, attempts, err: loggableError(error) }, 'sync item failed; not stored, the phone will retry');
+    return { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
   }
 
   private async execute(tx: EntityManager, item: SyncItemDto, principal: Principal, correlationId?: string) {
