@@ -8,7 +8,6 @@ export * from './inbox/inbox.migration';
 export * from './inbox/inbox';
 export * from './consumer/consumer.runner';
 export * from './consumer/dead-letter';
-export * from './consumer/transient';
 export * from './messaging.service';
 export * from './messaging.module';
 export * from './read-model/known-communes';

@@ -3,6 +3,7 @@ import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persist
 import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka } from '@dtc/testkit';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Producer } from 'kafkajs';
+import { Client } from 'pg';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { CreateInbox1763900000001 } from '../inbox/inbox.migration';
 import { deadLetterTopic, ensureTopics, topicFor } from '../kafka/topics';
@@ -41,6 +42,10 @@ describe('consumer runner (Postgres + Kafka)', () => {
   let admin: Admin;
   let runner: ConsumerRunner | undefined;
   const poisonIds = new Set<string>();
+  // Events whose handler waits at most 50 ms for the gate row (which a test may hold locked).
+  const gatedIds = new Set<string>();
+  const lockTimeouts: string[] = [];
+  const errors: Error[] = [];
   const name = 'projection-under-test';
 
   const applied = async () => (await query<{ event_id: string }>(`select event_id from "${schema}".applied`)).map((r) => r.event_id);
@@ -55,9 +60,20 @@ describe('consumer runner (Postgres + Kafka)', () => {
       producer,
       dataSource,
       maxRetries: 2,
+      transientBackoffMs: { initial: 50, max: 400 },
+      onError: (error) => errors.push(error),
       handle: async (events, tx) => {
         for (const event of events) {
           if (poisonIds.has(event.id)) throw new Error(`handler cannot apply ${event.id}`);
+          if (gatedIds.has(event.id)) {
+            await tx.query("set local lock_timeout = '50ms'");
+            try {
+              await tx.query('select id from gate where id = 1 for update');
+            } catch (error) {
+              lockTimeouts.push(event.id);
+              throw error;
+            }
+          }
           await tx.query('insert into applied (event_id, household_id) values ($1, $2)', [event.id, (event.data as { householdId: string }).householdId]);
         }
       },
@@ -68,6 +84,8 @@ describe('consumer runner (Postgres + Kafka)', () => {
   beforeAll(async () => {
     dataSource = createServiceDataSource(options);
     await migrateSchema(options, dataSource);
+    await dataSource.query('create table gate (id int primary key)');
+    await dataSource.query('insert into gate (id) values (1)');
     const kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
@@ -156,5 +174,42 @@ describe('consumer runner (Postgres + Kafka)', () => {
     await producer.send({ topic, messages: [asMessage(next)] });
     await eventually(async () => expect(await applied()).toContain(next.id));
     expect((await applied()).length).toBe(before + 1);
+  });
+
+  it('waits out a lock timeout (55P03) for as long as it lasts, counting each failure, then applies the event once and dead-letters nothing', async () => {
+    const key = randomUUID();
+    const gated = household();
+    gatedIds.add(gated.id);
+    const errorsBefore = errors.length;
+    const holder = new Client({ connectionString: databaseUrl(), options: `-c search_path="${schema}"` });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select id from gate where id = 1 for update');
+      await producer.send({ topic, messages: [asMessage(gated, key)] });
+      // Far more failures than the bounded retries for a bad event (1 + maxRetries for the batch, then for the event alone).
+      await eventually(() => expect(lockTimeouts.filter((id) => id === gated.id).length).toBeGreaterThanOrEqual(8));
+      expect(await applied()).not.toContain(gated.id);
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    await eventually(async () => expect(await applied()).toContain(gated.id));
+    expect((await applied()).filter((id) => id === gated.id)).toHaveLength(1);
+    // Each failed attempt reached onError (the runner's error metric), as a lock timeout.
+    const lockErrors = errors.slice(errorsBefore).filter((error) => (error as { driverError?: { code?: string } }).driverError?.code === '55P03');
+    expect(lockErrors.length).toBeGreaterThanOrEqual(8);
+
+    // A poison event behind it on the same partition: once that is dead-lettered, the gated event's fate was decided before it.
+    const poison = household();
+    poisonIds.add(poison.id);
+    await producer.send({ topic, messages: [asMessage(poison, key)] });
+    const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
+    try {
+      await eventually(() => expect(dead.messages.map((m) => m.message.headers?.ce_id?.toString())).toContain(poison.id));
+      expect(dead.messages.map((m) => m.message.headers?.ce_id?.toString())).not.toContain(gated.id);
+    } finally {
+      await dead.stop();
+    }
   });
 });

@@ -1,10 +1,10 @@
 import { parseEvent, type EventEnvelope } from '@dtc/contracts';
+import { isTransientDatabaseError } from '@dtc/platform';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
 import { claimNewEvents } from '../inbox/inbox';
 import { sendToDeadLetter } from './dead-letter';
-import { isTransientError } from './transient';
 import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
 
 export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
@@ -39,7 +39,14 @@ export interface ConsumerRunnerOptions {
   /** Seconds from each applied event's original write to this consumer's commit (events that carry the time). */
   onVisible?: (lagsSeconds: number[]) => void;
   onDeadLetter?: (error: Error) => void;
+  /** Every failed attempt at a batch or event (and crashes): the service counts them (error metric). */
   onError?: (error: Error) => void;
+  /**
+   * Backoff while the database is in transient trouble (lock/statement timeouts, deadlocks, lost
+   * connection, read-only, out of disk, shutdown): jittered, doubling from initial up to max
+   * (default 250 ms to 5 s). Such failures are retried for as long as they last, never dead-lettered.
+   */
+  transientBackoffMs?: { initial?: number; max?: number };
 }
 
 interface Parsed {
@@ -76,7 +83,9 @@ function visibleLags(items: Parsed[], applied: Set<string>): number[] {
  * Applies events batch by batch: the handler's writes and the inbox rows commit in one
  * transaction, and the Kafka offset is committed only after that commit. Events failing their
  * schema, or failing the handler after bounded retries, go to the dead-letter topic and the
- * partition moves on. Database outages are retried until the database is back.
+ * partition moves on. Transient database trouble (isTransientDatabaseError: outages, lock and
+ * statement timeouts, deadlocks, read-only, out of disk...) is retried until the database is
+ * healthy: the partition waits, its lag grows, every failure reaches onError; nothing is dead-lettered.
  */
 export class ConsumerRunner {
   private consumer?: Consumer;
@@ -162,18 +171,17 @@ export class ConsumerRunner {
   private async applyWithRetries(items: Parsed[], topic: string, partition: number, heartbeat: () => Promise<void>, active: () => boolean): Promise<void> {
     if (items.length === 0) return;
     let attempt = 0;
+    let transient = 0;
     for (;;) {
       try {
         await this.apply(items);
         return;
       } catch (error) {
         if (!active()) throw error;
-        if (isTransientError(error)) {
-          // The database is down: keep the offset, wait, and try again.
-          this.options.onError?.(error as Error);
-          await sleep(Math.min(5000, 250 * 2 ** Math.min(attempt, 5)));
-          await heartbeat().catch(() => undefined);
-          attempt += 1;
+        this.options.onError?.(error as Error);
+        if (isTransientDatabaseError(error)) {
+          // The database is in trouble, not the events: keep the offset, wait, and try again.
+          await this.waitOutTransient(transient++, heartbeat);
           continue;
         }
         if (attempt < this.options.maxRetries) {
@@ -188,19 +196,35 @@ export class ConsumerRunner {
     // The batch keeps failing: apply events one by one so only the poison ones are set aside.
     for (const item of items) {
       let lastError: Error | undefined;
-      for (let tries = 0; tries <= this.options.maxRetries; tries += 1) {
+      for (let tries = 0, transientTries = 0; tries <= this.options.maxRetries; ) {
         try {
           await this.apply([item]);
           lastError = undefined;
           break;
         } catch (error) {
-          if (isTransientError(error) || !active()) throw error;
+          if (!active()) throw error;
+          this.options.onError?.(error as Error);
+          if (isTransientDatabaseError(error)) {
+            // Not this event's fault either: wait for the database without using up its tries.
+            await this.waitOutTransient(transientTries++, heartbeat);
+            continue;
+          }
           lastError = error as Error;
+          tries += 1;
         }
       }
       if (lastError) await this.deadLetter(item.message, topic, partition, lastError, this.options.maxRetries + 1);
       await heartbeat().catch(() => undefined);
     }
+  }
+
+  private async waitOutTransient(attempt: number, heartbeat: () => Promise<void>): Promise<void> {
+    const initial = this.options.transientBackoffMs?.initial ?? 250;
+    const max = this.options.transientBackoffMs?.max ?? 5000;
+    const ceiling = Math.min(max, initial * 2 ** Math.min(attempt, 16));
+    // Jittered (half fixed, half random) so instances sharing a recovering database do not retry in step.
+    await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
+    await heartbeat().catch(() => undefined);
   }
 
   private async apply(items: Parsed[]): Promise<void> {
