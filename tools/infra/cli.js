@@ -2,10 +2,14 @@
 'use strict';
 // npm run infra -- up|down|status|reset
 // Idempotent: `up` leaves running parts alone and waits until every part answers.
+const { dropTestClock } = require('./real-clock');
 const { infraSettings } = require('./settings');
 const { postgresUp, postgresStatus, postgresDropDatabase } = require('./postgres');
 const { redisUp, redisStatus } = require('./redis');
 const { kafkaUp, kafkaDown, kafkaStatus, kafkaWipe } = require('./kafka');
+
+// Whatever clock the caller runs on, the infrastructure this starts runs on the real one.
+dropTestClock(process.env);
 
 const log = (line) => process.stdout.write(`${line}\n`);
 // Piped into `head` or a closed pager: stop quietly instead of crashing on EPIPE.

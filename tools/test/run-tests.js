@@ -2,9 +2,12 @@
 'use strict';
 // npm test: brings up the real infrastructure, type-checks, lints, builds the services, runs
 // every unit, integration and end-to-end suite in parallel, then the fault suite serially
-// (it stops and restarts the shared Kafka broker). `--faults` runs only the fault suite.
+// (it stops and restarts the shared Kafka broker), then the end-to-end and fault suites again
+// with the process clock on the evenings when the Vietnam day is already the next month and the
+// next year. `--faults` runs only the fault suite.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { fixedClockEnv } = require('./fixed-clock');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_SKIP_NX_CACHE: 'true', KAFKAJS_NO_PARTITIONER_WARNING: '1' };
@@ -14,19 +17,32 @@ const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 // `--faults` (npm run faults): only what the fault suite needs, then the suite and its table.
 const faultsOnly = process.argv[2] === '--faults';
 const extraArgs = process.argv.slice(faultsOnly ? 3 : 2);
-const faultStep = ['fault tests (serial)', [process.execPath, jest, '--ci', '--runInBand', ...(faultsOnly && extraArgs.length ? extraArgs : ['tests/faults']), '--reporters=default', '--reporters=./tools/test/fault-table-reporter.js']];
+const faultCommand = [process.execPath, jest, '--ci', '--runInBand', ...(faultsOnly && extraArgs.length ? extraArgs : ['tests/faults']), '--reporters=default', '--reporters=./tools/test/fault-table-reporter.js'];
+const faultStep = ['fault tests (serial)', faultCommand];
+// 17:30 UTC on the last day of a month is already the 1st of the next month in Vietnam (UTC+7);
+// 23:30 UTC on 31 December is already New Year's Day. Nothing may depend on that.
+const CLOCKS = [
+  ['2026-11-30T17:30:00Z', 'already 1 December in Vietnam'],
+  ['2026-12-31T23:30:00Z', 'already 1 January 2027 in Vietnam'],
+];
+const clockSteps = CLOCKS.flatMap(([instant, vietnam]) => [
+  [`end-to-end tests with the clock at ${instant} (${vietnam})`, [process.execPath, jest, '--ci', 'tests/e2e'], { clock: instant }],
+  [`fault tests with the clock at ${instant} (${vietnam})`, faultCommand, { clock: instant }],
+]);
 const steps = [
   ['infrastructure up', [process.execPath, 'tools/infra/cli.js', 'up']],
   ...(faultsOnly
     ? [['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']], faultStep]
     : [
-        ['browser for the dashboard tests', [process.execPath, 'tools/test/ensure-chromium.js']],
+        ['browser for the dashboard tests, libfaketime for the fixed-clock runs', [process.execPath, 'tools/test/ensure-chromium.js']],
+        ['', [process.execPath, '-e', "require('./tools/test/fixed-clock').ensureLibfaketime()"]],
         ['type-check', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
         ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
         ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
         ['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']],
         ['unit, integration and end-to-end tests', [process.execPath, jest, '--ci', '--testPathIgnorePatterns', '/node_modules/', '/dist/', '/tests/faults/', ...extraArgs]],
         faultStep,
+        ...clockSteps,
       ]),
 ];
 
@@ -38,7 +54,9 @@ for (const [title, command, options = {}] of steps) {
     index += 1;
     process.stdout.write(`\n[${index}/${total}] ${title} (${Math.round((Date.now() - started) / 1000)} s elapsed)\n`);
   }
-  const result = spawnSync(command[0], command.slice(1), { cwd: repoRoot, env, stdio: options.quiet ? 'ignore' : 'inherit' });
+  // A fixed-clock step's offset is taken as it starts, so its clock reads the instant then.
+  const stepEnv = options.clock ? fixedClockEnv(env, options.clock) : env;
+  const result = spawnSync(command[0], command.slice(1), { cwd: repoRoot, env: stepEnv, stdio: options.quiet ? 'ignore' : 'inherit' });
   if (result.status !== 0) {
     process.stderr.write(`\nnpm test: step "${title || command.join(' ')}" failed (exit ${result.status}).\n`);
     process.exit(result.status || 1);
