@@ -72,16 +72,18 @@ describe('reporting follows the loss of a household’s digital core', () => {
   beforeAll(async () => {
     ({ services: { 'household-registry': registry, reporting }, stop } = (await startServices(runId, ['household-registry', 'reporting'])) as never);
     await onboardCommune(registry.url, COMMUNE, '38', ['THON-1', 'THON-2']);
-    const created = await request<{ id: string }>('POST', `${reporting.url}/campaigns`, admin, {
-      name: 'Lõi số mỗi hộ',
-      communeCode: COMMUNE,
-      provinceCode: '38',
-      startsOn: vietnamDay(-10),
-      endsOn: vietnamDay(30),
-      targets: [{ indicatorCode: 'households_digital_core', sharePercent: 100 }],
+    // Reporting takes a commune campaign once it has learned the commune from the registry's event.
+    campaign = await eventually(async () => {
+      const created = await request<{ id: string }>('POST', `${reporting.url}/campaigns`, admin, {
+        name: 'Lõi số mỗi hộ',
+        communeCode: COMMUNE,
+        startsOn: vietnamDay(-10),
+        endsOn: vietnamDay(30),
+        targets: [{ indicatorCode: 'households_digital_core', sharePercent: 100 }],
+      });
+      expect(created.status).toBe(201);
+      return created.body.id;
     });
-    expect(created.status).toBe(201);
-    campaign = created.body.id;
   });
 
   afterAll(async () => {
