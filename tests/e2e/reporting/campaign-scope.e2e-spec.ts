@@ -105,5 +105,10 @@ describe('a commune campaign belongs to the province the registry says', () => {
     const series = await request<{ indicators: Array<{ points: unknown[] }> }>('GET', `${reporting.url}/campaigns/${created.body.id}/series?asOf=2028-12-31`, officer01);
     expect(series.status).toBe(200);
     expect(series.body.indicators[0].points).toHaveLength(1096);
+    // Lists are bounded too: the latest campaigns first, at most `limit` (500 at most).
+    const latest = await request<Array<{ name: string }>>('GET', `${reporting.url}/campaigns?communeCode=${COMMUNE}&limit=1`, officer01);
+    expect(latest.body.map((c) => c.name)).toEqual(['Chiến dịch xã 99902']);
+    expect((await request<unknown[]>('GET', `${reporting.url}/campaigns?communeCode=${COMMUNE}`, officer01)).body).toHaveLength(3);
+    expect((await request('GET', `${reporting.url}/campaigns?limit=501`, officer01)).status).toBe(400);
   });
 });

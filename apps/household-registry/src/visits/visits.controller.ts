@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { ApiWriteErrors } from '../common/api-errors';
 import { RecordVisitDto, VisitView } from './visits.dto';
-import { VisitsService } from './visits.service';
+import { VISITS_LISTED, VisitsService } from './visits.service';
 
 @ApiTags('visits')
 @Controller('households/:householdId/visits')
@@ -26,7 +26,7 @@ export class VisitsController {
 
   @Get()
   @Roles('field_agent', 'commune_admin', 'province_officer', 'operations')
-  @ApiOperation({ summary: 'Visits made to a household, oldest first' })
+  @ApiOperation({ summary: `Visits made to a household, oldest first (its latest ${VISITS_LISTED} at most)` })
   @ApiOkResponse({ type: [VisitView] })
   list(@Param('householdId', new ParseIdPipe()) householdId: string, @CurrentPrincipal() principal: Principal): Promise<VisitView[]> {
     return this.visits.list(householdId, principal);

@@ -23,6 +23,9 @@ interface VisitRow {
   note: string | null;
 }
 
+/** A household's visit list shows at most its latest visits (a bound on every list the API returns). */
+export const VISITS_LISTED = 500;
+
 @Injectable()
 export class VisitsService {
   constructor(
@@ -72,7 +75,8 @@ export class VisitsService {
     await assertVisible(this.dataSource.manager, household.commune_code, principal, 'Household', householdId);
     const rows: VisitRow[] = await this.dataSource.query(
       `select id, commune_code, household_id, team_id, member_id, visited_at, outcome, obstacles, to_char(follow_up_date, 'YYYY-MM-DD') as follow_up_date, note
-       from visits where household_id = $1 order by visited_at, id`,
+       from (select * from visits where household_id = $1 order by visited_at desc, id desc limit ${VISITS_LISTED}) latest
+       order by visited_at, id`,
       [householdId],
     );
     return rows.map(toView);

@@ -148,4 +148,12 @@ export class CampaignListQuery {
   @IsOptional()
   @Matches(/^[0-9]{2}$/, { message: 'provinceCode must be the 2-digit province code' })
   provinceCode?: string;
+
+  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: 500, default: 100, description: 'At most this many campaigns, the latest first' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit: number = 100;
 }

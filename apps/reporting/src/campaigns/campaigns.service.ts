@@ -100,12 +100,18 @@ export class CampaignsService {
 
   async list(query: CampaignListQuery, principal: Principal): Promise<CampaignView[]> {
     return this.store.read(async (tx) => {
+      // Only campaigns the caller may see can fill the page (visibility is re-checked below).
+      const everywhere = principal.role === 'operations';
       const rows: CampaignRow[] = await tx.query(
         `select ${CAMPAIGN_COLUMNS} from campaigns
          where ($1::text is null or commune_code = $1 or (commune_code is null and province_code = (select province_code from known_communes where code = $1)))
            and ($2::text is null or province_code = $2)
-         order by starts_on desc, name`,
-        [query.communeCode ?? null, query.provinceCode ?? null],
+           and ($3::boolean or commune_code = any($4::text[]) or province_code = $5
+                or (commune_code is null and province_code in (select province_code from known_communes where code = any($4::text[])))
+                or commune_code in (select code from known_communes where province_code = $5))
+         order by starts_on desc, name, id
+         limit $6`,
+        [query.communeCode ?? null, query.provinceCode ?? null, everywhere, principal.communes, principal.province ?? null, query.limit ?? 100],
       );
       const visible: CampaignView[] = [];
       for (const row of rows) {

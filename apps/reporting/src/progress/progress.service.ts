@@ -3,7 +3,7 @@ import { canAccessCommune, canAccessProvince, addDays, vietnamToday, type Princi
 import { knownProvinceOf } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 import type { CampaignView, TargetView } from '../campaigns/campaign.dto';
-import { CampaignsService } from '../campaigns/campaigns.service';
+import { CAMPAIGN_MAX_DAYS, CampaignsService } from '../campaigns/campaigns.service';
 import { ReportCache } from '../live/report-cache.service';
 import { ProjectionStore } from '../projections/projection-store';
 import { achievements, reportedValues, supports, type DayWindow, type Dimension, type Scope } from './achievements';
@@ -339,10 +339,11 @@ function campaignSummary(campaign: CampaignView) {
   return { id: campaign.id, name: campaign.name, scope: campaign.scope, communeCode: campaign.communeCode, provinceCode: campaign.provinceCode, startsOn: campaign.startsOn, endsOn: campaign.endsOn };
 }
 
+/** The window's days; never more than a campaign may last (rows stored before windows were bounded included). */
 function daysBetween(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
-  return days;
+  for (let day = to; day >= from && days.length < CAMPAIGN_MAX_DAYS; day = addDays(day, -1)) days.push(day);
+  return days.reverse();
 }
 
 export type { Dimension };
