@@ -1,14 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateOutbox1763900000000, MessagingModule } from '@dtc/messaging';
-import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
+import { MessagingModule } from '@dtc/messaging';
+import { AuditModule, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CommuneEntity } from './communes/commune.entity';
 import { CommunesModule } from './communes/communes.module';
 import { VillageEntity } from './communes/village.entity';
 import { HouseholdEntity } from './households/household.entity';
 import { HouseholdsModule } from './households/households.module';
-import { CreateRegistry1763900000100 } from './migrations/1763900000100-create-registry';
-import { RegistryPopulation1763900000200 } from './migrations/1763900000200-registry-population';
+import { REGISTRY_MIGRATIONS } from './migrations/registry-migrations';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { ResidentsModule } from './residents/residents.module';
 import { SyncModule } from './sync/sync.module';
@@ -23,7 +22,7 @@ export class HouseholdRegistryModule {
         PlatformModule.forRoot(config),
         PersistenceModule.forRoot({
           entities: [CommuneEntity, VillageEntity, HouseholdEntity],
-          migrations: [CreateOutbox1763900000000, CreateRegistry1763900000100, RegistryPopulation1763900000200, CreateAuditLog1763900000600],
+          migrations: REGISTRY_MIGRATIONS,
         }),
         MessagingModule.forRoot({ produces: ['household-registry.events'] }),
         CommunesModule,

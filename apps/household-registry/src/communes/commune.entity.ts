@@ -19,4 +19,8 @@ export class CommuneEntity {
 
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
+
+  /** When its onboarded event was written to the outbox (null: not yet, see CommuneAnnouncer). */
+  @Column({ name: 'announced_at', type: 'timestamptz', nullable: true })
+  announcedAt!: Date | null;
 }

@@ -20,18 +20,32 @@ export class CommunesService {
     return this.dataSource.transaction(async (tx) => {
       const repository = tx.getRepository(CommuneEntity);
       if (await repository.existsBy({ code: input.code })) throw new ConflictException({ message: `Commune ${input.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
-      const saved = await repository.save(repository.create({ ...input, createdBy: actor.subject }));
+      const onboardedAt = new Date();
+      const saved = await repository.save(repository.create({ ...input, createdBy: actor.subject, announcedAt: onboardedAt }));
       await recordAudit(tx, actor, { communeCode: saved.code, action: 'onboard', entity: 'commune', entityId: saved.code, fields: Object.keys(input) });
       // Other services learn the commune's province from the registry, never from a request body.
-      const onboardedAt = new Date();
-      await this.messaging.outbox.append(tx, [
-        createEvent(
-          CommuneOnboardedV1,
-          { tenant: saved.code, province: saved.provinceCode, subject: saved.code, time: onboardedAt },
-          { communeCode: saved.code, communeName: saved.name, provinceCode: saved.provinceCode, provinceName: saved.provinceName, occurredAt: onboardedAt.toISOString() },
-        ),
-      ]);
+      await this.messaging.outbox.append(tx, [communeOnboarded(saved, onboardedAt)]);
       return toCommuneView(saved);
+    });
+  }
+
+  /**
+   * Publishes the onboarded event of communes onboarded before it existed, once: claiming them and
+   * appending their events is one transaction, so concurrent instances announce each commune once.
+   */
+  async announceUnannounced(): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      // An update's query answers [rows, rowCount].
+      const [claimed]: [Array<{ code: string; name: string; province_code: string; province_name: string; announced_at: Date }>, number] = await tx.query(
+        `update communes set announced_at = now() where code in (select code from communes where announced_at is null order by code for update skip locked)
+         returning code, name, province_code, province_name, announced_at`,
+      );
+      if (claimed.length === 0) return 0;
+      await this.messaging.outbox.append(
+        tx,
+        claimed.map((row) => communeOnboarded({ code: row.code, name: row.name, provinceCode: row.province_code, provinceName: row.province_name }, row.announced_at)),
+      );
+      return claimed.length;
     });
   }
 
@@ -65,6 +79,14 @@ export class CommunesService {
     const villages = await this.dataSource.getRepository(VillageEntity).find({ where: { communeCode }, order: { code: 'ASC' } });
     return villages.map(toVillageView);
   }
+}
+
+function communeOnboarded(commune: Pick<CommuneEntity, 'code' | 'name' | 'provinceCode' | 'provinceName'>, at: Date) {
+  return createEvent(
+    CommuneOnboardedV1,
+    { tenant: commune.code, province: commune.provinceCode, subject: commune.code, time: at },
+    { communeCode: commune.code, communeName: commune.name, provinceCode: commune.provinceCode, provinceName: commune.provinceName, occurredAt: at.toISOString() },
+  );
 }
 
 function toCommuneView(commune: CommuneEntity): CommuneView {

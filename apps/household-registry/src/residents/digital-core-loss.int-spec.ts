@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { HouseholdDigitalCoreSetV1, ResidentDeceasedV1, ResidentMovedOutV1, type EventEnvelope } from '@dtc/contracts';
-import { CreateOutbox1763900000000, OutboxWriter, type MessagingService } from '@dtc/messaging';
-import { createServiceDataSource, CreateAuditLog1763900000600, dropSchema, migrateSchema } from '@dtc/persistence';
+import { OutboxWriter, type MessagingService } from '@dtc/messaging';
+import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
 import type { Principal } from '@dtc/platform';
 import { databaseUrl, newRunId, query } from '@dtc/testkit';
 import type { DataSource } from 'typeorm';
@@ -9,8 +9,7 @@ import { CommuneEntity } from '../communes/commune.entity';
 import { VillageEntity } from '../communes/village.entity';
 import { HouseholdEntity } from '../households/household.entity';
 import { HouseholdsService } from '../households/households.service';
-import { CreateRegistry1763900000100 } from '../migrations/1763900000100-create-registry';
-import { RegistryPopulation1763900000200 } from '../migrations/1763900000200-registry-population';
+import { REGISTRY_MIGRATIONS } from '../migrations/registry-migrations';
 import { ResidentsService } from './residents.service';
 
 // Integration (real Postgres): when the household's digital core dies or moves out, the registry
@@ -22,7 +21,7 @@ const options = {
   url: databaseUrl(),
   schema,
   entities: [CommuneEntity, VillageEntity, HouseholdEntity],
-  migrations: [CreateOutbox1763900000000, CreateRegistry1763900000100, RegistryPopulation1763900000200, CreateAuditLog1763900000600],
+  migrations: REGISTRY_MIGRATIONS,
 };
 const agent: Principal = { subject: 'agent-16279', role: 'field_agent', communes: [COMMUNE] };
 
