@@ -262,8 +262,8 @@ describe('operations CLI (npm run ops -- ...)', () => {
     const [, generation, schema, previous, events] = summary!;
     expect(previous).toBe(live);
     expect(schema).toBe(`${reporting.schema}_g${generation}`);
-    // The registry publishes households (not communes or villages): the two registered above.
-    expect(events).toBe('2');
+    // The registry publishes communes and households (not villages): the two communes onboarded and the two households registered above.
+    expect(events).toBe('4');
     expect(await activeProjectionSchema(reporting)).toBe(schema);
     expect(await figures()).toEqual(before);
   });

@@ -1,5 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { deleteTestTopics, FieldStream, publish, type Resident, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
+import { launchChromium } from '../../support/browser';
 import { request } from '../../support/http';
 import { openApiGaps, type OpenApiDocument } from '../../support/openapi';
 import { startServices, type RunningService } from '../../support/services';
@@ -11,7 +12,6 @@ import { startServices, type RunningService } from '../../support/services';
 const runId = newRunId();
 const prefix = `t-${runId}.`;
 const admin = testToken({ sub: 'admin-16290', role: 'commune_admin', communes: ['16290'] });
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('live dashboard in headless Chromium', () => {
   let viewerInstance: RunningService;
@@ -50,11 +50,7 @@ describe('live dashboard in headless Chromium', () => {
       },
       { timeoutMs: 60000, intervalMs: 250 },
     );
-    // Playwright gives the browser a fresh temporary profile; no network beyond localhost is used.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
   }, 120000);
 

@@ -1,6 +1,6 @@
-import { chromium } from 'playwright-core';
 import { addDays, vietnamMonth, vietnamToday, vietnamYear } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query } from '@dtc/testkit';
+import { launchChromium } from '../../support/browser';
 import { householdBody } from '../../support/demo-commune';
 import { request } from '../../support/http';
 import type { OpenApiDocument } from '../../support/openapi';
@@ -14,7 +14,6 @@ import { ALL_SERVICES, campaignBody, fingerprint, hoursFromNow, send, sessionBod
 // (stack, SQL, file names) is shown. Free text that looks like SQL or HTML is stored and returned as
 // it was, and exports and the dashboard never run it.
 const runId = newRunId();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Req {
   path: string;
@@ -887,7 +886,7 @@ describe('input hardening: every write and every parameter of every service', ()
       expect(page.contentType).toContain('text/html');
       expect(page.text).not.toContain(campaignName);
 
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+      const browser = await launchChromium();
       try {
         const tab = await browser.newPage();
         await tab.goto(`${url('reporting', '/dashboard')}#token=${A.tokens.commune_admin}&campaign=${campaign.id}`);
