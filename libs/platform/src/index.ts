@@ -9,6 +9,7 @@ export * from './health/health.registry';
 export * from './metrics/metrics.service';
 export * from './redis/redis.service';
 export * from './http/validation';
+export * from './http/dates';
 export * from './http/params';
 export * from './http/problem.filter';
 export * from './errors/transient-database';

@@ -1,6 +1,6 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate } from 'class-validator';
+import { getMetadataStorage, validate, ValidateIf, ValidationTypes, type ValidatorOptions } from 'class-validator';
 
 export interface FieldProblem {
   field: string;
@@ -15,9 +15,95 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
-/** Rejects unknown fields and wrong types with 400 and the list of failing fields. */
+const NULLABLE = new WeakMap<object, Set<string>>();
+
+/**
+ * The one field of a request that takes null (with a meaning the API documents, such as "null
+ * clears it"); its other validators run on anything else. Every other field refuses null: see
+ * `nullFields`.
+ */
+export function Nullable(): PropertyDecorator {
+  return (target, property) => {
+    const fields = NULLABLE.get(target.constructor) ?? new Set<string>();
+    fields.add(String(property));
+    NULLABLE.set(target.constructor, fields);
+    ValidateIf((_, value) => value !== null)(target, property);
+  };
+}
+
+function isNullable(type: object, property: string): boolean {
+  for (let t: object | null = type; t && t !== Object; t = Object.getPrototypeOf(t) as object | null) {
+    if (NULLABLE.get(t)?.has(property)) return true;
+  }
+  return false;
+}
+
+/**
+ * The rule for null in a request: an optional field is either given with a value of its type or
+ * left out; null is refused (400 naming the field) unless the field is declared `@Nullable()`.
+ * `@IsOptional()` alone lets null through every other validator, and services then stored it,
+ * failed on a NOT NULL column (500) or cleared a value the caller did not mean to.
+ * Walks nested DTOs (`@ValidateNested`), objects and lists alike.
+ */
+export function nullFields(instance: unknown, parent = ''): FieldProblem[] {
+  if (typeof instance !== 'object' || instance === null || Array.isArray(instance) || instance.constructor === Object) return [];
+  const type = instance.constructor;
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
+  const properties = new Set(metadata.map((m) => m.propertyName));
+  const problems: FieldProblem[] = [];
+  for (const property of properties) {
+    const value = (instance as Record<string, unknown>)[property];
+    const field = parent ? `${parent}.${property}` : property;
+    if (value === null) {
+      if (!isNullable(type, property)) problems.push({ field, reason: `${property} must not be null (leave the field out instead)` });
+    } else if (metadata.some((m) => m.propertyName === property && m.type === ValidationTypes.NESTED_VALIDATION)) {
+      if (Array.isArray(value)) value.forEach((item, index) => problems.push(...nullFields(item, `${field}.${index}`)));
+      else problems.push(...nullFields(value, field));
+    }
+  }
+  return problems;
+}
+
+function toValidationErrors(problems: FieldProblem[]): ValidationError[] {
+  return problems.map((p) => ({ property: p.field, constraints: { isNotNull: p.reason }, children: [] }));
+}
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Keys that would replace a DTO's prototype or constructor when the request is turned into its
+ * class (JSON.parse and the query parser make `__proto__` an ordinary key): the object then
+ * escaped every validator, or the validator itself failed, and the request became a 500.
+ * Refused like any unknown field, at any depth.
+ */
+export function prototypeKeys(value: unknown, parent = '', depth = 0): FieldProblem[] {
+  if (typeof value !== 'object' || value === null || depth > 64) return [];
+  return Object.keys(value).flatMap((key) => {
+    const field = parent ? `${parent}.${key}` : key;
+    if (PROTOTYPE_KEYS.has(key)) return [{ field, reason: `property ${key} should not exist` }];
+    return prototypeKeys((value as Record<string, unknown>)[key], field, depth + 1);
+  });
+}
+
+/** Nest's pipe plus the prototype-key check (`prototypeKeys`) and the null rule (`nullFields`). */
+class PlatformValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const fields = prototypeKeys(value);
+      if (fields.length > 0) throw new BadRequestException({ message: 'Validation failed', fields });
+    }
+    return super.transform(value, metadata);
+  }
+
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    const errors = await super.validate(object, options);
+    return [...toValidationErrors(nullFields(object)), ...errors];
+  }
+}
+
+/** Rejects unknown fields, wrong types and null (unless `@Nullable()`) with 400 and the list of failing fields. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new PlatformValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -38,7 +124,9 @@ export async function validatePayload<T extends object>(type: ClassConstructor<T
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     return { value: undefined as unknown as T, fields: [{ field: 'payload', reason: 'payload must be an object' }] };
   }
+  const keys = prototypeKeys(payload);
+  if (keys.length > 0) return { value: undefined as unknown as T, fields: keys };
   const value = plainToInstance(type, payload);
   const errors = await validate(value, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
-  return { value, fields: flattenValidationErrors(errors) };
+  return { value, fields: [...nullFields(value), ...flattenValidationErrors(errors)] };
 }
