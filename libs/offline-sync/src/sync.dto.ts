@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsString, IsUUID, Length, ValidateNested } from 'class-validator';
+import { IsIsoDateTime } from '@dtc/platform';
 
 export const MAX_SYNC_ITEMS = 500;
 
@@ -15,7 +16,7 @@ export class SyncItemDto {
   command!: string;
 
   @ApiProperty({ example: '2026-07-21T08:40:00.000Z', description: 'When it happened on the phone (used as the event time)' })
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   occurredAt!: string;
 
   @ApiPropertyOptional({ example: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11', description: 'Id of the existing record a command acts on (update, move, transition, ...)' })

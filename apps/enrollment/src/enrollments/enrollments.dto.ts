@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf } from 'class-validator';
-import { PageQuery } from '@dtc/platform';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Min, ValidateIf } from 'class-validator';
+import { PageQuery, IsIsoDateTime } from '@dtc/platform';
 
 export const OBSTACLES = ['no_smartphone', 'no_signal', 'elderly', 'absent', 'missing_documents', 'other'] as const;
 
@@ -18,7 +18,7 @@ export class FieldStepDto {
 
   @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z', description: 'When it happened on the device; defaults to now; never in the future' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   occurredAt?: string;
 }
 
@@ -32,7 +32,8 @@ export class ApplyDto extends FieldStepDto {
   serviceCode!: string;
 
   @ApiPropertyOptional({ example: '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34', description: 'Registry id of the resident (for resident services)' })
-  @ValidateIf((o: ApplyDto) => o.organisationId === undefined)
+  // Checked whenever given: with an organisationId it used to reach the database unchecked (a 500).
+  @ValidateIf((o: ApplyDto) => o.organisationId === undefined || o.residentId !== undefined)
   @IsUUID('4', { message: 'residentId (or organisationId) must be a UUID' })
   residentId?: string;
 
@@ -80,7 +81,7 @@ export class ObstacleDto {
 
   @ApiPropertyOptional({ example: '2026-07-25T10:00:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   occurredAt?: string;
 }
 

@@ -1,7 +1,7 @@
-import { PageQuery } from '@dtc/platform';
+import { PageQuery, IsIsoDateTime, Nullable } from '@dtc/platform';
 import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsLatitude, IsLongitude, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 
 const COMMUNE_CODE = /^[0-9]{5}$/;
 const VILLAGE_CODE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
@@ -87,7 +87,7 @@ export class RegisterHouseholdDto extends OmitType(HouseholdConditionsDto, ['add
 
   @ApiPropertyOptional({ example: '2026-07-21T08:30:00.000Z', description: 'When it was recorded on the device; defaults to now; never in the future' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'registeredAt must be an ISO 8601 date-time' })
+  @IsIsoDateTime()
   registeredAt?: string;
 }
 
@@ -106,7 +106,7 @@ export class UpdateHouseholdDto extends HouseholdConditionsDto {
 
   @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z', description: 'When it changed on the device; defaults to now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   changedAt?: string;
 }
 
@@ -117,13 +117,13 @@ export class MoveHouseholdDto extends VersionedDto {
 
   @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   movedAt?: string;
 }
 
 export class SetDigitalCoreDto extends VersionedDto {
   @ApiProperty({ example: '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34', nullable: true, description: 'A living member of the household who can use a smartphone; null clears it' })
-  @ValidateIf((_, value) => value !== null)
+  @Nullable()
   @IsUUID('4')
   residentId!: string | null;
 }

@@ -1,7 +1,7 @@
-import { PageQuery } from '@dtc/platform';
+import { PageQuery, IsIsoDateTime } from '@dtc/platform';
 import { ORGANISATION_EID_STATUSES, ORGANISATION_KINDS } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 
 export class RegisterOrganisationDto {
   @ApiProperty({ example: '16279' })
@@ -32,7 +32,7 @@ export class RegisterOrganisationDto {
 
   @ApiPropertyOptional({ example: '2026-07-21T10:00:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   registeredAt?: string;
 }
 
@@ -48,7 +48,7 @@ export class SetEIdStatusDto {
 
   @ApiPropertyOptional({ example: '2026-07-25T10:00:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   occurredAt?: string;
 }
 

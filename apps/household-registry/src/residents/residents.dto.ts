@@ -1,7 +1,7 @@
-import { PageQuery } from '@dtc/platform';
+import { PageQuery, IsCalendarDay, IsIsoDateTime } from '@dtc/platform';
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 
 export const RELATIONSHIPS = ['head', 'spouse', 'child', 'parent', 'grandchild', 'grandparent', 'sibling', 'other_relative', 'other'] as const;
 export const RESIDENT_STATUSES = ['living', 'moved_out', 'deceased'] as const;
@@ -17,8 +17,7 @@ export class ResidentDetailsDto {
 
   @ApiPropertyOptional({ example: '1990-05-14', description: 'YYYY-MM-DD; never in the future' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'dateOfBirth must be a date YYYY-MM-DD' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   dateOfBirth?: string;
 
   @ApiPropertyOptional({ enum: ['male', 'female'], example: 'female' })
@@ -65,8 +64,7 @@ export class RegisterResidentDto extends OmitType(ResidentDetailsDto, ['fullName
   fullName!: string;
 
   @ApiProperty({ example: '1990-05-14' })
-  @IsISO8601({ strict: true }, { message: 'dateOfBirth must be a date YYYY-MM-DD' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'dateOfBirth must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   dateOfBirth!: string;
 
   @ApiProperty({ enum: ['male', 'female'], example: 'female' })
@@ -84,7 +82,7 @@ export class RegisterResidentDto extends OmitType(ResidentDetailsDto, ['fullName
 
   @ApiPropertyOptional({ example: '2026-07-21T08:40:00.000Z', description: 'When it was recorded on the device; defaults to now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   registeredAt?: string;
 }
 
@@ -96,7 +94,7 @@ export class UpdateResidentDto extends ResidentDetailsDto {
 
   @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   changedAt?: string;
 }
 
@@ -108,7 +106,7 @@ export class ResidentStatusChangeDto {
 
   @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z', description: 'When it happened; defaults to now' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   occurredAt?: string;
 }
 
@@ -146,8 +144,7 @@ export class EligibleQuery {
 
   @ApiPropertyOptional({ example: '2026-08-02', description: 'Age is taken on this date (default today)' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'onDate must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'onDate must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   onDate?: string;
 
   @ApiPropertyOptional({ example: 14, default: 14 })

@@ -1,6 +1,7 @@
 import { VISIT_OBSTACLES, VISIT_OUTCOMES } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsCalendarDay, IsIsoDateTime } from '@dtc/platform';
 
 export class RecordVisitDto {
   @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', description: 'Field team id (training service)' })
@@ -15,7 +16,7 @@ export class RecordVisitDto {
 
   @ApiPropertyOptional({ example: '2026-07-22T09:15:00.000Z', description: 'When the visit happened; defaults to now; never in the future' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   visitedAt?: string;
 
   @ApiProperty({ enum: VISIT_OUTCOMES, example: 'partly_done' })
@@ -31,8 +32,7 @@ export class RecordVisitDto {
 
   @ApiPropertyOptional({ example: '2026-07-29', description: 'When to come back' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'followUpDate must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'followUpDate must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   followUpDate?: string;
 
   @ApiPropertyOptional({ example: 'Ông bà lớn tuổi, hẹn con trai về hỗ trợ' })

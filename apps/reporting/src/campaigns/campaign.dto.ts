@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsCalendarDay } from '@dtc/platform';
 import { POPULATIONS, type Population } from '../progress/indicator';
-
-const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class TargetDto {
   @ApiProperty({ example: 'cccd_applications', description: 'An indicator code from GET /indicators' })
@@ -64,13 +63,11 @@ export class CreateCampaignDto {
   provinceCode?: string;
 
   @ApiProperty({ example: '2026-07-21', description: 'First day (Vietnam), inclusive' })
-  @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   startsOn!: string;
 
   @ApiProperty({ example: '2026-08-02', description: 'Last day, inclusive' })
-  @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   endsOn!: string;
 
   @ApiProperty({ type: [TargetDto] })
@@ -96,14 +93,12 @@ export class UpdateCampaignDto {
 
   @ApiPropertyOptional({ example: '2026-07-21' })
   @IsOptional()
-  @Matches(DAY, { message: 'startsOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'startsOn must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   startsOn?: string;
 
   @ApiPropertyOptional({ example: '2026-08-09' })
   @IsOptional()
-  @Matches(DAY, { message: 'endsOn must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'endsOn must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   endsOn?: string;
 
   @ApiPropertyOptional({ type: [TargetDto], description: 'Replaces all targets' })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { IsCalendarDay } from '@dtc/platform';
 
 export class FunnelQuery {
   @ApiProperty({ example: 'vneid_level2' })
@@ -8,14 +9,12 @@ export class FunnelQuery {
 
   @ApiPropertyOptional({ example: '2026-07-21', description: 'First day (Vietnam time) counted, inclusive' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'from must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-08-02', description: 'Last day counted, inclusive' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'to must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   to?: string;
 }
 

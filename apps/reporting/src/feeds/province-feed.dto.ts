@@ -1,9 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
-const SINCE_REASON = 'since must be a date-time with a time zone, e.g. 2026-07-21T08:30:00Z';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIsoDateTime } from '@dtc/platform';
 
 export class FeedEventsQuery {
   @ApiPropertyOptional({
@@ -27,8 +25,7 @@ export class FeedEventsQuery {
     description: 'Start with the first event the feed received at or after this instant (not the event time: offline events arrive late). Instead of `after`.',
   })
   @IsOptional()
-  @Matches(DATE_TIME, { message: SINCE_REASON })
-  @IsISO8601({ strict: true }, { message: SINCE_REASON })
+  @IsIsoDateTime()
   since?: string;
 }
 

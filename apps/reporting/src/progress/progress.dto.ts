@@ -1,14 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
+import { IsCalendarDay } from '@dtc/platform';
 import { TargetView } from '../campaigns/campaign.dto';
-
-const DAY = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class AsOfQuery {
   @ApiPropertyOptional({ example: '2026-08-02', description: 'Report day (Vietnam); defaults to today. Ages for eligibility are taken on this day.' })
   @IsOptional()
-  @Matches(DAY, { message: 'asOf must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'asOf must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   asOf?: string;
 }
 

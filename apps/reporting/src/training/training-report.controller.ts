@@ -1,21 +1,19 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
-import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { CurrentPrincipal, type Principal, ParseCommuneCodePipe, IsCalendarDay } from '@dtc/platform';
+import { IsOptional } from 'class-validator';
 import { visibleCommuneProvince } from '../projections/commune-scope';
 import { ProjectionStore } from '../projections/projection-store';
 
 class TrainingQuery {
   @ApiPropertyOptional({ example: '2026-07-21' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'from must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   from?: string;
 
   @ApiPropertyOptional({ example: '2026-08-02' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'to must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   to?: string;
 }
 

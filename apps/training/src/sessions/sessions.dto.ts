@@ -1,8 +1,8 @@
 import { ATTENDANCE_OUTCOMES, AUDIENCES, VENUE_TYPES } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
-import { PageQuery, vietnamYear } from '@dtc/platform';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateBy, ValidateNested } from 'class-validator';
+import { PageQuery, vietnamYear, IsCalendarDay, IsIsoDateTime } from '@dtc/platform';
 
 export class ScheduleSessionDto {
   @ApiProperty({ example: '16279' })
@@ -37,11 +37,11 @@ export class ScheduleSessionDto {
   villageId?: string;
 
   @ApiProperty({ example: '2026-07-25T12:00:00.000Z' })
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   startsAt!: string;
 
   @ApiProperty({ example: '2026-07-25T14:00:00.000Z' })
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   endsAt!: string;
 
   @ApiProperty({ example: 40, minimum: 1, maximum: 1000 })
@@ -61,7 +61,7 @@ export class ScheduleSessionDto {
 export class HoldSessionDto {
   @ApiPropertyOptional({ example: '2026-07-25T12:05:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   heldAt?: string;
 }
 
@@ -237,14 +237,12 @@ export class TeachingPointDto {
   durationMinutes!: number;
 
   @ApiProperty({ example: '2026-07-01' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'activeFrom must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'activeFrom must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   activeFrom!: string;
 
   @ApiPropertyOptional({ example: '2026-12-31' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'activeTo must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'activeTo must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   activeTo?: string;
 }
 

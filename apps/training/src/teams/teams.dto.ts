@@ -1,8 +1,7 @@
 import { AFFILIATIONS, TEAM_KINDS } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsCalendarDay, IsIsoDateTime } from '@dtc/platform';
 
 export class FormTeamDto {
   @ApiProperty({ example: '16279' })
@@ -19,14 +18,12 @@ export class FormTeamDto {
   kind!: (typeof TEAM_KINDS)[number];
 
   @ApiProperty({ example: '2026-07-21' })
-  @Matches(DATE, { message: 'activeFrom must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'activeFrom must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   activeFrom!: string;
 
   @ApiPropertyOptional({ example: '2026-08-31' })
   @IsOptional()
-  @Matches(DATE, { message: 'activeTo must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'activeTo must be a date YYYY-MM-DD' })
+  @IsCalendarDay()
   activeTo?: string;
 
   @ApiPropertyOptional({ example: ['5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e'], description: 'Villages the team covers' })
@@ -62,14 +59,14 @@ export class JoinTeamDto {
 
   @ApiPropertyOptional({ example: '2026-07-21T08:00:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   joinedAt?: string;
 }
 
 export class LeaveTeamDto {
   @ApiPropertyOptional({ example: '2026-08-15T08:00:00.000Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsIsoDateTime()
   leftAt?: string;
 }
 
