@@ -10,6 +10,17 @@ export async function assertCommune(tx: EntityManager, principal: Principal, com
   return province ?? '';
 }
 
+/**
+ * A commune a write publishes events for: besides the scope check, it must be known from the
+ * registry's events. Before, an unknown one went on with an empty province and the event failed
+ * the catalogue's validation: a 500 (and for /sync an item the phone retried forever).
+ */
+export async function assertKnownCommune(tx: EntityManager, principal: Principal, communeCode: string): Promise<string> {
+  const province = await assertCommune(tx, principal, communeCode);
+  if (!province) throw unprocessable('communeCode', 'unknown commune: not registered in the household registry');
+  return province;
+}
+
 /** A record found by id: outside the caller's scope it does not exist (404). */
 export async function assertVisible(tx: EntityManager, principal: Principal, communeCode: string, what: string, id: string): Promise<string> {
   const province = await knownProvinceOf(tx, communeCode);

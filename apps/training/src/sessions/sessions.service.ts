@@ -6,7 +6,7 @@ import { recordAudit, writtenFields } from '@dtc/persistence';
 import { pageOf, type Page, type Principal, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { assertCommune, assertVillagesOfCommune, assertVisible } from '../common/scope';
+import { assertCommune, assertKnownCommune, assertVillagesOfCommune, assertVisible } from '../common/scope';
 import type { AttendanceResult, AttendeeDto, AttendeeResult, CancelSessionDto, HoldSessionDto, LinkWalkInDto, RecordAttendanceDto, ScheduleSessionDto, SessionQuery, SessionView } from './sessions.dto';
 
 interface SessionRow {
@@ -38,7 +38,7 @@ export class SessionsService {
     const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
     if (new Date(input.endsAt) <= new Date(input.startsAt)) throw unprocessable('endsAt', 'must be after startsAt');
     return inTransaction(this.dataSource, context, async (tx) => {
-      const province = await assertCommune(tx, principal, input.communeCode);
+      const province = await assertKnownCommune(tx, principal, input.communeCode);
       const [topic] = await tx.query('select 1 from topics where code = $1', [input.topicCode]);
       if (!topic) throw unprocessable('topicCode', 'unknown topic');
       if (input.villageId) await assertVillagesOfCommune(tx, input.communeCode, [input.villageId], 'villageId');

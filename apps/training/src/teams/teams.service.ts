@@ -6,7 +6,7 @@ import { recordAudit, writtenFields } from '@dtc/persistence';
 import { type Principal, resolveOccurredAt, unprocessable } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { assertCommune, assertVillagesOfCommune, assertVisible } from '../common/scope';
+import { assertCommune, assertKnownCommune, assertVillagesOfCommune, assertVisible } from '../common/scope';
 import type { AssignVillagesDto, FormTeamDto, JoinTeamDto, LeaveTeamDto, TeamView } from './teams.dto';
 
 interface TeamRow {
@@ -29,7 +29,7 @@ export class TeamsService {
     const at = resolveOccurredAt('occurredAt', undefined, context.occurredAt);
     if (input.activeTo && input.activeTo < input.activeFrom) throw unprocessable('activeTo', 'must not be before activeFrom');
     return inTransaction(this.dataSource, context, async (tx) => {
-      const province = await assertCommune(tx, principal, input.communeCode);
+      const province = await assertKnownCommune(tx, principal, input.communeCode);
       await assertVillagesOfCommune(tx, input.communeCode, input.villageIds ?? [], 'villageIds');
       const id = randomUUID();
       await tx.query('insert into teams (id, commune_code, name, kind, active_from, active_to, created_by) values ($1, $2, $3, $4, $5, $6, $7)', [
