@@ -10,6 +10,7 @@ export * from './metrics/metrics.service';
 export * from './redis/redis.service';
 export * from './http/validation';
 export * from './http/dates';
+export * from './http/numbers';
 export * from './http/params';
 export * from './http/problem.filter';
 export * from './errors/transient-database';

@@ -1,7 +1,7 @@
-import { PageQuery, IsIsoDateTime, Nullable } from '@dtc/platform';
+import { PageQuery, IsIsoDateTime, Nullable, IsDecimal } from '@dtc/platform';
 import { ApiProperty, ApiPropertyOptional, OmitType, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsLatitude, IsLongitude, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 
 const COMMUNE_CODE = /^[0-9]{5}$/;
 const VILLAGE_CODE = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
@@ -59,7 +59,7 @@ export class HouseholdConditionsDto {
 
   @ApiPropertyOptional({ example: 12.5, description: 'Distance to the commune centre in km' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsDecimal(2)
   @Min(0)
   @Max(500)
   distanceToCentreKm?: number;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { IsCalendarDay } from '@dtc/platform';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsCalendarDay, IsDecimal } from '@dtc/platform';
 import { POPULATIONS, type Population } from '../progress/indicator';
 
 export class TargetDto {
@@ -18,7 +18,7 @@ export class TargetDto {
 
   @ApiPropertyOptional({ example: 85, description: 'A share of a population, in percent (e.g. 85% of adults)' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsDecimal(2)
   @Min(0.01)
   @Max(100)
   sharePercent?: number;
@@ -30,7 +30,7 @@ export class TargetDto {
 
   @ApiPropertyOptional({ example: 80, description: 'For indicators reported as a percentage (e.g. online share of applications): the value to reach' })
   @IsOptional()
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsDecimal(2)
   @Min(0)
   @Max(100000000)
   targetValue?: number;

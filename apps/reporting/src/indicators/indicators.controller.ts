@@ -2,8 +2,8 @@ import { Body, ConflictException, Controller, ForbiddenException, Get, Param, Pu
 import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { knownProvinceOf } from '@dtc/messaging';
 import { provinceWideTenant, recordAudit, writtenFields } from '@dtc/persistence';
-import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal, ParseCommuneCodePipe, vietnamMonth } from '@dtc/platform';
-import { IsIn, IsNumber, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal, ParseCommuneCodePipe, vietnamMonth, IsDecimal } from '@dtc/platform';
+import { IsIn, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { LiveUpdatesService } from '../live/live-updates.service';
 import { ProjectionStore } from '../projections/projection-store';
 import { FIELD_MEASURES } from '../households/field-facts.fold';
@@ -54,7 +54,7 @@ export class IndicatorDto {
 
 export class IndicatorValueDto {
   @ApiProperty({ example: 89.5, description: 'The value for the period (percent for percentage indicators)' })
-  @IsNumber({ maxDecimalPlaces: 2 })
+  @IsDecimal(2)
   @Min(0)
   @Max(100000000)
   value!: number;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { validate } from 'class-validator';
 import { IsCalendarDay, IsIsoDateTime, isCalendarDay, isIsoDateTime } from './dates';
+import { decimalPlaces, IsDecimal } from './numbers';
 import { flattenValidationErrors } from './validation';
 
 const SEED = 20260721;
@@ -104,6 +105,33 @@ describe('dates in requests', () => {
         return isCalendarDay(day) === real;
       }),
       { seed: SEED, numRuns: 5000 },
+    );
+  });
+});
+
+describe('decimal numbers in requests', () => {
+  class Measured {
+    @IsDecimal(2)
+    km!: unknown;
+  }
+  const reasons = async (km: unknown) => flattenValidationErrors(await validate(Object.assign(new Measured(), { km }))).map((p) => p.reason);
+
+  it.each([0, 12.5, 12.25, -3, 1e21, 100000000])('accepts %p', async (km) => {
+    expect(await reasons(km)).toEqual([]);
+  });
+
+  it.each([-2e-323, 5e-324, 1.5e-7, 12.345, Number.NaN, Number.POSITIVE_INFINITY, '12.5', null])('refuses %p with a reason (IsNumber({ maxDecimalPlaces }) threw on exponent notation: a 500)', async (km) => {
+    expect(await reasons(km)).toEqual(['km must be a number with at most 2 decimal places']);
+  });
+
+  it('property: a number written with its decimal places reads back as itself, and with one fewer it does not', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), (n) => {
+        const places = decimalPlaces(n);
+        if (places > 100) return true;
+        return Number(n.toFixed(places)) === n && (places === 0 || Number(n.toFixed(places - 1)) !== n);
+      }),
+      { seed: SEED, numRuns: 2000 },
     );
   });
 });
