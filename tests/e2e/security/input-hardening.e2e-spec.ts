@@ -73,6 +73,11 @@ const dropQuery = (name: string) => (base: Req) => {
   return { ...base, path: rest ? `${path}?${rest}` : path };
 };
 const many = <T>(n: number, make: (i: number) => T) => Array.from({ length: n }, (_, i) => make(i));
+/** JSON text of a body with one more key written first (JSON.parse makes `__proto__` an ordinary key). */
+const withKey = (key: string, json: string, body: Record<string, unknown>) => {
+  const rest = JSON.stringify(body).slice(1, -1);
+  return `{"${key}":${json}${rest ? `,${rest}` : ''}}`;
+};
 
 async function created<T = { id: string }>(service: ServiceName, method: string, path: string, body: unknown, token = world.ops): Promise<T> {
   const response = await request<T>(method, url(service, path), token, body);
@@ -87,9 +92,18 @@ const freshResident = (fullName = `Người Thử ${next()}`) =>
 const freshSession = (extra: Record<string, unknown> = {}) => created('training', 'POST', '/sessions', sessionBody(world.A, extra));
 const syncItem = (command: string, payload: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ clientId: uuid(), command, occurredAt: new Date().toISOString(), payload, ...extra });
 
+// Issue 15 (defect 6): dates IsISO8601 passes but new Date cannot read (week dates, basic format,
+// beyond what a Date holds, days that do not exist), null on optional fields, pages whose offset
+// overflows the database, and keys that replace a DTO's prototype were 500s (found by
+// fuzz-no-5xx.e2e-spec.ts); each is a 400 naming the field.
+const W30 = { reason: /ISO 8601 date-time with a time zone/ };
+const NULL_REASON = /must not be null/;
 const PAGE_CASES: Bad[] = [
   { what: 'pageSize above 200', req: withQuery('pageSize=1000'), status: 400, field: 'pageSize' },
   { what: 'page not a number', req: withQuery('page=first'), status: 400, field: 'page' },
+  { what: 'page beyond any real page (1e17: its offset overflowed bigint)', req: withQuery('page=1e17'), status: 400, field: 'page', reason: /100000/ },
+  { what: 'page 1e308', req: withQuery('page=1e308'), status: 400, field: 'page' },
+  { what: '__proto__ in the query string', req: withQuery('__proto__=1'), status: 400, field: '__proto__', reason: /should not exist/ },
 ];
 const unknownQuery: Bad = { what: 'unknown query parameter', req: withQuery('debug=true'), status: 400, field: 'debug', reason: /should not exist/ };
 const badCommuneQuery: Bad = { what: 'commune code not 5 digits', req: replaceQuery('communeCode', "1' OR '1'='1"), status: 400, field: 'communeCode', reason: /5-digit/ };
@@ -139,6 +153,12 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'latitude out of range', req: set({ latitude: 200, longitude: 105 }), status: 400, field: 'latitude' },
         { what: 'registeredAt in the future', req: (b) => set({ registeredAt: FUTURE() })(b), status: 422, field: 'registeredAt', reason: /future/ },
         { what: 'registeredAt not a date', req: set({ registeredAt: 'yesterday' }), status: 400, field: 'registeredAt' },
+        { what: 'registeredAt a week date (IsISO8601 passed it, new Date cannot read it: a 500)', req: set({ registeredAt: '2026-W30' }), status: 400, field: 'registeredAt', ...W30 },
+        { what: 'registeredAt beyond what a Date holds', req: set({ registeredAt: '+275760-09-13T00:00:00.001Z' }), status: 400, field: 'registeredAt', ...W30 },
+        { what: 'registeredAt on a day that does not exist', req: set({ registeredAt: '2026-02-30T00:00:00Z' }), status: 400, field: 'registeredAt', ...W30 },
+        { what: 'registeredAt in basic format', req: set({ registeredAt: '20260721T083000Z' }), status: 400, field: 'registeredAt', ...W30 },
+        { what: 'registeredAt in year 0 (PostgreSQL has none)', req: set({ registeredAt: '0000-01-01T00:00:00Z' }), status: 400, field: 'registeredAt', ...W30 },
+        { what: 'smartDevices null', req: set({ smartDevices: null }), status: 400, field: 'smartDevices', reason: NULL_REASON },
       ],
     },
     'GET /households': {
@@ -160,6 +180,10 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'version a string', req: set({ version: '1' }), status: 400, field: 'version' },
         { what: 'mobileSignal not one of the values', req: set({ mobileSignal: 'strong' }), status: 400, field: 'mobileSignal' },
         { what: 'changedAt in the future', req: (b) => set({ changedAt: FUTURE() })(b), status: 422, field: 'changedAt', reason: /future/ },
+        { what: 'address null (an optional field is left out, never null)', req: set({ address: null }), status: 400, field: 'address', reason: NULL_REASON },
+        { what: 'hasElectricity null', req: set({ hasElectricity: null }), status: 400, field: 'hasElectricity', reason: NULL_REASON },
+        { what: 'changedAt a week date', req: set({ changedAt: '2026-W30' }), status: 400, field: 'changedAt', ...W30 },
+        { what: 'distanceToCentreKm -2e-323 (the decimal-places check threw on exponent notation: a 500)', req: set({ distanceToCentreKm: -2e-323 }), status: 400, field: 'distanceToCentreKm', reason: /decimal places/ },
       ],
     },
     'POST /households/{id}/move': {
@@ -231,6 +255,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'date of birth in the future', req: (b) => set({ dateOfBirth: TOMORROW() })(b), status: 422, field: 'dateOfBirth', reason: /future/ },
         { what: 'version missing', req: without('version'), status: 400, field: 'version' },
         { what: 'changedAt in the future', req: (b) => set({ changedAt: FUTURE() })(b), status: 422, field: 'changedAt', reason: /future/ },
+        { what: 'relationshipToHead null', req: set({ relationshipToHead: null }), status: 400, field: 'relationshipToHead', reason: NULL_REASON },
+        { what: 'date of birth in year 0', req: set({ dateOfBirth: '0000-01-01' }), status: 400, field: 'dateOfBirth' },
       ],
     },
     'POST /residents/{id}/move-out': {
@@ -292,6 +318,21 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'client id not a UUID', req: (b, w) => set({ items: [{ ...syncItem('household.register', householdBody(w.A.code, w.A.villageCode)), clientId: 'phone-1' }] })(b), status: 400, field: 'items.0.clientId' },
         { what: 'unknown field in an item', req: (b, w) => set({ items: [{ ...syncItem('household.register', householdBody(w.A.code, w.A.villageCode)), priority: 1 }] })(b), status: 400, field: 'items.0.priority' },
         { what: 'occurredAt not a date', req: (b, w) => set({ items: [syncItem('household.register', householdBody(w.A.code, w.A.villageCode), { occurredAt: 'now' })] })(b), status: 400, field: 'items.0.occurredAt' },
+        { what: 'occurredAt a week date (was a 5xx the phone retried forever)', req: (b, w) => set({ items: [syncItem('household.register', householdBody(w.A.code, w.A.villageCode), { occurredAt: '2026-W30' })] })(b), status: 400, field: 'items.0.occurredAt', ...W30 },
+        { what: 'occurredAt in basic format', req: (b, w) => set({ items: [syncItem('visit.record', { outcome: 'done', obstacles: [] }, { target: w.A.householdId, occurredAt: '20260721T083000Z' })] })(b), status: 400, field: 'items.0.occurredAt', ...W30 },
+        { what: 'target null', req: (b) => set({ items: [syncItem('visit.record', { outcome: 'done', obstacles: [] }, { target: null })] })(b), status: 400, field: 'items.0.target', reason: NULL_REASON },
+        {
+          what: 'a payload with null on an optional field',
+          req: (b, w) => set({ items: [syncItem('household.register', householdBody(w.A.code, w.A.villageCode, { hasElectricity: null }))] })(b),
+          status: 200,
+          item: { index: 0, status: 400, field: 'payload.hasElectricity' },
+        },
+        {
+          what: 'a payload with a __proto__ key',
+          req: (b, w) => ({ ...b, raw: JSON.stringify({ items: [syncItem('household.register', householdBody(w.A.code, w.A.villageCode))] }).replace('"payload":{', '"payload":{"__proto__":{"x":1},') }),
+          status: 400,
+          field: 'items.0.payload.__proto__',
+        },
         {
           what: 'an item dated in the future',
           req: (b, w) => set({ items: [syncItem('household.register', householdBody(w.A.code, w.A.villageCode), { occurredAt: FUTURE() })] })(b),
@@ -333,6 +374,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'occurredAt in the future', req: (b) => set({ occurredAt: FUTURE() })(b), status: 422, field: 'occurredAt', reason: /future/ },
         { what: 'unknown service', req: set({ serviceCode: 'no_such_service' }), status: 422, field: 'serviceCode' },
         { what: 'detail over 120 characters', req: set({ detail: 'x'.repeat(121) }), status: 400, field: 'detail' },
+        { what: 'residentId not a UUID next to an organisationId (reached the database unchecked)', req: (b, w) => set({ organisationId: w.A.organisationId, residentId: '[]' })(b), status: 400, field: 'residentId' },
+        { what: 'occurredAt a week date', req: set({ occurredAt: '2026-W30' }), status: 400, field: 'occurredAt', ...W30 },
       ],
     },
     'GET /enrollments': {
@@ -362,6 +405,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       bad: [
         { what: 'obstacle not one of the values', req: set({ obstacle: 'rain' }), status: 400, field: 'obstacle' },
         { what: 'occurredAt in the future', req: (b) => set({ occurredAt: FUTURE() })(b), status: 422, field: 'occurredAt', reason: /future/ },
+        { what: 'occurredAt a week date', req: set({ occurredAt: '2026-W30' }), status: 400, field: 'occurredAt', ...W30 },
+        { what: 'note null', req: set({ note: null }), status: 400, field: 'note', reason: NULL_REASON },
       ],
     },
     'GET /residents/{id}/enrollments': { valid: (w) => ({ path: `/residents/${w.A.residentId}/enrollments` }), bad: [] },
@@ -370,6 +415,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       bad: [
         { what: '501 items (the limit is 500)', req: (b) => ({ ...b, body: { items: many(501, () => syncItem('enrollment.obstacle', { obstacle: 'absent' })) } }), status: 400, field: 'items', reason: /500/ },
         { what: 'target not a UUID', req: (b) => set({ items: [syncItem('enrollment.obstacle', { obstacle: 'absent' }, { target: 'e1' })] })(b), status: 400, field: 'items.0.target' },
+        { what: 'occurredAt beyond what a Date holds', req: (b, w) => set({ items: [syncItem('enrollment.obstacle', { obstacle: 'absent' }, { target: w.A.enrollmentId, occurredAt: '+275760-09-13T00:00:00.001Z' })] })(b), status: 400, field: 'items.0.occurredAt', ...W30 },
         {
           what: 'an item dated in the future',
           req: (b, w) => set({ items: [syncItem('enrollment.obstacle', { obstacle: 'absent' }, { target: w.A.enrollmentId, occurredAt: FUTURE() })] })(b),
@@ -400,6 +446,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: '201 villages (the limit is 200)', req: set({ villageIds: many(201, () => uuid()) }), status: 400, field: 'villageIds' },
         { what: 'village id not a UUID', req: set({ villageIds: ['v1'] }), status: 400, field: 'villageIds' },
         { what: 'commune code with SQL', req: set({ communeCode: "' OR 1=1--" }), status: 400, field: 'communeCode' },
+        { what: 'a commune the registry never registered (its event had no province: a 500)', req: set({ communeCode: '99999', villageIds: [] }), status: 422, field: 'communeCode', reason: /unknown commune/ },
+        { what: 'activeTo null', req: set({ activeTo: null }), status: 400, field: 'activeTo', reason: NULL_REASON },
       ],
     },
     'GET /teams': { valid: (w) => ({ path: `/teams?communeCode=${w.A.code}` }), bad: [badCommuneQuery, missingCommuneQuery, unknownQuery] },
@@ -421,6 +469,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       bad: [
         { what: 'leftAt in the future', req: (b) => set({ leftAt: FUTURE() })(b), status: 422, field: 'leftAt', reason: /future/ },
         { what: 'leftAt not a date', req: set({ leftAt: 'today' }), status: 400, field: 'leftAt' },
+        { what: 'leftAt a week date with a day', req: set({ leftAt: '2026-W30-2' }), status: 400, field: 'leftAt', ...W30 },
       ],
     },
     'PUT /teams/{id}/villages': {
@@ -452,6 +501,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: '21 trainers (the limit is 20)', req: set({ trainerMemberIds: many(21, () => uuid()) }), status: 400, field: 'trainerMemberIds' },
         { what: 'audience not one of the values', req: set({ audience: 'aliens' }), status: 400, field: 'audience' },
         { what: 'unknown topic', req: set({ topicCode: 'juggling' }), status: 422, field: 'topicCode' },
+        { what: 'a commune the registry never registered', req: set({ communeCode: '99999', villageId: undefined, trainerMemberIds: [] }), status: 422, field: 'communeCode', reason: /unknown commune/ },
+        { what: 'startsAt a week date', req: set({ startsAt: '2026-W30' }), status: 400, field: 'startsAt', ...W30 },
       ],
     },
     'GET /sessions': {
@@ -502,6 +553,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: '501 items (the limit is 500)', req: (b) => ({ ...b, body: { items: many(501, () => (objectBody(b).items as unknown[])[0]) } }), status: 400, field: 'items', reason: /500/ },
         { what: 'command missing', req: (b, w) => set({ items: [{ ...syncItem('session.schedule', sessionBody(w.A)), command: undefined }] })(b), status: 400, field: 'items.0.command' },
         { what: 'payload not an object', req: (b) => set({ items: [syncItem('session.schedule', 'everything' as never)] })(b), status: 400, field: 'items.0.payload' },
+        { what: 'session.schedule with startsAt in basic format', req: (b, w) => set({ items: [syncItem('session.schedule', sessionBody(w.A, { startsAt: '20260721T083000Z' }))] })(b), status: 200, item: { index: 0, status: 400, field: 'payload.startsAt' } },
+        { what: 'team.form for a commune the registry never registered', req: (b) => set({ items: [syncItem('team.form', { communeCode: '99999', name: 'Tổ Lạ', kind: 'mobile_working_group', activeFrom: '2026-07-01' })] })(b), status: 200, item: { index: 0, status: 422, field: 'communeCode' } },
       ],
     },
     'GET /audit': { valid: (w) => ({ path: `/audit?communeCode=${w.A.code}` }), bad: auditCases },
@@ -517,9 +570,12 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'no targets', req: set({ targets: [] }), status: 400, field: 'targets' },
         { what: 'negative target', req: set({ targets: [{ indicatorCode: 'cccd_applications', targetCount: -1 }] }), status: 400, field: 'targets.0.targetCount' },
         { what: 'share over 100%', req: set({ targets: [{ indicatorCode: 'cccd_applications', sharePercent: 101 }] }), status: 400, field: 'targets.0.sharePercent' },
+        { what: 'share 2e-323%', req: set({ targets: [{ indicatorCode: 'cccd_applications', sharePercent: 2e-323 }] }), status: 400, field: 'targets.0.sharePercent', reason: /decimal places/ },
         { what: 'name missing', req: without('name'), status: 400, field: 'name' },
         { what: 'province code with letters', req: set({ provinceCode: 'XX' }), status: 400, field: 'provinceCode' },
         { what: 'commune code with SQL', req: set({ communeCode: "'); DROP TABLE campaigns;--" }), status: 400, field: 'communeCode' },
+        { what: 'a target population null', req: set({ targets: [{ indicatorCode: 'cccd_applications', sharePercent: 50, population: null }] }), status: 400, field: 'targets.0.population', reason: NULL_REASON },
+        { what: 'start day in year 0', req: set({ startsOn: '0000-01-01' }), status: 400, field: 'startsOn' },
       ],
     },
     'GET /campaigns': {
@@ -533,6 +589,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'version missing', req: without('version'), status: 400, field: 'version' },
         { what: 'end date in month 13', req: set({ endsOn: '2026-13-01' }), status: 400, field: 'endsOn' },
         { what: 'end date that does not exist', req: set({ endsOn: '2026-11-31' }), status: 400, field: 'endsOn' },
+        { what: 'name null', req: set({ name: null }), status: 400, field: 'name', reason: NULL_REASON },
       ],
     },
     'GET /indicators': { valid: () => ({ path: '/indicators' }), bad: [] },
@@ -550,6 +607,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       bad: [
         { what: 'value a word', req: set({ value: 'high' }), status: 400, field: 'value' },
         { what: 'value negative', req: set({ value: -1 }), status: 400, field: 'value' },
+        { what: 'value 5e-324', req: set({ value: 5e-324 }), status: 400, field: 'value', reason: /decimal places/ },
         { what: 'a future month', req: (b, w) => ({ ...b, path: `/communes/${w.A.code}/indicator-values/online_application_share/${NEXT_MONTH()}` }), status: 422, field: 'period', reason: /future/ },
         { what: 'month 13', req: (b, w) => ({ ...b, path: `/communes/${w.A.code}/indicator-values/online_application_share/2026-13` }), status: 422, field: 'period' },
         { what: 'unknown indicator', req: (b, w) => ({ ...b, path: `/communes/${w.A.code}/indicator-values/no_such_indicator/2026-05` }), status: 404, message: /no_such_indicator/ },
@@ -632,6 +690,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'since not a date-time', req: withQuery('since=yesterday'), status: 400, field: 'since' },
         { what: 'since without a time zone', req: withQuery('since=2026-07-21T08:30:00'), status: 400, field: 'since', reason: /time zone/ },
         { what: 'since on a day that does not exist', req: withQuery('since=2026-02-30T00:00:00Z'), status: 400, field: 'since' },
+        { what: 'since a week date', req: withQuery('since=2026-W30'), status: 400, field: 'since', reason: /time zone/ },
         { what: 'since in the future', req: () => ({ path: `/feeds/provinces/${world.A.province}/events?since=${encodeURIComponent(FUTURE())}` }), status: 422, field: 'since', reason: /future/ },
         { what: 'after and since together', req: async (b, w) => withQuery(`after=${await feedHead(w.A.province)}&since=2026-07-21T08:30:00Z`)(b), status: 422, field: 'since' },
         unknownQuery,
@@ -719,6 +778,8 @@ describe('input hardening: every write and every parameter of every service', ()
           { what: 'unknown field (not silently dropped)', req: set({ isAdmin: true }), status: 400, field: 'isAdmin', reason: /should not exist/ },
           { what: 'malformed JSON', req: (b) => ({ ...b, raw: '{"broken": ' }), status: 400, message: /not valid JSON/ },
           { what: 'a JSON list instead of an object', req: (b) => ({ ...b, raw: '[1,2,3]' }), status: 400, field: '0', reason: /should not exist/ },
+          { what: 'a __proto__ key (replaced the DTO prototype: no validation, or a 500)', req: (b) => ({ ...b, raw: withKey('__proto__', '{"version":1}', objectBody(b)) }), status: 400, field: '__proto__', reason: /should not exist/ },
+          { what: 'a constructor key', req: (b) => ({ ...b, raw: withKey('constructor', '"x"', objectBody(b)) }), status: 400, field: 'constructor', reason: /should not exist/ },
           { what: 'body over the 1mb limit', req: (b) => ({ ...b, raw: JSON.stringify({ ...objectBody(b), padding: 'x'.repeat(1100 * 1024) }) }), status: 413, message: /too large/ },
         );
       }
