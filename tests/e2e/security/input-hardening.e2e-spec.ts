@@ -320,6 +320,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'occurredAt not a date', req: (b, w) => set({ items: [syncItem('household.register', householdBody(w.A.code, w.A.villageCode), { occurredAt: 'now' })] })(b), status: 400, field: 'items.0.occurredAt' },
         { what: 'occurredAt a week date (was a 5xx the phone retried forever)', req: (b, w) => set({ items: [syncItem('household.register', householdBody(w.A.code, w.A.villageCode), { occurredAt: '2026-W30' })] })(b), status: 400, field: 'items.0.occurredAt', ...W30 },
         { what: 'occurredAt in basic format', req: (b, w) => set({ items: [syncItem('visit.record', { outcome: 'done', obstacles: [] }, { target: w.A.householdId, occurredAt: '20260721T083000Z' })] })(b), status: 400, field: 'items.0.occurredAt', ...W30 },
+        { what: 'an item that is a list (its 500 was stored and replayed)', req: set({ items: [[]] }), status: 400, field: 'items.0', reason: /not a list/ },
         { what: 'target null', req: (b) => set({ items: [syncItem('visit.record', { outcome: 'done', obstacles: [] }, { target: null })] })(b), status: 400, field: 'items.0.target', reason: NULL_REASON },
         {
           what: 'a payload with null on an optional field',
@@ -530,6 +531,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: '501 attendees (the limit is 500)', req: set({ attendees: many(501, (i) => ({ walkIn: { fullName: `Khách ${i}` }, outcome: 'attended' })) }), status: 400, field: 'attendees', reason: /500/ },
         { what: 'no attendees', req: set({ attendees: [] }), status: 400, field: 'attendees' },
         { what: 'outcome not one of the values', req: set({ attendees: [{ walkIn: { fullName: 'Khách Lạ' }, outcome: 'slept' }] }), status: 400, field: 'attendees.0.outcome' },
+        { what: 'an attendee that is a list', req: set({ attendees: [[]] }), status: 400, field: 'attendees.0', reason: /not a list/ },
+        { what: 'a walk-in that is a list', req: set({ attendees: [{ walkIn: [], outcome: 'attended' }] }), status: 400, field: 'attendees.0.walkIn', reason: /not a list/ },
         { what: 'walk-in without a name', req: set({ attendees: [{ walkIn: { birthYear: 1970 }, outcome: 'attended' }] }), status: 400, field: 'attendees.0.walkIn.fullName' },
         { what: 'walk-in born next year', req: set({ attendees: [{ walkIn: { fullName: 'Khách Tương Lai', birthYear: vietnamYear() + 1 }, outcome: 'attended' }] }), status: 400, field: 'attendees.0.walkIn.birthYear', reason: /future/ },
         {
@@ -574,6 +577,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'name missing', req: without('name'), status: 400, field: 'name' },
         { what: 'province code with letters', req: set({ provinceCode: 'XX' }), status: 400, field: 'provinceCode' },
         { what: 'commune code with SQL', req: set({ communeCode: "'); DROP TABLE campaigns;--" }), status: 400, field: 'communeCode' },
+        { what: 'a target that is a list', req: set({ targets: [[]] }), status: 400, field: 'targets.0', reason: /not a list/ },
         { what: 'a target population null', req: set({ targets: [{ indicatorCode: 'cccd_applications', sharePercent: 50, population: null }] }), status: 400, field: 'targets.0.population', reason: NULL_REASON },
         { what: 'start day in year 0', req: set({ startsOn: '0000-01-01' }), status: 400, field: 'startsOn' },
       ],

@@ -108,3 +108,13 @@ describe('keys that would replace a prototype', () => {
     expect(((await problemOf(PageQuery, query, 'query')) as { fields: unknown[] }).fields).toEqual([{ field: '__proto__', reason: 'property __proto__ should not exist' }]);
   });
 });
+
+describe('lists where an object belongs', () => {
+  it.each([
+    ['a nested object given as a list', { coreId: null, child: [] }, 'child', 'child must be an object, not a list'],
+    ['an element of a list of objects given as a list', { coreId: null, children: [{ name: 'a' }, []] }, 'children.1', 'each value in children must be an object, not a list'],
+  ])('%s is 400 naming it (class-validator checked the list elements instead: nothing)', async (_what, body, field, reason) => {
+    expect(((await problemOf(Parent, body)) as { fields: unknown[] }).fields).toEqual([{ field, reason }]);
+    expect((await validatePayload(Parent, body)).fields).toEqual([{ field, reason }]);
+  });
+});

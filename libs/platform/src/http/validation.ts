@@ -43,7 +43,10 @@ function isNullable(type: object, property: string): boolean {
  * left out; null is refused (400 naming the field) unless the field is declared `@Nullable()`.
  * `@IsOptional()` alone lets null through every other validator, and services then stored it,
  * failed on a NOT NULL column (500) or cleared a value the caller did not mean to.
- * Walks nested DTOs (`@ValidateNested`), objects and lists alike.
+ * Also where a nested DTO (`@ValidateNested`) belongs, a list is refused: class-validator checks a
+ * list's elements instead, so `[]` (or `[[]]` for a list of DTOs) passed with no check at all and
+ * reached the service (a /sync batch of `{"items":[[]]}` stored a 500 for its item).
+ * Walks nested DTOs, objects and lists alike.
  */
 export function nullFields(instance: unknown, parent = ''): FieldProblem[] {
   if (typeof instance !== 'object' || instance === null || Array.isArray(instance) || instance.constructor === Object) return [];
@@ -51,14 +54,20 @@ export function nullFields(instance: unknown, parent = ''): FieldProblem[] {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
   const properties = new Set(metadata.map((m) => m.propertyName));
   const problems: FieldProblem[] = [];
+  const notAList = (value: unknown, field: string, property: string) => {
+    if (!Array.isArray(value)) return nullFields(value, field);
+    return [{ field, reason: `${property} must be an object, not a list` }];
+  };
   for (const property of properties) {
     const value = (instance as Record<string, unknown>)[property];
     const field = parent ? `${parent}.${property}` : property;
+    const nested = metadata.find((m) => m.propertyName === property && m.type === ValidationTypes.NESTED_VALIDATION);
     if (value === null) {
       if (!isNullable(type, property)) problems.push({ field, reason: `${property} must not be null (leave the field out instead)` });
-    } else if (metadata.some((m) => m.propertyName === property && m.type === ValidationTypes.NESTED_VALIDATION)) {
-      if (Array.isArray(value)) value.forEach((item, index) => problems.push(...nullFields(item, `${field}.${index}`)));
-      else problems.push(...nullFields(value, field));
+    } else if (nested?.each && Array.isArray(value)) {
+      value.forEach((item, index) => problems.push(...notAList(item, `${field}.${index}`, `each value in ${property}`)));
+    } else if (nested) {
+      problems.push(...notAList(value, field, property));
     }
   }
   return problems;
