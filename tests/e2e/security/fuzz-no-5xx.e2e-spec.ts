@@ -185,7 +185,7 @@ function resolve(doc: Doc, schema: Schema | undefined): Schema {
   return schema;
 }
 
-const recentInstant = fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date(Date.now() - 60000), noInvalidDate: true }).map((d) => d.toISOString());
+const recentInstant = fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date(Math.max(Date.now() - 60000, Date.parse('2026-01-02T00:00:00Z'))), noInvalidDate: true }).map((d) => d.toISOString());
 const pastDay = fc.date({ min: new Date('1930-01-01T00:00:00Z'), max: new Date('2026-06-30T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
 const isInstantField = (name: string) => /At$|^since$/.test(name);
 const isDayField = (name: string) => /On$|^(from|to|asOf|onDate|dateOfBirth|followUpDate|activeFrom|activeTo)$/.test(name);
