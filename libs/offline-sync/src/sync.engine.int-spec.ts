@@ -96,6 +96,11 @@ describe('OfflineSyncEngine (real Postgres)', () => {
             return { id: randomUUID() };
           }),
         ),
+        // Relies on the unique key alone: a name taken for good fails every try with 23505.
+        'thing.unchecked': syncHandler(NoteDto, 201, false, async (payload, _target, _principal, { tx }) => {
+          await tx!.query('insert into named (code) values ($1)', [payload.note]);
+          return { id: randomUUID() };
+        }),
         'thing.create': syncHandler(NoteDto, 201, false, async () => {
           // A server-side failure (the database went away mid-item): answered 5xx, not stored.
           if (createFails) throw new Error('connection terminated unexpectedly');
@@ -226,5 +231,16 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(attempts.named).toEqual(['23505', undefined]);
     expect(result).toMatchObject({ status: 409, body: { message: expect.stringContaining('is taken'), fields: [{ field: 'note', reason: 'taken' }] } });
     expect(await stored(claim.clientId)).toEqual([409]);
+  });
+
+  it('stores a unique-key violation that outlasts the retries as the content\'s own conflict (409), replayed on the next upload', async () => {
+    const name = `kept-${randomUUID()}`;
+    await query(`insert into "${schema}".named (code) values ($1)`, [name]);
+    const claim = item('thing.unchecked', { payload: { note: name } });
+    const [first] = await engine.upload({ items: [claim] } as never, agent);
+    expect(first).toMatchObject({ status: 409, body: { statusCode: 409 } });
+    expect(await stored(claim.clientId)).toEqual([409]);
+    const [again] = await engine.upload({ items: [claim] } as never, agent);
+    expect(again).toMatchObject({ status: 409, replayed: true });
   });
 });

@@ -115,7 +115,7 @@ export class OfflineSyncEngine {
     const baseDelayMs = this.options.retry?.baseDelayMs ?? 25;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.applyOnce(item, principal, correlationId);
+        return await this.applyOnce(item, principal, correlationId, attempt === attempts);
       } catch (error) {
         if (!worthRetrying(error)) return this.notApplied(item, error);
         if (attempt < attempts) {
@@ -129,8 +129,12 @@ export class OfflineSyncEngine {
     }
   }
 
-  /** One try at the item; throws only what is worth retrying (see worthRetrying), answers everything else. */
-  private async applyOnce(item: SyncItemDto, principal: Principal, correlationId?: string): Promise<SyncItemResult> {
+  /**
+   * One try at the item; throws only what is worth retrying (see worthRetrying), answers everything
+   * else. On the last try a unique-key violation is no longer a race: the same key is there for
+   * good, which is a decision about the item's own content (409, stored like any refusal).
+   */
+  private async applyOnce(item: SyncItemDto, principal: Principal, correlationId: string | undefined, lastTry: boolean): Promise<SyncItemResult> {
     const { dataSource } = this.options;
     try {
       // No lookup first: a new item (the common case) claims its client id straight away; an item
@@ -150,7 +154,8 @@ export class OfflineSyncEngine {
       });
     } catch (error) {
       if (error instanceof ReplayInstead) return (await this.storedResult(dataSource.manager, item, principal)) ?? unavailable(item);
-      if (!(error instanceof ItemProblem) && worthRetrying(error)) throw error;
+      const settledDuplicate = lastTry && databaseErrorCode(error) === '23505';
+      if (!(error instanceof ItemProblem) && worthRetrying(error) && !settledDuplicate) throw error;
       const problem = error instanceof ItemProblem ? { statusCode: error.status, ...error.body } : toProblem(error);
       if (problem.statusCode >= 500) return this.notApplied(item, error, problem);
       const commune = typeof item.payload['communeCode'] === 'string' && /^[0-9]{5}$/.test(item.payload['communeCode']) ? item.payload['communeCode'] : null;
