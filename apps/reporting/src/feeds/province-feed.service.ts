@@ -18,8 +18,9 @@ export class ProvinceFeedService {
   page(province: string, query: FeedEventsQuery): Promise<FeedPage> {
     if (query.after !== undefined && query.since !== undefined) throw unprocessable('since', 'give after or since, not both');
     const after = query.after === undefined ? 0 : positionOf(province, query.after);
-    if (query.since !== undefined) assertNotFuture('since', new Date(query.since));
     return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
+      // Feed entries carry the database's receive time, so `since` is judged by the same clock.
+      if (query.since !== undefined) assertNotFuture('since', new Date(query.since), await databaseNow(tx));
       const head = await headOf(tx, province);
       // A cursor ahead of the feed means another installation or a restored database: say so rather than skip what comes next.
       if (after > head.seq) throw unprocessable('after', `after is beyond the end of this feed (${head.seq} events); it is not from this installation, or the feed was restored from an older backup`);
@@ -33,6 +34,11 @@ export class ProvinceFeedService {
       return { events: page.map((row) => row.envelope), next: encodeCursor({ province, seq: last }), hasMore: rows.length > query.limit };
     });
   }
+}
+
+async function databaseNow(tx: EntityManager): Promise<number> {
+  const [{ now }]: Array<{ now: Date }> = await tx.query('select clock_timestamp() as now');
+  return now.getTime();
 }
 
 function positionOf(province: string, cursor: string): number {

@@ -18,8 +18,9 @@ export function assertVersion(entity: string, expected: number, current: number)
   }
 }
 
-export function assertNotFuture(field: string, at: Date): void {
-  if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
+/** `now` is the clock the instant is compared with: this process's, or e.g. the database's for times the database stamped. */
+export function assertNotFuture(field: string, at: Date, now: number = Date.now()): void {
+  if (at.getTime() > now + FUTURE_TOLERANCE_MS) throw unprocessable(field, 'must not be in the future');
 }
 
 /** When a command happened: the offline device time when given, else the payload's time, else now; never in the future. */
