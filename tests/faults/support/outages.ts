@@ -6,8 +6,18 @@ import { infra, repoRoot } from './platform';
 // Real outages of the machine's servers. The fault suite runs alone (npm test runs it last,
 // serially), so stopping the shared Postgres, Redis or Kafka disturbs nothing else.
 
+/**
+ * The servers' own tools run on the real clock even when npm test gives this process a fixed one
+ * (tools/infra/real-clock.js): redis-cli under libfaketime never returned from SHUTDOWN.
+ */
+function realClockEnv(): NodeJS.ProcessEnv {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { dropTestClock } = require(path.join(repoRoot, 'tools/infra/real-clock.js')) as { dropTestClock: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv };
+  return dropTestClock({ ...process.env });
+}
+
 function run(command: string, args: string[]): string {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
+  const result = spawnSync(command, args, { encoding: 'utf8', env: realClockEnv() });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr || result.stdout}`);
   return result.stdout;
 }
@@ -34,8 +44,8 @@ export function stopPostgres(): void {
 
 /** Shuts Redis down without saving (it keeps nothing on disk here anyway). */
 export function stopRedis(): void {
-  spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave'], { encoding: 'utf8' });
-  const probe = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], { encoding: 'utf8' });
+  spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave'], { encoding: 'utf8', env: realClockEnv(), timeout: 30000 });
+  const probe = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'], { encoding: 'utf8', env: realClockEnv(), timeout: 10000 });
   if (probe.stdout.includes('PONG')) throw new Error('Redis still answers after shutdown');
 }
 
