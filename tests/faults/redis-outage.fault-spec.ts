@@ -1,3 +1,4 @@
+import { addDays, vietnamToday } from '@dtc/platform';
 import { eventually, newRunId, query, testToken } from '@dtc/testkit';
 import Redis from 'ioredis';
 import { request } from '../support/http';
@@ -55,8 +56,9 @@ describe('Redis down under load', () => {
       name: 'Chiến dịch 90 ngày',
       communeCode: platform.commune,
       provinceCode: PROVINCE,
-      startsOn: '2026-01-01',
-      endsOn: '2026-12-31',
+      // Around today in Vietnam (the visits happen now): a fixed year stops counting them on 1 January.
+      startsOn: addDays(vietnamToday(), -60),
+      endsOn: addDays(vietnamToday(), 29),
       targets: [{ indicatorCode: 'households_visited', sharePercent: 100, population: 'households' }],
     });
     expect(campaign.status).toBe(201);

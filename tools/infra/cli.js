@@ -2,14 +2,20 @@
 'use strict';
 // npm run infra -- up|down|status|reset
 // Idempotent: `up` leaves running parts alone and waits until every part answers.
-const { dropTestClock } = require('./real-clock');
+const { spawnSync } = require('node:child_process');
+const { dropTestClock, hasTestClock } = require('./real-clock');
+
+// Whatever clock the caller runs on, this command and all it starts run on the real one: started
+// under a test clock, it runs itself again without it (see real-clock.js for why not in place).
+if (hasTestClock(process.env)) {
+  const again = spawnSync(process.execPath, process.argv.slice(1), { stdio: 'inherit', env: dropTestClock({ ...process.env }) });
+  process.exit(again.status ?? 1);
+}
+
 const { infraSettings } = require('./settings');
 const { postgresUp, postgresStatus, postgresDropDatabase } = require('./postgres');
 const { redisUp, redisStatus } = require('./redis');
 const { kafkaUp, kafkaDown, kafkaStatus, kafkaWipe } = require('./kafka');
-
-// Whatever clock the caller runs on, the infrastructure this starts runs on the real one.
-dropTestClock(process.env);
 
 const log = (line) => process.stdout.write(`${line}\n`);
 // Piped into `head` or a closed pager: stop quietly instead of crashing on EPIPE.

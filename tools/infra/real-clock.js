@@ -6,7 +6,16 @@ const path = require('node:path');
 
 const CLOCK_VARIABLES = ['FAKETIME', 'FAKETIME_DONT_FAKE_MONOTONIC', 'FAKETIME_DONT_RESET', 'DTC_TEST_CLOCK'];
 
-/** Removes a test clock from `env` (in place) so that children started with it run on real time. */
+/** Whether `env` carries a test clock. */
+function hasTestClock(env) {
+  return CLOCK_VARIABLES.some((name) => env[name] !== undefined) || /libfaketime/.test(env.LD_PRELOAD ?? '');
+}
+
+/**
+ * Removes a test clock from `env` (in place) so that children started with it run on real time.
+ * Never apply it to `process.env` of a process that runs under libfaketime: the library re-reads
+ * FAKETIME every few seconds, so its own clock would jump by the offset mid-run.
+ */
 function dropTestClock(env) {
   for (const name of CLOCK_VARIABLES) delete env[name];
   if (env.LD_PRELOAD) {
@@ -17,4 +26,4 @@ function dropTestClock(env) {
   return env;
 }
 
-module.exports = { dropTestClock };
+module.exports = { dropTestClock, hasTestClock };
