@@ -17,7 +17,11 @@ describe('reporting consumer killed mid-batch', () => {
   afterAll(() => platform.cleanup());
 
   it('loses nothing when killed before its commit and counts nothing twice when killed after it', async () => {
-    const load = new FieldLoad(platform, { households: 50, phones: 4 }).run();
+    // The failpoints fire on the projections' 4th batch with new events: the phones keep uploading
+    // until both kills happened (a fixed 50 households could all be projected before the armed
+    // instance joined, and it never died), then stop.
+    const field = new FieldLoad(platform, { households: 2000, phones: 4 });
+    const load = field.run();
     // Reporting runs two consumers (projections, province feed): aim at the projections'.
     for (const point of ['consumer.before-commit:reporting-projections@4', 'consumer.after-commit:reporting-projections@4']) {
       const [current] = platform.live('reporting');
@@ -26,6 +30,7 @@ describe('reporting consumer killed mid-batch', () => {
       await platform.died(armed);
       expect(armed.output.join('')).toContain(`failpoint ${point.split('@')[0]}`);
     }
+    field.stop();
     await platform.start(['reporting']);
     await load;
     const figures = await settleAndCheck(platform, 'reporting consumer killed before / after its commit');
