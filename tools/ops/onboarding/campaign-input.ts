@@ -4,7 +4,7 @@
  * targets as `POST /campaigns` takes them, for populations, counting or reported values).
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '@dtc/platform';
+import { isCalendarDay, UsageError } from '@dtc/platform';
 
 export interface TargetInput {
   indicatorCode: string;
@@ -31,7 +31,6 @@ export interface CampaignOptions {
 }
 
 const INDICATOR = /^[a-z0-9_]{2,60}$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function campaignFromOptions(options: CampaignOptions): CampaignInput | undefined {
   const targets = [...options.target.map(targetFromFlag), ...(options['targets-file'] ? targetsFromFile(options['targets-file']) : [])];
@@ -53,8 +52,7 @@ export function campaignFromOptions(options: CampaignOptions): CampaignInput | u
 
 function day(option: string, raw: string | undefined): string {
   if (raw === undefined) throw new UsageError(`--${option} is required with --campaign (a day, YYYY-MM-DD)`);
-  const valid = DAY.test(raw) && new Date(`${raw}T00:00:00Z`).toISOString().slice(0, 10) === raw;
-  if (!valid) throw new UsageError(`--${option} must be a day YYYY-MM-DD (got "${raw}")`);
+  if (!isCalendarDay(raw)) throw new UsageError(`--${option} must be a day YYYY-MM-DD (got "${raw}")`);
   return raw;
 }
 
