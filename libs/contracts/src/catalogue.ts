@@ -11,9 +11,10 @@ import {
   ResidentRegisteredV1,
   ResidentUpdatedV1,
   VisitRecordedV1,
+  VisitReviewedV1,
 } from './events/household-registry.events';
-import { CommuneOnboardedV1 } from './events/commune.events';
-import { EnrollmentOpenedV1, EnrollmentTransitionedV1 } from './events/enrollment.events';
+import { CommuneOnboardedV1, CommuneRenamedV1, VillageRegisteredV1, VillageRenamedV1 } from './events/commune.events';
+import { EnrollmentOpenedV1, EnrollmentStepReviewedV1, EnrollmentTransitionedV1 } from './events/enrollment.events';
 import {
   AttendanceRecordedV1,
   SessionCancelledV1,
@@ -23,6 +24,9 @@ import {
   TeamMemberJoinedV1,
   TeamMemberLeftV1,
   TeamVillagesAssignedV1,
+  TeamRenamedV1,
+  PlanPublishedV1,
+  PlanWithdrawnV1,
 } from './events/training.events';
 
 /**
@@ -31,6 +35,9 @@ import {
  */
 export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   CommuneOnboardedV1,
+  CommuneRenamedV1,
+  VillageRegisteredV1,
+  VillageRenamedV1,
   HouseholdRegisteredV1,
   HouseholdUpdatedV1,
   HouseholdMovedV1,
@@ -40,14 +47,19 @@ export const EVENT_CATALOGUE: readonly EventDefinition[] = [
   ResidentMovedOutV1,
   ResidentDeceasedV1,
   VisitRecordedV1,
+  VisitReviewedV1,
   OrganisationRegisteredV1,
   OrganisationEIdentifiedV1,
   EnrollmentOpenedV1,
   EnrollmentTransitionedV1,
+  EnrollmentStepReviewedV1,
   TeamFormedV1,
   TeamMemberJoinedV1,
   TeamMemberLeftV1,
   TeamVillagesAssignedV1,
+  TeamRenamedV1,
+  PlanPublishedV1,
+  PlanWithdrawnV1,
   SessionScheduledV1,
   SessionHeldV1,
   SessionCancelledV1,

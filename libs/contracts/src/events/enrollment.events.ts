@@ -65,3 +65,36 @@ export const EnrollmentTransitionedV1 = defineEvent({
   ),
   example: { ...example, from: 'issued', to: 'activated' },
 });
+
+/**
+ * A commune admin verified one step of an enrollment (the step that reached `stepState`), or
+ * returned it to the team with a reason. Reports can count verified-only figures from these.
+ */
+export const EnrollmentStepReviewedV1 = defineEvent({
+  type: 'vn.dtc.enrollment.step.reviewed.v1',
+  version: 1,
+  stream,
+  aggregate: 'enrollment',
+  producer,
+  description: 'One enrollment step was verified by a commune admin, or returned to the team with a reason (the reason must not name anyone).',
+  schema: Type.Object(
+    {
+      ...context,
+      stepNumber: Type.Integer({ minimum: 1, description: 'Position of the reviewed step in the enrollment (1 = opened)' }),
+      stepState: Type.String({ minLength: 1, maxLength: 40, description: 'The state the reviewed step reached' }),
+      stepOccurredAt: Type.String({ format: 'date-time', description: 'When the reviewed step happened on the device' }),
+      verdict: Type.Union([Type.Literal('verified'), Type.Literal('returned')]),
+      reason: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    ...example,
+    stepNumber: 2,
+    stepState: 'activated',
+    stepOccurredAt: '2026-07-22T09:15:00.000Z',
+    verdict: 'verified',
+    occurredAt: '2026-07-23T02:00:00.000Z',
+    recordedAt: '2026-07-23T02:00:01.000Z',
+  },
+});

@@ -211,6 +211,43 @@ export const VisitRecordedV1 = defineEvent({
   },
 });
 
+/** What a commune admin decides about a field record on review. */
+export const REVIEW_VERDICTS = ['verified', 'returned'] as const;
+
+export const VisitReviewedV1 = defineEvent({
+  type: 'vn.dtc.registry.visit.reviewed.v1',
+  version: 1,
+  stream,
+  aggregate: 'household',
+  producer,
+  description: 'A commune admin verified a visit, or returned it to the team with a reason (the reason must not name anyone).',
+  schema: Type.Object(
+    {
+      visitId: uuid(),
+      householdId: uuid(),
+      villageId: uuid(),
+      teamId: Type.Optional(uuid()),
+      memberId: Type.Optional(uuid()),
+      verdict: Type.Union(REVIEW_VERDICTS.map((v) => Type.Literal(v))),
+      reason: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+      visitedAt: Type.String({ format: 'date-time', description: 'When the reviewed visit happened' }),
+      occurredAt: Type.String({ format: 'date-time', description: 'When the review was made' }),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    visitId: 'c4d5e6f7-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+    householdId: HOUSEHOLD_ID,
+    villageId: VILLAGE_ID,
+    teamId: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+    memberId: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b',
+    verdict: 'returned',
+    reason: 'Thiếu ảnh minh chứng / no photo of the signed form',
+    visitedAt: AT,
+    occurredAt: '2026-07-23T02:00:00.000Z',
+  },
+});
+
 export const ORGANISATION_KINDS = ['cooperative', 'enterprise'] as const;
 export const ORGANISATION_EID_STATUSES = ['none', 'applied', 'identified'] as const;
 

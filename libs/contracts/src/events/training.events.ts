@@ -28,10 +28,17 @@ export const TeamFormedV1 = defineEvent({
   producer,
   description: 'A mobile working group or community digital technology team was formed for an active period.',
   schema: Type.Object(
-    { teamId: uuid(), kind: literal(TEAM_KINDS), activeFrom: Type.String({ format: 'date' }), activeTo: Type.Optional(Type.String({ format: 'date' })), occurredAt: occurredAt() },
+    {
+      teamId: uuid(),
+      teamName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Public name of the team (shown on leaderboards; not personal data)' })),
+      kind: literal(TEAM_KINDS),
+      activeFrom: Type.String({ format: 'date' }),
+      activeTo: Type.Optional(Type.String({ format: 'date' })),
+      occurredAt: occurredAt(),
+    },
     { additionalProperties: false },
   ),
-  example: { teamId: TEAM, kind: 'mobile_working_group', activeFrom: '2026-07-21', activeTo: '2026-08-31', occurredAt: AT },
+  example: { teamId: TEAM, teamName: 'Tổ công tác số 3', kind: 'mobile_working_group', activeFrom: '2026-07-21', activeTo: '2026-08-31', occurredAt: AT },
 });
 
 export const TeamMemberJoinedV1 = defineEvent({
@@ -141,4 +148,77 @@ export const AttendanceRecordedV1 = defineEvent({
     outcome: 'skill_check_passed',
     occurredAt: AT,
   },
+});
+
+export const TeamRenamedV1 = defineEvent({
+  type: 'vn.dtc.training.team.renamed.v1',
+  version: 1,
+  stream,
+  aggregate: 'team',
+  producer,
+  description: "A team's public name changed.",
+  schema: Type.Object({ teamId: uuid(), teamName: Type.String({ minLength: 1, maxLength: 200 }), occurredAt: occurredAt() }, { additionalProperties: false }),
+  example: { teamId: TEAM, teamName: 'Tổ công tác số 3 (thôn Đông)', occurredAt: AT },
+});
+
+const PLAN = '4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b';
+
+/**
+ * A micro-plan's full state at one version: which team covers which villages (or listed
+ * households) between two Vietnam days, with daily targets. Every change (targets, dates, villages,
+ * reassignment to another team) publishes the next version in full; subject = plan id.
+ */
+export const PlanPublishedV1 = defineEvent({
+  type: 'vn.dtc.training.plan.published.v1',
+  version: 1,
+  stream,
+  aggregate: 'plan',
+  producer,
+  description: "A micro-plan was published or changed: the team, villages or listed households, the date range and the daily targets, at one version (full state).",
+  schema: Type.Object(
+    {
+      planId: uuid(),
+      version: Type.Integer({ minimum: 1 }),
+      teamId: uuid(),
+      previousTeamId: Type.Optional(uuid()),
+      startsOn: Type.String({ format: 'date', description: 'First Vietnam day of the plan' }),
+      endsOn: Type.String({ format: 'date', description: 'Last Vietnam day of the plan' }),
+      villageIds: Type.Array(uuid(), { uniqueItems: true, maxItems: 200 }),
+      householdIds: Type.Array(uuid(), { uniqueItems: true, maxItems: 5000, description: 'Listed households (in addition to whole villages)' }),
+      householdsPerDay: Type.Integer({ minimum: 0, maximum: 10000, description: 'Households to visit a day (the whole team)' }),
+      enrollmentsPerDay: Type.Array(
+        Type.Object({ serviceCode: Type.String({ pattern: '^[a-z0-9_]{2,40}$' }), perDay: Type.Integer({ minimum: 0, maximum: 10000 }) }, { additionalProperties: false }),
+        { maxItems: 50, description: 'Enrollments to open a day per service (the whole team)' },
+      ),
+      occurredAt: occurredAt(),
+    },
+    { additionalProperties: false },
+  ),
+  example: {
+    planId: PLAN,
+    version: 2,
+    teamId: TEAM,
+    previousTeamId: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+    startsOn: '2026-07-21',
+    endsOn: '2026-08-31',
+    villageIds: [VILLAGE],
+    householdIds: [],
+    householdsPerDay: 25,
+    enrollmentsPerDay: [{ serviceCode: 'vneid_level2', perDay: 40 }],
+    occurredAt: AT,
+  },
+});
+
+export const PlanWithdrawnV1 = defineEvent({
+  type: 'vn.dtc.training.plan.withdrawn.v1',
+  version: 1,
+  stream,
+  aggregate: 'plan',
+  producer,
+  description: 'A micro-plan was withdrawn: its villages and households are no longer assigned and its targets no longer count from that day.',
+  schema: Type.Object(
+    { planId: uuid(), version: Type.Integer({ minimum: 1 }), teamId: uuid(), reason: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })), occurredAt: occurredAt() },
+    { additionalProperties: false },
+  ),
+  example: { planId: PLAN, version: 3, teamId: TEAM, reason: 'Thôn đã hoàn thành', occurredAt: AT },
 });
