@@ -1,6 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 
+/** Public names are shown on lists and dashboards: a name of spaces only is no name. */
+const NOT_BLANK = /\S/;
+
 export class CreateCommuneDto {
   @ApiProperty({ example: '09955', description: 'Official 5-digit commune/ward code' })
   @Matches(/^[0-9]{5}$/, { message: 'code must be the 5-digit official commune code' })
@@ -29,6 +32,22 @@ export class CreateVillageDto {
   @ApiProperty({ example: 'Thôn 1' })
   @IsString()
   @Length(1, 200)
+  name!: string;
+}
+
+export class RenameCommuneDto {
+  @ApiProperty({ example: 'Phường Đông Sơn', description: 'The new public name (e.g. after an administrative merger); code and province stay' })
+  @IsString()
+  @Length(1, 200)
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
+  name!: string;
+}
+
+export class RenameVillageDto {
+  @ApiProperty({ example: 'Thôn Đông Tiến', description: 'The new public name; the village id and code stay' })
+  @IsString()
+  @Length(1, 200)
+  @Matches(NOT_BLANK, { message: 'name must not be blank' })
   name!: string;
 }
 

@@ -19,4 +19,8 @@ export class VillageEntity {
 
   @Column({ name: 'created_by', type: 'text' })
   createdBy!: string;
+
+  /** When its registered event was written to the outbox (null: not yet, see CommunesService.announceUnannouncedVillages). */
+  @Column({ name: 'announced_at', type: 'timestamptz', nullable: true })
+  announcedAt!: Date | null;
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import { ApiWriteErrors } from '../common/api-errors';
-import { RecordVisitDto, VisitView } from './visits.dto';
+import { RecordVisitDto, VisitListQuery, VisitView } from './visits.dto';
 import { VISITS_LISTED, VisitsService } from './visits.service';
 
 @ApiTags('visits')
@@ -26,9 +26,10 @@ export class VisitsController {
 
   @Get()
   @Roles('field_agent', 'commune_admin', 'province_officer', 'operations')
-  @ApiOperation({ summary: `Visits made to a household, oldest first (its latest ${VISITS_LISTED} at most)` })
+  @ApiOperation({ summary: `Visits made to a household, oldest first (its latest ${VISITS_LISTED} at most), with their review state; optionally only unreviewed, verified or returned ones` })
   @ApiOkResponse({ type: [VisitView] })
-  list(@Param('householdId', new ParseIdPipe()) householdId: string, @CurrentPrincipal() principal: Principal): Promise<VisitView[]> {
-    return this.visits.list(householdId, principal);
+  @ApiBadRequestResponse({ description: 'reviewStatus is not one of the values, or an unknown query parameter' })
+  list(@Param('householdId', new ParseIdPipe()) householdId: string, @Query() query: VisitListQuery, @CurrentPrincipal() principal: Principal): Promise<VisitView[]> {
+    return this.visits.list(householdId, query, principal);
   }
 }

@@ -1,6 +1,6 @@
-import { VISIT_OBSTACLES, VISIT_OUTCOMES } from '@dtc/contracts';
+import { REVIEW_VERDICTS, VISIT_OBSTACLES, VISIT_OUTCOMES } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { IsCalendarDay, IsIsoDateTime } from '@dtc/platform';
 
 export class RecordVisitDto {
@@ -42,6 +42,34 @@ export class RecordVisitDto {
   note?: string;
 }
 
+/** The review states a visit list can be filtered by: not reviewed yet, or its current verdict. */
+export const VISIT_REVIEW_FILTERS = ['unreviewed', ...REVIEW_VERDICTS] as const;
+export type VisitReviewFilter = (typeof VISIT_REVIEW_FILTERS)[number];
+
+export class VisitListQuery {
+  @ApiPropertyOptional({ enum: VISIT_REVIEW_FILTERS, example: 'unreviewed', description: 'Only visits not reviewed yet, or whose current verdict is this one' })
+  @IsOptional()
+  @IsIn(VISIT_REVIEW_FILTERS)
+  reviewStatus?: VisitReviewFilter;
+}
+
+export class ReviewVisitDto {
+  @ApiProperty({ enum: REVIEW_VERDICTS, example: 'returned', description: "'verified': the visit is accepted; 'returned': the team must fix it (say what in reason)" })
+  @IsIn(REVIEW_VERDICTS)
+  verdict!: (typeof REVIEW_VERDICTS)[number];
+
+  @ApiPropertyOptional({
+    example: 'Thiếu ảnh minh chứng / no photo of the signed form',
+    description: 'What to fix; required to return a visit, optional to verify one. It is published to the team: name no one.',
+    maxLength: 300,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  reason?: string;
+}
+
 export class VisitView {
   @ApiProperty({ example: 'c4d5e6f7-1a2b-4c3d-8e9f-0a1b2c3d4e5f' }) id!: string;
   @ApiProperty({ example: '16279' }) communeCode!: string;
@@ -53,4 +81,7 @@ export class VisitView {
   @ApiProperty({ example: ['no_smartphone', 'elderly'] }) obstacles!: string[];
   @ApiPropertyOptional({ nullable: true, example: '2026-07-29' }) followUpDate!: string | null;
   @ApiPropertyOptional({ nullable: true, example: 'Hẹn con trai về hỗ trợ cài VNeID' }) note!: string | null;
+  @ApiProperty({ nullable: true, enum: REVIEW_VERDICTS, example: 'returned', description: "The commune admin's current verdict; null until reviewed" }) reviewStatus!: (typeof REVIEW_VERDICTS)[number] | null;
+  @ApiProperty({ nullable: true, example: 'Thiếu ảnh minh chứng / no photo of the signed form', description: 'The reason given with the current verdict' }) reviewReason!: string | null;
+  @ApiProperty({ nullable: true, example: '2026-07-23T02:00:00.000Z', description: 'When the current verdict was given' }) reviewedAt!: string | null;
 }

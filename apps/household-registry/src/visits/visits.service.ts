@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { createEvent, VisitRecordedV1 } from '@dtc/contracts';
+import { ConflictException, Injectable } from '@nestjs/common';
+import { createEvent, VisitRecordedV1, VisitReviewedV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { type Principal, notFound, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import { recordAudit } from '@dtc/persistence';
 import { assertVisible } from '../common/commune-scope';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import type { RecordVisitDto, VisitView } from './visits.dto';
+import type { RecordVisitDto, ReviewVisitDto, VisitListQuery, VisitView } from './visits.dto';
 
 interface VisitRow {
   id: string;
@@ -21,7 +21,14 @@ interface VisitRow {
   obstacles: string[];
   follow_up_date: string | null;
   note: string | null;
+  review_status: 'verified' | 'returned' | null;
+  review_reason: string | null;
+  reviewed_at: Date | null;
 }
+
+/** The columns of a visit view, as VisitRow names them. */
+const VISIT_COLUMNS = `id, commune_code, household_id, team_id, member_id, visited_at, outcome, obstacles, to_char(follow_up_date, 'YYYY-MM-DD') as follow_up_date, note,
+  review_status, review_reason, reviewed_at`;
 
 /** A household's visit list shows at most its latest visits (a bound on every list the API returns). */
 export const VISITS_LISTED = 500;
@@ -45,7 +52,7 @@ export class VisitsService {
       const [row]: VisitRow[] = await tx.query(
         `insert into visits (id, commune_code, household_id, village_id, team_id, member_id, visited_at, outcome, obstacles, follow_up_date, note, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         returning id, commune_code, household_id, team_id, member_id, visited_at, outcome, obstacles, to_char(follow_up_date, 'YYYY-MM-DD') as follow_up_date, note`,
+         returning ${VISIT_COLUMNS}`,
         [id, commune.code, householdId, household.village_id, input.teamId ?? null, input.memberId ?? null, visitedAt, input.outcome, input.obstacles, input.followUpDate ?? null, input.note ?? null, principal.subject],
       );
       await recordAudit(tx, principal, { communeCode: commune.code, action: 'record', entity: 'visit', entityId: id, fields: Object.keys(input) });
@@ -69,17 +76,68 @@ export class VisitsService {
     });
   }
 
-  async list(householdId: string, principal: Principal): Promise<VisitView[]> {
+  async list(householdId: string, query: VisitListQuery, principal: Principal): Promise<VisitView[]> {
     const [household] = await this.dataSource.query('select commune_code from households where id = $1', [householdId]);
     if (!household) throw notFound('Household', householdId);
     await assertVisible(this.dataSource.manager, household.commune_code, principal, 'Household', householdId);
+    const params: unknown[] = [householdId];
+    let reviewFilter = '';
+    if (query.reviewStatus === 'unreviewed') reviewFilter = 'and review_status is null';
+    else if (query.reviewStatus) reviewFilter = `and review_status = $${params.push(query.reviewStatus)}`;
     const rows: VisitRow[] = await this.dataSource.query(
-      `select id, commune_code, household_id, team_id, member_id, visited_at, outcome, obstacles, to_char(follow_up_date, 'YYYY-MM-DD') as follow_up_date, note
-       from (select * from visits where household_id = $1 order by visited_at desc, id desc limit ${VISITS_LISTED}) latest
+      `select ${VISIT_COLUMNS}
+       from (select * from visits where household_id = $1 ${reviewFilter} order by visited_at desc, id desc limit ${VISITS_LISTED}) latest
        order by visited_at, id`,
-      [householdId],
+      params,
     );
     return rows.map(toView);
+  }
+
+  /**
+   * A commune admin's verdict on a visit. The visit keeps the current verdict (work lists read it)
+   * and visit_reviews every verdict given; a verdict may change (a returned visit verified once
+   * fixed), but giving the current one again changes nothing and is refused.
+   */
+  async review(visitId: string, input: ReviewVisitDto, principal: Principal): Promise<VisitView> {
+    if (input.verdict === 'returned' && input.reason === undefined) throw unprocessable('reason', 'is required to return a visit: say what the team must fix');
+    return this.dataSource.transaction(async (tx) => {
+      const [visit]: Array<{ commune_code: string; household_id: string; village_id: string; team_id: string | null; member_id: string | null; visited_at: Date; review_status: string | null }> = await tx.query(
+        'select commune_code, household_id, village_id, team_id, member_id, visited_at, review_status from visits where id = $1 for update',
+        [visitId],
+      );
+      if (!visit) throw notFound('Visit', visitId);
+      const commune = await assertVisible(tx, visit.commune_code, principal, 'Visit', visitId);
+      if (visit.review_status === input.verdict) {
+        throw new ConflictException({ message: `The visit is already ${input.verdict}; nothing to change`, fields: [{ field: 'verdict', reason: `is the current verdict (${input.verdict})` }] });
+      }
+      const reviewedAt = new Date();
+      const reason = input.reason ?? null;
+      await tx.query('insert into visit_reviews (id, visit_id, commune_code, verdict, reason, reviewed_by, reviewed_at) values ($1, $2, $3, $4, $5, $6, $7)', [
+        randomUUID(),
+        visitId,
+        commune.code,
+        input.verdict,
+        reason,
+        principal.subject,
+        reviewedAt,
+      ]);
+      // An update's query answers [rows, rowCount].
+      const [[row]]: [VisitRow[], number] = await tx.query(`update visits set review_status = $2, review_reason = $3, reviewed_at = $4 where id = $1 returning ${VISIT_COLUMNS}`, [visitId, input.verdict, reason, reviewedAt]);
+      await recordAudit(tx, principal, { communeCode: commune.code, action: `review-${input.verdict}`, entity: 'visit', entityId: visitId, fields: Object.keys(input) });
+      const event = createEvent(VisitReviewedV1, originOf(commune, visit.household_id, reviewedAt, {}), {
+        visitId,
+        householdId: visit.household_id,
+        villageId: visit.village_id,
+        ...(visit.team_id ? { teamId: visit.team_id } : {}),
+        ...(visit.member_id ? { memberId: visit.member_id } : {}),
+        verdict: input.verdict,
+        ...(reason ? { reason } : {}),
+        visitedAt: new Date(visit.visited_at).toISOString(),
+        occurredAt: reviewedAt.toISOString(),
+      });
+      await this.messaging.outbox.append(tx, [event]);
+      return toView(row);
+    });
   }
 }
 
@@ -95,5 +153,8 @@ function toView(row: VisitRow): VisitView {
     obstacles: row.obstacles,
     followUpDate: row.follow_up_date,
     note: row.note,
+    reviewStatus: row.review_status,
+    reviewReason: row.review_reason,
+    reviewedAt: row.reviewed_at ? new Date(row.reviewed_at).toISOString() : null,
   };
 }
