@@ -1,12 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KNOWN_COMMUNE_TENANTS, MessagingModule } from '@dtc/messaging';
-import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
+import { CreateSyncResults1763900000002, SyncResultsDevice1764500000550 } from '@dtc/offline-sync';
 import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { ENROLLMENT_SETTINGS, enrollmentSettings } from './enrollment-settings';
 import { EnrollmentsModule } from './enrollments/enrollments.module';
 import { CreateEnrollment1763900000300 } from './migrations/1763900000300-create-enrollment';
+import { StepReviews1764500000500 } from './migrations/1764500000500-step-reviews';
 import { ReadModelModule } from './read-model/read-model.module';
+import { ReviewModule } from './review/review.module';
 import { SyncModule } from './sync/sync.module';
 
 @Module({})
@@ -17,10 +19,11 @@ export class EnrollmentModule {
       global: true,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600, StepReviews1764500000500, SyncResultsDevice1764500000550] }),
         MessagingModule.forRoot({ produces: ['enrollment.events'] }),
         EnrollmentsModule,
         ReadModelModule,
+        ReviewModule,
         SyncModule,
         AuditModule.forRoot(KNOWN_COMMUNE_TENANTS),
       ],

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KNOWN_COMMUNE_TENANTS, MessagingModule, MessagingService } from '@dtc/messaging';
-import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
+import { CreateSyncResults1763900000002, SyncResultsDevice1764500000550 } from '@dtc/offline-sync';
 import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CreateTraining1763900000500 } from './migrations/1763900000500-create-training';
@@ -32,7 +32,7 @@ export class TrainingModule {
       module: TrainingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600, SyncResultsDevice1764500000550] }),
         MessagingModule.forRoot({ produces: ['training.events'] }),
         RegistryReadModel,
         AuditModule.forRoot(KNOWN_COMMUNE_TENANTS),

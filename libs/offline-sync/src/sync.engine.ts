@@ -87,7 +87,8 @@ export class OfflineSyncEngine {
     return Object.keys(this.options.handlers);
   }
 
-  async upload(batch: SyncBatchDto, principal: Principal, correlationId?: string): Promise<SyncItemResult[]> {
+  /** deviceId: the phone's x-device-id, stored with each result so sync health can tell one member's phones apart. */
+  async upload(batch: SyncBatchDto, principal: Principal, correlationId?: string, deviceId?: string): Promise<SyncItemResult[]> {
     const results: SyncItemResult[] = [];
     const seen = new Set<string>();
     // Items the server could not apply this time (5xx, not stored): the phone uploads them again.
@@ -103,19 +104,19 @@ export class OfflineSyncEngine {
       const waitingFor = Object.values(item.refs ?? {}).find((ref) => typeof ref === 'string' && retryLater.has(ref));
       const result = waitingFor
         ? { clientId: item.clientId, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `Depends on item ${waitingFor}, which could not be applied now; upload both again` }, replayed: false }
-        : await this.apply(item, principal, correlationId);
+        : await this.apply(item, principal, correlationId, deviceId);
       if (result.status >= 500) retryLater.add(item.clientId);
       results.push(result);
     }
     return results;
   }
 
-  private async apply(item: SyncItemDto, principal: Principal, correlationId?: string): Promise<SyncItemResult> {
+  private async apply(item: SyncItemDto, principal: Principal, correlationId?: string, deviceId?: string): Promise<SyncItemResult> {
     const attempts = Math.max(1, this.options.retry?.attempts ?? 4);
     const baseDelayMs = this.options.retry?.baseDelayMs ?? 25;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.applyOnce(item, principal, correlationId, attempt === attempts);
+        return await this.applyOnce(item, principal, correlationId, attempt === attempts, deviceId);
       } catch (error) {
         if (!worthRetrying(error)) return this.notApplied(item, error);
         if (attempt < attempts) {
@@ -134,7 +135,7 @@ export class OfflineSyncEngine {
    * else. On the last try a unique-key violation is no longer a race: the same key is there for
    * good, which is a decision about the item's own content (409, stored like any refusal).
    */
-  private async applyOnce(item: SyncItemDto, principal: Principal, correlationId: string | undefined, lastTry: boolean): Promise<SyncItemResult> {
+  private async applyOnce(item: SyncItemDto, principal: Principal, correlationId: string | undefined, lastTry: boolean, deviceId?: string): Promise<SyncItemResult> {
     const { dataSource } = this.options;
     try {
       // No lookup first: a new item (the common case) claims its client id straight away; an item
@@ -143,13 +144,13 @@ export class OfflineSyncEngine {
         // Claim the client id first: a concurrent upload of the same item waits here, then replays.
         // The claim also marks the transaction, so every audit row this item writes names its client id.
         const claimed = await tx.query(
-          `insert into sync_results (client_id, command, status, body, actor) values ($1, $2, 0, $3, $4) on conflict do nothing
+          `insert into sync_results (client_id, command, status, body, actor, device_id) values ($1, $2, 0, $3, $4, $5) on conflict do nothing
            returning client_id, ${syncItemMarker('$1::text')}`,
-          [item.clientId, item.command, '{}', principal.subject],
+          [item.clientId, item.command, '{}', principal.subject, deviceId ?? null],
         );
         if (claimed.length === 0) throw new ReplayInstead();
         const { status, body } = await this.execute(tx, item, principal, correlationId);
-        await tx.query('update sync_results set status = $2, body = $3, commune_code = $4 where client_id = $1', [item.clientId, status, JSON.stringify(body), communeOf(body)]);
+        await tx.query('update sync_results set status = $2, body = $3, commune_code = $4 where client_id = $1', [item.clientId, status, JSON.stringify(body), communeOf(body) ?? onlyCommuneOf(principal)]);
         return { clientId: item.clientId, status, body, replayed: false };
       });
     } catch (error) {
@@ -158,14 +159,14 @@ export class OfflineSyncEngine {
       if (!(error instanceof ItemProblem) && worthRetrying(error) && !settledDuplicate) throw error;
       const problem = error instanceof ItemProblem ? { statusCode: error.status, ...error.body } : toProblem(error);
       if (problem.statusCode >= 500) return this.notApplied(item, error, problem);
-      const commune = typeof item.payload['communeCode'] === 'string' && /^[0-9]{5}$/.test(item.payload['communeCode']) ? item.payload['communeCode'] : null;
-      await dataSource.query('insert into sync_results (client_id, command, status, body, actor, commune_code) values ($1, $2, $3, $4, $5, $6) on conflict do nothing', [
+      await dataSource.query('insert into sync_results (client_id, command, status, body, actor, commune_code, device_id) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing', [
         item.clientId,
         item.command,
         problem.statusCode,
         JSON.stringify(problem),
         principal.subject,
-        commune,
+        refusedItemCommune(item, principal),
+        deviceId ?? null,
       ]);
       return (await this.storedResult(dataSource.manager, item, principal)) ?? { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
     }
@@ -224,6 +225,23 @@ export class OfflineSyncEngine {
 
 function unavailable(item: SyncItemDto): SyncItemResult {
   return { clientId: item.clientId, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: 'The same item is being uploaded concurrently; retry' }, replayed: false };
+}
+
+/**
+ * The commune a refused item is counted in (replay scoping and sync health): the payload's commune
+ * when the uploader may act on it, else the uploader's only commune. An item refused because it
+ * named a commune the uploader may not act on is not that commune's business: counting it there
+ * would show its admin another commune's member.
+ */
+function refusedItemCommune(item: SyncItemDto, principal: Principal): string | null {
+  const named = item.payload['communeCode'];
+  if (typeof named === 'string' && /^[0-9]{5}$/.test(named) && (principal.role === 'operations' || principal.communes.includes(named))) return named;
+  return onlyCommuneOf(principal);
+}
+
+/** Commands acting on a target carry no commune; an uploader scoped to one commune acted in that one. */
+function onlyCommuneOf(principal: Principal): string | null {
+  return principal.role !== 'operations' && principal.communes?.length === 1 ? principal.communes[0] : null;
 }
 
 function communeOf(body: unknown): string | null {

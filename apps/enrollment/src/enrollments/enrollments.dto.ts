@@ -113,6 +113,7 @@ export class PendingQuery extends PageQuery {
 }
 
 export class StepView {
+  @ApiPropertyOptional({ example: 2, nullable: true, description: 'Position among the steps that reached a state (1 = opened), as reviews name them; null for an obstacle' }) stepNumber!: number | null;
   @ApiPropertyOptional({ example: 'registered', nullable: true }) from!: string | null;
   @ApiPropertyOptional({ example: 'issued', nullable: true }) to!: string | null;
   @ApiPropertyOptional({ example: null, nullable: true }) reason!: string | null;
@@ -120,6 +121,10 @@ export class StepView {
   @ApiProperty({ example: '2026-07-25T10:00:00.000Z' }) occurredAt!: string;
   @ApiProperty({ example: '2026-07-25T17:00:00.000Z' }) recordedAt!: string;
   @ApiProperty({ example: 'agent-16279' }) actor!: string;
+  @ApiPropertyOptional({ example: 'verified', enum: ['unreviewed', 'verified', 'returned'], nullable: true, description: "A commune admin's current verdict on the step; null for an obstacle" }) reviewStatus!: 'unreviewed' | 'verified' | 'returned' | null;
+  @ApiPropertyOptional({ example: null, nullable: true, description: 'Why it was returned (or a note on a verification)' }) reviewReason!: string | null;
+  @ApiPropertyOptional({ example: '2026-07-23T02:00:00.000Z', nullable: true }) reviewedAt!: string | null;
+  @ApiPropertyOptional({ example: 'admin-16279', nullable: true, description: "The reviewer's token subject" }) reviewedBy!: string | null;
 }
 
 export class EnrollmentView {

@@ -11,7 +11,7 @@ import { ageOn, allowedTransitions, initialState, isFinal, REJECTED } from '../c
 import { lockSubject } from '../read-model/registry-read-model';
 import type { ApplyDto, EnrollmentQuery, EnrollmentView, ObstacleDto, PendingQuery, StepView, TransitionDto } from './enrollments.dto';
 
-interface EnrollmentRow {
+export interface EnrollmentRow {
   id: string;
   commune_code: string;
   service_code: string;
@@ -42,6 +42,10 @@ interface StepRow {
   occurred_at: Date;
   recorded_at: Date;
   actor: string;
+  review_verdict: 'verified' | 'returned' | null;
+  review_reason: string | null;
+  reviewed_at: Date | null;
+  reviewed_by: string | null;
 }
 
 interface Subject {
@@ -296,24 +300,38 @@ export class EnrollmentsService {
     return row;
   }
 
+  /** Enrollments each member opened that wait for their resident (sync health: held work per member). */
+  async pendingByMember(principal: Principal, communeCode: string): Promise<Map<string, number>> {
+    assertCommuneAccess(principal, communeCode, await knownProvinceOf(this.dataSource.manager, communeCode));
+    const rows: { created_by: string; pending: number }[] = await this.dataSource.query(
+      "select created_by, count(*)::int as pending from enrollments where commune_code = $1 and validation = 'pending_subject' group by created_by",
+      [communeCode],
+    );
+    return new Map(rows.map((r) => [r.created_by, r.pending]));
+  }
+
   private async history(id: string): Promise<StepView[]> {
     const steps: StepRow[] = await this.dataSource.query('select * from enrollment_steps where enrollment_id = $1 order by id', [id]);
-    return steps.map((s) => ({ from: s.from_state, to: s.to_state, reason: s.reason, obstacle: s.obstacle, occurredAt: new Date(s.occurred_at).toISOString(), recordedAt: new Date(s.recorded_at).toISOString(), actor: s.actor }));
+    // Step numbers count the steps that reached a state (1 = opened), as reviews and their events name them; obstacles have none.
+    let stepNumber = 0;
+    return steps.map((s) => ({
+      stepNumber: s.to_state === null ? null : ++stepNumber,
+      from: s.from_state,
+      to: s.to_state,
+      reason: s.reason,
+      obstacle: s.obstacle,
+      occurredAt: new Date(s.occurred_at).toISOString(),
+      recordedAt: new Date(s.recorded_at).toISOString(),
+      actor: s.actor,
+      reviewStatus: s.to_state === null ? null : (s.review_verdict ?? 'unreviewed'),
+      reviewReason: s.review_reason,
+      reviewedAt: s.reviewed_at ? new Date(s.reviewed_at).toISOString() : null,
+      reviewedBy: s.reviewed_by,
+    }));
   }
 
   private eventContext(row: EnrollmentRow) {
-    return {
-      enrollmentId: row.id,
-      serviceCode: row.service_code,
-      subjectType: row.subject_type,
-      ...(row.subject_type === 'resident' ? { residentId: row.subject_id } : { organisationId: row.subject_id }),
-      villageId: row.village_id!,
-      ...(row.team_id ? { teamId: row.team_id } : {}),
-      ...(row.member_id ? { memberId: row.member_id } : {}),
-      ...(row.sex ? { sex: row.sex } : {}),
-      ...(row.birth_year ? { birthYear: row.birth_year } : {}),
-      ...(row.detail ? { detail: row.detail } : {}),
-    };
+    return enrollmentEventContext(row);
   }
 
   private openedEvent(row: EnrollmentRow, province: string, correlationId?: string): EventEnvelope {
@@ -382,4 +400,20 @@ function eligibilityProblem(service: ServiceRow, subject: Subject, communeCode: 
     if (age < service.min_age) return `aged ${age} on ${day}; ${service.code} needs ${service.min_age} or older`;
   }
   return undefined;
+}
+
+/** What every enrollment event carries about the enrollment (ids, village, sex, birth year; never identity data). */
+export function enrollmentEventContext(row: EnrollmentRow) {
+  return {
+    enrollmentId: row.id,
+    serviceCode: row.service_code,
+    subjectType: row.subject_type,
+    ...(row.subject_type === 'resident' ? { residentId: row.subject_id } : { organisationId: row.subject_id }),
+    villageId: row.village_id!,
+    ...(row.team_id ? { teamId: row.team_id } : {}),
+    ...(row.member_id ? { memberId: row.member_id } : {}),
+    ...(row.sex ? { sex: row.sex } : {}),
+    ...(row.birth_year ? { birthYear: row.birth_year } : {}),
+    ...(row.detail ? { detail: row.detail } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OfflineSyncEngine, syncHandler, type SyncBatchDto, type SyncItemResult } from '@dtc/offline-sync';
+import { OfflineSyncEngine, readSyncHealth, syncHandler, type SyncBatchDto, type SyncHealthQuery, type SyncHealthView, type SyncItemResult } from '@dtc/offline-sync';
 import type { Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from '../households/households.dto';
@@ -16,7 +16,7 @@ import { VisitsService } from '../visits/visits.service';
 export class SyncService {
   readonly engine: OfflineSyncEngine;
 
-  constructor(dataSource: DataSource, households: HouseholdsService, residents: ResidentsService, visits: VisitsService, organisations: OrganisationsService) {
+  constructor(private readonly dataSource: DataSource, households: HouseholdsService, residents: ResidentsService, visits: VisitsService, organisations: OrganisationsService) {
     this.engine = new OfflineSyncEngine({
       dataSource,
       provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
@@ -36,7 +36,11 @@ export class SyncService {
     });
   }
 
-  upload(batch: SyncBatchDto, principal: Principal, correlationId?: string): Promise<SyncItemResult[]> {
-    return this.engine.upload(batch, principal, correlationId);
+  upload(batch: SyncBatchDto, principal: Principal, correlationId?: string, deviceId?: string): Promise<SyncItemResult[]> {
+    return this.engine.upload(batch, principal, correlationId, deviceId);
+  }
+
+  health(principal: Principal, query: SyncHealthQuery): Promise<SyncHealthView> {
+    return readSyncHealth(this.dataSource.manager, principal, query);
   }
 }
