@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { IsOptional, IsString } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { CreateSyncResults1763900000002 } from './sync-results.migration';
+import { SyncResultsDevice1764500000550 } from './sync-health.migration';
 import { OfflineSyncEngine, syncHandler } from './sync.engine';
 
 class NoteDto {
@@ -43,7 +44,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
   const attempts: Record<string, (string | undefined)[]> = { deadlock: [], locked: [], named: [] };
 
   beforeAll(async () => {
-    const options = { url: databaseUrl(), schema, migrations: [CreateSyncResults1763900000002] };
+    const options = { url: databaseUrl(), schema, migrations: [CreateSyncResults1763900000002, SyncResultsDevice1764500000550] };
     dataSource = createServiceDataSource(options);
     await migrateSchema(options, dataSource);
     if (!dataSource.isInitialized) await dataSource.initialize();
