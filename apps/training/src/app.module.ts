@@ -4,18 +4,21 @@ import { CreateSyncResults1763900000002, SyncResultsDevice1764500000550 } from '
 import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CreateTraining1763900000500 } from './migrations/1763900000500-create-training';
+import { CreatePlans1764500000400 } from './migrations/1764500000400-plans-and-names';
+import { PlansModule } from './plans/plans.module';
 import { applyRegistryEvents } from './read-model/registry-read-model';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { SyncController } from './sync/sync.controller';
 import { TeachingPointsController } from './teaching-points/teaching-points.controller';
-import { TeamsController } from './teams/teams.controller';
+import { TeamNamesAnnouncer } from './teams/team-names.announcer';
+import { CommuneMembersController, TeamsController } from './teams/teams.controller';
 import { TeamsService } from './teams/teams.service';
 import { TopicsController } from './topics/topics.controller';
 
 export const REGISTRY_CONSUMER = 'training-registry-read-model';
 
-/** Keeps communes, villages and residents known from registry events. */
+/** Keeps communes, villages, households and residents known from registry events. */
 @Module({})
 class RegistryReadModel implements OnModuleInit {
   constructor(private readonly messaging: MessagingService) {}
@@ -32,13 +35,14 @@ export class TrainingModule {
       module: TrainingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600, SyncResultsDevice1764500000550] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600, CreatePlans1764500000400, SyncResultsDevice1764500000550] }),
         MessagingModule.forRoot({ produces: ['training.events'] }),
         RegistryReadModel,
         AuditModule.forRoot(KNOWN_COMMUNE_TENANTS),
+        PlansModule,
       ],
-      controllers: [TopicsController, TeamsController, TeachingPointsController, SessionsController, SyncController],
-      providers: [TeamsService, SessionsService],
+      controllers: [TopicsController, TeamsController, CommuneMembersController, TeachingPointsController, SessionsController, SyncController],
+      providers: [TeamsService, TeamNamesAnnouncer, SessionsService],
     };
   }
 }

@@ -28,9 +28,25 @@ export async function assertVisible(tx: EntityManager, principal: Principal, com
   return province ?? '';
 }
 
-/** Villages known from registry events must belong to the commune; unknown ones are taken on trust. */
+/**
+ * Villages must be known from the registry's events and belong to the commune. An unknown id is
+ * refused, no longer taken on trust: the registry announces every village it adds.
+ */
 export async function assertVillagesOfCommune(tx: EntityManager, communeCode: string, villageIds: string[], field: string): Promise<void> {
   if (villageIds.length === 0) return;
-  const foreign = await tx.query('select id from known_villages where id = any($1::uuid[]) and commune_code <> $2', [villageIds, communeCode]);
-  if (foreign.length > 0) throw unprocessable(field, `village ${foreign[0].id} belongs to another commune`);
+  const known: Array<{ id: string; commune_code: string }> = await tx.query('select id, commune_code from known_villages where id = any($1::uuid[])', [villageIds]);
+  const foreign = known.find((village) => village.commune_code !== communeCode);
+  if (foreign) throw unprocessable(field, `village ${foreign.id} belongs to another commune`);
+  const unknown = villageIds.find((id) => !known.some((village) => village.id === id));
+  if (unknown) throw unprocessable(field, 'unknown village: not registered in the household registry');
+}
+
+/** Households listed in a plan: known from the registry's events and of the commune. */
+export async function assertHouseholdsOfCommune(tx: EntityManager, communeCode: string, householdIds: string[], field: string): Promise<void> {
+  if (householdIds.length === 0) return;
+  const known: Array<{ id: string; commune_code: string }> = await tx.query('select id, commune_code from known_households where id = any($1::uuid[])', [householdIds]);
+  const foreign = known.find((household) => household.commune_code !== communeCode);
+  if (foreign) throw unprocessable(field, `household ${foreign.id} belongs to another commune`);
+  const unknown = householdIds.find((id) => !known.some((household) => household.id === id));
+  if (unknown) throw unprocessable(field, 'unknown household: not registered in the household registry');
 }

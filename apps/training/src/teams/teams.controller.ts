@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
-import { AssignVillagesDto, CommuneQuery, FormTeamDto, JoinTeamDto, LeaveTeamDto, TeamView } from './teams.dto';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseCommuneCodePipe, ParseIdPipe } from '@dtc/platform';
+import { AssignVillagesDto, CommuneMemberView, CommuneQuery, FormTeamDto, JoinTeamDto, LeaveTeamDto, RenameTeamDto, TeamView } from './teams.dto';
 import { TeamsService } from './teams.service';
 
 const MANAGERS = ['commune_admin', 'operations'] as const;
@@ -22,7 +22,7 @@ export class TeamsController {
 
   @Get()
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Teams of a commune with their members and villages' })
+  @ApiOperation({ summary: 'Teams of a commune with their members and villages', description: 'Members’ names and phones only for field agents and commune admins of the commune and operations; province officers get the memberships without them.' })
   @ApiOkResponse({ type: [TeamView] })
   list(@Query() query: CommuneQuery, @CurrentPrincipal() principal: Principal): Promise<TeamView[]> {
     return this.teams.list(query.communeCode, principal);
@@ -30,11 +30,20 @@ export class TeamsController {
 
   @Get(':id')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'A team with its membership history' })
+  @ApiOperation({ summary: 'A team with its membership history', description: 'Members’ names and phones as for GET /teams.' })
   @ApiOkResponse({ type: TeamView })
   @ApiNotFoundResponse()
   get(@Param('id', new ParseIdPipe()) id: string, @CurrentPrincipal() principal: Principal): Promise<TeamView> {
     return this.teams.get(id, principal);
+  }
+
+  @Patch(':id')
+  @Roles(...MANAGERS)
+  @ApiOperation({ summary: 'Rename a team (TeamRenamedV1: the name shown on leaderboards)' })
+  @ApiOkResponse({ type: TeamView })
+  @ApiNotFoundResponse()
+  rename(@Param('id', new ParseIdPipe()) id: string, @Body() body: RenameTeamDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<TeamView> {
+    return this.teams.rename(id, body, principal, { correlationId });
   }
 
   @Post(':id/members')
@@ -68,5 +77,20 @@ export class TeamsController {
   @ApiOkResponse({ type: TeamView })
   assign(@Param('id', new ParseIdPipe()) id: string, @Body() body: AssignVillagesDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<TeamView> {
     return this.teams.assignVillages(id, body, principal, { correlationId });
+  }
+}
+
+@ApiTags('field teams')
+@Controller('communes/:code/members')
+export class CommuneMembersController {
+  constructor(private readonly teams: TeamsService) {}
+
+  @Get()
+  @Roles('field_agent', 'commune_admin', 'operations')
+  @ApiOperation({ summary: 'Members of a commune with their current teams (personal data: the commune’s field agents and admins, operations)', description: 'How the console resolves the member ids in reports to names.' })
+  @ApiOkResponse({ type: [CommuneMemberView] })
+  @ApiForbiddenResponse({ description: 'Outside the commune, or a province-wide role' })
+  list(@Param('code', new ParseCommuneCodePipe()) code: string, @CurrentPrincipal() principal: Principal): Promise<CommuneMemberView[]> {
+    return this.teams.listMembers(code, principal);
   }
 }

@@ -79,9 +79,19 @@ export class AssignVillagesDto {
   villageIds!: string[];
 }
 
+export class RenameTeamDto {
+  @ApiProperty({ example: 'Tổ công tác lưu động số 1 (thôn Đông)', description: 'The team’s public name' })
+  @IsString()
+  @Length(2, 200)
+  name!: string;
+}
+
+const PERSONAL = 'Personal data: present only for field agents and commune admins of the commune and for operations; left out for province officers.';
+
 export class MembershipView {
   @ApiProperty({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b' }) memberId!: string;
-  @ApiProperty({ example: 'Lê Văn Hùng' }) fullName!: string;
+  @ApiPropertyOptional({ example: 'Lê Văn Hùng', description: PERSONAL }) fullName?: string;
+  @ApiPropertyOptional({ example: '0912345678', nullable: true, description: PERSONAL }) phone?: string | null;
   @ApiProperty({ example: 'youth_union' }) affiliation!: string;
   @ApiProperty({ example: '2026-07-21T08:00:00.000Z' }) joinedAt!: string;
   @ApiPropertyOptional({ example: null, nullable: true }) leftAt!: string | null;
@@ -102,4 +112,18 @@ export class CommuneQuery {
   @ApiProperty({ example: '16279' })
   @Matches(/^[0-9]{5}$/, { message: 'communeCode must be the 5-digit official commune code' })
   communeCode!: string;
+}
+
+export class MemberTeamView {
+  @ApiProperty({ example: '2b3c4d5e-6f70-4a81-92a3-b4c5d6e7f809' }) teamId!: string;
+  @ApiProperty({ example: 'Tổ công tác lưu động số 1' }) teamName!: string;
+  @ApiProperty({ example: '2026-07-21T08:00:00.000Z' }) joinedAt!: string;
+}
+
+export class CommuneMemberView {
+  @ApiProperty({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', description: 'Member id (a field agent’s token subject)' }) id!: string;
+  @ApiProperty({ example: 'Lê Văn Hùng' }) fullName!: string;
+  @ApiProperty({ example: 'youth_union' }) affiliation!: string;
+  @ApiPropertyOptional({ example: '0912345678', nullable: true }) phone!: string | null;
+  @ApiProperty({ type: [MemberTeamView], description: 'Teams the member is in now' }) teams!: MemberTeamView[];
 }
