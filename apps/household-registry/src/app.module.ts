@@ -4,6 +4,7 @@ import { AuditModule, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CommuneEntity } from './communes/commune.entity';
 import { CommunesModule } from './communes/communes.module';
+import { FieldReadModelModule } from './field-read-model/field-read-model.module';
 import { VillageEntity } from './communes/village.entity';
 import { HouseholdEntity } from './households/household.entity';
 import { HouseholdsModule } from './households/households.module';
@@ -12,6 +13,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { ResidentsModule } from './residents/residents.module';
 import { SyncModule } from './sync/sync.module';
 import { VisitsModule } from './visits/visits.module';
+import { WorkListModule } from './work-list/work-list.module';
 
 @Module({})
 export class HouseholdRegistryModule {
@@ -31,6 +33,8 @@ export class HouseholdRegistryModule {
         VisitsModule,
         OrganisationsModule,
         SyncModule,
+        FieldReadModelModule,
+        WorkListModule,
         AuditModule.forRoot({
           provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
           communesOf: async (tx, provinceCode) => (await tx.query('select code from communes where province_code = $1', [provinceCode])).map((row: { code: string }) => row.code),
