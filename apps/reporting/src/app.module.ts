@@ -4,12 +4,14 @@ import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dt
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { CampaignsService } from './campaigns/campaigns.service';
+import { CommendationsModule } from './commendations/commendations.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EnrollmentFunnelController } from './enrollments/enrollment-funnel.controller';
 import { CreateProvinceFeeds1763900000700 } from './feeds/province-feed.migration';
 import { ProvinceFeedModule } from './feeds/province-feed.module';
 import { HouseholdsReportModule } from './households/households-report.module';
 import { IndicatorsController } from './indicators/indicators.controller';
+import { PlansModule } from './plans/plans.module';
 import { CreateProjectionGenerations1763900000500 } from './migrations/1763900000500-create-projection-generations';
 import { CreateCampaignsAndIndicators1763900000510 } from './migrations/1763900000510-create-campaigns-and-indicators';
 import { ProgressController } from './progress/progress.controller';
@@ -33,6 +35,8 @@ export class ReportingModule {
         ProjectionsModule,
         HouseholdsReportModule,
         ProvinceFeedModule,
+        PlansModule,
+        CommendationsModule,
         // Communes and their provinces are known from events, in the active projection generation.
         AuditModule.forRootAsync({
           inject: [ProjectionStore],

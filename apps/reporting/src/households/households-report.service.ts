@@ -10,8 +10,9 @@ export class HouseholdsReportService {
   async communeReport(communeCode: string, principal: Principal): Promise<CommuneHouseholdsReport> {
     const rows: Array<{ village_id: string; village_code: string; village_name: string; households: number; province_code: string; updated_at: Date }> =
       await this.store.read((tx) => tx.query(
-        `select village_id, village_code, village_name, households, province_code, last_event_at as updated_at
-         from village_households where commune_code = $1 order by village_code`,
+        // Names from the village projection (renames included), else as households carried them.
+        `select h.village_id, h.village_code, coalesce(v.village_name, h.village_name) as village_name, h.households, h.province_code, h.last_event_at as updated_at
+         from village_households h left join villages v on v.village_id = h.village_id where h.commune_code = $1 order by h.village_code`,
         [communeCode],
       ));
     const provinceCode = rows[0]?.province_code;

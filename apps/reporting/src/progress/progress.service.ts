@@ -268,10 +268,11 @@ export class ProgressService {
 
   private async villages(tx: EntityManager, communeCode: string, people: Array<{ village: string } & PopulationCounts>, perVillage: Map<string, Map<string, BriefProgress>>): Promise<VillageProgress[]> {
     const facts: Array<{ village_id: string; village_code: string | null; village_name: string | null; households: number | null; with_core: number; with_phone: number; visited: number; orgs_identified: number }> = await tx.query(
-      `select coalesce(h.village_id, f.village_id)::text as village_id, h.village_code, h.village_name, h.households,
+      `select coalesce(h.village_id, f.village_id)::text as village_id, coalesce(h.village_code, v.village_code) as village_code, coalesce(v.village_name, h.village_name) as village_name, h.households,
               coalesce(f.households_with_digital_core, 0)::int as with_core, coalesce(f.households_with_smartphone, 0)::int as with_phone,
               coalesce(f.households_visited, 0)::int as visited, coalesce(f.organisations_e_identified, 0)::int as orgs_identified
        from village_households h full join (select * from village_facts where commune_code = $1) f on f.village_id = h.village_id and f.commune_code = h.commune_code
+       left join villages v on v.village_id = coalesce(h.village_id, f.village_id)
        where coalesce(h.commune_code, f.commune_code) = $1`,
       [communeCode],
     );

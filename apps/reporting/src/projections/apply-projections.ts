@@ -4,8 +4,11 @@ import type { EntityManager } from 'typeorm';
 import { applyEnrollmentFunnel } from '../enrollments/enrollment-funnel.projection';
 import { applyFieldFacts } from '../households/field-facts.projection';
 import { applyVillageHouseholds } from '../households/village-households.projection';
+import { applyPlans } from '../plans/plans.projection';
+import { applyWorkDaily } from '../plans/work-daily.projection';
 import { applyTeams } from '../teams/teams.projection';
 import { applyTraining } from '../training/training.projection';
+import { applyVillages } from '../villages/villages.projection';
 
 /** The streams every projection is built from. */
 export const PROJECTED_STREAMS = ['household-registry.events', 'enrollment.events', 'training.events'] as const;
@@ -18,4 +21,7 @@ export async function applyProjections(tx: EntityManager, events: EventEnvelope[
   await applyEnrollmentFunnel(tx, events);
   await applyTraining(tx, events);
   await applyTeams(tx, events);
+  await applyVillages(tx, events);
+  await applyPlans(tx, events);
+  await applyWorkDaily(tx, events);
 }

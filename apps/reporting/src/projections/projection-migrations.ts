@@ -4,6 +4,7 @@ import { CreateEnrollmentProjections1763900000410 } from '../migrations/17639000
 import { CreateTrainingProjections1763900000420 } from '../migrations/1763900000420-create-training-projections';
 import { CreateFieldProjections1763900000430 } from '../migrations/1763900000430-create-field-projections';
 import { CoveringReportIndexes1763900000440 } from '../migrations/1763900000440-covering-report-indexes';
+import { CreatePlanProjections1764500000600 } from '../migrations/1764500000600-create-plan-projections';
 
 /** The tables of one projection generation, each generation in its own schema with its own inbox. */
 export const PROJECTION_MIGRATIONS = [
@@ -14,4 +15,5 @@ export const PROJECTION_MIGRATIONS = [
   CreateTrainingProjections1763900000420,
   CreateFieldProjections1763900000430,
   CoveringReportIndexes1763900000440,
+  CreatePlanProjections1764500000600,
 ];

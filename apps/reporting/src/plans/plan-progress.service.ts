@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@dtc/platform';
+import { visibleCommuneProvince } from '../projections/commune-scope';
+import { ProjectionStore } from '../projections/projection-store';
+import { loadDone, loadPlans, loadTeamNames, loadVillages, reportWindow } from './plan-data';
+import { planProgress } from './plan-progress';
+import type { PlanProgressQuery, PlanProgressView } from './plan-progress.dto';
+
+@Injectable()
+export class PlanProgressService {
+  constructor(private readonly store: ProjectionStore) {}
+
+  async progress(communeCode: string, query: PlanProgressQuery, principal: Principal): Promise<PlanProgressView> {
+    const window = reportWindow(query.from, query.to);
+    const groupBy = query.groupBy ?? 'team';
+    const verifiedOnly = query.verifiedOnly ?? false;
+    return this.store.read(async (tx) => {
+      await visibleCommuneProvince(tx, principal, communeCode);
+      const [plans, done, teamNames, villages] = [await loadPlans(tx, communeCode), await loadDone(tx, communeCode, window.from, window.to, verifiedOnly), await loadTeamNames(tx, communeCode), await loadVillages(tx, communeCode)];
+      return { communeCode, ...window, groupBy, verifiedOnly, groups: planProgress({ ...window, groupBy, plans, done, teamNames, villages }) };
+    });
+  }
+}
