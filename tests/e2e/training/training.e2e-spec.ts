@@ -70,9 +70,10 @@ describe('training and field teams API', () => {
       relationshipToHead: 'spouse',
     });
     residentId = resident.body.id;
+    // Villages are no longer taken on trust: wait until training knows both from the registry's events.
     await eventually(async () => {
-      const known = await query(`select 1 from "${training.schema}".known_residents where id = $1 union all select 1 from "${training.schema}".known_villages where id = $2`, [residentId, foreignVillageId]);
-      expect(known).toHaveLength(2);
+      const known = await query(`select 1 from "${training.schema}".known_residents where id = $1 union all select 1 from "${training.schema}".known_villages where id = any($2::uuid[])`, [residentId, [villageId, foreignVillageId]]);
+      expect(known).toHaveLength(3);
     });
     const team = await request<Team>('POST', url('/teams'), admin, { communeCode: commune, name: 'Tổ công nghệ số cộng đồng thôn 1', kind: 'community_digital_team', activeFrom: '2026-07-01' });
     const joined = await request<Team>('POST', url(`/teams/${team.body.id}/members`), admin, { fullName: 'Hà Văn Tuấn', affiliation: 'digital_technology_team' });
