@@ -9,7 +9,8 @@ import { ReviewService } from './review.service';
 @Injectable()
 class ParseStepNumberPipe implements PipeTransform<unknown, number> {
   transform(value: unknown): number {
-    if (typeof value === 'string' && /^[1-9][0-9]{0,3}$/.test(value)) return Number(value);
+    // The global validation pipe may already have turned the path segment into a number (NaN for words).
+    if (/^[1-9][0-9]{0,3}$/.test(String(value))) return Number(value);
     throw new BadRequestException({ message: 'Validation failed', fields: [{ field: 'stepNumber', reason: 'stepNumber must be a whole number from 1 to 9999' }] });
   }
 }
