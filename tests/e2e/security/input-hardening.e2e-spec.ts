@@ -680,6 +680,36 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         unknownQuery,
       ],
     },
+    'GET /communes/{code}/plan-progress': {
+      valid: (w) => ({ path: `/communes/${w.A.code}/plan-progress?from=2026-01-01&to=2026-12-31&groupBy=day&verifiedOnly=true` }),
+      bad: [
+        { what: 'from that does not exist', req: replaceQuery('from', '2026-02-30'), status: 400, field: 'from' },
+        { what: 'from after to', req: replaceQuery('from', '2027-01-01'), status: 422, field: 'from' },
+        { what: 'a window of 367 days', req: replaceQuery('to', '2027-01-02'), status: 422, field: 'to', reason: /366/ },
+        { what: 'groupBy not one of the values', req: replaceQuery('groupBy', 'province'), status: 400, field: 'groupBy' },
+        { what: 'verifiedOnly a word', req: replaceQuery('verifiedOnly', 'yes'), status: 400, field: 'verifiedOnly' },
+        unknownQuery,
+      ],
+    },
+    'GET /communes/{code}/commendations': {
+      valid: (w) => ({ path: `/communes/${w.A.code}/commendations?from=2026-07-01&to=2026-08-31&limit=5&verifiedOnly=false` }),
+      bad: [
+        { what: 'limit 0', req: replaceQuery('limit', '0'), status: 400, field: 'limit' },
+        { what: 'limit 101', req: replaceQuery('limit', '101'), status: 400, field: 'limit' },
+        { what: 'limit a word', req: replaceQuery('limit', 'ten'), status: 400, field: 'limit' },
+        { what: 'to in month 13', req: replaceQuery('to', '2026-13-01'), status: 400, field: 'to' },
+        { what: 'from after to', req: replaceQuery('from', '2026-09-01'), status: 422, field: 'from' },
+        unknownQuery,
+      ],
+    },
+    'GET /communes/{code}/commendations.csv': {
+      valid: (w) => ({ path: `/communes/${w.A.code}/commendations.csv?lang=en&from=2026-07-01&to=2026-08-31` }),
+      bad: [{ what: 'language not one of the values', req: replaceQuery('lang', 'fr'), status: 400, field: 'lang' }, { what: 'a window of 400 days', req: replaceQuery('from', '2025-07-01'), status: 422, field: 'to' }, unknownQuery],
+    },
+    'GET /communes/{code}/commendations.xlsx': {
+      valid: (w) => ({ path: `/communes/${w.A.code}/commendations.xlsx?lang=vi` }),
+      bad: [{ what: 'language not one of the values', req: replaceQuery('lang', 'fr'), status: 400, field: 'lang' }, { what: 'limit 101', req: withQuery('limit=101'), status: 400, field: 'limit' }, unknownQuery],
+    },
     'GET /audit': { valid: (w) => ({ path: `/audit?communeCode=${w.A.code}` }), bad: auditCases },
     'GET /feeds/provinces/{province}': { valid: (w) => ({ path: `/feeds/provinces/${w.A.province}` }), bad: [] },
     'GET /feeds/provinces/{province}/events': {

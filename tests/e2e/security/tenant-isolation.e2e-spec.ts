@@ -462,6 +462,10 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
     'GET /communes/{code}/households-by-village': { write: false, allowed: EVERYONE, call: (c) => ({ path: `/communes/${c.code}/households-by-village` }) },
     'GET /communes/{code}/enrollment-funnel': { write: false, allowed: EVERYONE, call: (c) => ({ path: `/communes/${c.code}/enrollment-funnel?serviceCode=cccd` }) },
     'GET /communes/{code}/training': { write: false, allowed: EVERYONE, call: (c) => ({ path: `/communes/${c.code}/training?from=2026-01-01` }) },
+    'GET /communes/{code}/plan-progress': { write: false, allowed: READERS, call: (c) => ({ path: `/communes/${c.code}/plan-progress?from=2026-07-01&to=2026-08-31&groupBy=member` }) },
+    'GET /communes/{code}/commendations': { write: false, allowed: READERS, call: (c) => ({ path: `/communes/${c.code}/commendations?from=2026-07-01&to=2026-08-31` }) },
+    'GET /communes/{code}/commendations.csv': { write: false, allowed: READERS, call: (c) => ({ path: `/communes/${c.code}/commendations.csv?from=2026-07-01&to=2026-08-31` }) },
+    'GET /communes/{code}/commendations.xlsx': { write: false, allowed: READERS, call: (c) => ({ path: `/communes/${c.code}/commendations.xlsx?lang=en` }) },
     'GET /audit': {
       write: false,
       allowed: ['commune_admin', 'province_officer'],
