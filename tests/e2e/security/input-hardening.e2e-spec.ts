@@ -115,6 +115,15 @@ const auditCases: Bad[] = [
   ...PAGE_CASES,
   unknownQuery,
 ];
+const syncHealthCases: Bad[] = [
+  badCommuneQuery,
+  missingCommuneQuery,
+  { what: 'days 0', req: replaceQuery('days', '0'), status: 400, field: 'days' },
+  { what: 'days over 90', req: replaceQuery('days', '91'), status: 400, field: 'days' },
+  { what: 'days a word', req: replaceQuery('days', 'week'), status: 400, field: 'days' },
+  { what: 'days a fraction', req: replaceQuery('days', '1.5'), status: 400, field: 'days' },
+  unknownQuery,
+];
 
 const TABLE: Record<ServiceName, Record<string, Row>> = {
   'household-registry': {
@@ -349,6 +358,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       ],
     },
     'GET /audit': { valid: (w) => ({ path: `/audit?communeCode=${w.A.code}&entity=household` }), bad: auditCases },
+    'GET /sync/health': { valid: (w) => ({ path: `/sync/health?communeCode=${w.A.code}&days=7` }), bad: syncHealthCases },
   },
 
   enrollment: {
@@ -426,6 +436,20 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       ],
     },
     'GET /audit': { valid: (w) => ({ path: `/audit?communeCode=${w.A.code}` }), bad: auditCases },
+    'GET /sync/health': { valid: (w) => ({ path: `/sync/health?communeCode=${w.A.code}&days=7` }), bad: syncHealthCases },
+    'POST /enrollments/{id}/steps/{stepNumber}/review': {
+      valid: (w) => ({ path: `/enrollments/${w.A.enrollmentId}/steps/1/review`, body: { verdict: 'returned', reason: 'Thiếu ảnh giấy hẹn' } }),
+      bad: [
+        { what: 'verdict not one of the values', req: set({ verdict: 'approved' }), status: 400, field: 'verdict' },
+        { what: 'verdict missing', req: without('verdict'), status: 400, field: 'verdict' },
+        { what: 'reason over 300 characters', req: set({ reason: 'x'.repeat(301) }), status: 400, field: 'reason' },
+        { what: 'reason null', req: set({ reason: null }), status: 400, field: 'reason', reason: NULL_REASON },
+        { what: 'returned without a reason', req: without('reason'), status: 422, field: 'reason' },
+        { what: 'step number 0', req: (b) => ({ ...b, path: b.path.replace('/steps/1/', '/steps/0/') }), status: 400, field: 'stepNumber' },
+        { what: 'step number a fraction', req: (b) => ({ ...b, path: b.path.replace('/steps/1/', '/steps/1.5/') }), status: 400, field: 'stepNumber' },
+        { what: 'a step the enrollment does not have', req: (b) => ({ ...b, path: b.path.replace('/steps/1/', '/steps/99/') }), status: 404 },
+      ],
+    },
   },
 
   training: {
@@ -560,6 +584,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'team.form for a commune the registry never registered', req: (b) => set({ items: [syncItem('team.form', { communeCode: '99999', name: 'Tổ Lạ', kind: 'mobile_working_group', activeFrom: '2026-07-01' })] })(b), status: 200, item: { index: 0, status: 422, field: 'communeCode' } },
       ],
     },
+    'GET /sync/health': { valid: (w) => ({ path: `/sync/health?communeCode=${w.A.code}&days=7` }), bad: syncHealthCases },
     'GET /audit': { valid: (w) => ({ path: `/audit?communeCode=${w.A.code}` }), bad: auditCases },
   },
 
@@ -804,7 +829,7 @@ describe('input hardening: every write and every parameter of every service', ()
       const cases: Bad[] = [...row.bad];
       // Every endpoint: each id (or commune code) in the path that is not one gets 400 naming it.
       for (const param of [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((p) => !['indicatorCode', 'period'].includes(p))) {
-        const reason = { code: /5-digit/, province: /2-digit/ }[param] ?? /UUID/;
+        const reason = { code: /5-digit/, province: /2-digit/, stepNumber: /whole number/ }[param] ?? /UUID/;
         cases.push({ what: `path parameter ${param} invalid`, req: (b) => badPathParam(template, b, param), status: 400, field: param, reason });
       }
       if (writes) {

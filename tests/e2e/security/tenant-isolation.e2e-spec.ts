@@ -224,6 +224,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         }),
       }),
     },
+    'GET /sync/health': { write: false, allowed: ADMIN, call: (c) => ({ path: `/sync/health?communeCode=${c.code}&days=7` }) },
     'GET /audit': {
       write: false,
       allowed: ['commune_admin', 'province_officer'],
@@ -276,6 +277,8 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         }),
       }),
     },
+    'GET /sync/health': { write: false, allowed: ADMIN, call: (c) => ({ path: `/sync/health?communeCode=${c.code}&days=7` }) },
+    'POST /enrollments/{id}/steps/{stepNumber}/review': { write: true, allowed: ADMIN, call: (c) => ({ path: `/enrollments/${c.enrollmentId}/steps/1/review`, body: { verdict: 'verified' } }) },
     'GET /audit': {
       write: false,
       allowed: ['commune_admin', 'province_officer'],
@@ -368,6 +371,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         }),
       }),
     },
+    'GET /sync/health': { write: false, allowed: ADMIN, call: (c) => ({ path: `/sync/health?communeCode=${c.code}&days=7` }) },
     'GET /audit': {
       write: false,
       allowed: ['commune_admin', 'province_officer'],
