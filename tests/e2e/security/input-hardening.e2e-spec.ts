@@ -149,6 +149,30 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       ],
     },
     'GET /communes/{code}/villages': { valid: (w) => ({ path: `/communes/${w.A.code}/villages` }), bad: [] },
+    'PATCH /communes/{code}': {
+      valid: (w) => ({ path: `/communes/${w.A.code}`, body: { name: `Xã Kiểm Thử ${next()}` } }),
+      bad: [
+        { what: 'name missing', req: without('name'), status: 400, field: 'name' },
+        { what: 'name of spaces only', req: set({ name: '   ' }), status: 400, field: 'name', reason: /blank/ },
+        { what: 'name over 200 characters', req: set({ name: 'x'.repeat(201) }), status: 400, field: 'name' },
+        { what: 'name null', req: set({ name: null }), status: 400, field: 'name' },
+        { what: 'well-formed but unknown commune', req: (b) => ({ ...b, path: '/communes/99999' }), status: 404, message: /99999/ },
+      ],
+    },
+    'PATCH /communes/{code}/villages/{villageId}': {
+      valid: async (w) => ({
+        path: `/communes/${w.A.code}/villages/${(await created('household-registry', 'POST', `/communes/${w.A.code}/villages`, { code: `RN${next()}`, name: 'Thôn Sẽ Đổi' })).id}`,
+        body: { name: 'Thôn Đã Đổi' },
+      }),
+      bad: [
+        { what: 'name a number', req: set({ name: 42 }), status: 400, field: 'name' },
+        { what: 'empty name', req: set({ name: '' }), status: 400, field: 'name' },
+        { what: 'name over 200 characters', req: set({ name: 'x'.repeat(201) }), status: 400, field: 'name' },
+        { what: 'the current name (nothing to change)', req: set({ name: 'Thôn Sẽ Đổi' }), status: 409, field: 'name', reason: /current name/ },
+        { what: 'well-formed but unknown village', req: (b, w) => ({ ...b, path: `/communes/${w.A.code}/villages/${uuid()}` }), status: 404, message: /not found/ },
+        { what: 'a village of another commune', req: (b, w) => ({ ...b, path: `/communes/${w.A.code}/villages/${w.B.villageId}` }), status: 404, message: /not found/ },
+      ],
+    },
     'POST /households': {
       valid: (w) => ({ path: '/households', body: householdBody(w.A.code, w.A.villageCode) }),
       bad: [
@@ -221,7 +245,25 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'note over 1000 characters', req: set({ note: 'x'.repeat(1001) }), status: 400, field: 'note' },
       ],
     },
-    'GET /households/{householdId}/visits': { valid: (w) => ({ path: `/households/${w.A.householdId}/visits` }), bad: [] },
+    'GET /households/{householdId}/visits': {
+      valid: (w) => ({ path: `/households/${w.A.householdId}/visits?reviewStatus=unreviewed` }),
+      bad: [{ what: 'reviewStatus not one of the values', req: replaceQuery('reviewStatus', 'approved'), status: 400, field: 'reviewStatus' }, unknownQuery],
+    },
+    'POST /visits/{visitId}/review': {
+      valid: async (w) => ({
+        path: `/visits/${(await created('household-registry', 'POST', `/households/${w.A.householdId}/visits`, { outcome: 'nobody_home', obstacles: [] })).id}/review`,
+        body: { verdict: 'returned', reason: 'Thiếu ảnh biên bản' },
+      }),
+      bad: [
+        { what: 'verdict not one of the values', req: set({ verdict: 'approved' }), status: 400, field: 'verdict' },
+        { what: 'verdict missing', req: without('verdict'), status: 400, field: 'verdict' },
+        { what: 'reason over 300 characters', req: set({ reason: 'x'.repeat(301) }), status: 400, field: 'reason' },
+        { what: 'reason of spaces only', req: set({ reason: '  ' }), status: 400, field: 'reason', reason: /blank/ },
+        { what: 'reason null', req: set({ reason: null }), status: 400, field: 'reason', reason: NULL_REASON },
+        { what: 'returned without a reason', req: without('reason'), status: 422, field: 'reason', reason: /required/ },
+        { what: 'well-formed but unknown visit', req: (b) => ({ ...b, path: `/visits/${uuid()}/review` }), status: 404, message: /not found/ },
+      ],
+    },
     'POST /residents': {
       valid: (w) => ({ path: '/residents', body: { householdId: w.A.householdId, fullName: 'Lê Thị Thử', dateOfBirth: '1991-02-03', sex: 'female', ethnicity: 'Kinh', relationshipToHead: 'other' } }),
       bad: [

@@ -161,6 +161,16 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
     'GET /communes/{code}': { write: false, allowed: EVERYONE, call: (c) => ({ path: `/communes/${c.code}` }) },
     'POST /communes/{code}/villages': { write: true, allowed: ADMIN, call: (c) => ({ path: `/communes/${c.code}/villages`, body: { code: `V${next()}`, name: 'Thôn Mới' } }) },
     'GET /communes/{code}/villages': { write: false, allowed: EVERYONE, call: (c) => ({ path: `/communes/${c.code}/villages` }) },
+    'PATCH /communes/{code}': { write: true, allowed: [], call: (c) => ({ path: `/communes/${c.code}`, body: { name: `Xã Đổi Tên ${next()}` } }) },
+    'PATCH /communes/{code}/villages/{villageId}': {
+      write: true,
+      allowed: ADMIN,
+      call: async (c) => {
+        const village = await created('household-registry', 'POST', `/communes/${c.code}/villages`, c.tokens.commune_admin, { code: `R${next()}`, name: 'Thôn Sẽ Đổi Tên' });
+        return { path: `/communes/${c.code}/villages/${village.id}`, body: { name: `Thôn Tên Mới ${next()}` } };
+      },
+      refs: [{ why: 'another commune’s village through one’s own commune', call: (a, b) => ({ path: `/communes/${a.code}/villages/${b.villageId}`, body: { name: 'Thôn Lấn Sân' } }) }],
+    },
     'POST /households': { write: true, allowed: FIELD, call: (c) => ({ path: '/households', body: householdBody(c.code, c.villageCode) }) },
     'GET /households': { write: false, allowed: READERS, call: (c) => ({ path: `/households?communeCode=${c.code}&villageCode=${c.villageCode}` }) },
     'GET /households/{id}': { write: false, allowed: READERS, call: (c) => ({ path: `/households/${c.householdId}` }) },
@@ -178,6 +188,14 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
     },
     'GET /households/{householdId}/visits': { write: false, allowed: READERS, call: (c) => ({ path: `/households/${c.householdId}/visits` }) },
     'POST /households/{householdId}/visits': { write: true, allowed: FIELD, call: (c) => ({ path: `/households/${c.householdId}/visits`, body: { outcome: 'done', obstacles: [] } }) },
+    'POST /visits/{visitId}/review': {
+      write: true,
+      allowed: ADMIN,
+      call: async (c) => {
+        const visit = await created('household-registry', 'POST', `/households/${c.householdId}/visits`, c.tokens.field_agent, { outcome: 'nobody_home', obstacles: [] });
+        return { path: `/visits/${visit.id}/review`, body: { verdict: 'returned', reason: 'Thiếu ảnh biên bản' } };
+      },
+    },
     'POST /residents': {
       write: true,
       allowed: FIELD,
