@@ -90,6 +90,19 @@ const freshHousehold = () => created('household-registry', 'POST', '/households'
 const freshResident = (fullName = `Người Thử ${next()}`) =>
   created('household-registry', 'POST', '/residents', { householdId: world.A.householdId, fullName, dateOfBirth: '1980-01-01', sex: 'female', ethnicity: 'Kinh', relationshipToHead: 'other' });
 const freshSession = (extra: Record<string, unknown> = {}) => created('training', 'POST', '/sessions', sessionBody(world.A, extra));
+/** A micro-plan of commune A's seeded team (active from 2026-07-01, open-ended) over its village and household. */
+const planBody = (w: World, extra: Record<string, unknown> = {}) => ({
+  communeCode: w.A.code,
+  teamId: w.A.teamId,
+  startsOn: '2026-07-21',
+  endsOn: '2026-08-31',
+  villageIds: [w.A.villageId],
+  householdIds: [w.A.householdId],
+  householdsPerDay: 20,
+  enrollmentsPerDay: [{ serviceCode: 'vneid_level2', perDay: 30 }],
+  ...extra,
+});
+const freshPlan = () => created<{ id: string }>('training', 'POST', '/plans', planBody(world));
 const syncItem = (command: string, payload: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ clientId: uuid(), command, occurredAt: new Date().toISOString(), payload, ...extra });
 
 // Issue 15 (defect 6): dates IsISO8601 passes but new Date cannot read (week dates, basic format,
@@ -519,6 +532,95 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
     },
     'GET /teams': { valid: (w) => ({ path: `/teams?communeCode=${w.A.code}` }), bad: [badCommuneQuery, missingCommuneQuery, unknownQuery] },
     'GET /teams/{id}': { valid: (w) => ({ path: `/teams/${w.A.teamId}` }), bad: [] },
+    'PATCH /teams/{id}': {
+      valid: async (w) => ({
+        path: `/teams/${(await created('training', 'POST', '/teams', { communeCode: w.A.code, name: `Tổ Sẽ Đổi ${next()}`, kind: 'community_digital_team', activeFrom: '2026-07-01' })).id}`,
+        body: { name: `Tổ Đã Đổi ${next()}` },
+      }),
+      bad: [
+        { what: 'name missing', req: without('name'), status: 400, field: 'name' },
+        { what: 'name of one character', req: set({ name: 'X' }), status: 400, field: 'name' },
+        { what: 'name over 200 characters', req: set({ name: 'x'.repeat(201) }), status: 400, field: 'name' },
+        { what: 'name a number', req: set({ name: 42 }), status: 400, field: 'name' },
+        { what: 'name null', req: set({ name: null }), status: 400, field: 'name' },
+        { what: 'well-formed but unknown team', req: (b) => ({ ...b, path: `/teams/${uuid()}` }), status: 404, message: /not found/ },
+      ],
+    },
+    'GET /communes/{code}/members': { valid: (w) => ({ path: `/communes/${w.A.code}/members` }), bad: [] },
+    'POST /plans': {
+      valid: (w) => ({ path: '/plans', body: planBody(w) }),
+      bad: [
+        { what: 'teamId not a UUID', req: set({ teamId: 't1' }), status: 400, field: 'teamId' },
+        { what: 'startsOn that does not exist', req: set({ startsOn: '2026-02-30' }), status: 400, field: 'startsOn' },
+        { what: 'endsOn a word', req: set({ endsOn: 'later' }), status: 400, field: 'endsOn' },
+        { what: 'endsOn before startsOn', req: set({ endsOn: '2026-07-20' }), status: 422, field: 'endsOn', reason: /before startsOn/ },
+        { what: 'a plan of 367 days', req: set({ endsOn: '2027-07-22' }), status: 422, field: 'endsOn', reason: /366/ },
+        { what: 'a plan that covers nobody', req: set({ villageIds: [], householdIds: [] }), status: 422, field: 'villageIds' },
+        { what: 'householdsPerDay negative', req: set({ householdsPerDay: -1 }), status: 400, field: 'householdsPerDay' },
+        { what: 'householdsPerDay over 10000', req: set({ householdsPerDay: 10001 }), status: 400, field: 'householdsPerDay' },
+        { what: 'householdsPerDay a fraction', req: set({ householdsPerDay: 2.5 }), status: 400, field: 'householdsPerDay' },
+        { what: '201 villages (the limit is 200)', req: set({ villageIds: many(201, () => uuid()) }), status: 400, field: 'villageIds' },
+        { what: '5001 households (the limit is 5000)', req: set({ householdIds: many(5001, () => uuid()) }), status: 400, field: 'householdIds' },
+        { what: 'householdIds null', req: set({ householdIds: null }), status: 400, field: 'householdIds', reason: NULL_REASON },
+        { what: 'serviceCode with capitals', req: set({ enrollmentsPerDay: [{ serviceCode: 'VNeID', perDay: 3 }] }), status: 400, field: 'enrollmentsPerDay.0.serviceCode' },
+        { what: 'perDay over 10000', req: set({ enrollmentsPerDay: [{ serviceCode: 'cccd', perDay: 10001 }] }), status: 400, field: 'enrollmentsPerDay.0.perDay' },
+        { what: 'a target that is a list', req: set({ enrollmentsPerDay: [[]] }), status: 400, field: 'enrollmentsPerDay.0', reason: /not a list/ },
+        {
+          what: 'one service targeted twice',
+          req: set({
+            enrollmentsPerDay: [
+              { serviceCode: 'cccd', perDay: 3 },
+              { serviceCode: 'cccd', perDay: 4 },
+            ],
+          }),
+          status: 422,
+          field: 'enrollmentsPerDay',
+        },
+        { what: 'a village the registry never announced', req: set({ villageIds: [uuid()] }), status: 422, field: 'villageIds', reason: /unknown village/ },
+        { what: 'a household the registry never announced', req: set({ householdIds: [uuid()] }), status: 422, field: 'householdIds', reason: /unknown household/ },
+        { what: 'a team not active on the first day', req: set({ startsOn: '2026-06-01' }), status: 422, field: 'teamId', reason: /active/ },
+        { what: 'a team that does not exist', req: set({ teamId: uuid() }), status: 422, field: 'teamId' },
+        { what: 'a commune the registry never registered', req: set({ communeCode: '99999' }), status: 422, field: 'communeCode', reason: /unknown commune/ },
+      ],
+    },
+    'GET /plans': {
+      valid: (w) => ({ path: `/plans?communeCode=${w.A.code}&teamId=${w.A.teamId}&activeOn=2026-07-25&limit=10` }),
+      bad: [
+        badCommuneQuery,
+        missingCommuneQuery,
+        { what: 'teamId not a UUID', req: replaceQuery('teamId', 't1'), status: 400, field: 'teamId' },
+        { what: 'activeOn that does not exist', req: replaceQuery('activeOn', '2026-02-30'), status: 400, field: 'activeOn' },
+        { what: 'limit above 500', req: replaceQuery('limit', '501'), status: 400, field: 'limit' },
+        { what: 'limit a word', req: replaceQuery('limit', 'all'), status: 400, field: 'limit' },
+        unknownQuery,
+      ],
+    },
+    'GET /plans/{id}': { valid: async () => ({ path: `/plans/${(await freshPlan()).id}` }), bad: [] },
+    'PUT /plans/{id}': {
+      valid: async (w) => {
+        const { communeCode: _commune, ...fields } = planBody(w);
+        return { path: `/plans/${(await freshPlan()).id}`, body: { ...fields, version: 1, householdsPerDay: 35 } };
+      },
+      bad: [
+        { what: 'version missing', req: without('version'), status: 400, field: 'version' },
+        { what: 'version zero', req: set({ version: 0 }), status: 400, field: 'version' },
+        { what: 'a stale version', req: set({ version: 2 }), status: 409, message: /changed by someone else/ },
+        { what: 'villageIds missing (PUT sends the full state)', req: without('villageIds'), status: 400, field: 'villageIds' },
+        { what: 'endsOn before startsOn', req: set({ endsOn: '2026-07-01' }), status: 422, field: 'endsOn' },
+        { what: 'communeCode (a plan stays in its commune)', req: set({ communeCode: '61002' }), status: 400, field: 'communeCode', reason: /should not exist/ },
+        { what: 'well-formed but unknown plan', req: (b) => ({ ...b, path: `/plans/${uuid()}` }), status: 404, message: /not found/ },
+      ],
+    },
+    'POST /plans/{id}/withdraw': {
+      valid: async () => ({ path: `/plans/${(await freshPlan()).id}/withdraw`, body: { version: 1, reason: 'Thôn đã hoàn thành' } }),
+      bad: [
+        { what: 'version missing', req: without('version'), status: 400, field: 'version' },
+        { what: 'version a word', req: set({ version: 'latest' }), status: 400, field: 'version' },
+        { what: 'empty reason', req: set({ reason: '' }), status: 400, field: 'reason' },
+        { what: 'reason over 300 characters', req: set({ reason: 'x'.repeat(301) }), status: 400, field: 'reason' },
+        { what: 'a stale version', req: set({ version: 3 }), status: 409, message: /changed by someone else/ },
+      ],
+    },
     'POST /teams/{id}/members': {
       valid: (w) => ({ path: `/teams/${w.A.teamId}/members`, body: { fullName: 'Người Kiểm Thử', affiliation: 'teacher', phone: '0987654321' } }),
       bad: [

@@ -140,7 +140,19 @@ const fresh = {
     });
     return answer.results[0].walkInId;
   },
+  team: (c: Commune) => created('training', 'POST', '/teams', c.tokens.commune_admin, { communeCode: c.code, name: `Tổ Sẽ Đổi Tên ${next()}`, kind: 'mobile_working_group', activeFrom: '2026-07-01' }),
+  plan: (c: Commune) => created('training', 'POST', '/plans', c.tokens.commune_admin, planBody(c)),
 };
+
+/** A micro-plan of the commune's seeded team over its village and household. */
+function planBody(c: Pick<Commune, 'code' | 'teamId' | 'villageId' | 'householdId'>, extra: Record<string, unknown> = {}) {
+  return { communeCode: c.code, teamId: c.teamId, startsOn: '2026-07-21', endsOn: '2026-08-31', villageIds: [c.villageId], householdIds: [c.householdId], householdsPerDay: 20, enrollmentsPerDay: [{ serviceCode: 'vneid_level2', perDay: 30 }], ...extra };
+}
+/** The same plan as an edit of version 1 (PUT sends the full state without the commune). */
+function planEdit(c: Commune, extra: Record<string, unknown> = {}) {
+  const { communeCode: _commune, ...fields } = planBody(c, extra);
+  return { ...fields, version: 1 };
+}
 
 /** The head cursor of a province feed, read by operations. */
 async function feedHead(province: string): Promise<string> {
@@ -316,6 +328,31 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
     },
     'GET /teams': { write: false, allowed: READERS, call: (c) => ({ path: `/teams?communeCode=${c.code}` }) },
     'GET /teams/{id}': { write: false, allowed: READERS, call: (c) => ({ path: `/teams/${c.teamId}` }) },
+    'PATCH /teams/{id}': { write: true, allowed: ADMIN, call: async (c) => ({ path: `/teams/${(await fresh.team(c)).id}`, body: { name: `Tổ Đã Đổi Tên ${next()}` } }) },
+    'GET /communes/{code}/members': { write: false, allowed: FIELD, call: (c) => ({ path: `/communes/${c.code}/members` }) },
+    'POST /plans': {
+      write: true,
+      allowed: ADMIN,
+      call: (c) => ({ path: '/plans', body: planBody(c) }),
+      refs: [
+        { why: 'a plan of one’s own commune over another commune’s village', call: (a, b) => ({ path: '/plans', body: planBody(a, { villageIds: [b.villageId] }) }) },
+        { why: 'a plan of one’s own commune listing another commune’s household', call: (a, b) => ({ path: '/plans', body: planBody(a, { householdIds: [b.householdId] }) }) },
+        { why: 'a plan of one’s own commune carried by another commune’s team', call: (a, b) => ({ path: '/plans', body: planBody(a, { teamId: b.teamId }) }) },
+      ],
+    },
+    // The world's field agents are no team's members (their token subject is not a member id): a plan is not theirs to see.
+    'GET /plans': { write: false, allowed: READERS, call: (c) => ({ path: `/plans?communeCode=${c.code}` }) },
+    'GET /plans/{id}': { write: false, allowed: READERS, own: { field_agent: 404 }, call: async (c) => ({ path: `/plans/${(await fresh.plan(c)).id}` }) },
+    'PUT /plans/{id}': {
+      write: true,
+      allowed: ADMIN,
+      call: async (c) => ({ path: `/plans/${(await fresh.plan(c)).id}`, body: planEdit(c, { householdsPerDay: 35 }) }),
+      refs: [
+        { why: 'one’s own plan moved to another commune’s village', call: async (a, b) => ({ path: `/plans/${(await fresh.plan(a)).id}`, body: planEdit(a, { villageIds: [b.villageId] }) }) },
+        { why: 'one’s own plan reassigned to another commune’s team', call: async (a, b) => ({ path: `/plans/${(await fresh.plan(a)).id}`, body: planEdit(a, { teamId: b.teamId }) }) },
+      ],
+    },
+    'POST /plans/{id}/withdraw': { write: true, allowed: ADMIN, call: async (c) => ({ path: `/plans/${(await fresh.plan(c)).id}/withdraw`, body: { version: 1, reason: 'Đã xong' } }) },
     'POST /teams/{id}/members': {
       write: true,
       allowed: ADMIN,
