@@ -14,6 +14,8 @@ import { IndicatorsController } from './indicators/indicators.controller';
 import { PlansModule } from './plans/plans.module';
 import { CreateProjectionGenerations1763900000500 } from './migrations/1763900000500-create-projection-generations';
 import { CreateCampaignsAndIndicators1763900000510 } from './migrations/1763900000510-create-campaigns-and-indicators';
+import { IndicatorDetailsAndPeopleCounts1764500000710 } from './migrations/1764500000710-indicator-details-and-people-counts';
+import { FreshnessModule } from './freshness/freshness.module';
 import { ProgressController } from './progress/progress.controller';
 import { ProgressService } from './progress/progress.service';
 import { ProjectionsModule } from './projections/projections.module';
@@ -29,10 +31,11 @@ export class ReportingModule {
         PlatformModule.forRoot(config),
         // The service schema holds campaigns, targets, indicators, the province feeds and the audit log; projections live in generation schemas (see projections/generations.ts).
         PersistenceModule.forRoot({
-          migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700],
+          migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710],
         }),
         MessagingModule.forRoot({ produces: [] }),
         ProjectionsModule,
+        FreshnessModule,
         HouseholdsReportModule,
         ProvinceFeedModule,
         PlansModule,

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, ParseCommuneCodePipe } from '@dtc/platform';
+import { FreshnessService } from '../freshness/freshness.service';
 import { visibleCommuneProvince } from '../projections/commune-scope';
 import { ProjectionStore } from '../projections/projection-store';
 import { EnrollmentFunnel, FunnelQuery } from './enrollment-funnel.dto';
@@ -8,7 +9,10 @@ import { EnrollmentFunnel, FunnelQuery } from './enrollment-funnel.dto';
 @ApiTags('reports')
 @Controller('communes/:code/enrollment-funnel')
 export class EnrollmentFunnelController {
-  constructor(private readonly store: ProjectionStore) {}
+  constructor(
+    private readonly store: ProjectionStore,
+    private readonly freshness: FreshnessService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Enrollment funnel of a service for a commune, with a per-village breakdown (by the day things happened)' })
@@ -18,6 +22,7 @@ export class EnrollmentFunnelController {
   async get(@Param('code', new ParseCommuneCodePipe()) code: string, @Query() query: FunnelQuery, @CurrentPrincipal() principal: Principal): Promise<EnrollmentFunnel> {
     return this.store.read(async (tx) => {
       await visibleCommuneProvince(tx, principal, code);
+      const dataAsOf = await this.freshness.read(tx);
       const rows: Array<{ village_id: string; state: string; reached: number; position: number | null; village_code: string | null; village_name: string | null }> = await tx.query(
         `select d.village_id, d.state, sum(d.entered)::int as reached, s.position, v.village_code, v.village_name
          from enrollment_state_daily d
@@ -46,6 +51,7 @@ export class EnrollmentFunnelController {
         to: query.to ?? null,
         steps: strip([...totals.values()]),
         villages: [...villages.values()].sort((a, b) => (a.villageCode ?? a.villageId).localeCompare(b.villageCode ?? b.villageId)).map((v) => ({ ...v, steps: strip(v.steps) })),
+        dataAsOf,
       };
     });
   }

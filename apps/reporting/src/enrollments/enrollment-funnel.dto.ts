@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { IsCalendarDay } from '@dtc/platform';
+import { DataAsOf } from '../freshness/freshness.dto';
 
 export class FunnelQuery {
   @ApiProperty({ example: 'vneid_level2' })
@@ -37,4 +38,5 @@ export class EnrollmentFunnel {
   @ApiPropertyOptional({ example: '2026-08-02', nullable: true }) to!: string | null;
   @ApiProperty({ type: [FunnelStep], description: 'States in lifecycle order, rejected/cancelled last' }) steps!: FunnelStep[];
   @ApiProperty({ type: [VillageFunnel] }) villages!: VillageFunnel[];
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are (same snapshot)' }) dataAsOf!: DataAsOf;
 }

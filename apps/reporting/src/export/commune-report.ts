@@ -15,6 +15,8 @@ const TEXT: Record<Language, Record<string, string>> = {
     runRate: 'Bình quân/ngày', projected: 'Dự kiến hoàn thành', atRisk: 'Nguy cơ không đạt', yes: 'Có', no: 'Không', village: 'Thôn', households: 'Số hộ',
     eligible: 'Dân số từ 14 tuổi', core: 'Hộ có lõi số', phone: 'Hộ có điện thoại thông minh', visited: 'Hộ đã đến', day: 'Ngày', cumulative: 'Lũy kế',
     team: 'Tổ', rank: 'Hạng', total: 'Tổng', kind: 'Loại', residents: 'Dân số', obstacles: 'Khó khăn (số hộ)',
+    obstacle: 'Khó khăn', otherLanguage: 'Tiếng Anh (English)', code: 'Mã', dataAsOf: 'Số liệu cập nhật đến', stream: 'Luồng dữ liệu',
+    newestEvent: 'Sự kiện mới nhất', appliedAt: 'Ghi nhận lúc', lag: 'Chưa xử lý (tin nhắn)', none: 'Chưa có', unknown: 'Không rõ',
   },
   en: {
     summary: 'Summary', villages: 'Villages', daily: 'Daily', teams: 'Teams', report: 'Campaign progress report', campaign: 'Campaign', commune: 'Commune',
@@ -22,6 +24,8 @@ const TEXT: Record<Language, Record<string, string>> = {
     runRate: 'Daily run-rate', projected: 'Projected completion', atRisk: 'At risk', yes: 'Yes', no: 'No', village: 'Village', households: 'Households',
     eligible: 'Residents aged 14+', core: 'Households with a digital core', phone: 'Households with a smartphone', visited: 'Households visited', day: 'Day', cumulative: 'Cumulative',
     team: 'Team', rank: 'Rank', total: 'Total', kind: 'Kind', residents: 'Residents', obstacles: 'Obstacles (households)',
+    obstacle: 'Obstacle', otherLanguage: 'Vietnamese (Tiếng Việt)', code: 'Code', dataAsOf: 'Data as of', stream: 'Source stream',
+    newestEvent: 'Newest event', appliedAt: 'Applied at', lag: 'Behind (messages)', none: 'None yet', unknown: 'Unknown',
   },
 };
 
@@ -37,6 +41,10 @@ export function communeReportSheets(progress: CommuneProgress, series: CampaignS
     [t.window, `${progress.campaign.startsOn} – ${progress.campaign.endsOn}`],
     [t.asOf, progress.asOf],
     [],
+    [t.dataAsOf],
+    [t.stream, t.newestEvent, t.appliedAt, t.lag],
+    ...progress.dataAsOf.streams.map((s) => [s.stream, s.newestEventAt ?? t.none, s.appliedAt ?? t.none, s.lag ?? t.unknown]),
+    [],
     [t.indicator, t.target, t.achieved, t.percent, t.added, t.runRate, t.projected, t.atRisk],
     ...progress.indicators.map((i) => [label(i), i.target, i.achieved, i.percent, i.addedInWindow, i.dailyRunRate, i.projectedCompletion, i.atRisk ? t.yes : t.no]),
     [],
@@ -46,7 +54,10 @@ export function communeReportSheets(progress: CommuneProgress, series: CampaignS
     [t.core, progress.households.withDigitalCore],
     [t.phone, progress.households.withSmartphone],
     [t.visited, progress.households.visited],
-    [t.obstacles, progress.households.obstacles.map((o) => `${o.obstacle}: ${o.households}`).join('; ')],
+    [],
+    // Obstacles in the report's language, the other language beside it, then the code.
+    [t.obstacle, t.households, t.otherLanguage, t.code],
+    ...progress.households.obstacles.map((o) => (lang === 'vi' ? [o.labelVi, o.households, o.labelEn, o.code] : [o.labelEn, o.households, o.labelVi, o.code])),
   ];
   const villages: Cell[][] = [
     [t.village, t.households, t.eligible, t.core, t.phone, t.visited, ...progress.indicators.flatMap((i) => [`${label(i)} – ${t.achieved}`, `${label(i)} – ${t.percent}`])],

@@ -1,5 +1,5 @@
 import { Body, ConflictException, Controller, ForbiddenException, Get, Param, Put, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse, OmitType } from '@nestjs/swagger';
 import { knownProvinceOf } from '@dtc/messaging';
 import { provinceWideTenant, recordAudit, writtenFields } from '@dtc/persistence';
 import { assertCommuneAccess, CurrentPrincipal, notFound, Roles, unprocessable, type Principal, ParseCommuneCodePipe, vietnamMonth, IsDecimal } from '@dtc/platform';
@@ -7,7 +7,7 @@ import { IsIn, IsOptional, IsString, Length, Matches, Max, Min } from 'class-val
 import { LiveUpdatesService } from '../live/live-updates.service';
 import { ProjectionStore } from '../projections/projection-store';
 import { FIELD_MEASURES } from '../households/field-facts.fold';
-import { TRAINING_MEASURES } from '../progress/achievements';
+import { ENROLLMENT_MEASURES, TRAINING_MEASURES } from '../progress/achievements';
 import { INDICATOR_COLUMNS, POPULATIONS, type Indicator, type Population } from '../progress/indicator';
 
 const UNITS = ['people', 'households', 'organisations', 'sessions', 'percent'] as const;
@@ -36,7 +36,13 @@ export class IndicatorDto {
   @Matches(/^[a-z_]{2,40}$/, { message: 'state must be a state name' })
   state?: string;
 
-  @ApiPropertyOptional({ example: 'completed', description: `field: ${FIELD_MEASURES.join(', ')}; training: ${TRAINING_MEASURES.join(', ')}` })
+  @ApiPropertyOptional({ example: 'iHanoi', description: 'enrollment only: count only steps whose event carries this detail of the service (which app or procedure, e.g. "iHanoi" or "eTax Mobile")' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  detail?: string;
+
+  @ApiPropertyOptional({ example: 'completed', description: `enrollment (instead of serviceCode and state): ${ENROLLMENT_MEASURES.join(', ')}; field: ${FIELD_MEASURES.join(', ')}; training: ${TRAINING_MEASURES.join(', ')}` })
   @IsOptional()
   @IsString()
   measure?: string;
@@ -74,8 +80,15 @@ export class IndicatorValuesQuery {
   indicatorCode?: string;
 }
 
-function definitionProblem(body: IndicatorDto): { field: string; reason: string } | null {
-  if (body.source === 'enrollment' && (!body.serviceCode || !body.state)) return { field: 'state', reason: 'enrollment indicators need serviceCode and state' };
+/** A custom indicator as it can be changed: everything but its code. */
+export class IndicatorUpdateDto extends OmitType(IndicatorDto, ['code'] as const) {}
+
+function definitionProblem(body: Omit<IndicatorDto, 'code'>): { field: string; reason: string } | null {
+  if (body.detail !== undefined && body.source !== 'enrollment') return { field: 'detail', reason: 'only enrollment indicators are narrowed to a detail of their service' };
+  if (body.source === 'enrollment' && body.measure !== undefined) {
+    if (!ENROLLMENT_MEASURES.includes(body.measure)) return { field: 'measure', reason: `enrollment measures: ${ENROLLMENT_MEASURES.join(', ')} (or serviceCode and state instead)` };
+    if (body.serviceCode || body.state || body.detail !== undefined) return { field: 'measure', reason: 'an enrollment measure counts across services: leave serviceCode, state and detail out' };
+  } else if (body.source === 'enrollment' && (!body.serviceCode || !body.state)) return { field: 'state', reason: 'enrollment indicators need serviceCode and state' };
   if (body.source === 'field' && !(FIELD_MEASURES as readonly string[]).includes(body.measure ?? '')) return { field: 'measure', reason: `field indicators need a measure: ${FIELD_MEASURES.join(', ')}` };
   if (body.source === 'training' && !TRAINING_MEASURES.includes(body.measure ?? '')) return { field: 'measure', reason: `training indicators need a measure: ${TRAINING_MEASURES.join(', ')}` };
   if ((body.source === 'external') !== (body.unit === 'percent')) return { field: 'unit', reason: 'external indicators, and only they, are reported percentages (unit percent)' };
@@ -109,15 +122,45 @@ export class IndicatorsController {
     if (problem) throw unprocessable(problem.field, problem.reason);
     return this.store.write(async (tx) => {
       const inserted = await tx.query(
-        `insert into indicators (code, label_vi, label_en, definition, unit, source, service_code, state, measure, topic_code, default_population, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict do nothing returning code`,
-        [body.code, body.labelVi, body.labelEn, body.definition, body.unit, body.source, body.serviceCode ?? null, body.state ?? null, body.measure ?? null, body.topicCode ?? null, body.defaultPopulation ?? null, principal.subject],
+        `insert into indicators (code, label_vi, label_en, definition, unit, source, service_code, state, measure, topic_code, default_population, created_by, detail)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) on conflict do nothing returning code`,
+        [body.code, body.labelVi, body.labelEn, body.definition, body.unit, body.source, body.serviceCode ?? null, body.state ?? null, body.measure ?? null, body.topicCode ?? null, body.defaultPopulation ?? null, principal.subject, body.detail ?? null],
       );
       if (inserted.length === 0) throw new ConflictException({ message: `Indicator ${body.code} already exists`, fields: [{ field: 'code', reason: 'already exists' }] });
       await recordAudit(tx, principal, { ...provinceWideTenant(principal), action: 'add', entity: 'indicator', entityId: body.code, fields: writtenFields(body) });
       const [row] = await tx.query(`select ${INDICATOR_COLUMNS} from indicators where code = $1`, [body.code]);
       return row;
     });
+  }
+
+  @Put('indicators/:indicatorCode')
+  @Roles('province_officer', 'operations')
+  @ApiOperation({ summary: 'Change a custom indicator (labels, definition, how it is counted, e.g. narrowing it to a detail such as "iHanoi"); national indicators are fixed' })
+  @ApiParam({ name: 'indicatorCode', example: 'ihanoi_set_up' })
+  @ApiOkResponse({ type: IndicatorDto })
+  @ApiNotFoundResponse({ description: 'No such indicator' })
+  @ApiConflictResponse({ description: 'A national indicator (from the platform’s catalogue) cannot be changed' })
+  @ApiUnprocessableEntityResponse({ description: 'Incomplete definition for its source, or a detail on an indicator not counted from enrollments' })
+  async update(@Param('indicatorCode') indicatorCode: string, @Body() body: IndicatorUpdateDto, @CurrentPrincipal() principal: Principal): Promise<Indicator> {
+    if (!/^[a-z0-9_]{2,60}$/.test(indicatorCode)) throw unprocessable('indicatorCode', 'must be 2-60 lower-case letters, digits or underscores');
+    const problem = definitionProblem(body);
+    if (problem) throw unprocessable(problem.field, problem.reason);
+    const updated = await this.store.write(async (tx) => {
+      const [existing] = await tx.query('select created_by from indicators where code = $1 for update', [indicatorCode]);
+      if (!existing) throw notFound('Indicator', indicatorCode);
+      if (existing.created_by === 'migration') throw new ConflictException({ message: `${indicatorCode} is a national indicator`, fields: [{ field: 'indicatorCode', reason: 'national indicators cannot be changed; add a custom one' }] });
+      await tx.query(
+        `update indicators set label_vi = $2, label_en = $3, definition = $4, unit = $5, source = $6, service_code = $7, state = $8, measure = $9, topic_code = $10, default_population = $11, detail = $12
+         where code = $1`,
+        [indicatorCode, body.labelVi, body.labelEn, body.definition, body.unit, body.source, body.serviceCode ?? null, body.state ?? null, body.measure ?? null, body.topicCode ?? null, body.defaultPopulation ?? null, body.detail ?? null],
+      );
+      await recordAudit(tx, principal, { ...provinceWideTenant(principal), action: 'change', entity: 'indicator', entityId: indicatorCode, fields: writtenFields(body) });
+      const [row] = await tx.query(`select ${INDICATOR_COLUMNS} from indicators where code = $1`, [indicatorCode]);
+      return row as Indicator;
+    });
+    // Every cached figure of a campaign targeting it may now count differently.
+    await this.live.publish({ communes: [], provinces: [], all: true });
+    return updated;
   }
 
   @Put('communes/:code/indicator-values/:indicatorCode/:period')

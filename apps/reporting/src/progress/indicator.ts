@@ -8,6 +8,8 @@ export interface Indicator {
   source: 'enrollment' | 'field' | 'training' | 'external';
   serviceCode: string | null;
   state: string | null;
+  /** enrollment: only steps with this detail of the service (e.g. public_service_app "iHanoi") */
+  detail: string | null;
   measure: string | null;
   topicCode: string | null;
   defaultPopulation: Population | null;
@@ -16,7 +18,7 @@ export interface Indicator {
 export const POPULATIONS = ['eligible_residents', 'adults', 'residents', 'households', 'organisations'] as const;
 export type Population = (typeof POPULATIONS)[number];
 
-export const INDICATOR_COLUMNS = `code, label_vi as "labelVi", label_en as "labelEn", definition, unit, source, service_code as "serviceCode", state, measure,
+export const INDICATOR_COLUMNS = `code, label_vi as "labelVi", label_en as "labelEn", definition, unit, source, service_code as "serviceCode", state, detail, measure,
   topic_code as "topicCode", default_population as "defaultPopulation"`;
 
 /** Ages that define the populations targets are shares of: 14+ (ID card, VNeID level 2), 18+ (adults). */

@@ -5,6 +5,7 @@ import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Response } from 'express';
 import { filter, interval, map, merge, throttleTime, asyncScheduler, type Observable } from 'rxjs';
 import { communeReportSheets, toCsv, toXlsx, type Language } from '../export/commune-report';
+import { DATA_AS_OF_HEADER, dataAsOfHeader } from '../freshness/freshness.service';
 import { concerns } from '../live/change-notice';
 import { LiveUpdatesService } from '../live/live-updates.service';
 import { CampaignSeries, CommuneProgress, CommuneProgressQuery, ProvinceProgress, ProvinceProgressQuery, SeriesQuery, TeamLeaderboard, AsOfQuery } from './progress.dto';
@@ -103,10 +104,11 @@ export class ProgressController {
   @ApiOperation({ summary: 'The commune report as CSV (UTF-8 with BOM; summary, villages, days, teams)' })
   @ApiParam(ID)
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'CSV file', schema: { type: 'string' } })
+  @ApiOkResponse({ description: 'CSV file; the summary starts with "data as of" per source stream', schema: { type: 'string' }, headers: { [DATA_AS_OF_HEADER]: { description: 'Per source stream: `stream=newest event time;lag=messages behind`, comma-separated', schema: { type: 'string', example: 'household-registry.events=2026-08-02T09:14:55.000Z;lag=0, enrollment.events=2026-08-02T09:15:00.000Z;lag=3, training.events=none;lag=0' } } } })
   async csv(@Param('id', new ParseIdPipe()) id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const sheets = await this.sheets(id, query, principal);
     response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.csv"`);
+    response.setHeader(DATA_AS_OF_HEADER, dataAsOfHeader(sheets.dataAsOf));
     // The file type is set with the file: refusals before it stay JSON problems.
     return new StreamableFile(toCsv(sheets.sheets), { type: 'text/csv; charset=utf-8' });
   }
@@ -115,10 +117,11 @@ export class ProgressController {
   @ApiOperation({ summary: 'The commune report as an Excel workbook (one sheet each: summary, villages, days, teams)' })
   @ApiParam(ID)
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-  @ApiOkResponse({ description: 'XLSX file', schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({ description: 'XLSX file; the summary sheet starts with "data as of" per source stream', schema: { type: 'string', format: 'binary' }, headers: { [DATA_AS_OF_HEADER]: { description: 'Per source stream: `stream=newest event time;lag=messages behind`, comma-separated', schema: { type: 'string' } } } })
   async xlsx(@Param('id', new ParseIdPipe()) id: string, @Query() query: ExportQuery, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) response: Response): Promise<StreamableFile> {
     const sheets = await this.sheets(id, query, principal);
     response.setHeader('Content-Disposition', `attachment; filename="${this.fileName(sheets.communeCode, sheets.asOf)}.xlsx"`);
+    response.setHeader(DATA_AS_OF_HEADER, dataAsOfHeader(sheets.dataAsOf));
     return new StreamableFile(await toXlsx(sheets.sheets), { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   }
 
@@ -147,7 +150,7 @@ export class ProgressController {
       this.progress.series(id, { communeCode: progress.communeCode }, query.asOf, principal),
       this.progress.teams(id, progress.communeCode, query.asOf, principal),
     ]);
-    return { communeCode: progress.communeCode, asOf: progress.asOf, sheets: communeReportSheets(progress, series, teams, query.lang ?? 'vi') };
+    return { communeCode: progress.communeCode, asOf: progress.asOf, dataAsOf: progress.dataAsOf, sheets: communeReportSheets(progress, series, teams, query.lang ?? 'vi') };
   }
 
   private fileName(communeCode: string, asOf: string): string {

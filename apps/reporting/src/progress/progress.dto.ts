@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { IsCalendarDay } from '@dtc/platform';
 import { TargetView } from '../campaigns/campaign.dto';
+import { DataAsOf } from '../freshness/freshness.dto';
 
 export class AsOfQuery {
   @ApiPropertyOptional({ example: '2026-08-02', description: 'Report day (Vietnam); defaults to today. Ages for eligibility are taken on this day.' })
@@ -81,7 +82,10 @@ export class VillageProgress {
 }
 
 export class ObstacleCount {
-  @ApiProperty({ example: 'no_smartphone' }) obstacle!: string;
+  @ApiProperty({ example: 'no_smartphone', description: 'The code (same as `code`; kept for existing readers)' }) obstacle!: string;
+  @ApiProperty({ example: 'no_smartphone' }) code!: string;
+  @ApiProperty({ example: 'Không có điện thoại thông minh' }) labelVi!: string;
+  @ApiProperty({ example: 'No smartphone' }) labelEn!: string;
   @ApiProperty({ example: 37, description: 'Households whose latest visit reported it' }) households!: number;
 }
 
@@ -116,6 +120,7 @@ export class CommuneProgress {
   @ApiProperty({ type: OrganisationSummary }) organisations!: OrganisationSummary;
   @ApiProperty({ type: [IndicatorProgress] }) indicators!: IndicatorProgress[];
   @ApiProperty({ type: [VillageProgress] }) villages!: VillageProgress[];
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind' }) dataAsOf!: DataAsOf;
 }
 
 export class CommuneRank {
@@ -132,6 +137,7 @@ export class ProvinceProgress {
   @ApiPropertyOptional({ example: 'cccd_applications', nullable: true }) rankedBy!: string | null;
   @ApiProperty({ type: [IndicatorProgress], description: 'Province totals' }) indicators!: IndicatorProgress[];
   @ApiProperty({ type: [CommuneRank], description: 'Laggards first' }) communes!: CommuneRank[];
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind' }) dataAsOf!: DataAsOf;
 }
 
 export class LeaderboardEntry {
@@ -150,6 +156,7 @@ export class TeamLeaderboard {
   @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' }) teamId?: string;
   @ApiProperty({ example: '2026-08-02' }) asOf!: string;
   @ApiProperty({ type: [LeaderboardEntry], description: 'Most achieved first' }) entries!: LeaderboardEntry[];
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind' }) dataAsOf!: DataAsOf;
 }
 
 export class SeriesPoint {
@@ -171,4 +178,5 @@ export class CampaignSeries {
   @ApiPropertyOptional({ example: null, nullable: true }) provinceCode!: string | null;
   @ApiProperty({ example: '2026-08-02' }) asOf!: string;
   @ApiProperty({ type: [IndicatorSeries] }) indicators!: IndicatorSeries[];
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind' }) dataAsOf!: DataAsOf;
 }

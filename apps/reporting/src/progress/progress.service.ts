@@ -4,6 +4,8 @@ import { knownProvinceOf } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 import type { CampaignView, TargetView } from '../campaigns/campaign.dto';
 import { CAMPAIGN_MAX_DAYS, CampaignsService } from '../campaigns/campaigns.service';
+import { FreshnessService } from '../freshness/freshness.service';
+import { obstacleLabel } from '../indicators/obstacle-labels';
 import { ReportCache } from '../live/report-cache.service';
 import { ProjectionStore } from '../projections/projection-store';
 import { achievements, reportedValues, supports, type DayWindow, type Dimension, type Scope } from './achievements';
@@ -33,27 +35,37 @@ export class ProgressService {
     private readonly store: ProjectionStore,
     private readonly campaigns: CampaignsService,
     private readonly cache: ReportCache,
+    private readonly freshness: FreshnessService,
   ) {}
+
+  /**
+   * Figures (cached or not) with how fresh they are, read before them: the heads are a lower
+   * bound of what the figures include, and never come from a cache.
+   */
+  private async fresh<T>(figures: () => Promise<Omit<T, 'dataAsOf'>>): Promise<T> {
+    const dataAsOf = await this.freshness.current();
+    return { ...(await figures()), dataAsOf } as T;
+  }
 
   async commune(campaignId: string, communeCode: string | undefined, asOf: string | undefined, principal: Principal): Promise<CommuneProgress> {
     const { campaign, commune } = await this.communeScope(campaignId, communeCode, principal);
-    return this.cache.get({ kind: 'commune', code: commune.code }, ['commune', campaign, commune.code, asOf ?? vietnamToday()], () =>
+    return this.fresh<CommuneProgress>(() => this.cache.get({ kind: 'commune', code: commune.code }, ['commune', campaign, commune.code, asOf ?? vietnamToday()], () =>
       this.store.read(async (tx) => this.communeProgress(tx, this.plan(campaign, asOf, await this.catalogue(tx, campaign)), commune)),
-    );
+    ));
   }
 
   async province(campaignId: string, asOf: string | undefined, rankBy: string | undefined, principal: Principal): Promise<ProvinceProgress> {
     const campaign = await this.campaigns.get(campaignId, principal);
     if (campaign.communeCode) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'campaignId', reason: 'a commune campaign has no province ranking; use /progress' }] });
     if (!canAccessProvince(principal, campaign.provinceCode)) throw new NotFoundException(`Campaign ${campaignId} not found`);
-    return this.cache.get({ kind: 'province', code: campaign.provinceCode }, ['province', campaign, asOf ?? vietnamToday(), rankBy ?? null], () =>
+    return this.fresh<ProvinceProgress>(() => this.cache.get({ kind: 'province', code: campaign.provinceCode }, ['province', campaign, asOf ?? vietnamToday(), rankBy ?? null], () =>
       this.store.read(async (tx) => this.provinceProgress(tx, this.plan(campaign, asOf, await this.catalogue(tx, campaign)), rankBy)),
-    );
+    ));
   }
 
   async teams(campaignId: string, communeCode: string | undefined, asOf: string | undefined, principal: Principal): Promise<TeamLeaderboard> {
     const { campaign, commune } = await this.communeScope(campaignId, communeCode, principal);
-    return this.cache.get({ kind: 'commune', code: commune.code }, ['teams', campaign, commune.code, asOf ?? vietnamToday()], () =>
+    return this.fresh<TeamLeaderboard>(() => this.cache.get({ kind: 'commune', code: commune.code }, ['teams', campaign, commune.code, asOf ?? vietnamToday()], () =>
       this.store.read(async (tx) => {
         const plan = this.plan(campaign, asOf, await this.catalogue(tx, campaign));
         const teams: Array<{ team_id: string; kind: string; members: number }> = await tx.query(
@@ -65,12 +77,12 @@ export class ProgressService {
         for (const team of teams) if (!entries.some((e) => e.id === team.team_id)) entries.push(this.emptyEntry(plan, team.team_id));
         return { campaignId: campaign.id, communeCode: commune.code, asOf: plan.asOf, entries: rank(entries).map((e) => ({ ...e, kind: known.get(e.id)?.kind ?? null, members: known.get(e.id)?.members ?? null })) };
       }),
-    );
+    ));
   }
 
   async team(campaignId: string, teamId: string, asOf: string | undefined, principal: Principal): Promise<TeamLeaderboard> {
     const campaign = await this.campaigns.get(campaignId, principal);
-    return this.store.read(async (tx) => {
+    return this.fresh<TeamLeaderboard>(() => this.store.read(async (tx) => {
       const [team]: Array<{ commune_code: string; province_code: string; kind: string }> = /^[0-9a-f-]{36}$/i.test(teamId) ? await tx.query('select commune_code, province_code, kind from teams where team_id = $1', [teamId]) : [];
       if (!team || !canAccessCommune(principal, team.commune_code, team.province_code) || (campaign.communeCode && campaign.communeCode !== team.commune_code)) throw new NotFoundException(`Team ${teamId} not found`);
       const plan = this.plan(campaign, asOf, await this.catalogue(tx, campaign));
@@ -85,13 +97,13 @@ export class ProgressService {
         asOf: plan.asOf,
         entries: rank(entries).map((e) => ({ ...e, kind: byId.get(e.id)?.affiliation ?? null, members: null, active: byId.get(e.id)?.active ?? null })),
       };
-    });
+    }));
   }
 
   async series(campaignId: string, scope: { communeCode?: string; provinceCode?: string }, asOf: string | undefined, principal: Principal): Promise<CampaignSeries> {
     const campaign = await this.campaigns.get(campaignId, principal);
     const resolved = await this.seriesScope(campaign, scope, principal);
-    return this.cache.get(resolved.communeCode ? { kind: 'commune', code: resolved.communeCode } : { kind: 'province', code: resolved.provinceCode! }, ['series', campaign, resolved, asOf ?? vietnamToday()], () =>
+    return this.fresh<CampaignSeries>(() => this.cache.get(resolved.communeCode ? { kind: 'commune', code: resolved.communeCode } : { kind: 'province', code: resolved.provinceCode! }, ['series', campaign, resolved, asOf ?? vietnamToday()], () =>
       this.store.read(async (tx) => {
         const plan = this.plan(campaign, asOf, await this.catalogue(tx, campaign));
         const days = daysBetween(plan.window.from!, plan.window.to);
@@ -109,7 +121,7 @@ export class ProgressService {
         }
         return { campaignId: campaign.id, communeCode: resolved.communeCode ?? null, provinceCode: resolved.provinceCode ?? null, asOf: plan.asOf, indicators };
       }),
-    );
+    ));
   }
 
   /** The commune a progress request is about, checked against the caller and the campaign. */
@@ -155,7 +167,7 @@ export class ProgressService {
     };
   }
 
-  async communeProgress(tx: EntityManager, plan: Plan, commune: { code: string; province: string }): Promise<CommuneProgress> {
+  async communeProgress(tx: EntityManager, plan: Plan, commune: { code: string; province: string }): Promise<Omit<CommuneProgress, 'dataAsOf'>> {
     const scope = { communeCode: commune.code };
     const people = await populations(tx, scope, plan.asOf);
     const indicators: IndicatorProgress[] = [];
@@ -192,7 +204,7 @@ export class ProgressService {
         withDigitalCore: villages.reduce((s, v) => s + v.withDigitalCore, 0),
         withSmartphone: villages.reduce((s, v) => s + v.withSmartphone, 0),
         visited: villages.reduce((s, v) => s + v.visited, 0),
-        obstacles,
+        obstacles: obstacles.map((o) => ({ obstacle: o.obstacle, ...obstacleLabel(o.obstacle), households: o.households })),
       },
       organisations: { total: totals.organisations, eIdentified: villages.reduce((s, v) => s + v.organisationsEIdentified, 0) },
       indicators,
@@ -200,7 +212,7 @@ export class ProgressService {
     };
   }
 
-  async provinceProgress(tx: EntityManager, plan: Plan, rankBy: string | undefined): Promise<ProvinceProgress> {
+  async provinceProgress(tx: EntityManager, plan: Plan, rankBy: string | undefined): Promise<Omit<ProvinceProgress, 'dataAsOf'>> {
     const province = plan.campaign.provinceCode;
     const scope = { provinceCode: province };
     const people = await populations(tx, scope, plan.asOf);

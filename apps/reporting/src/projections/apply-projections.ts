@@ -2,6 +2,8 @@ import type { EventEnvelope } from '@dtc/contracts';
 import { rememberCommunes } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 import { applyEnrollmentFunnel } from '../enrollments/enrollment-funnel.projection';
+import { applyPeopleCounts } from '../enrollments/people-counts.projection';
+import { applyStreamHeads } from '../freshness/stream-heads.projection';
 import { applyFieldFacts } from '../households/field-facts.projection';
 import { applyVillageHouseholds } from '../households/village-households.projection';
 import { applyPlans } from '../plans/plans.projection';
@@ -19,9 +21,12 @@ export async function applyProjections(tx: EntityManager, events: EventEnvelope[
   await applyVillageHouseholds(tx, events);
   await applyFieldFacts(tx, events);
   await applyEnrollmentFunnel(tx, events);
+  await applyPeopleCounts(tx, events);
   await applyTraining(tx, events);
   await applyTeams(tx, events);
   await applyVillages(tx, events);
   await applyPlans(tx, events);
   await applyWorkDaily(tx, events);
+  // Last: the heads vouch for every projection above.
+  await applyStreamHeads(tx, events);
 }

@@ -5,6 +5,7 @@ import { CreateTrainingProjections1763900000420 } from '../migrations/1763900000
 import { CreateFieldProjections1763900000430 } from '../migrations/1763900000430-create-field-projections';
 import { CoveringReportIndexes1763900000440 } from '../migrations/1763900000440-covering-report-indexes';
 import { CreatePlanProjections1764500000600 } from '../migrations/1764500000600-create-plan-projections';
+import { CreatePeopleCountProjections1764500000700 } from '../migrations/1764500000700-create-people-count-projections';
 
 /** The tables of one projection generation, each generation in its own schema with its own inbox. */
 export const PROJECTION_MIGRATIONS = [
@@ -16,4 +17,5 @@ export const PROJECTION_MIGRATIONS = [
   CreateFieldProjections1763900000430,
   CoveringReportIndexes1763900000440,
   CreatePlanProjections1764500000600,
+  CreatePeopleCountProjections1764500000700,
 ];
