@@ -59,7 +59,7 @@ async function applyOne(tx: EntityManager, event: EventEnvelope, touched: Touche
       if (team.villages_at && new Date(team.villages_at).getTime() > Date.parse(data.occurredAt)) return;
       const before: Array<{ village_id: string }> = await tx.query('select village_id from field_team_villages where team_id = $1', [data.teamId]);
       await tx.query('delete from field_team_villages where team_id = $1', [data.teamId]);
-      await tx.query('insert into field_team_villages (team_id, village_id) select $1, unnest($2::uuid[]) on conflict do nothing', [data.teamId, data.villageIds]);
+      await tx.query('insert into field_team_villages (team_id, village_id) select $1::uuid, unnest($2::uuid[]) on conflict do nothing', [data.teamId, data.villageIds]);
       await tx.query('update field_teams set villages_at = $2 where team_id = $1', [data.teamId, data.occurredAt]);
       await rememberScope(tx, data.teamId, commune, data.villageIds, []);
       for (const id of [...before.map((row) => row.village_id), ...data.villageIds]) touched.villageIds.add(id);
@@ -156,7 +156,7 @@ async function currentPlan(tx: EntityManager, planId: string): Promise<{ version
 async function rememberScope(tx: EntityManager, teamId: string, commune: string, villageIds: string[], householdIds: string[]): Promise<void> {
   await tx.query(
     `insert into field_team_scope_history (team_id, commune_code, kind, target_id)
-     select $1, $2, 'village', unnest($3::uuid[]) union all select $1, $2, 'household', unnest($4::uuid[])
+     select $1::uuid, $2::char(5), 'village', unnest($3::uuid[]) union all select $1::uuid, $2::char(5), 'household', unnest($4::uuid[])
      on conflict do nothing`,
     [teamId, commune, villageIds, householdIds],
   );

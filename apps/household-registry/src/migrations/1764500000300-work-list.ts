@@ -7,9 +7,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * work_list_changes holds, per household, the id of the last transaction that changed anything a
  * work-list item shows. Registry writes mark it through triggers (households, residents, visits:
  * every write path, the offline sync and the review included, without touching their services);
- * the field read model marks it for enrollment and plan changes. A reader's cursor is the xmin of
- * its snapshot: every transaction below it had finished, so "changed_xid >= cursor" can never miss
- * a change that committed after the read (a sequence could: numbers commit out of order).
+ * the field read model marks it for enrollment and plan changes. A reader's cursor is its snapshot
+ * (pg_current_snapshot): "changed since" is a changed_xid the snapshot did not see, which can
+ * never miss a change that committed after the read (a sequence could: numbers commit out of
+ * order) nor resend one it saw.
  */
 export class WorkList1764500000300 implements MigrationInterface {
   name = 'WorkList1764500000300';

@@ -3,7 +3,8 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
 import { TODO_CODES, VISIT_STATUSES, WORK_LIST_STATUSES, type TodoCode, type VisitStatus, type WorkListStatus } from './work-list-todos';
 
-const CURSOR = /^[A-Za-z0-9_-]{1,600}$/;
+/** A snapshot lists the transactions in progress: up to a few thousand characters under load. */
+const CURSOR = /^[A-Za-z0-9_-]{1,8000}$/;
 const HOUSEHOLD = '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11';
 const RESIDENT = '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34';
 const CURSOR_EXAMPLE = 'eyJ2IjoxLCJ4IjoiNzQ0MjEiLCJkIjoiMjAyNi0wNy0yMiIsInMiOiI5ZjJjMWI0ZTdhOGQwYzNmIn0';

@@ -34,13 +34,13 @@ export class WorkListService {
     const page = query.after === undefined ? undefined : (decodePage(query.after) ?? (() => { throw badCursor('after'); })());
     const given = query.since === undefined ? undefined : (decodeRefresh(query.since) ?? (() => { throw badCursor('since'); })());
     return this.dataSource.transaction('REPEATABLE READ', async (tx) => {
-      // First statement: the snapshot's xmin, before any row is read (see the work-list migration).
-      const [{ xmin }]: Array<{ xmin: string }> = await tx.query('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+      // First statement: the transaction's snapshot, before any row is read (see the work-list migration).
+      const [{ snapshot }]: Array<{ snapshot: string }> = await tx.query('select pg_current_snapshot()::text as snapshot');
       await communeForRead(tx, query.communeCode, principal);
       const teamIds = await this.teamsOf(tx, query.communeCode, query.teamId, principal);
       const scope = scopeKey(query.communeCode, teamIds, query.villageId, query.status);
       if (page && page.refresh.scope !== scope) throw unprocessable('after', 'after is the next page of another list (commune, teams or filters differ)');
-      const refresh: RefreshPosition = page?.refresh ?? { xmin, day: vietnamToday(), scope };
+      const refresh: RefreshPosition = page?.refresh ?? { snapshot, day: vietnamToday(), scope };
       const list: ListScope = { communeCode: query.communeCode, teamIds, day: refresh.day, villageId: query.villageId ?? null };
       const candidate = page ? page.since : given;
       // A cursor of another day or other teams cannot say what left the list: answer it in full.
@@ -63,7 +63,7 @@ export class WorkListService {
   private async collect(tx: EntityManager, list: ListScope, since: RefreshPosition | null, query: WorkListQuery, afterId: string | null): Promise<WorkListItem[]> {
     const entries: WorkListItem[] = [];
     for (let after = afterId; ; ) {
-      const ids = since ? await changedIds(tx, list.communeCode, since.xmin, after) : await listIds(tx, list, { after });
+      const ids = since ? await changedIds(tx, list.communeCode, since.snapshot, after) : await listIds(tx, list, { after });
       if (ids.length === 0) return entries;
       const onList = since ? new Set(await listIds(tx, list, { among: ids })) : new Set(ids);
       const covered = since ? await everCovered(tx, list, ids.filter((id) => !onList.has(id))) : new Set<string>();
@@ -119,13 +119,14 @@ async function listIds(tx: EntityManager, list: ListScope, where: { after?: stri
   return rows.map((row) => row.id);
 }
 
-/** Households of the commune changed by transactions from `xmin` on, in id order. */
-async function changedIds(tx: EntityManager, communeCode: string, xmin: string, after: string | null): Promise<string[]> {
+/** Households of the commune last changed by a transaction that the earlier answer's snapshot did not see, in id order. */
+async function changedIds(tx: EntityManager, communeCode: string, snapshot: string, after: string | null): Promise<string[]> {
   const rows: Array<{ id: string }> = await tx.query(
     `select household_id as id from work_list_changes
-     where commune_code = $1 and changed_xid >= $2::xid8 and ($3::uuid is null or household_id > $3::uuid)
+     where commune_code = $1 and changed_xid >= pg_snapshot_xmin($2::pg_snapshot) and not pg_visible_in_snapshot(changed_xid, $2::pg_snapshot)
+       and ($3::uuid is null or household_id > $3::uuid)
      order by household_id limit $4`,
-    [communeCode, xmin, after, ROUND],
+    [communeCode, snapshot, after, ROUND],
   );
   return rows.map((row) => row.id);
 }
