@@ -52,6 +52,7 @@ interface SyncItem {
   clientId: string;
   command: string;
   occurredAt: string;
+  target?: string;
   refs?: Record<string, string>;
   payload: Record<string, unknown>;
 }
@@ -74,7 +75,7 @@ function birthDate(minAge: number, maxAge: number): string {
 }
 
 /** One household's offline session: the household, its members, its digital core and a visit. */
-function householdSession(village: (typeof VILLAGES)[number], daysAgo: number): SyncItem[] {
+function householdSession(village: (typeof VILLAGES)[number], daysAgo: number, visitor: { teamId: string; memberId: string }): SyncItem[] {
   const at = (minutes: number) => new Date(Date.now() - daysAgo * 86400000 + minutes * 60000).toISOString();
   const remote = village.signal === 'none';
   const surname = pick(SURNAMES);
@@ -129,7 +130,7 @@ function householdSession(village: (typeof VILLAGES)[number], daysAgo: number): 
   if (core) items.push({ clientId: clientId(), command: 'household.set-digital-core', occurredAt: at(15), refs: { target: household, residentId: core.id }, payload: { version: 1 } });
   const outcome = core ? pick(['done', 'done', 'partly_done'] as const) : pick(['partly_done', 'nobody_home', 'refused'] as const);
   const obstacles = outcome === 'done' ? [] : remote ? ['no_signal', 'no_smartphone'] : core ? ['missing_documents'] : ['no_smartphone', 'elderly'];
-  items.push({ clientId: clientId(), command: 'visit.record', occurredAt: at(20), refs: { target: household }, payload: { outcome, obstacles } });
+  items.push({ clientId: clientId(), command: 'visit.record', occurredAt: at(20), refs: { target: household }, payload: { outcome, obstacles, ...visitor } });
   return items;
 }
 
@@ -142,12 +143,22 @@ const ORGANISATIONS = [
   { name: 'Doanh nghiệp tư nhân Thương mại Khe Nước', kind: 'enterprise', village: 'KHE-NUOC', eIdStatus: 'none' },
 ] as const;
 
-async function upload(items: SyncItem[], baseUrl = registryUrl, token = agent): Promise<void> {
-  const response = await call('POST', '/sync', token, { items }, baseUrl);
+const DEMO_PHONES = ['android-a51-0193', 'android-redmi9-2207', 'android-vsmart-0412'];
+type SyncResult = { clientId: string; status: number; body: { id?: string } };
+
+/** Uploads as a phone would, naming the device so the commune admin's sync health tells phones apart. */
+async function upload(items: SyncItem[], baseUrl = registryUrl, token = agent): Promise<SyncResult[]> {
+  const device = DEMO_PHONES[Math.floor(random() * DEMO_PHONES.length)];
+  const response = await fetch(`${baseUrl}/sync`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-device-id': device },
+    body: JSON.stringify({ items }),
+  });
   if (response.status !== 200) throw new Error(`sync failed: ${response.status} ${await response.text()}`);
-  const { results } = (await response.json()) as { results: Array<{ clientId: string; status: number; body: unknown }> };
+  const { results } = (await response.json()) as { results: SyncResult[] };
   const failed = results.filter((result) => result.status >= 300);
   if (failed.length > 0) throw new Error(`sync items failed: ${JSON.stringify(failed.slice(0, 3))}`);
+  return results;
 }
 
 async function all<T>(path: string): Promise<T[]> {
@@ -165,11 +176,9 @@ async function all<T>(path: string): Promise<T[]> {
  * their lifecycle, steps a few days apart. Uploaded through the enrollment service's /sync;
  * those whose resident event has not reached enrollment yet are held and validated on arrival.
  */
-async function loadEnrollments(): Promise<number> {
+async function loadEnrollments(teams: DemoTeam[]): Promise<{ count: number; opened: string[] }> {
   const residents = await all<{ id: string; dateOfBirth: string; ownsSmartphone: boolean }>(`/residents?communeCode=${COMMUNE.code}&status=living`);
   const organisations = await all<{ id: string; eIdStatus: string }>(`/organisations?communeCode=${COMMUNE.code}`);
-  // Recorded by the training service's real teams and members, so leaderboards name real teams.
-  const teams = (await (await call('GET', `/teams?communeCode=${COMMUNE.code}`, agent, undefined, trainingUrl)).json()) as Array<{ id: string; memberships: Array<{ memberId: string }> }>;
   const items: SyncItem[] = [];
   const enroll = (subject: Record<string, string>, serviceCode: string, path: string[], reached: number, extra: Record<string, unknown> = {}) => {
     const start = 3 + Math.floor(random() * 27);
@@ -205,15 +214,18 @@ async function loadEnrollments(): Promise<number> {
     }
   }
   for (const organisation of organisations) enroll({ organisationId: organisation.id }, 'org_eid', ['applied', 'issued'], organisation.eIdStatus === 'identified' ? 1 : 0);
+  const applies = new Set(items.filter((item) => item.command === 'enrollment.apply').map((item) => item.clientId));
+  const opened: string[] = [];
   let start = 0;
   while (start < items.length) {
     // Keep an apply and its transitions in the same upload: cut only before an apply.
     let end = Math.min(start + 400, items.length);
     while (end < items.length && items[end].command !== 'enrollment.apply') end += 1;
-    await upload(items.slice(start, end), enrollmentUrl);
+    const results = await upload(items.slice(start, end), enrollmentUrl);
+    for (const result of results) if (applies.has(result.clientId) && result.body.id) opened.push(result.body.id);
     start = end;
   }
-  return items.filter((item) => item.command === 'enrollment.apply').length;
+  return { count: applies.size, opened };
 }
 
 const TEAMS = [
@@ -226,22 +238,47 @@ const TEAMS = [
 const AFFILIATIONS = ['commune_police', 'official', 'teacher', 'village_head', 'youth_union', 'womens_union', 'security_forces', 'student_volunteer', 'digital_technology_team'] as const;
 const TOPICS = ['online_public_services', 'vneid', 'cashless_qr', 'bills_online', 'selling_online', 'fraud_prevention'] as const;
 
-/** Field teams, then a month of training sessions with attendance, as the teams would upload them. */
-async function loadTraining(): Promise<{ teams: number; sessions: number; attendees: number }> {
-  const villages = (await (await call('GET', `/communes/${COMMUNE.code}/villages`, operator)).json()) as Array<{ id: string; code: string; name: string }>;
+interface DemoTeam {
+  id: string;
+  villageIds: string[];
+  villageCodes: readonly string[];
+  memberships: Array<{ memberId: string }>;
+}
+
+/**
+ * The commune's field teams with their members, formed 35 days ago, before the door-to-door work
+ * they record. Training learns the villages from the registry's events, so forming a team waits
+ * out "unknown village" until it has (a 422 writes nothing, so asking again is safe).
+ */
+async function formTeams(villages: Array<{ id: string; code: string }>): Promise<DemoTeam[]> {
   const villageId = (code: string) => villages.find((v) => v.code === code)!.id;
-  const teamItems: SyncItem[] = [];
   const formed = new Date(Date.now() - 35 * 86400000).toISOString();
+  const teams: DemoTeam[] = [];
   for (const team of TEAMS) {
-    const teamClientId = clientId();
-    teamItems.push({ clientId: teamClientId, command: 'team.form', occurredAt: formed, payload: { communeCode: COMMUNE.code, name: team.name, kind: team.kind, activeFrom: vietnamDay(formed), villageIds: team.villages.map(villageId) } });
+    const body = { communeCode: COMMUNE.code, name: team.name, kind: team.kind, activeFrom: vietnamDay(formed), villageIds: team.villages.map(villageId) };
+    const created = await untilServiceKnows(`team ${team.name}`, /"field":"(communeCode|villageIds)"/, () => call('POST', '/teams', communeAdmin, body, trainingUrl));
+    const { id } = (await created.json()) as { id: string };
+    const joins: SyncItem[] = [];
     for (let m = 0; m < team.size; m += 1) {
       const affiliation = team.kind === 'community_digital_team' ? pick(['digital_technology_team', 'youth_union', 'village_head'] as const) : pick(AFFILIATIONS);
-      teamItems.push({ clientId: clientId(), command: 'team.member-join', occurredAt: formed, refs: { target: teamClientId }, payload: { fullName: `${pick(SURNAMES)} ${pick(GIVEN)}`, affiliation } });
+      joins.push({ clientId: clientId(), command: 'team.member-join', occurredAt: formed, target: id, payload: { fullName: `${pick(SURNAMES)} ${pick(GIVEN)}`, affiliation } });
     }
+    await upload(joins, trainingUrl, communeAdmin);
+    const view = (await (await call('GET', `/teams/${id}`, communeAdmin, undefined, trainingUrl)).json()) as { memberships: Array<{ memberId: string }> };
+    teams.push({ id, villageIds: body.villageIds, villageCodes: team.villages, memberships: view.memberships });
   }
-  await upload(teamItems, trainingUrl, communeAdmin);
-  const teams = (await (await call('GET', `/teams?communeCode=${COMMUNE.code}`, agent, undefined, trainingUrl)).json()) as Array<{ memberships: Array<{ memberId: string }>; villageIds: string[] }>;
+  return teams;
+}
+
+/** A member of a team that covers the village, as the visit's team and member. */
+function visitorFor(teams: DemoTeam[], villageCode: string): { teamId: string; memberId: string } {
+  const team = pick(teams.filter((t) => t.villageCodes.includes(villageCode)));
+  return { teamId: team.id, memberId: pick(team.memberships).memberId };
+}
+
+/** A month of training sessions with attendance, as the teams would upload them. */
+async function loadTraining(teams: DemoTeam[]): Promise<{ teams: number; sessions: number; attendees: number }> {
+  const villages = (await (await call('GET', `/communes/${COMMUNE.code}/villages`, operator)).json()) as Array<{ id: string; code: string; name: string }>;
   const residents = await all<{ id: string; villageCode: string; dateOfBirth: string }>(`/residents?communeCode=${COMMUNE.code}&status=living`);
   const adults = residents.filter((r) => Number(r.dateOfBirth.slice(0, 4)) <= vietnamYear() - 15);
   const items: SyncItem[] = [];
@@ -360,20 +397,87 @@ async function loadCampaigns(): Promise<void> {
 
 /** Sends a write to reporting until it succeeds; only "reporting does not know the commune yet" (422 on the commune) is waited out, for at most a minute. */
 async function untilReportingKnowsCommune(what: string, send: () => Promise<Response>): Promise<void> {
+  await untilServiceKnows(what, /"field":"(code|communeCode)"/, send);
+}
+
+/**
+ * Sends a write until it succeeds. Only what the service learns from another service's events
+ * (a 422 on one of `waitingFields`, or a 409 on an enrollment still waiting for its resident) is
+ * waited out, for at most a minute.
+ */
+async function untilServiceKnows(what: string, waitingFields: RegExp, send: () => Promise<Response>): Promise<Response> {
   const deadline = Date.now() + 60000;
   for (;;) {
     const answer = await send();
-    if (answer.status === 200 || answer.status === 201) return;
+    if (answer.status === 200 || answer.status === 201) return answer;
     const text = await answer.text();
-    const waiting = answer.status === 422 && /"field":"(code|communeCode)"/.test(text);
+    const waiting = (answer.status === 422 && waitingFields.test(text)) || (answer.status === 409 && /pending|not (yet )?validated|waiting/i.test(text));
     if (!waiting || Date.now() > deadline) throw new Error(`${what} failed: ${answer.status} ${text}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
+/**
+ * A micro-plan per team over the campaign window (its villages, households and enrollments a day),
+ * and the remote village's plan reassigned mid-campaign from the upland team to the Bãi Tranh
+ * community team (the history keeps both versions).
+ */
+async function loadPlans(teams: DemoTeam[], villages: Array<{ id: string; code: string }>): Promise<number> {
+  const window = { startsOn: isoDay(-30), endsOn: isoDay(15) };
+  const householdsOf = (codes: readonly string[]) => VILLAGES.filter((v) => codes.includes(v.code)).reduce((sum, v) => sum + v.households, 0);
+  const plan = (team: DemoTeam, codes: readonly string[], perDay: number) => ({
+    communeCode: COMMUNE.code,
+    teamId: team.id,
+    ...window,
+    villageIds: villages.filter((v) => codes.includes(v.code)).map((v) => v.id),
+    householdIds: [],
+    householdsPerDay: perDay,
+    enrollmentsPerDay: [
+      { serviceCode: 'cccd', perDay: Math.max(1, Math.round(perDay * 1.5)) },
+      { serviceCode: 'vneid_level2', perDay: Math.max(1, Math.round(perDay * 1.5)) },
+    ],
+  });
+  let count = 0;
+  for (const team of teams.slice(0, 4)) {
+    const codes = team.villageCodes.filter((code) => code !== 'KHE-NUOC');
+    await expectCreated(await call('POST', '/plans', communeAdmin, plan(team, codes, Math.max(1, Math.ceil(householdsOf(codes) / 30))), trainingUrl), 'plan');
+    count += 1;
+  }
+  const remote = await call('POST', '/plans', communeAdmin, plan(teams[2], ['KHE-NUOC'], 1), trainingUrl);
+  if (remote.status !== 201) throw new Error(`plan failed: ${remote.status} ${await remote.text()}`);
+  const { id, version } = (await remote.json()) as { id: string; version: number };
+  const reassigned = await call('PUT', `/plans/${id}`, communeAdmin, { version, ...plan(teams[4], ['KHE-NUOC'], 1), communeCode: undefined }, trainingUrl);
+  if (reassigned.status !== 200) throw new Error(`plan reassignment failed: ${reassigned.status} ${await reassigned.text()}`);
+  return count + 1;
+}
+
+/**
+ * The commune admin's review: most of the first visits and enrollment openings verified, a few
+ * returned to their teams with a reason (they show in the members' work lists).
+ */
+async function loadReviews(visits: string[], enrollments: string[]): Promise<{ verified: number; returned: number }> {
+  const REASONS = ['Thiếu ảnh chụp phiếu thu thập thông tin', 'Số điện thoại liên hệ chưa đúng, cần xác minh lại', 'Chưa ghi rõ lý do hộ từ chối'];
+  let verified = 0;
+  let returned = 0;
+  for (const [index, visitId] of visits.slice(0, 45).entries()) {
+    const body = index % 9 === 4 ? { verdict: 'returned', reason: REASONS[index % REASONS.length] } : { verdict: 'verified' };
+    await untilServiceKnows(`visit review ${visitId}`, /$^/, () => call('POST', `/visits/${visitId}/review`, communeAdmin, body));
+    if (body.verdict === 'verified') verified += 1;
+    else returned += 1;
+  }
+  for (const [index, enrollmentId] of enrollments.slice(0, 60).entries()) {
+    const body = index % 12 === 5 ? { verdict: 'returned', reason: 'Ảnh giấy tờ bị mờ, cần chụp lại' } : { verdict: 'verified' };
+    await untilServiceKnows(`enrollment review ${enrollmentId}`, /$^/, () => call('POST', `/enrollments/${enrollmentId}/steps/1/review`, communeAdmin, body, enrollmentUrl));
+    if (body.verdict === 'verified') verified += 1;
+    else returned += 1;
+  }
+  return { verified, returned };
+}
+
 function printDashboard(): void {
   process.stdout.write(`dashboard (commune admin, valid 8 h): ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${communeAdmin}\n`);
   process.stdout.write(`dashboard (province officer):        ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${provinceOfficer}\n`);
+  process.stdout.write(`commendation list (XLSX, commune admin token): ${reportingUrl.replace('127.0.0.1', 'localhost')}/communes/${COMMUNE.code}/commendations.xlsx\n`);
 }
 
 async function main(): Promise<void> {
@@ -384,20 +488,26 @@ async function main(): Promise<void> {
     return;
   }
   await expectCreated(await call('POST', '/communes', operator, COMMUNE), 'commune');
+  const villages: Array<{ id: string; code: string }> = [];
   for (const village of VILLAGES) {
-    await expectCreated(await call('POST', `/communes/${COMMUNE.code}/villages`, operator, { code: village.code, name: village.name }), `village ${village.code}`);
+    const created = await call('POST', `/communes/${COMMUNE.code}/villages`, operator, { code: village.code, name: village.name });
+    if (created.status !== 201) throw new Error(`village ${village.code} failed: ${created.status} ${await created.text()}`);
+    villages.push((await created.json()) as { id: string; code: string });
   }
+  const teams = await formTeams(villages);
   // Field phones upload what they recorded offline over the last 30 days, in batches.
   const total = VILLAGES.reduce((sum, v) => sum + v.households, 0);
   let done = 0;
   let batch: SyncItem[] = [];
+  const visits: string[] = [];
   const bar = new ProgressBar('  households', total, process.stdout);
   for (const village of VILLAGES) {
     for (let i = 0; i < village.households; i += 1) {
-      batch.push(...householdSession(village, 1 + Math.floor(random() * 30)));
+      batch.push(...householdSession(village, 1 + Math.floor(random() * 30), visitorFor(teams, village.code)));
       done += 1;
       if (batch.length >= 150 || done === total) {
-        await upload(batch);
+        const visitItems = new Set(batch.filter((item) => item.command === 'visit.record').map((item) => item.clientId));
+        for (const result of await upload(batch)) if (visitItems.has(result.clientId) && result.body.id) visits.push(result.body.id);
         batch = [];
         bar.update(done);
       }
@@ -411,9 +521,13 @@ async function main(): Promise<void> {
       payload: { communeCode: COMMUNE.code, villageCode: org.village, name: org.name, taxCode: `28010${String(12345 + index * 7)}`, kind: org.kind, eIdStatus: org.eIdStatus },
     })),
   );
-  const training = await loadTraining();
-  const enrollments = await loadEnrollments();
-  process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations, ${enrollments} enrollments at every stage, ${training.teams} field teams, ${training.sessions} training sessions with ${training.attendees} attendees (uploaded through offline sync)\n`);
+  const training = await loadTraining(teams);
+  const enrollments = await loadEnrollments(teams);
+  const plans = await loadPlans(teams, villages);
+  const reviews = await loadReviews(visits, enrollments.opened);
+  process.stdout.write(
+    `${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations, ${enrollments.count} enrollments at every stage, ${training.teams} field teams, ${training.sessions} training sessions with ${training.attendees} attendees (uploaded through offline sync), ${plans} micro-plans, ${reviews.verified} records verified and ${reviews.returned} returned to their teams\n`,
+  );
   await loadCampaigns();
   printDashboard();
 }

@@ -192,6 +192,8 @@ describe('personal data stays out of events, logs and metrics; every write is au
 
     // --- training ----------------------------------------------------------------------------
     await eventually(async () => expect(await query(`select id from "${services.training.schema}".known_residents where id = $1`, [head.id])).toHaveLength(1), { timeoutMs: 30000 });
+    // Training takes a team's villages only from the registry's village events (no village on trust).
+    await eventually(async () => expect(await query(`select id from "${services.training.schema}".known_villages where id = $1`, [household.villageId])).toHaveLength(1), { timeoutMs: 30000 });
     const team = await write<{ id: string }>('training', 'POST', '/teams', admin, { communeCode: commune, name: 'Tổ công nghệ số cộng đồng thôn 1', kind: 'community_digital_team', activeFrom: '2026-07-01', villageIds: [household.villageId] }, 201);
     expected.push({ service: 'training', actor: 'pd-admin-46101', action: 'form', entity: 'team', entityId: team.id, communeCode: commune });
     const joined = await write<{ memberships: Array<{ memberId: string }> }>('training', 'POST', `/teams/${team.id}/members`, admin, { fullName: MEMBER.fullName, phone: MEMBER.phone, affiliation: 'digital_technology_team' }, 200);
