@@ -277,6 +277,25 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'well-formed but unknown visit', req: (b) => ({ ...b, path: `/visits/${uuid()}/review` }), status: 404, message: /not found/ },
       ],
     },
+    'GET /work-list': {
+      valid: (w) => ({ path: `/work-list?communeCode=${w.A.code}&teamId=${w.A.teamId}&villageId=${w.A.villageId}&status=not_visited&limit=50` }),
+      bad: [
+        badCommuneQuery,
+        missingCommuneQuery,
+        { what: 'teamId not a UUID', req: replaceQuery('teamId', "x' OR '1'='1"), status: 400, field: 'teamId' },
+        { what: 'villageId not a UUID', req: replaceQuery('villageId', 'THON-1'), status: 400, field: 'villageId' },
+        { what: 'status not one of the values', req: replaceQuery('status', 'lazy'), status: 400, field: 'status' },
+        { what: 'limit 0', req: replaceQuery('limit', '0'), status: 400, field: 'limit' },
+        { what: 'limit above 500', req: replaceQuery('limit', '501'), status: 400, field: 'limit' },
+        { what: 'limit 1e308', req: replaceQuery('limit', '1e308'), status: 400, field: 'limit' },
+        { what: 'since with characters no cursor has', req: withQuery('since=a.b'), status: 400, field: 'since' },
+        { what: 'since well-formed but not a cursor of the work list', req: withQuery(`since=${Buffer.from('{"v":1,"x":"20:10:","d":"2026-07-22","s":"0123456789abcdef"}').toString('base64url')}`), status: 400, field: 'since' },
+        { what: 'after not a cursor', req: withQuery('after=bm90LWEtY3Vyc29y'), status: 400, field: 'after' },
+        { what: 'since and after together', req: withQuery('since=x&after=y'), status: 422, field: 'since', reason: /not both/ },
+        ...PAGE_CASES.filter((c) => c.field === '__proto__'),
+        unknownQuery,
+      ],
+    },
     'POST /residents': {
       valid: (w) => ({ path: '/residents', body: { householdId: w.A.householdId, fullName: 'Lê Thị Thử', dateOfBirth: '1991-02-03', sex: 'female', ethnicity: 'Kinh', relationshipToHead: 'other' } }),
       bad: [
@@ -773,8 +792,24 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         { what: 'code with spaces', req: set({ code: 'A B' }), status: 400, field: 'code' },
         { what: 'definition of one character', req: set({ definition: 'x' }), status: 400, field: 'definition' },
         { what: 'an external indicator counted in people', req: set({ unit: 'people' }), status: 422, field: 'unit' },
+        { what: 'a detail on an indicator not counted from enrollments', req: set({ detail: 'iHanoi' }), status: 422, field: 'detail' },
       ],
     },
+    'PUT /indicators/{indicatorCode}': {
+      valid: async () => {
+        const code = `hard_${next()}`;
+        const body = { labelVi: 'Cài đặt iHanoi', labelEn: 'iHanoi installs', definition: 'Cư dân được hỗ trợ cài iHanoi', unit: 'people', source: 'enrollment', serviceCode: 'public_service_app', state: 'installed' };
+        await created('reporting', 'POST', '/indicators', { code, ...body });
+        return { path: `/indicators/${code}`, body: { ...body, detail: 'iHanoi' } };
+      },
+      bad: [
+        { what: 'detail over 120 characters', req: set({ detail: 'x'.repeat(121) }), status: 400, field: 'detail' },
+        { what: 'a detail on a field indicator', req: set({ source: 'field', measure: 'households_visited', serviceCode: undefined, state: undefined }), status: 422, field: 'detail' },
+        { what: 'an enrollment measure that does not exist', req: set({ measure: 'smiles', serviceCode: undefined, state: undefined, detail: undefined }), status: 422, field: 'measure' },
+        { what: 'unit not one of the values', req: set({ unit: 'kg' }), status: 400, field: 'unit' },
+      ],
+    },
+    'GET /freshness': { valid: () => ({ path: '/freshness' }), bad: [] },
     'PUT /communes/{code}/indicator-values/{indicatorCode}/{period}': {
       valid: (w) => ({ path: `/communes/${w.A.code}/indicator-values/online_application_share/2026-05`, body: { value: 61.25 } }),
       bad: [

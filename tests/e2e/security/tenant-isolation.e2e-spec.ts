@@ -208,6 +208,15 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
         return { path: `/visits/${visit.id}/review`, body: { verdict: 'returned', reason: 'Thiếu ảnh biên bản' } };
       },
     },
+    'GET /work-list': {
+      write: false,
+      allowed: FIELD,
+      call: (c) => ({ path: `/work-list?communeCode=${c.code}` }),
+      refs: [
+        { why: 'one’s own commune’s work list filtered by another commune’s village', call: (a, b) => ({ path: `/work-list?communeCode=${a.code}&villageId=${b.villageId}` }), refused: deniedOrEmpty },
+        { why: 'one’s own commune’s work list of another commune’s team', call: (a, b) => ({ path: `/work-list?communeCode=${a.code}&teamId=${b.teamId}` }), refused: deniedOrEmpty },
+      ],
+    },
     'POST /residents': {
       write: true,
       allowed: FIELD,
@@ -460,6 +469,18 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       global: 'the indicator catalogue (definitions, no figures)',
       call: () => ({ path: '/indicators', body: { code: `ind_${runId}_${next()}`, labelVi: 'Chỉ tiêu mới', labelEn: 'New indicator', definition: 'Báo cáo từ xã', unit: 'percent', source: 'external' } }),
     },
+    'PUT /indicators/{indicatorCode}': {
+      write: true,
+      allowed: ['province_officer'],
+      global: 'the indicator catalogue (definitions, no figures)',
+      call: async () => {
+        const code = `ind_${runId}_${next()}`;
+        const body = { labelVi: 'Cài đặt iHanoi', labelEn: 'iHanoi installs', definition: 'Cư dân được hỗ trợ cài iHanoi', unit: 'people', source: 'enrollment', serviceCode: 'public_service_app', state: 'installed' };
+        await created('reporting', 'POST', '/indicators', world.ops, { code, ...body });
+        return { path: `/indicators/${code}`, body: { ...body, detail: 'iHanoi' } };
+      },
+    },
+    'GET /freshness': { write: false, allowed: EVERYONE, global: 'how fresh the figures are: event times and lag per source stream, no tenant data', call: () => ({ path: '/freshness' }) },
     'PUT /communes/{code}/indicator-values/{indicatorCode}/{period}': {
       write: true,
       allowed: TARGET_SETTERS,
