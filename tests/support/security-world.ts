@@ -314,7 +314,7 @@ export function operationsWithQuery(doc: OpenApiDocument): string[] {
 }
 
 // The province feeds are appended by reporting's feed consumer as events arrive, like a read model.
-const BACKGROUND_TABLES = new Set(['inbox', 'known_communes', 'known_residents', 'known_organisations', 'known_villages', 'schema_migrations', 'province_feed', 'province_feed_heads']);
+const BACKGROUND_TABLES = new Set(['inbox', 'known_communes', 'known_residents', 'known_organisations', 'known_villages', 'schema_migrations', 'province_feed', 'province_feed_heads', 'known_households', 'field_teams', 'field_team_members', 'field_team_villages', 'field_plans', 'field_team_scope_history', 'field_enrollments', 'work_list_changes']);
 
 /**
  * The content of every table a service's API writes (a hash per table; the outbox by its event
