@@ -1,5 +1,5 @@
 import { addDays, vietnamToday } from '@dtc/platform';
-import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
@@ -88,6 +88,11 @@ describe('work list (GET /work-list)', () => {
     await eventually(async () => expect((await plan(addDays(vietnamToday(), -1), addDays(vietnamToday(), 5), [thon1], [households.listed])).status).toBe(201), { timeoutMs: 30000 });
     // Not active today: its village stays off the list.
     expect((await plan(addDays(vietnamToday(), 3), addDays(vietnamToday(), 9), [thon3], [])).status).toBe(201);
+    // Every setup event applied before the tests read cursors (a late one would show as a change).
+    await eventually(async () => {
+      const [applied] = await query(`select (select count(*)::int from "${registry.schema}".field_plans) as plans, (select count(*)::int from "${registry.schema}".field_team_villages) as villages`);
+      expect(applied).toEqual({ plans: 2, villages: 1 });
+    }, { timeoutMs: 30000 });
   }, 120000);
 
   afterAll(async () => {
