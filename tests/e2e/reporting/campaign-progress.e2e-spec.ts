@@ -10,6 +10,11 @@ import { startServices, type RunningService } from '../../support/services';
 // broker, with late (offline) events, redelivered duplicates, and three more communes for the
 // province roll-up. Ends with a full rebuild whose figures must equal the live ones.
 const runId = newRunId();
+/** A report without its `dataAsOf` (stream heads and lag move on with every batch). */
+const figuresOf = <T extends object>(report: T): Omit<T, 'dataAsOf'> => {
+  const { dataAsOf: _freshness, ...figures } = report as T & { dataAsOf?: unknown };
+  return figures;
+};
 const prefix = `t-${runId}.`;
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const START = '2026-07-21';
@@ -322,7 +327,8 @@ describe('campaign progress from field events', () => {
       expect(health.body.status).toBe('degraded');
       const withoutCache = await request<CommuneProgress>('GET', `${services.reporting.url}/campaigns/${communeCampaign}/progress?asOf=${END}`, admin);
       expect(withoutCache.status).toBe(200);
-      expect(withoutCache.body).toEqual((await progress(communeCampaign)).body);
+      // Figures equal; how fresh they are (lag measured per instance, heads moving) may differ.
+      expect(figuresOf(withoutCache.body)).toEqual(figuresOf((await progress(communeCampaign)).body));
     } finally {
       await stopSecond();
     }
@@ -330,9 +336,10 @@ describe('campaign progress from field events', () => {
 
   it('rebuilds every projection from the topics into a new generation, switching over while serving and while events keep arriving, with equal figures', async () => {
     const reads = async () => ({
-      commune: (await progress(communeCampaign)).body,
-      teams: (await request('GET', `${reporting.url}/campaigns/${communeCampaign}/teams?asOf=${END}`, admin)).body,
-      series: (await request('GET', `${reporting.url}/campaigns/${communeCampaign}/series?asOf=${END}`, admin)).body,
+      // The figures, not how fresh they are: the rebuilt generation has its own stream heads.
+      commune: figuresOf((await progress(communeCampaign)).body),
+      teams: figuresOf((await request('GET', `${reporting.url}/campaigns/${communeCampaign}/teams?asOf=${END}`, admin)).body),
+      series: figuresOf((await request('GET', `${reporting.url}/campaigns/${communeCampaign}/series?asOf=${END}`, admin)).body),
       training: (await request('GET', `${reporting.url}/communes/16279/training`, admin)).body,
       households: (await request('GET', `${reporting.url}/communes/16279/households-by-village`, admin)).body,
     });
@@ -392,6 +399,8 @@ describe('campaign progress from field events', () => {
     const others = "commune_code <> '16282'";
     const tables: Record<string, [columns: string, where: string]> = {
       enrollment_state_daily: ['*', others],
+      resident_support_daily: ['*', others],
+      resident_enrollments: ['*', others],
       field_daily: ['*', others],
       training_daily: ['*', others],
       village_population: ['*', others],
