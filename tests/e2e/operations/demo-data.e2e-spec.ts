@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { addDays, vietnamMonth, vietnamToday } from '@dtc/platform';
-import { deleteTestTopics, dropTestSchemas, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
 
@@ -49,6 +49,28 @@ describe('the demo commune npm start loads', () => {
     ]);
     const values = await request<Array<{ indicatorCode: string; period: string; value: number }>>('GET', `${services.reporting.url}/communes/${COMMUNE}/indicator-values`, admin);
     expect(values.body).toEqual([expect.objectContaining({ indicatorCode: 'online_application_share', period: vietnamMonth(), value: 72.5 })]);
+
+    // Issue 17: the demo shows a commune with micro-plans (one reassigned mid-campaign), work
+    // lists with items returned on review, and a commendation list with team names.
+    const plans = await request<Array<{ version: number; teamId: string }>>('GET', `${services.training.url}/plans?communeCode=${COMMUNE}`, admin);
+    expect(plans.body).toHaveLength(5);
+    expect(plans.body.filter((plan) => plan.version === 2)).toHaveLength(1);
+    await eventually(async () => {
+      const returned = await request<{ items: Array<{ todos: string[]; visit: { status: string; returnedReason: string | null } }> }>('GET', `${services['household-registry'].url}/work-list?communeCode=${COMMUNE}&status=returned&limit=500`, admin);
+      expect(returned.status).toBe(200);
+      const visits = returned.body.items.filter((item) => item.todos.includes('returned_visit'));
+      const steps = returned.body.items.filter((item) => item.todos.includes('returned_step'));
+      expect({ visits: visits.length > 0, steps: steps.length > 0, all: returned.body.items.length === new Set([...visits, ...steps]).size }).toEqual({ visits: true, steps: true, all: true });
+      for (const item of visits) expect(item.visit).toEqual(expect.objectContaining({ status: 'returned', returnedReason: expect.any(String) }));
+    });
+    await eventually(async () => {
+      const window = `from=${addDays(vietnamToday(), -30)}&to=${vietnamToday()}`;
+      const commendations = await request<{ teams: Array<{ teamName: string | null; householdsVisited: number }> }>('GET', `${services.reporting.url}/communes/${COMMUNE}/commendations?${window}`, admin);
+      expect(commendations.status).toBe(200);
+      expect(commendations.body.teams.length).toBeGreaterThan(0);
+      expect(commendations.body.teams[0]).toEqual(expect.objectContaining({ teamName: expect.stringMatching(/^Tổ /), householdsVisited: expect.any(Number) }));
+      expect(commendations.body.teams[0].householdsVisited).toBeGreaterThan(0);
+    });
 
     // Loading again changes nothing and still succeeds.
     const again = await loadDemo(urls);
