@@ -360,6 +360,15 @@ async function loadCampaigns(): Promise<void> {
   const existing = await call('GET', `/campaigns?communeCode=${COMMUNE.code}`, communeAdmin, undefined, reportingUrl);
   if (existing.status === 200 && ((await existing.json()) as unknown[]).length > 0) return;
   const window = { startsOn: isoDay(-30), endsOn: isoDay(15) };
+  // The province counts each public-service app separately (one ward reported 950 iHanoi and
+  // 2,300 eTax Mobile set-ups): indicators narrowed to the enrollment's detail.
+  for (const app of [
+    { code: 'etax_mobile_set_up', labelVi: 'Cài đặt eTax Mobile', labelEn: 'eTax Mobile set up', detail: 'eTax Mobile' },
+    { code: 'thanhhoas_set_up', labelVi: 'Cài đặt ứng dụng ThanhHoaS', labelEn: 'ThanhHoaS app set up', detail: 'ThanhHoaS' },
+  ]) {
+    const created = await call('POST', '/indicators', provinceOfficer, { ...app, definition: `Người dân được hỗ trợ cài đặt và thiết lập ${app.detail} / residents helped to set up ${app.detail}`, unit: 'people', source: 'enrollment', serviceCode: 'public_service_app', state: 'set_up' }, reportingUrl);
+    if (created.status !== 201 && created.status !== 409) throw new Error(`indicator ${app.code} failed: ${created.status} ${await created.text()}`);
+  }
   // Reporting learns the commune (and its province) from the registry's event: ask again until it has.
   await untilReportingKnowsCommune('commune campaign', () =>
     call('POST', '/campaigns', communeAdmin, {
@@ -377,6 +386,10 @@ async function loadCampaigns(): Promise<void> {
         { indicatorCode: 'organisations_e_identified', sharePercent: 100 },
         { indicatorCode: 'residents_trained', targetCount: 150 },
         { indicatorCode: 'online_application_share', targetValue: 80 },
+        { indicatorCode: 'residents_supported_directly', targetCount: 400 },
+        { indicatorCode: 'households_done', targetCount: 100 },
+        { indicatorCode: 'etax_mobile_set_up', targetCount: 60 },
+        { indicatorCode: 'thanhhoas_set_up', targetCount: 60 },
       ],
     }, reportingUrl),
   );

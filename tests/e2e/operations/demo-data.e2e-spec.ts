@@ -72,6 +72,20 @@ describe('the demo commune npm start loads', () => {
       expect(commendations.body.teams[0].householdsVisited).toBeGreaterThan(0);
     });
 
+    // The commune campaign counts the people and households the teams actually helped, and each
+    // public-service app on its own (indicators narrowed to the enrollment's detail).
+    const communeCampaign = campaigns.body.find((c) => c.scope === 'commune')!;
+    await eventually(async () => {
+      const progress = await request<{ indicators: Array<{ code: string; achieved: number | null }>; dataAsOf: { streams: unknown[] } }>('GET', `${services.reporting.url}/campaigns/${communeCampaign.id}/progress?communeCode=${COMMUNE}`, admin);
+      expect(progress.status).toBe(200);
+      const achieved = (code: string) => progress.body.indicators.find((indicator) => indicator.code === code)?.achieved ?? 0;
+      expect(achieved('residents_supported_directly')).toBeGreaterThan(0);
+      expect(achieved('etax_mobile_set_up')).toBeGreaterThan(0);
+      expect(achieved('thanhhoas_set_up')).toBeGreaterThan(0);
+      expect(achieved('etax_mobile_set_up') + achieved('thanhhoas_set_up')).toBeLessThan(achieved('residents_supported_directly'));
+      expect(progress.body.dataAsOf.streams).toHaveLength(3);
+    });
+
     // Loading again changes nothing and still succeeds.
     const again = await loadDemo(urls);
     expect({ code: again.code, output: again.output }).toEqual({ code: 0, output: expect.stringContaining('already loaded') });
