@@ -20,9 +20,21 @@ export interface FaultFigures {
   lost: number;
 }
 
-const PROJECTED = ['household-registry.events', 'enrollment.events'];
+export const PROJECTED = ['household-registry.events', 'enrollment.events'];
 
-type Counts = Record<string, number>;
+export type Counts = Record<string, number>;
+
+/** What the projections hold beyond the recount (duplicates) and short of it (lost). */
+export function compareCounts(source: Counts, projected: Counts): { duplicates: number; lost: number } {
+  let duplicates = 0;
+  let lost = 0;
+  for (const key of new Set([...Object.keys(source), ...Object.keys(projected)])) {
+    const difference = (projected[key] ?? 0) - (source[key] ?? 0);
+    if (difference > 0) duplicates += difference;
+    else lost -= difference;
+  }
+  return { duplicates, lost };
+}
 
 /**
  * Waits until the platform has caught up, then checks the promises the platform makes under
@@ -104,13 +116,7 @@ export async function settleAndCheck(platform: FaultPlatform, fault: string, tim
 
   // 4. Projection totals against a from-scratch recount of the source services' tables.
   const [source, projected] = await Promise.all([sourceCounts(registry, enrollment), projectionCounts(projection)]);
-  let duplicates = 0;
-  let lostCounts = 0;
-  for (const key of new Set([...Object.keys(source), ...Object.keys(projected)])) {
-    const difference = (projected[key] ?? 0) - (source[key] ?? 0);
-    if (difference > 0) duplicates += difference;
-    else lostCounts -= difference;
-  }
+  const { duplicates, lost: lostCounts } = compareCounts(source, projected);
   const figures: FaultFigures = {
     fault,
     written: written.length,
@@ -130,7 +136,7 @@ async function keyed(sql: string): Promise<Counts> {
   return Object.fromEntries(rows.filter((row) => row.n !== 0).map((row) => [row.key, row.n]));
 }
 
-async function sourceCounts(registry: string, enrollment: string): Promise<Counts> {
+export async function sourceCounts(registry: string, enrollment: string): Promise<Counts> {
   const parts = await Promise.all([
     keyed(`select 'households|' || village_id as key, count(*)::int as n from "${registry}".households group by village_id`),
     keyed(`select 'residents|' || h.village_id as key, count(*)::int as n from "${registry}".residents r join "${registry}".households h on h.id = r.household_id where r.status = 'living' group by h.village_id`),
@@ -145,7 +151,7 @@ async function sourceCounts(registry: string, enrollment: string): Promise<Count
   return Object.assign({}, ...parts);
 }
 
-async function projectionCounts(schema: string): Promise<Counts> {
+export async function projectionCounts(schema: string): Promise<Counts> {
   const parts = await Promise.all([
     keyed(`select 'households|' || village_id as key, households as n from "${schema}".village_households`),
     keyed(`select 'residents|' || village_id as key, sum(residents)::int as n from "${schema}".village_population group by village_id`),

@@ -17,6 +17,34 @@ interface SyncResult {
 
 const RETRYABLE = new Set([502, 503, 504]);
 
+/** One answer a phone got (an HTTP status, an item's status inside a 200, or no answer at all). */
+export interface PhoneAnswer {
+  service: 'household-registry' | 'enrollment';
+  status: number | 'network';
+  at: number;
+}
+
+/** A household whose uploads were all accepted, with the ids the services gave back. */
+export interface AcknowledgedHousehold {
+  householdId: string;
+  residentIds: string[];
+  enrollmentId: string;
+  startedAt: number;
+  acknowledgedAt: number;
+}
+
+export interface FieldLoadOptions {
+  households: number;
+  phones: number;
+  deadlineMs?: number;
+  /** A phone's pause between two households (the soak paces its phones; the fault tests do not). */
+  pauseMs?: number;
+  /** Also upload again after a 500 instead of failing (the soak counts them rather than stopping). */
+  retryServerErrors?: boolean;
+  onAnswer?: (answer: PhoneAnswer) => void;
+  onAcknowledged?: (household: AcknowledgedHousehold) => void;
+}
+
 /**
  * Field phones uploading their offline work through the services' /sync APIs, as the app does:
  * each household is one registry batch (household, two residents, two visits) followed by an
@@ -31,7 +59,7 @@ export class FieldLoad {
 
   constructor(
     private readonly platform: FaultPlatform,
-    private readonly options: { households: number; phones: number; deadlineMs?: number },
+    private readonly options: FieldLoadOptions,
   ) {}
 
   /** Runs until every household is uploaded; `households` can be raised while it runs. */
@@ -43,6 +71,7 @@ export class FieldLoad {
         await this.household(this.started);
         done += 1;
         await onHousehold?.(done);
+        if (this.options.pauseMs && !this.stopped) await new Promise((resolve) => setTimeout(resolve, this.options.pauseMs));
       }
     };
     await Promise.all(Array.from({ length: this.options.phones }, phone));
@@ -54,6 +83,7 @@ export class FieldLoad {
   }
 
   private async household(index: number): Promise<void> {
+    const startedAt = Date.now();
     const occurredAt = new Date(Date.now() - 3600000).toISOString();
     const at = (minutes: number) => new Date(Date.parse(occurredAt) + minutes * 60000).toISOString();
     const [household, first, second] = [randomUUID(), randomUUID(), randomUUID()];
@@ -68,10 +98,17 @@ export class FieldLoad {
     ]);
     const residentId = registry.results[1].body.id;
     const apply = randomUUID();
-    await this.upload('enrollment', [
+    const enrollment = await this.upload('enrollment', [
       { clientId: apply, command: 'enrollment.apply', occurredAt: at(5), payload: { communeCode: this.platform.commune, serviceCode: 'vneid_level2', residentId } },
       { clientId: randomUUID(), command: 'enrollment.transition', occurredAt: at(6), refs: { target: apply }, payload: { to: 'issued' } },
     ]);
+    this.options.onAcknowledged?.({
+      householdId: registry.results[0].body.id ?? '',
+      residentIds: [registry.results[1].body.id ?? '', registry.results[2].body.id ?? ''],
+      enrollmentId: enrollment.results[0].body.id ?? '',
+      startedAt,
+      acknowledgedAt: Date.now(),
+    });
   }
 
   private async upload(service: 'household-registry' | 'enrollment', items: unknown[]): Promise<SyncResult> {
@@ -85,6 +122,7 @@ export class FieldLoad {
           body: JSON.stringify({ items }),
         });
         const text = await response.text();
+        if (response.status !== 200) this.options.onAnswer?.({ service, status: response.status, at: Date.now() });
         if (response.status === 200) {
           const result = JSON.parse(text) as SyncResult;
           const refused = result.results.filter((r) => r.status >= 300 && r.status < 500);
@@ -92,6 +130,7 @@ export class FieldLoad {
           // Items the server could not apply (5xx) are not stored: the sync contract says upload
           // them again. Applied ones replay their stored results.
           const failed = result.results.find((r) => r.status >= 500);
+          this.options.onAnswer?.({ service, status: failed?.status ?? 200, at: Date.now() });
           if (!failed) {
             this.figures.batches += 1;
             this.figures.items += items.length;
@@ -99,12 +138,13 @@ export class FieldLoad {
           }
           reason = `item ${failed.status}`;
         } else {
-          if (!RETRYABLE.has(response.status)) throw new Error(`${service} /sync answered ${response.status}: ${text}`);
+          if (!RETRYABLE.has(response.status) && !(this.options.retryServerErrors && response.status >= 500)) throw new Error(`${service} /sync answered ${response.status}: ${text}`);
           reason = String(response.status);
         }
       } catch (error) {
         if (!/fetch failed|no live|ECONNREFUSED|ECONNRESET|socket/i.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause)}`)) throw error;
         reason = 'network';
+        this.options.onAnswer?.({ service, status: 'network', at: Date.now() });
       }
       this.figures.retried += 1;
       this.figures.retryReasons[reason] = (this.figures.retryReasons[reason] ?? 0) + 1;
