@@ -17,7 +17,7 @@ import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createKafka, ensureTopics } from '@dtc/messaging';
-import { ProgressBar } from '@dtc/platform';
+import { loadKafkaClientConfig, ProgressBar } from '@dtc/platform';
 import { Client } from 'pg';
 import { rebuildProjections } from '../../apps/reporting/src/rebuild/rebuild';
 import { kafkaBaseline, postgresBaseline } from './baselines';
@@ -60,7 +60,9 @@ const settings = {
   profile: process.argv.includes('--profile'),
 };
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dtc';
-const kafkaBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+// Brokers and TLS/SASL settings as the services read them (the services it starts inherit the same variables).
+const kafkaClient = loadKafkaClientConfig('bench', process.env);
+const kafkaBrokers = kafkaClient.kafkaBrokers;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -126,7 +128,7 @@ async function createLoadCommunes(platform: BenchPlatform, codes: string[]): Pro
 async function main(): Promise<void> {
   const runId = Date.now().toString(36);
   const platform = new BenchPlatform({ runId, databaseUrl, kafkaBrokers, redisUrl, partitions: settings.partitions });
-  const kafka = createKafka({ clientId: `bench-${runId}`, brokers: kafkaBrokers });
+  const kafka = createKafka({ clientId: `bench-${runId}`, brokers: kafkaBrokers, security: kafkaClient });
   const admin = kafka.admin();
   await admin.connect();
   const topics = STREAMS.map((stream) => platform.topic(stream));

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { signToken, type TokenClaims } from '@dtc/platform';
+import { loadKafkaClientConfig, signToken, type TokenClaims } from '@dtc/platform';
 import { createKafka } from '@dtc/messaging';
 import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
@@ -151,7 +151,7 @@ export class BenchPlatform {
     } finally {
       await client.end();
     }
-    const admin = createKafka({ clientId: 'dtc-bench-cleanup', brokers: this.settings.kafkaBrokers }).admin();
+    const admin = createKafka({ clientId: 'dtc-bench-cleanup', brokers: this.settings.kafkaBrokers, security: loadKafkaClientConfig('bench', process.env) }).admin();
     await admin.connect();
     try {
       const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(this.topicPrefix));

@@ -5,7 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { createKafka } from '@dtc/messaging';
-import { loadConfig, parsers } from '@dtc/platform';
+import { loadConfig, loadKafkaClientConfig, parsers } from '@dtc/platform';
 import { DEV_JWT_SECRET } from '../start/dev-env';
 
 const databaseUrl = { env: 'DATABASE_URL', description: 'PostgreSQL connection URL', parse: parsers.url('postgres', 'postgresql'), default: 'postgres://postgres@127.0.0.1:5432/dtc' };
@@ -15,7 +15,7 @@ const topicPrefix = { env: 'TOPIC_PREFIX', description: 'prefix of topics and co
 /** Lines for `help`: variable (default) and meaning. */
 export const ENVIRONMENT = {
   database: 'DATABASE_URL (postgres://postgres@127.0.0.1:5432/dtc)',
-  kafka: 'KAFKA_BROKERS (127.0.0.1:9092), TOPIC_PREFIX (dtc.)',
+  kafka: 'KAFKA_BROKERS (127.0.0.1:9092), TOPIC_PREFIX (dtc.); on a secured cluster KAFKA_SSL, KAFKA_SSL_CA_FILE, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD(_FILE) (see docs/operations.md)',
   services: 'REGISTRY_URL (http://127.0.0.1:3001), REPORTING_URL (http://127.0.0.1:3004)',
   tokens: 'JWT_SECRET (the npm start development secret), JWT_ISSUER (dtc-platform), JWT_AUDIENCE (dtc-api)',
   operationsToken: 'OPS_TOKEN (optional: an operations bearer token to call the services with, e.g. from the identity provider; default: one signed with JWT_SECRET)',
@@ -26,13 +26,14 @@ export function databaseSettings() {
   return loadConfig('ops', { databaseUrl }, process.env);
 }
 
+/** Brokers, prefix and the TLS/SASL settings (an incomplete one is a ConfigError). */
 export function kafkaSettings() {
-  return loadConfig('ops', { kafkaBrokers, topicPrefix }, process.env);
+  return { ...loadKafkaClientConfig('ops', process.env), ...loadConfig('ops', { topicPrefix }, process.env) };
 }
 
 export function opsKafka(): { kafka: Kafka; prefix: string } {
   const settings = kafkaSettings();
-  return { kafka: createKafka({ clientId: `${settings.topicPrefix}ops`, brokers: settings.kafkaBrokers }), prefix: settings.topicPrefix };
+  return { kafka: createKafka({ clientId: `${settings.topicPrefix}ops`, brokers: settings.kafkaBrokers, security: settings }), prefix: settings.topicPrefix };
 }
 
 export function serviceUrls() {

@@ -51,7 +51,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly metrics: MetricsService,
     health: HealthRegistry,
   ) {
-    this.kafka = createKafka({ clientId: `${config.topicPrefix}${config.serviceName}`, brokers: config.kafkaBrokers }, (level, message, extra) =>
+    this.kafka = createKafka({ clientId: `${config.topicPrefix}${config.serviceName}`, brokers: config.kafkaBrokers, security: config }, (level, message, extra) =>
       level === 'error' || level === 'warn' ? this.logger.warn({ ...extra, level }, message) : this.logger.debug(extra, message),
     );
     // One request in flight keeps per-key order through retries; the Java-compatible partitioner
@@ -89,7 +89,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       ...this.options.produces.map((stream) => this.topic(stream)),
       ...this.registrations.flatMap((r) => [...r.streams.map((stream) => this.topic(stream)), this.deadLetterTopic(r.name)]),
     ];
-    await ensureTopics(this.admin, topics, this.config.topicPartitions);
+    await ensureTopics(this.admin, topics, this.config.topicPartitions, { replicationFactor: this.config.kafkaReplicationFactor, minInsyncReplicas: this.config.kafkaMinInsyncReplicas });
     if (this.options.produces.length > 0) await this.startRelay();
     for (const registration of this.registrations) await this.startConsumer(registration);
   }

@@ -1,5 +1,6 @@
 export * from './config/config-loader';
 export * from './config/service-config';
+export * from './config/kafka-config';
 export * from './auth/principal';
 export * from './auth/tokens';
 export * from './auth/decorators';

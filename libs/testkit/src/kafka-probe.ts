@@ -1,8 +1,20 @@
-import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { kafkaSecurityOptions, loadKafkaClientConfig } from '@dtc/platform';
+import { Kafka, logLevel, type KafkaConfig, type KafkaMessage } from 'kafkajs';
 
-/** A plain kafkajs client for tests that read or write topics directly (independent of the messaging lib). */
-export function testKafka(): Kafka {
-  return new Kafka({ clientId: 'dtc-tests', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING });
+/**
+ * A plain kafkajs client for tests that read or write topics directly (independent of the
+ * messaging lib). It follows KAFKA_BROKERS and the KAFKA_SSL / KAFKA_SASL_* variables; `env`
+ * overrides them (e.g. a test that talks to its own SASL_SSL broker as a given user).
+ */
+export function testKafka(env: NodeJS.ProcessEnv = {}, overrides: Partial<KafkaConfig> = {}): Kafka {
+  const config = loadKafkaClientConfig('tests', { ...process.env, ...env });
+  return new Kafka({
+    clientId: 'dtc-tests',
+    brokers: config.kafkaBrokers,
+    logLevel: logLevel.NOTHING,
+    ...(kafkaSecurityOptions(config) as Pick<KafkaConfig, 'ssl' | 'sasl'>),
+    ...overrides,
+  });
 }
 
 export interface CollectedMessage {

@@ -17,6 +17,8 @@ export function testServiceConfig(defaults: ServiceDefaults, runId: string, over
     DATABASE_URL: process.env.DATABASE_URL,
     REDIS_URL: process.env.REDIS_URL,
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    // A run against a secured broker (KAFKA_SSL, KAFKA_SASL_*) passes its client settings through.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => /^KAFKA_(SSL|SASL)/.test(name))),
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_SCHEMA: `t_${runId}_${defaults.databaseSchema}`,

@@ -2,7 +2,7 @@ import { ProgressBar } from '@dtc/platform';
 // The rebuild itself belongs to reporting; the CLI only drives it and reports on it.
 import { rebuildProjections, type RebuildResult } from '../../../apps/reporting/src/rebuild/rebuild';
 import { defineCommand, print } from '../command';
-import { ENVIRONMENT, rebuildSettings } from '../environment';
+import { ENVIRONMENT, kafkaSettings, rebuildSettings } from '../environment';
 
 export const rebuildCommand = defineCommand({
   name: 'rebuild',
@@ -21,6 +21,7 @@ export const rebuildCommand = defineCommand({
       serviceSchema: config.databaseSchema,
       topicPrefix: config.topicPrefix,
       kafkaBrokers: config.kafkaBrokers,
+      kafkaSecurity: kafkaSettings(),
       redisUrl: config.redisUrl,
       switchTimeoutMs: config.switchTimeoutSeconds * 1000,
       concurrency: config.concurrency,

@@ -1,5 +1,6 @@
 import { ConsumerRunner, createKafka, deadLetterTopic, ensureTopics, topicFor } from '@dtc/messaging';
 import { createServiceDataSource, dropSchema } from '@dtc/persistence';
+import type { KafkaClientConfig } from '@dtc/platform';
 import Redis from 'ioredis';
 import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
@@ -12,6 +13,8 @@ export interface RebuildOptions {
   serviceSchema: string;
   topicPrefix: string;
   kafkaBrokers: string[];
+  /** TLS, SASL and replication settings (KAFKA_SSL, KAFKA_SASL_*, KAFKA_REPLICATION_FACTOR ...). */
+  kafkaSecurity?: Partial<KafkaClientConfig>;
   redisUrl: string;
   /** How long live batches may be held back while the new generation catches up at the switch. */
   switchTimeoutMs?: number;
@@ -77,7 +80,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await control.end();
     throw new Error('Another rebuild of these projections is running');
   }
-  const kafka = createKafka({ clientId: `${options.topicPrefix}reporting-rebuild`, brokers: options.kafkaBrokers });
+  const kafka = createKafka({ clientId: `${options.topicPrefix}reporting-rebuild`, brokers: options.kafkaBrokers, security: options.kafkaSecurity });
   const admin = kafka.admin();
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   let runner: ConsumerRunner | undefined;
@@ -100,7 +103,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     const topics = PROJECTED_STREAMS.map((stream) => topicFor(options.topicPrefix, stream));
     const deadLetters = deadLetterTopic(options.topicPrefix, `${PROJECTIONS_CONSUMER}-rebuild`);
     const existing = new Set(await admin.listTopics());
-    await ensureTopics(admin, [deadLetters], 1);
+    await ensureTopics(admin, [deadLetters], 1, { replicationFactor: options.kafkaSecurity?.kafkaReplicationFactor, minInsyncReplicas: options.kafkaSecurity?.kafkaMinInsyncReplicas });
     const sources = topics.filter((topic) => existing.has(topic));
     // Captured after `since`: every event the live generation took before `since` is below these offsets.
     const initial = await endOffsets(admin, sources);

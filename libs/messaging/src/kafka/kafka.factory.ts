@@ -1,8 +1,11 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { kafkaSecurityOptions, type KafkaClientConfig } from '@dtc/platform';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 
 export interface KafkaSettings {
   clientId: string;
   brokers: string[];
+  /** TLS and SASL (from loadServiceConfig or loadKafkaClientConfig); unset: PLAINTEXT, as in development. */
+  security?: Partial<KafkaClientConfig>;
 }
 
 type Log = (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
@@ -22,6 +25,7 @@ export function createKafka(settings: KafkaSettings, log?: Log): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(kafkaSecurityOptions(settings.security) as Pick<KafkaConfig, 'ssl' | 'sasl'>),
     connectionTimeout: 3000,
     requestTimeout: 30000,
     retry: { initialRetryTime: 300, retries: 8, maxRetryTime: 5000 },

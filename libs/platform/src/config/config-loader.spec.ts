@@ -2,7 +2,7 @@ import { ConfigError, loadConfig, parsers } from './config-loader';
 import { loadServiceConfig, serviceConfigSpec } from './service-config';
 
 const defaults = { serviceName: 'household-registry', port: 3101, databaseSchema: 'household_registry' };
-const SECRET = 'a-test-secret-16+';
+const SECRET = 'a-test-secret-of-at-least-32-bytes';
 
 function configErrorOf(fn: () => unknown): ConfigError {
   try {
@@ -30,6 +30,16 @@ describe('loadServiceConfig', () => {
       kafkaBrokers: ['127.0.0.1:9092'],
       topicPrefix: 'dtc.',
       topicPartitions: 6,
+      kafkaSsl: false,
+      kafkaSslCaFile: undefined,
+      kafkaSslCertFile: undefined,
+      kafkaSslKeyFile: undefined,
+      kafkaSaslMechanism: undefined,
+      kafkaSaslUsername: undefined,
+      kafkaSaslPassword: undefined,
+      kafkaSaslPasswordFromFile: undefined,
+      kafkaReplicationFactor: undefined,
+      kafkaMinInsyncReplicas: undefined,
       consumerMaxRetries: 3,
       consumerSessionTimeoutMs: 30000,
       relayBatchSize: 500,

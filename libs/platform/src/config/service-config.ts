@@ -1,4 +1,6 @@
 import { ConfigError, loadConfig, parsers, type ConfigOf } from './config-loader';
+import { kafkaClientConfigProblems, kafkaClientConfigSpec } from './kafka-config';
+import { productionProblems } from './production-guards';
 
 export interface ServiceDefaults {
   serviceName: string;
@@ -20,6 +22,8 @@ export function serviceConfigSpec(defaults: ServiceDefaults) {
     kafkaBrokers: { env: 'KAFKA_BROKERS', description: 'Kafka bootstrap servers', parse: parsers.hostList(), default: ['127.0.0.1:9092'] },
     topicPrefix: { env: 'TOPIC_PREFIX', description: 'prefix of every topic and consumer group (isolates deployments and test runs)', parse: parsers.topicPrefix(), default: 'dtc.' },
     topicPartitions: { env: 'KAFKA_TOPIC_PARTITIONS', description: 'partitions of topics this service creates', parse: parsers.integer(1, 1000), default: 6 },
+    // TLS, SASL and topic replication: libs/platform/src/config/kafka-config.ts.
+    ...kafkaClientConfigSpec(),
     consumerMaxRetries: { env: 'CONSUMER_MAX_RETRIES', description: 'in-place retries before an event is dead-lettered', parse: parsers.integer(0, 50), default: 3 },
     consumerSessionTimeoutMs: {
       env: 'CONSUMER_SESSION_TIMEOUT_MS',
@@ -67,6 +71,8 @@ export function loadServiceConfig(defaults: ServiceDefaults, env: NodeJS.Process
     problems.push(...error.problems);
   }
   problems.push(...crossFieldProblems(env));
+  problems.push(...productionProblems(env));
+  problems.push(...kafkaClientConfigProblems(env));
   if (problems.length > 0 || !loaded) throw new ConfigError(defaults.serviceName, problems);
   return { ...loaded, serviceName: defaults.serviceName };
 }
