@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadKafkaClientConfig, signToken, type TokenClaims } from '@dtc/platform';
@@ -7,7 +8,8 @@ import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-export const BENCH_JWT_SECRET = 'benchmark-only-secret';
+// The services run with NODE_ENV=production, which refuses secrets written in the repository.
+export const BENCH_JWT_SECRET = randomBytes(32).toString('hex');
 
 export const SERVICES = ['household-registry', 'enrollment', 'training', 'reporting'] as const;
 export type ServiceName = (typeof SERVICES)[number];

@@ -23,10 +23,9 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 describe('production guards', () => {
   it('knows every secret the repository publishes', () => {
     expect(PUBLISHED_JWT_SECRETS).toEqual(expect.arrayContaining([DEV_JWT_SECRET, TEST_JWT_SECRET]));
-    const bench = /BENCH_JWT_SECRET = '([^']+)'/.exec(fs.readFileSync(path.join(repoRoot, 'tools/bench/platform.ts'), 'utf8'))![1];
     const started = /DEV_JWT_SECRET = '([^']+)'/.exec(fs.readFileSync(path.join(repoRoot, 'tools/start/start.js'), 'utf8'))![1];
     const example = /JWT_SECRET:\s*(\S+)/.exec(fs.readFileSync(path.join(repoRoot, 'deploy/kubernetes/secret.example.yaml'), 'utf8'))![1];
-    expect(PUBLISHED_JWT_SECRETS).toEqual(expect.arrayContaining([bench, started, example]));
+    expect(PUBLISHED_JWT_SECRETS).toEqual(expect.arrayContaining([started, example]));
   });
 
   it.each(PUBLISHED_JWT_SECRETS)('refuses the published secret %s in production only', (secret) => {

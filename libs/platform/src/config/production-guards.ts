@@ -10,13 +10,12 @@ export const PRODUCTION_MIN_SECRET_BYTES = 32;
 /**
  * JWT secrets written in this repository (anyone can read them, so anyone could sign tokens):
  * `npm start`'s development secret (tools/start/dev-env.ts, tools/start/start.js), the test runs'
- * (libs/testkit/src/test-run.ts), the benchmark's (tools/bench/platform.ts) and the placeholder
- * of deploy/kubernetes/secret.example.yaml. production-guards.spec.ts checks the list against them.
+ * (libs/testkit/src/test-run.ts) and the placeholder of deploy/kubernetes/secret.example.yaml
+ * (the benchmark makes a random one per run). production-guards.spec.ts checks the list against them.
  */
 export const PUBLISHED_JWT_SECRETS: readonly string[] = [
   'local-development-secret-not-for-production',
   'test-secret-for-isolated-test-runs',
-  'benchmark-only-secret',
   'replace-with-64-random-hex-characters',
 ];
 
