@@ -8,6 +8,7 @@ export * from './inbox/inbox.migration';
 export * from './inbox/inbox';
 export * from './consumer/consumer.runner';
 export * from './consumer/dead-letter';
+export * from './consumer/rejected-events';
 export * from './messaging.service';
 export * from './messaging.module';
 export * from './read-model/known-communes';

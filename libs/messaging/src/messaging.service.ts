@@ -139,6 +139,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     const applied = this.metrics.counter('events_applied_total', 'Events applied by a consumer', ['consumer']);
     const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped by the inbox', ['consumer']);
     const deadLettered = this.metrics.counter('events_dead_lettered_total', 'Events sent to the dead-letter topic', ['consumer']);
+    const rejected = this.metrics.counter('events_rejected_total', 'Events refused on purpose and dead-lettered (province_mismatch, wrong_stream)', ['consumer', 'reason']);
     const visible = this.metrics.histogram('events_visible_lag_seconds', 'From the producing write to this consumer having applied the event (freshness)', ['consumer'], [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, 30, 60]);
     const runner = new ConsumerRunner({
       name: registration.name,
@@ -163,6 +164,10 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       onDeadLetter: (error) => {
         deadLettered.inc({ consumer: registration.name });
         this.logger.warn({ consumer: registration.name, err: error.message }, 'event dead-lettered');
+      },
+      onRejected: (reason, error) => {
+        rejected.inc({ consumer: registration.name, reason });
+        this.logger.error({ consumer: registration.name, reason, err: error.message }, 'event refused and dead-lettered');
       },
       onError: (error) => this.logger.warn({ consumer: registration.name, err: error.message }, 'consumer batch failed; retrying'),
     });

@@ -11,6 +11,7 @@ import {
   type EventData,
   type EventEnvelope,
 } from '@dtc/contracts';
+import { provinceMismatches, RejectedEventsError } from '@dtc/messaging';
 import { vietnamDay } from '@dtc/platform';
 import type { EntityManager } from 'typeorm';
 
@@ -28,9 +29,22 @@ interface Touched {
  * version, enrollments the latest state, so a redelivered or late event never undoes a newer one.
  */
 export async function applyFieldEvents(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+  await refuseForeignProvinces(tx, events);
   const touched: Touched = { householdIds: new Set(), villageIds: new Set(), residentIds: new Set() };
   for (const event of events) await applyOne(tx, event, touched);
   await markHouseholdsChanged(tx, touched);
+}
+
+/**
+ * The registry is the authority on its communes: a training or enrollment event whose envelope
+ * names another province than the commune's is refused (the runner dead-letters it). Events of a
+ * commune the registry does not have are applied as before; nothing here is scoped by province.
+ */
+async function refuseForeignProvinces(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+  const tenants = [...new Set(events.map((event) => event.tenant))];
+  const communes: Array<{ code: string; province_code: string }> = await tx.query('select code, province_code from communes where code = any($1::text[])', [tenants]);
+  const refused = provinceMismatches(events, new Map(communes.map((commune) => [commune.code, commune.province_code])));
+  if (refused.size > 0) throw new RejectedEventsError('province_mismatch', refused);
 }
 
 async function applyOne(tx: EntityManager, event: EventEnvelope, touched: Touched): Promise<void> {

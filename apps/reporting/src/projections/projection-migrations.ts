@@ -1,4 +1,4 @@
-import { CreateInbox1763900000001, CreateKnownCommunes1763900000003 } from '@dtc/messaging';
+import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, KnownCommunesOnboarded1764600000003 } from '@dtc/messaging';
 import { CreateHouseholdProjections1763900000400 } from '../migrations/1763900000400-create-household-projections';
 import { CreateEnrollmentProjections1763900000410 } from '../migrations/1763900000410-create-enrollment-projections';
 import { CreateTrainingProjections1763900000420 } from '../migrations/1763900000420-create-training-projections';
@@ -18,4 +18,5 @@ export const PROJECTION_MIGRATIONS = [
   CoveringReportIndexes1763900000440,
   CreatePlanProjections1764500000600,
   CreatePeopleCountProjections1764500000700,
+  KnownCommunesOnboarded1764600000003,
 ];

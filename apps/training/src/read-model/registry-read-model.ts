@@ -15,7 +15,7 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * Training's own view of communes, villages, households and residents, from registry events.
- * Communes (CommuneOnboardedV1 included) are learned from every envelope by rememberCommunes.
+ * Communes' provinces come from CommuneOnboardedV1 (rememberCommunes; mismatching events are refused).
  */
 export async function applyRegistryEvents(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
   await rememberCommunes(tx, events);

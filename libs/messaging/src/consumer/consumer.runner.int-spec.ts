@@ -1,4 +1,4 @@
-import { createEvent, HouseholdRegisteredV1, type EventEnvelope } from '@dtc/contracts';
+import { CommuneOnboardedV1, createEvent, HouseholdRegisteredV1, TeamFormedV1, type EventEnvelope } from '@dtc/contracts';
 import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
 import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka } from '@dtc/testkit';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { CreateInbox1763900000001 } from '../inbox/inbox.migration';
 import { deadLetterTopic, ensureTopics, topicFor } from '../kafka/topics';
 import { ConsumerRunner } from './consumer.runner';
+import { RejectedEventsError } from './rejected-events';
 
 class CreateAppliedTable1700000000000 implements MigrationInterface {
   name = 'CreateAppliedTable1700000000000';
@@ -42,6 +43,10 @@ describe('consumer runner (Postgres + Kafka)', () => {
   let admin: Admin;
   let runner: ConsumerRunner | undefined;
   const poisonIds = new Set<string>();
+  // Events the handler refuses on purpose (as rememberCommunes does on a province mismatch).
+  const refusedIds = new Set<string>();
+  const judged: string[] = [];
+  const rejections: string[] = [];
   // Events whose handler waits at most 50 ms for the gate row (which a test may hold locked).
   const gatedIds = new Set<string>();
   const lockTimeouts: string[] = [];
@@ -62,7 +67,11 @@ describe('consumer runner (Postgres + Kafka)', () => {
       maxRetries: 2,
       transientBackoffMs: { initial: 50, max: 400 },
       onError: (error) => errors.push(error),
+      onRejected: (reason) => rejections.push(reason),
       handle: async (events, tx) => {
+        judged.push(...events.map((event) => event.id));
+        const refused = events.filter((event) => refusedIds.has(event.id));
+        if (refused.length > 0) throw new RejectedEventsError('province_mismatch', new Map(refused.map((event) => [event.id, `forged ${event.id}`])));
         for (const event of events) {
           if (poisonIds.has(event.id)) throw new Error(`handler cannot apply ${event.id}`);
           if (gatedIds.has(event.id)) {
@@ -74,7 +83,7 @@ describe('consumer runner (Postgres + Kafka)', () => {
               throw error;
             }
           }
-          await tx.query('insert into applied (event_id, household_id) values ($1, $2)', [event.id, (event.data as { householdId: string }).householdId]);
+          await tx.query('insert into applied (event_id, household_id) values ($1, $2)', [event.id, (event.data as { householdId?: string }).householdId ?? event.id]);
         }
       },
     });
@@ -150,6 +159,56 @@ describe('consumer runner (Postgres + Kafka)', () => {
         const mine = dead.messages.filter((m) => m.message.headers?.ce_id?.toString() === poison.id);
         expect(mine).toHaveLength(1);
         expect(mine[0].message.headers?.['dlt-error']?.toString()).toContain('handler cannot apply');
+      });
+    } finally {
+      await dead.stop();
+    }
+  });
+
+  it('dead-letters an event the handler refuses at once, with its reason, and applies the rest of its batch', async () => {
+    const key = randomUUID();
+    const forged = household();
+    refusedIds.add(forged.id);
+    const [before, after] = [household(), household()];
+    const rejectionsBefore = rejections.length;
+    await producer.send({ topic, messages: [asMessage(before, key), asMessage(forged, key), asMessage(after, key)] });
+    await eventually(async () => expect(await applied()).toEqual(expect.arrayContaining([before.id, after.id])));
+    expect(await applied()).not.toContain(forged.id);
+    // Judged once, not retried like a failure: the verdict would not change.
+    expect(judged.filter((id) => id === forged.id)).toHaveLength(1);
+    expect(rejections.slice(rejectionsBefore)).toEqual(['province_mismatch']);
+    const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
+    try {
+      await eventually(() => {
+        const mine = dead.messages.filter((m) => m.message.headers?.ce_id?.toString() === forged.id);
+        expect(mine).toHaveLength(1);
+        expect(mine[0].message.headers?.['dlt-reason']?.toString()).toBe('province_mismatch');
+        expect(mine[0].message.headers?.['dlt-error']?.toString()).toContain(`forged ${forged.id}`);
+        expect(mine[0].message.headers?.['dlt-attempts']?.toString()).toBe('1');
+      });
+    } finally {
+      await dead.stop();
+    }
+  });
+
+  it("dead-letters, unapplied, an event on another stream's topic or from another producer (wrong_stream)", async () => {
+    const commune = createEvent(CommuneOnboardedV1, { tenant: '09955', province: '38', subject: '09955', time: new Date() }, { ...CommuneOnboardedV1.example, communeCode: '09955' });
+    const team = createEvent(TeamFormedV1, { tenant: '09955', province: '38', subject: randomUUID(), time: new Date() }, TeamFormedV1.example);
+    const spoofed = { ...household(), source: '/dtc/training' };
+    const after = household();
+    const rejectionsBefore = rejections.length;
+    // The registry's topic is the right one for the onboarding: only the other two are foreign.
+    await producer.send({ topic, messages: [asMessage(team, 'k'), asMessage(spoofed, 'k'), asMessage(commune, 'k'), asMessage(after, 'k')] });
+    await eventually(async () => expect(await applied()).toContain(after.id));
+    expect(judged).not.toEqual(expect.arrayContaining([team.id]));
+    expect(judged).not.toEqual(expect.arrayContaining([spoofed.id]));
+    expect(judged).toContain(commune.id);
+    expect(rejections.slice(rejectionsBefore)).toEqual(['wrong_stream', 'wrong_stream']);
+    const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
+    try {
+      await eventually(() => {
+        const reasons = dead.messages.filter((m) => [team.id, spoofed.id].includes(m.message.headers?.ce_id?.toString() ?? '')).map((m) => m.message.headers?.['dlt-reason']?.toString());
+        expect(reasons).toEqual(['wrong_stream', 'wrong_stream']);
       });
     } finally {
       await dead.stop();

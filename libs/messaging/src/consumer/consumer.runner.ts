@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
 import { claimNewEvents } from '../inbox/inbox';
 import { sendToDeadLetter } from './dead-letter';
+import { foreignStreamReason, isRejectedEventsError, RejectedEventsError, type RejectionReason } from './rejected-events';
 import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
 
 export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
@@ -39,6 +40,8 @@ export interface ConsumerRunnerOptions {
   /** Seconds from each applied event's original write to this consumer's commit (events that carry the time). */
   onVisible?: (lagsSeconds: number[]) => void;
   onDeadLetter?: (error: Error) => void;
+  /** Events refused on purpose (wrong stream, province mismatch): dead-lettered at once, counted by reason. */
+  onRejected?: (reason: RejectionReason, error: Error) => void;
   /** Every failed attempt at a batch or event (and crashes): the service counts them (error metric). */
   onError?: (error: Error) => void;
   /**
@@ -83,7 +86,8 @@ function visibleLags(items: Parsed[], applied: Set<string>): number[] {
  * Applies events batch by batch: the handler's writes and the inbox rows commit in one
  * transaction, and the Kafka offset is committed only after that commit. Events failing their
  * schema, or failing the handler after bounded retries, go to the dead-letter topic and the
- * partition moves on. Transient database trouble (isTransientDatabaseError: outages, lock and
+ * partition moves on. Events the handler refuses on purpose (RejectedEventsError) and events on
+ * another stream's topic are dead-lettered at once with their reason. Transient database trouble (isTransientDatabaseError: outages, lock and
  * statement timeouts, deadlocks, read-only, out of disk...) is retried until the database is
  * healthy: the partition waits, its lag grows, every failure reaches onError; nothing is dead-lettered.
  */
@@ -148,11 +152,16 @@ export class ConsumerRunner {
     if (batch.messages.length === 0) return;
     const valid: Parsed[] = [];
     for (const message of batch.messages) {
+      let event: EventEnvelope;
       try {
-        valid.push({ message, event: parseEvent(message.value) });
+        event = parseEvent(message.value);
       } catch (error) {
         await this.deadLetter(message, batch.topic, batch.partition, error as Error, 1);
+        continue;
       }
+      const foreign = foreignStreamReason(event, batch.topic);
+      if (foreign) await this.refuse({ message, event }, batch.topic, batch.partition, 'wrong_stream', foreign);
+      else valid.push({ message, event });
     }
     await this.applyWithRetries(valid, batch.topic, batch.partition, heartbeat, () => isRunning() && !isStale() && !this.stopping);
     const last = batch.messages[batch.messages.length - 1].offset;
@@ -172,9 +181,11 @@ export class ConsumerRunner {
     if (items.length === 0) return;
     let attempt = 0;
     let transient = 0;
+    // Refused events leave the batch for good: retries after a refusal do not judge them again.
+    const pending = { items };
     for (;;) {
       try {
-        await this.apply(items);
+        await this.applyRefusing(pending, topic, partition);
         return;
       } catch (error) {
         if (!active()) throw error;
@@ -194,11 +205,11 @@ export class ConsumerRunner {
       }
     }
     // The batch keeps failing: apply events one by one so only the poison ones are set aside.
-    for (const item of items) {
+    for (const item of pending.items) {
       let lastError: Error | undefined;
       for (let tries = 0, transientTries = 0; tries <= this.options.maxRetries; ) {
         try {
-          await this.apply([item]);
+          await this.applyRefusing({ items: [item] }, topic, partition);
           lastError = undefined;
           break;
         } catch (error) {
@@ -225,6 +236,26 @@ export class ConsumerRunner {
     // Jittered (half fixed, half random) so instances sharing a recovering database do not retry in step.
     await sleep(ceiling / 2 + Math.random() * (ceiling / 2));
     await heartbeat().catch(() => undefined);
+  }
+
+  /**
+   * Applies the batch; when the handler refuses events (RejectedEventsError), dead-letters exactly
+   * those at once and applies the rest in a new transaction. Any other error is the caller's.
+   */
+  private async applyRefusing(batch: { items: Parsed[] }, topic: string, partition: number): Promise<void> {
+    while (batch.items.length > 0) {
+      try {
+        await this.apply(batch.items);
+        return;
+      } catch (error) {
+        if (!isRejectedEventsError(error)) throw error;
+        const refused = batch.items.filter((item) => error.rejected.has(item.event.id));
+        // A refusal naming none of these events would loop forever: treat it as a plain failure.
+        if (refused.length === 0) throw error;
+        for (const item of refused) await this.refuse(item, topic, partition, error.reason, error.rejected.get(item.event.id)!);
+        batch.items = batch.items.filter((item) => !error.rejected.has(item.event.id));
+      }
+    }
   }
 
   private async apply(items: Parsed[]): Promise<void> {
@@ -259,8 +290,14 @@ export class ConsumerRunner {
     }
   }
 
-  private async deadLetter(message: KafkaMessage, topic: string, partition: number, error: Error, attempts: number): Promise<void> {
-    await sendToDeadLetter(this.options.producer, this.options.deadLetterTopic, message, { consumer: this.options.name, topic, partition, error, attempts });
+  private async deadLetter(message: KafkaMessage, topic: string, partition: number, error: Error, attempts: number, reason?: RejectionReason): Promise<void> {
+    await sendToDeadLetter(this.options.producer, this.options.deadLetterTopic, message, { consumer: this.options.name, topic, partition, error, attempts, reason });
     this.options.onDeadLetter?.(error);
+  }
+
+  private async refuse(item: Parsed, topic: string, partition: number, reason: RejectionReason, why: string): Promise<void> {
+    const error = new RejectedEventsError(reason, new Map([[item.event.id, why]]));
+    await this.deadLetter(item.message, topic, partition, error, 1, reason);
+    this.options.onRejected?.(reason, error);
   }
 }

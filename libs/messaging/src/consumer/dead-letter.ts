@@ -6,6 +6,8 @@ export interface DeadLetterContext {
   partition: number;
   error: Error;
   attempts: number;
+  /** Set when the consumer refused the event on purpose (e.g. province_mismatch): operators filter on it. */
+  reason?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function sendToDeadLetter(producer: Producer, deadLetterTopicName: 
           'dlt-original-offset': message.offset,
           'dlt-attempts': String(context.attempts),
           'dlt-failed-at': new Date().toISOString(),
+          ...(context.reason ? { 'dlt-reason': context.reason } : {}),
         },
       },
     ],
