@@ -1,6 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { SERVICE_CONFIG, type ServiceConfig } from '../config/service-config';
+
+/** Least time between two readings of a collected gauge (Prometheus scrapes every 15 s by default). */
+export const GAUGE_COLLECT_INTERVAL_MS = 5000;
 
 /**
  * One Prometheus registry per service instance (not the global one), so several services can
@@ -9,6 +12,7 @@ import { SERVICE_CONFIG, type ServiceConfig } from '../config/service-config';
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  private readonly logger = new Logger('metrics');
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(@Inject(SERVICE_CONFIG) config: ServiceConfig) {
@@ -33,10 +37,18 @@ export class MetricsService {
     return (existing as Histogram<L>) ?? new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
-  /** A gauge whose value is read when Prometheus scrapes (e.g. outbox backlog, consumer lag). */
-  gauge<L extends string>(name: string, help: string, labelNames: L[], collect?: (gauge: Gauge<L>) => Promise<void>): Gauge<L> {
+  /**
+   * A gauge whose value is read when Prometheus scrapes (e.g. outbox backlog, consumer lag). The
+   * reading runs at most once per `minIntervalMs` (concurrent scrapes share it); in between the
+   * gauge keeps its last values, so a scraper, a curl loop or several Prometheus replicas cost
+   * one database query or Kafka admin round trip per interval, not one per scrape.
+   */
+  gauge<L extends string>(name: string, help: string, labelNames: L[], collect?: (gauge: Gauge<L>) => Promise<void>, { minIntervalMs = GAUGE_COLLECT_INTERVAL_MS }: { minIntervalMs?: number } = {}): Gauge<L> {
     const existing = this.registry.getSingleMetric(name);
     if (existing) return existing as Gauge<L>;
+    let collectedAt = Number.NEGATIVE_INFINITY;
+    let inFlight: Promise<void> | undefined;
+    const logger = this.logger;
     return new Gauge({
       name,
       help,
@@ -45,7 +57,14 @@ export class MetricsService {
       ...(collect
         ? {
             async collect(this: Gauge<L>) {
-              await collect(this).catch(() => undefined);
+              if (Date.now() - collectedAt < minIntervalMs) return;
+              inFlight ??= collect(this)
+                .catch((error: Error) => logger.warn({ metric: name, err: error.message }, 'metric collection failed; keeping the last values'))
+                .finally(() => {
+                  collectedAt = Date.now();
+                  inFlight = undefined;
+                });
+              await inFlight;
             },
           }
         : {}),
