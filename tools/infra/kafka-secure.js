@@ -8,12 +8,16 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { SERVICE_ACCESS, serviceAcls } = require('./kafka-access');
+const { dropTestClock } = require('./real-clock');
+
+// Certificates and the broker live on the real clock even when a test run shifts the platform's.
+const realClockEnv = () => dropTestClock({ ...process.env });
 
 const SCRAM_MECHANISM = 'SCRAM-SHA-512';
 const BROKER_CN = 'kafka-broker';
 
 function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { encoding: 'utf8', ...options });
+  const result = spawnSync(command, args, { encoding: 'utf8', env: realClockEnv(), ...options });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
@@ -208,7 +212,7 @@ async function startSecureBroker(options) {
     const configFile = writeServerConfig(settings, certs, credentials);
     formatStorage(settings, configFile, credentials);
     const out = fs.openSync(path.join(settings.dataDir, 'logs', 'stdout.log'), 'a');
-    const child = spawn('java', javaArgs(settings, 'kafka.Kafka', [configFile]), { detached: true, stdio: ['ignore', out, out] });
+    const child = spawn('java', javaArgs(settings, 'kafka.Kafka', [configFile]), { detached: true, stdio: ['ignore', out, out], env: realClockEnv() });
     child.unref();
     fs.closeSync(out);
     fs.writeFileSync(pidFile, String(child.pid));

@@ -142,7 +142,37 @@ function dockerEngineReachable() {
   return commandExists('docker') && spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 5000 }).status === 0;
 }
 
+/**
+ * KAFKA_SECURITY=sasl_ssl: a second, SASL_SSL-only broker (kafka-secure.js) on 127.0.0.1:9192
+ * (KAFKA_SECURE_PORT) with its own data in .data/kafka-secure, next to the development broker.
+ */
+function secureBrokerOptions(settings) {
+  const port = Number(process.env.KAFKA_SECURE_PORT || 9192);
+  const { kafka } = settings;
+  return {
+    dataDir: path.join(settings.dataRoot, 'kafka-secure'),
+    port,
+    controllerPort: port + 1,
+    jarsDir: kafka.jarsDir,
+    log4jConfig: kafka.log4jConfig,
+    heap: kafka.heap,
+    topicPrefix: process.env.TOPIC_PREFIX ?? 'dtc.',
+  };
+}
+
+async function secureKafkaUp(settings, log) {
+  const { startSecureBroker, writeServiceEnvFiles } = require('./kafka-secure');
+  checkToolchain();
+  resolveJars(settings.kafka, log);
+  const options = secureBrokerOptions(settings);
+  const broker = await startSecureBroker(options);
+  const envDir = writeServiceEnvFiles(broker, options.dataDir);
+  log(`kafka     ready   ${broker.brokers.join(',')}  (SASL_SSL broker pid ${broker.pid}, ACLs for prefix ${options.topicPrefix}; per-service settings in ${envDir}/<service>.env)`);
+}
+
 async function kafkaUp(settings, log) {
+  if (process.env.KAFKA_SECURITY === 'sasl_ssl') return secureKafkaUp(settings, log);
+  if (process.env.KAFKA_SECURITY && process.env.KAFKA_SECURITY !== 'plaintext') throw new Error(`KAFKA_SECURITY must be plaintext or sasl_ssl (got ${process.env.KAFKA_SECURITY})`);
   const { kafka } = settings;
   if (await brokerAnswers(kafka)) {
     const pid = runningPid(kafka);
@@ -180,6 +210,8 @@ async function kafkaUp(settings, log) {
 
 async function kafkaDown(settings, log) {
   const { kafka } = settings;
+  const securePid = await require('./kafka-secure').stopSecureBroker(secureBrokerOptions(settings).dataDir);
+  if (securePid) log(`kafka     stopped the SASL_SSL broker (pid ${securePid})`);
   const pid = runningPid(kafka);
   if (!pid) {
     log('kafka     not running (nothing started by this project)');
@@ -207,6 +239,7 @@ async function kafkaStatus(settings) {
 
 function kafkaWipe(settings) {
   fs.rmSync(settings.kafka.dataDir, { recursive: true, force: true });
+  fs.rmSync(secureBrokerOptions(settings).dataDir, { recursive: true, force: true });
 }
 
 module.exports = { kafkaUp, kafkaDown, kafkaKill, kafkaStatus, kafkaWipe, brokerAnswers };
