@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { databaseUrl, deleteTestTopics, dropTestSchemas, eventually, newRunId } from '@dtc/testkit';
 import { appNames, containerEnv, find, loadKustomization } from '../support/kubernetes-manifests';
@@ -13,7 +16,13 @@ const outageRunId = newRunId();
 
 const container = (app: string) => find(manifests, 'Deployment', app)!.spec!.template.spec.containers[0];
 const podSpec = (app: string) => find(manifests, 'Deployment', app)!.spec!.template.spec;
-const deploymentEnv = (app: string) => Object.fromEntries(Object.entries(containerEnv(container(app), manifests).env).filter(([name]) => !RUN_SPECIFIC.includes(name)));
+// The example Secret's JWT_SECRET is a placeholder that production mode refuses: operators
+// generate their own, as this run does.
+const generatedSecret = randomBytes(32).toString('hex');
+const deploymentEnv = (app: string) => ({
+  ...Object.fromEntries(Object.entries(containerEnv(container(app), manifests).env).filter(([name]) => !RUN_SPECIFIC.includes(name))),
+  JWT_SECRET: generatedSecret,
+});
 const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(5000) });
 
 /** A TCP proxy to Postgres that can be cut, so one instance loses its database alone. */
@@ -68,10 +77,24 @@ describe('Kubernetes probes and shutdown against the running services', () => {
     expect(await (await get(`${services[app].url}${scrapePath}`)).text()).toMatch(/^# TYPE process_resident_memory_bytes gauge$/m);
   });
 
-  it.each(apps)('%s documents its readiness route in its OpenAPI (the liveness path serves that document)', async (app) => {
+  it.each(apps)('%s documents its readiness and liveness routes in its OpenAPI', async (app) => {
     const { readinessProbe, livenessProbe } = container(app);
-    const openApi = (await (await get(`${services[app].url}${livenessProbe.httpGet.path}`)).json()) as { paths: Record<string, { get?: unknown }> };
+    const openApi = (await (await get(`${services[app].url}/docs-json`)).json()) as { paths: Record<string, { get?: unknown }> };
     expect(openApi.paths[readinessProbe.httpGet.path]?.get).toBeDefined();
+    expect(openApi.paths[livenessProbe.httpGet.path]?.get).toBeDefined();
+  });
+
+  it.each(apps)('%s refuses to start in production mode with the example Secret\'s placeholder', async (app) => {
+    const { env } = containerEnv(container(app), manifests);
+    const result = spawnSync(process.execPath, ['-r', './tools/runtime/register.js', `dist/apps/${app}/src/main.js`], {
+      cwd: path.resolve(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH, ...env },
+      encoding: 'utf8',
+      timeout: 30000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('JWT_SECRET is a secret published in the repository');
+    expect(result.stderr).not.toContain(env.JWT_SECRET);
   });
 
   it('keeps liveness up but readiness down while an instance cannot reach Postgres', async () => {

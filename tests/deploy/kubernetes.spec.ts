@@ -29,6 +29,7 @@ const source = (file: string) => fs.readFileSync(path.join(repoRoot, file), 'utf
 const routes = {
   health: `/${/@Controller\('([^']+)'\)/.exec(source('libs/platform/src/health/health.controller.ts'))![1]}`,
   metrics: `/${/@Controller\('([^']+)'\)/.exec(source('libs/platform/src/metrics/metrics.controller.ts'))![1]}`,
+  liveness: `/${/@Controller\('([^']+)'\)/.exec(source('libs/platform/src/health/health.controller.ts'))![1]}/${/@Get\('([^']+)'\)/.exec(source('libs/platform/src/health/health.controller.ts'))![1]}`,
   openApiJson: `/${/jsonDocumentUrl:\s*'([^']+)'/.exec(source('libs/platform/src/openapi/openapi.ts'))![1]}`,
 };
 const healthCheckTimeoutMs = Number(/report\(timeoutMs = (\d+)\)/.exec(source('libs/platform/src/health/health.registry.ts'))![1]);
@@ -47,6 +48,8 @@ const container = (app: string) => podSpec(app).containers.find((c: { name: stri
 const podLabels = (app: string): Record<string, string> => deployment(app).spec!.template.metadata.labels;
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 const env = (app: string) => containerEnv(container(app), manifests);
+/** The example Secret's placeholder, replaced as operators do (`openssl rand -hex 32`). */
+const withRealSecret = (vars: Record<string, string>) => ({ ...vars, JWT_SECRET: 'c0ffee'.repeat(11) });
 const containerPort = (app: string) => container(app).ports.find((p: { name?: string }) => p.name === 'http')?.containerPort as number;
 
 describe('deploy/kubernetes kustomization', () => {
@@ -72,7 +75,7 @@ describe('deploy/kubernetes kustomization', () => {
   });
 
   it('gives every app its own database schema', () => {
-    const schemas = apps.map((app) => loadServiceConfig(appDefaults(app), env(app).env).databaseSchema);
+    const schemas = apps.map((app) => loadServiceConfig(appDefaults(app), withRealSecret(env(app).env)).databaseSchema);
     expect(new Set(schemas).size).toBe(apps.length);
   });
 
@@ -98,9 +101,14 @@ describe.each(apps)('%s on Kubernetes', (app) => {
   });
 
   it('gets an environment the service configuration accepts, on the port the container declares', () => {
-    const config = loadServiceConfig(defaults, env(app).env);
+    const config = loadServiceConfig(defaults, withRealSecret(env(app).env));
     expect(config.serviceName).toBe(app);
     expect(config.port).toBe(containerPort(app));
+  });
+
+  it('runs in production mode, which refuses the example Secret\'s placeholder until operators replace it', () => {
+    expect(env(app).env.NODE_ENV).toBe('production');
+    expect(() => loadServiceConfig(defaults, env(app).env)).toThrow(/JWT_SECRET is a secret published in the repository/);
   });
 
   it('needs the Secret: without it the configuration is refused', () => {
@@ -143,8 +151,9 @@ describe.each(apps)('%s on Kubernetes', (app) => {
 
   it('is restarted only when its HTTP server stops answering, not when a dependency is down', () => {
     const { livenessProbe, readinessProbe, startupProbe } = container(app);
-    // /health fails when Postgres or Kafka is down; the OpenAPI JSON depends on neither.
-    expect(livenessProbe.httpGet).toEqual({ path: routes.openApiJson, port: 'http' });
+    // /health fails when Postgres or Kafka is down; /health/live checks no dependency.
+    expect(livenessProbe.httpGet).toEqual({ path: routes.liveness, port: 'http' });
+    expect(livenessProbe.httpGet.path).not.toBe(routes.openApiJson);
     expect(livenessProbe.httpGet.path).not.toBe(readinessProbe.httpGet.path);
     expect(livenessProbe.failureThreshold * livenessProbe.periodSeconds).toBeGreaterThanOrEqual(30);
     // Start-up waits for migrations of other replicas (advisory lock) and up to a minute for Kafka.
