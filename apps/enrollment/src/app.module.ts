@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule } from '@dtc/messaging';
+import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KafkaClusterRecord1764900000100, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule } from '@dtc/messaging';
 import { CreateSyncResults1763900000002, SyncResultsDevice1764500000550 } from '@dtc/offline-sync';
 import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
@@ -19,7 +19,7 @@ export class EnrollmentModule {
       global: true,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600, StepReviews1764500000500, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600, StepReviews1764500000500, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003, KafkaClusterRecord1764900000100] }),
         MessagingModule.forRoot({ produces: ['enrollment.events'] }),
         EnrollmentsModule,
         ReadModelModule,

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule, MessagingService } from '@dtc/messaging';
+import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KafkaClusterRecord1764900000100, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule, MessagingService } from '@dtc/messaging';
 import { CreateSyncResults1763900000002, SyncResultsDevice1764500000550 } from '@dtc/offline-sync';
 import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
@@ -35,7 +35,7 @@ export class TrainingModule {
       module: TrainingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600, CreatePlans1764500000400, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600, CreatePlans1764500000400, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003, KafkaClusterRecord1764900000100] }),
         MessagingModule.forRoot({ produces: ['training.events'] }),
         RegistryReadModel,
         AuditModule.forRoot(KNOWN_COMMUNE_TENANTS),

@@ -3,6 +3,7 @@ import type { EventStream } from '@dtc/contracts';
 import { HealthRegistry, MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
 import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
+import { currentClusterId, verifyKafkaCluster } from './cluster/kafka-cluster';
 import { ConsumerRunner, type ConsumerRunnerOptions, type EventBatchHandler } from './consumer/consumer.runner';
 import { createKafka } from './kafka/kafka.factory';
 import { groupPositions } from './kafka/group-positions';
@@ -85,6 +86,8 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
 
   async onApplicationBootstrap(): Promise<void> {
     await this.connectWithRetry();
+    // Before creating topics: on a cluster that lacks this schema's history, create nothing and stop.
+    await this.verifyCluster();
     const topics = [
       ...this.options.produces.map((stream) => this.topic(stream)),
       ...this.registrations.flatMap((r) => [...r.streams.map((stream) => this.topic(stream)), this.deadLetterTopic(r.name)]),
@@ -99,6 +102,13 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     await Promise.all(this.runners.map((runner) => runner.stop()));
     await this.producer.disconnect().catch(() => undefined);
     await this.admin.disconnect().catch(() => undefined);
+  }
+
+  private async verifyCluster(): Promise<void> {
+    const current = { clusterId: await currentClusterId(this.admin), topicPrefix: this.config.topicPrefix };
+    const outcome = await verifyKafkaCluster({ databaseUrl: this.config.databaseUrl, schema: this.config.databaseSchema, current, acceptedClusterId: this.config.kafkaAcceptClusterId });
+    if (outcome === 'recorded') this.logger.log(`recorded Kafka cluster ${current.clusterId} (topic prefix "${current.topicPrefix}") for schema ${this.config.databaseSchema}`);
+    if (outcome === 'accepted') this.logger.warn(`accepted a new Kafka cluster ${current.clusterId} (KAFKA_ACCEPT_CLUSTER_ID) for schema ${this.config.databaseSchema}`);
   }
 
   private async connectWithRetry(timeoutMs = 60000): Promise<void> {

@@ -22,6 +22,8 @@ export function serviceConfigSpec(defaults: ServiceDefaults) {
     kafkaBrokers: { env: 'KAFKA_BROKERS', description: 'Kafka bootstrap servers', parse: parsers.hostList(), default: ['127.0.0.1:9092'] },
     topicPrefix: { env: 'TOPIC_PREFIX', description: 'prefix of every topic and consumer group (isolates deployments and test runs)', parse: parsers.topicPrefix(), default: 'dtc.' },
     topicPartitions: { env: 'KAFKA_TOPIC_PARTITIONS', description: 'partitions of topics this service creates', parse: parsers.integer(1, 1000), default: 6 },
+    // After a lost Kafka cluster: start on this cluster although the schema recorded another (libs/messaging/src/cluster).
+    kafkaAcceptClusterId: { env: 'KAFKA_ACCEPT_CLUSTER_ID', description: 'a new Kafka cluster id accepted as it is (normally unset: npm run ops -- republish records the new cluster)', parse: parsers.string(), optional: true as const },
     // TLS, SASL and topic replication: libs/platform/src/config/kafka-config.ts.
     ...kafkaClientConfigSpec(),
     consumerMaxRetries: { env: 'CONSUMER_MAX_RETRIES', description: 'in-place retries before an event is dead-lettered', parse: parsers.integer(0, 50), default: 3 },
