@@ -41,7 +41,8 @@ describe('production guards at boot (NODE_ENV=production)', () => {
     expect(result.stderr).toContain('Invalid configuration for reporting');
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    if (env.JWT_SECRET) expect(result.stderr).not.toContain(env.JWT_SECRET);
+    const secret = (env as NodeJS.ProcessEnv).JWT_SECRET;
+    if (secret) expect(result.stderr).not.toContain(secret);
   });
 
   it.each(['household-registry', 'enrollment', 'training'])('%s refuses the development secret in production too', (service) => {
