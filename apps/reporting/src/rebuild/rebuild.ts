@@ -96,6 +96,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     schema = generationSchema(options.serviceSchema, generation);
     await control.query(`insert into projection_generations (generation, schema_name, state) values ($1, $2, 'building')`, [generation, schema]);
     await migrateGeneration(options.databaseUrl, schema);
+    // The registry's onboardings (immutable facts from its stream) are known before the replay
+    // starts, so a forged event is refused here as it was live, whichever partition comes first.
+    if (previous) await control.query(`insert into "${schema}".known_communes (code, province_code, onboarded) select code, province_code, true from "${previous}".known_communes where onboarded`);
     log(`generation ${generation}: replaying into schema ${schema} (live generation ${previous ?? 'none'} keeps serving)`);
 
     await admin.connect();
