@@ -340,8 +340,8 @@ describe('campaign progress from field events', () => {
       commune: figuresOf((await progress(communeCampaign)).body),
       teams: figuresOf((await request('GET', `${reporting.url}/campaigns/${communeCampaign}/teams?asOf=${END}`, admin)).body),
       series: figuresOf((await request('GET', `${reporting.url}/campaigns/${communeCampaign}/series?asOf=${END}`, admin)).body),
-      training: (await request('GET', `${reporting.url}/communes/16279/training`, admin)).body,
-      households: (await request('GET', `${reporting.url}/communes/16279/households-by-village`, admin)).body,
+      training: figuresOf((await request<object>('GET', `${reporting.url}/communes/16279/training`, admin)).body),
+      households: figuresOf((await request<object>('GET', `${reporting.url}/communes/16279/households-by-village`, admin)).body),
     });
     const before = await reads();
     const [{ schema_name: live }] = await query<{ schema_name: string }>(`select schema_name from "t_${runId}_reporting".projection_generations where state = 'active'`);

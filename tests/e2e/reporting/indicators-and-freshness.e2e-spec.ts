@@ -191,11 +191,17 @@ describe('indicators that count people and details, obstacle labels, and data as
       expect(freshness.body.streams.find((s) => s.stream === 'training.events')).toMatchObject({ newestEventAt: null, appliedAt: null, eventsApplied: 0 });
       return freshness.body;
     });
-    // Every report carries it: progress, series, funnel.
+    // Every report carries it: progress, series, funnel, households by village, training.
     expect((await progressOf(campaign)).dataAsOf.streams).toHaveLength(3);
     expect((await request<Series>('GET', `${reporting.url}/campaigns/${campaign}/series?asOf=${TODAY}`, admin)).body.dataAsOf.streams).toHaveLength(3);
     const funnel = await request<{ dataAsOf: Freshness }>('GET', `${reporting.url}/communes/${COMMUNE}/enrollment-funnel?serviceCode=cccd`, admin);
     expect(funnel.body.dataAsOf.streams.find((s) => s.stream === 'enrollment.events')!.eventsApplied).toBeGreaterThan(0);
+    const households = await request<{ totalHouseholds: number; dataAsOf: Freshness }>('GET', `${reporting.url}/communes/${COMMUNE}/households-by-village`, admin);
+    expect(households.body.dataAsOf.streams.map((s) => s.stream)).toEqual(['household-registry.events', 'enrollment.events', 'training.events']);
+    expect(households.body.dataAsOf.streams.find((s) => s.stream === 'household-registry.events')!.newestEventAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    // No training event yet: the training report says so rather than looking current.
+    const training = await request<{ dataAsOf: Freshness }>('GET', `${reporting.url}/communes/${COMMUNE}/training`, admin);
+    expect(training.body.dataAsOf.streams.find((s) => s.stream === 'training.events')).toMatchObject({ newestEventAt: null, eventsApplied: 0 });
 
     const visit = await request('POST', `${registry.url}/households/${secondHousehold}/visits`, agent, { outcome: 'done', obstacles: [] });
     expect(visit.status).toBe(201);

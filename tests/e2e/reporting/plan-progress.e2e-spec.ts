@@ -23,8 +23,17 @@ const integrator = testToken({ sub: 'integrator-38', role: 'integrator', provinc
 
 interface Pace { planned: number | null; done: number; plannedSoFar: number | null; doneSoFar: number; behindPlan: boolean | null; runRate: number | null; requiredRate: number | null }
 interface Group { teamId?: string | null; teamName?: string | null; memberId?: string | null; villageName?: string | null; day?: string; days: Array<{ day: string; households: { planned: number | null; done: number } }>; households: Pace; enrollments: Array<Pace & { serviceCode: string }> }
-interface Progress { groups: Group[]; from: string; to: string; today: string }
-interface Commendations { teams: Array<Record<string, unknown>>; members: Array<Record<string, unknown>> }
+interface DataAsOf { streams: Array<{ stream: string; newestEventAt: string | null; eventsApplied: number; lag: number | null }>; oldestStreamAt: string | null }
+interface Progress { groups: Group[]; from: string; to: string; today: string; dataAsOf: DataAsOf }
+interface Commendations { teams: Array<Record<string, unknown>>; members: Array<Record<string, unknown>>; dataAsOf: DataAsOf }
+const STREAMS = ['household-registry.events', 'enrollment.events', 'training.events'];
+/** The figures, not how fresh they are (stream heads and lag move on, and differ per generation). */
+const figuresOf = <T extends object>(report: T): Omit<T, 'dataAsOf'> => {
+  const { dataAsOf: _freshness, ...figures } = report as T & { dataAsOf?: unknown };
+  return figures;
+};
+/** X-Data-As-Of with an event time for every stream (all three streams have events here). */
+const DATA_AS_OF_HEADER = /^household-registry\.events=\d{4}-\d\d-\d\dT[^;]+;lag=\d+, enrollment\.events=\d{4}-\d\d-\d\dT[^;]+;lag=\d+, training\.events=\d{4}-\d\d-\d\dT[^;]+;lag=\d+$/;
 
 describe('plan progress and commendations', () => {
   let reporting: RunningService;
@@ -106,6 +115,11 @@ describe('plan progress and commendations', () => {
 
   it('shows planned against done per team, with the team’s name, behind-plan flag, run rate and required rate', async () => {
     await eventually(expectTeamFigures, { timeoutMs: 60000, intervalMs: 300 });
+    // And how fresh that is: every source stream has applied events (plans and teams come from training).
+    const { dataAsOf } = await progress();
+    expect(dataAsOf.streams.map((s) => s.stream)).toEqual(STREAMS);
+    for (const stream of dataAsOf.streams) expect({ stream: stream.stream, newest: stream.newestEventAt !== null, applied: stream.eventsApplied > 0 }).toEqual({ stream: stream.stream, newest: true, applied: true });
+    expect(dataAsOf.oldestStreamAt).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it('groups by member (done only: plans are team-level), by village (with its current name) and by day', async () => {
@@ -137,6 +151,8 @@ describe('plan progress and commendations', () => {
     expect(body.members.map((m) => [m.rank, m.memberId, m.householdsVisited, m.enrollmentsOpened, m.enrollmentsCompleted])).toEqual([[1, m1, 3, 1, 1], [2, m2, 1, 0, 0]]);
     const verified = (await get<Commendations>(`/communes/${COMMUNE}/commendations?from=${from}&to=${to}&verifiedOnly=true&limit=1`)).body;
     expect(verified.members.map((m) => [m.memberId, m.householdsVisited])).toEqual([[m1, 1]]);
+    expect(body.dataAsOf.streams.map((s) => s.stream)).toEqual(STREAMS);
+    expect(body.dataAsOf.oldestStreamAt).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     const csv = await fetch(`${reporting.url}/communes/${COMMUNE}/commendations.csv?from=${from}&to=${to}`, { headers: { authorization: `Bearer ${admin}` } });
     expect(csv.status).toBe(200);
@@ -146,11 +162,18 @@ describe('plan progress and commendations', () => {
     expect(text).toContain('Hạng / Rank,Tổ / Team');
     expect(text).toContain(`1,Tổ công tác số 1,${teamId},4,1,1,12,33.3`);
     expect(text).toContain(`2,${m2},Tổ công tác số 1,${teamId},1,0,0`);
+    // Data as of: the header, and its own section after the rankings.
+    expect(csv.headers.get('x-data-as-of')).toMatch(DATA_AS_OF_HEADER);
+    expect(text).toContain('# Số liệu cập nhật đến\r\nLuồng dữ liệu / Source stream,Sự kiện mới nhất / Newest event');
+    expect(text).toMatch(/\r\ntraining\.events,\d{4}-\d\d-\d\dT[^,]+,\d{4}-\d\d-\d\dT[^,]+,\d+\r\n/);
     const xlsx = await fetch(`${reporting.url}/communes/${COMMUNE}/commendations.xlsx?from=${from}&to=${to}&lang=en`, { headers: { authorization: `Bearer ${admin}` } });
     expect(xlsx.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
-    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Top teams', 'Top individuals']);
+    expect(xlsx.headers.get('x-data-as-of')).toMatch(DATA_AS_OF_HEADER);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['Top teams', 'Top individuals', 'Data as of']);
+    const asOf = workbook.getWorksheet('Data as of')!.getSheetValues().filter(Boolean) as unknown[][];
+    expect(asOf.map((row) => row[1])).toEqual(['Source stream / Luồng dữ liệu', ...STREAMS]);
     const rows = workbook.getWorksheet('Top teams')!.getSheetValues().filter(Boolean) as unknown[][];
     expect(rows[0][1]).toBe('Rank / Hạng');
     expect(rows[1].slice(1)).toEqual([1, 'Tổ công tác số 1', teamId, 4, 1, 1, 12, 33.3]);
@@ -164,7 +187,12 @@ describe('plan progress and commendations', () => {
   });
 
   it('answers the same after a rebuild from the topics, table by table', async () => {
-    const before = { team: await progress(), verified: await progress('&verifiedOnly=true'), commendations: (await get(`/communes/${COMMUNE}/commendations?from=${from}&to=${to}`)).body };
+    const reports = async () => ({
+      team: figuresOf(await progress()),
+      verified: figuresOf(await progress('&verifiedOnly=true')),
+      commendations: figuresOf((await get<Commendations>(`/communes/${COMMUNE}/commendations?from=${from}&to=${to}`)).body),
+    });
+    const before = await reports();
     const live = await activeProjectionSchema(reporting);
     const rebuilt = await runOpsCli(['rebuild'], { REPORTING_URL: reporting.url, JWT_SECRET: TEST_JWT_SECRET, TOPIC_PREFIX: `t-${runId}.`, DATABASE_SCHEMA: reporting.schema });
     expect({ code: rebuilt.code, stderr: rebuilt.code === 0 ? '' : rebuilt.stderr }).toEqual({ code: 0, stderr: '' });
@@ -187,7 +215,7 @@ describe('plan progress and commendations', () => {
       );
       expect({ table, ...diff, total: diff.total > 0 }).toEqual({ table, missing: 0, extra: 0, total: true });
     }
-    const after = { team: await progress(), verified: await progress('&verifiedOnly=true'), commendations: (await get(`/communes/${COMMUNE}/commendations?from=${from}&to=${to}`)).body };
+    const after = await reports();
     expect(after).toEqual(before);
   }, 180000);
 });

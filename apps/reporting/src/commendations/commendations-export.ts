@@ -14,6 +14,13 @@ const HEADERS: Record<string, [vi: string, en: string]> = {
   completed: ['Hồ sơ hoàn thành', 'Enrollments completed'],
   planned: ['Số hộ kế hoạch', 'Households planned'],
   percent: ['Tỷ lệ đạt kế hoạch (%)', 'Percent of plan'],
+  dataAsOf: ['Số liệu cập nhật đến', 'Data as of'],
+  stream: ['Luồng dữ liệu', 'Source stream'],
+  newestEvent: ['Sự kiện mới nhất', 'Newest event'],
+  appliedAt: ['Ghi nhận lúc', 'Applied at'],
+  lag: ['Chưa xử lý (tin nhắn)', 'Behind (messages)'],
+  none: ['Chưa có', 'None yet'],
+  unknown: ['Không rõ', 'Unknown'],
 };
 
 function header(key: string, lang: Language): string {
@@ -25,7 +32,10 @@ function sheetName(key: string, lang: Language): string {
   return HEADERS[key][lang === 'vi' ? 0 : 1];
 }
 
-/** The commendations as sheets (one source for CSV and XLSX): teams, then individuals. */
+/**
+ * The commendations as sheets (one source for CSV and XLSX): teams, then individuals, then how
+ * fresh the figures are (its own sheet, last: the two rankings stay plain tables to sort and filter).
+ */
 export function commendationSheets(view: CommendationsView, lang: Language): Sheet[] {
   const h = (key: string) => header(key, lang);
   return [
@@ -41,6 +51,13 @@ export function commendationSheets(view: CommendationsView, lang: Language): She
       rows: [
         [h('rank'), h('memberId'), h('team'), h('teamId'), h('visited'), h('opened'), h('completed')],
         ...view.members.map((m) => [m.rank, m.memberId, m.teamName, m.teamId, m.householdsVisited, m.enrollmentsOpened, m.enrollmentsCompleted]),
+      ],
+    },
+    {
+      name: sheetName('dataAsOf', lang),
+      rows: [
+        [h('stream'), h('newestEvent'), h('appliedAt'), h('lag')],
+        ...view.dataAsOf.streams.map((s) => [s.stream, s.newestEventAt ?? h('none'), s.appliedAt ?? h('none'), s.lag ?? h('unknown')]),
       ],
     },
   ];

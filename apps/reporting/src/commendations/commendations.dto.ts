@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { DataAsOf } from '../freshness/freshness.dto';
 import { PlanWindowQuery } from '../plans/plan-progress.dto';
 
 export const LANGUAGES = ['vi', 'en'] as const;
@@ -47,4 +48,5 @@ export class CommendationsView {
   @ApiProperty({ example: false }) verifiedOnly!: boolean;
   @ApiProperty({ type: [TeamCommendation], description: 'Top collectives, ranked by households visited, then enrollments opened, then completed' }) teams!: TeamCommendation[];
   @ApiProperty({ type: [MemberCommendation], description: 'Top individuals (per member and team), ranked the same way' }) members!: MemberCommendation[];
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind (same snapshot)' }) dataAsOf!: DataAsOf;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@dtc/platform';
 import type { EntityManager } from 'typeorm';
+import { FreshnessService } from '../freshness/freshness.service';
 import { NO_ID } from '../projections/buckets';
 import { visibleCommuneProvince } from '../projections/commune-scope';
 import { ProjectionStore } from '../projections/projection-store';
@@ -30,7 +31,10 @@ async function loadCompleted(tx: EntityManager, communeCode: string, from: strin
 
 @Injectable()
 export class CommendationsService {
-  constructor(private readonly store: ProjectionStore) {}
+  constructor(
+    private readonly store: ProjectionStore,
+    private readonly freshness: FreshnessService,
+  ) {}
 
   async commendations(communeCode: string, query: CommendationsQuery, principal: Principal): Promise<CommendationsView> {
     const window = reportWindow(query.from, query.to);
@@ -38,6 +42,7 @@ export class CommendationsService {
     const limit = query.limit ?? 10;
     return this.store.read(async (tx) => {
       await visibleCommuneProvince(tx, principal, communeCode);
+      const dataAsOf = await this.freshness.read(tx);
       const done = await loadDone(tx, communeCode, window.from, window.to, verifiedOnly);
       const completed = await loadCompleted(tx, communeCode, window.from, window.to, verifiedOnly);
       const teamNames = await loadTeamNames(tx, communeCode);
@@ -88,6 +93,7 @@ export class CommendationsService {
           enrollmentsOpened,
           enrollmentsCompleted,
         })),
+        dataAsOf,
       };
     });
   }

@@ -105,3 +105,11 @@ export function dataAsOfHeader(dataAsOf: DataAsOf): string {
 }
 
 export const DATA_AS_OF_HEADER = 'X-Data-As-Of';
+
+/** OpenAPI `headers` of an answer that carries X-Data-As-Of (files, and JSON answers that are bare arrays). */
+export const DATA_AS_OF_HEADER_DOC = {
+  [DATA_AS_OF_HEADER]: {
+    description: 'How fresh the figures are, per source stream: `stream=newest event time;lag=messages behind`, comma-separated (the same as `dataAsOf` and GET /freshness)',
+    schema: { type: 'string', example: 'household-registry.events=2026-08-02T09:14:55.000Z;lag=0, enrollment.events=2026-08-02T09:15:00.000Z;lag=3, training.events=none;lag=0' },
+  },
+};

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DataAsOf } from '../freshness/freshness.dto';
 
 export class VillageHouseholdsRow {
   @ApiProperty({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e' }) villageId!: string;
@@ -13,4 +14,5 @@ export class CommuneHouseholdsReport {
   @ApiProperty({ example: 1830 }) totalHouseholds!: number;
   @ApiProperty({ type: [VillageHouseholdsRow] }) villages!: VillageHouseholdsRow[];
   @ApiProperty({ example: '2026-07-21T08:30:00.000Z', nullable: true, description: 'When the latest household event in this report happened (registration or move)' }) updatedAt!: string | null;
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind (same snapshot)' }) dataAsOf!: DataAsOf;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsCalendarDay } from '@dtc/platform';
 import { Transform } from 'class-transformer';
+import { DataAsOf } from '../freshness/freshness.dto';
 import { IsBoolean, IsIn, IsOptional } from 'class-validator';
 import { GROUP_BY, type GroupBy } from './plan-progress';
 
@@ -82,4 +83,5 @@ export class PlanProgressView {
   @ApiProperty({ enum: GROUP_BY, example: 'team' }) groupBy!: GroupBy;
   @ApiProperty({ example: false }) verifiedOnly!: boolean;
   @ApiProperty({ type: [PlanProgressGroup] }) groups!: PlanProgressGroup[];
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind (same snapshot)' }) dataAsOf!: DataAsOf;
 }
