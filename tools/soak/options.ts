@@ -39,7 +39,7 @@ export function parseOptions(argv: readonly string[], defaultSeed: number): Soak
   return {
     minutes: number('minutes', 30, { min: 1 }),
     phones: number('phones', 3, { min: 1, integer: true }),
-    pauseMs: number('pause-ms', 250),
+    pauseMs: number('pause-ms', 1000),
     seed: number('seed', defaultSeed, { integer: true }),
     faultEverySeconds: number('fault-every', 90, { min: 10 }),
     faults: faults as FaultName[],
