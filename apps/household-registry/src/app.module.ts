@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MessagingModule } from '@dtc/messaging';
-import { AuditModule, PersistenceModule } from '@dtc/persistence';
+import { inboxRetention, MessagingModule, outboxRetention } from '@dtc/messaging';
+import { SYNC_RESULT_RETENTION } from '@dtc/offline-sync';
+import { auditLogRetention, AuditModule, PersistenceModule, RetentionModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CommuneEntity } from './communes/commune.entity';
 import { CommunesModule } from './communes/communes.module';
@@ -35,6 +36,7 @@ export class HouseholdRegistryModule {
         SyncModule,
         FieldReadModelModule,
         WorkListModule,
+        RetentionModule.forRoot([outboxRetention, inboxRetention, ...SYNC_RESULT_RETENTION, auditLogRetention]),
         AuditModule.forRoot({
           provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
           communesOf: async (tx, provinceCode) => (await tx.query('select code from communes where province_code = $1', [provinceCode])).map((row: { code: string }) => row.code),

@@ -1,12 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, KafkaClusterRecord1764900000100, knownCommunesOf, knownProvinceOf, MessagingModule } from '@dtc/messaging';
-import { AuditModule, CreateAuditLog1763900000600, PersistenceModule } from '@dtc/persistence';
+import { CreateInbox1763900000001, inboxRetention, KafkaClusterRecord1764900000100, knownCommunesOf, knownProvinceOf, MessagingModule } from '@dtc/messaging';
+import { AuditLogByMonth1764700000600, auditLogRetention, AuditModule, CreateAuditLog1763900000600, PersistenceModule, RetentionModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { CommendationsModule } from './commendations/commendations.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EnrollmentFunnelController } from './enrollments/enrollment-funnel.controller';
+import { provinceFeedRetention } from './feeds/feed.retention';
+import { ProvinceFeedRetention1764700000710 } from './feeds/feed-retention.migration';
 import { CreateProvinceFeeds1763900000700 } from './feeds/province-feed.migration';
 import { ProvinceFeedModule } from './feeds/province-feed.module';
 import { HouseholdsReportModule } from './households/households-report.module';
@@ -31,9 +33,11 @@ export class ReportingModule {
         PlatformModule.forRoot(config),
         // The service schema holds campaigns, targets, indicators, the province feeds and the audit log; projections live in generation schemas (see projections/generations.ts).
         PersistenceModule.forRoot({
-          migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710, KafkaClusterRecord1764900000100],
+          migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710, AuditLogByMonth1764700000600, ProvinceFeedRetention1764700000710, KafkaClusterRecord1764900000100],
         }),
         MessagingModule.forRoot({ produces: [] }),
+        // The service schema's inbox is the province feed's; the projections' inboxes are in their generation schemas (not pruned here).
+        RetentionModule.forRoot([inboxRetention, auditLogRetention, provinceFeedRetention]),
         ProjectionsModule,
         FreshnessModule,
         HouseholdsReportModule,

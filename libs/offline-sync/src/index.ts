@@ -4,3 +4,5 @@ export * from './sync.dto';
 export * from './sync.engine';
 export * from './sync-health.migration';
 export * from './sync-health';
+export * from './sync-results-retention.migration';
+export * from './sync-results.retention';

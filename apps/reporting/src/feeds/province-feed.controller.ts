@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiForbiddenResponse, ApiGoneResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { assertProvinceAccess, CurrentPrincipal, ParseProvinceCodePipe, Roles, type Principal } from '@dtc/platform';
-import { FeedEventsQuery, FeedHead, FeedPage } from './province-feed.dto';
+import { FeedCursorGone, FeedEventsQuery, FeedHead, FeedPage } from './province-feed.dto';
 import { ProvinceFeedService } from './province-feed.service';
 
 const READERS = ['integrator', 'province_officer', 'operations'] as const;
@@ -33,12 +33,14 @@ export class ProvinceFeedController {
     summary: 'A page of a province feed: events of its communes from every stream, in feed order',
     description:
       'Start from the beginning (no `after`), after a cursor (`after`), or from the first event received at or after an instant (`since`). ' +
-      'Each event appears once, at a position that never changes; save `next` and pass it as `after` to continue exactly where you stopped.',
+      'Each event appears once, at a position that never changes; save `next` and pass it as `after` to continue exactly where you stopped. ' +
+      'Events older than the retention (FEED_RETENTION_DAYS, default 365) are removed: a cursor before them answers 410 with the earliest valid cursor.',
   })
   @ApiParam({ name: 'province', example: '38' })
   @ApiOkResponse({ type: FeedPage })
   @ApiBadRequestResponse({ description: 'A malformed cursor, limit or since (the problem names the field)' })
   @ApiUnprocessableEntityResponse({ description: 'A cursor of another province or beyond the end of the feed, since in the future, or after and since together' })
+  @ApiGoneResponse({ type: FeedCursorGone, description: 'The cursor is older than the retention: the events right after it were removed; `earliest` is the earliest valid cursor' })
   @ApiForbiddenResponse({ description: 'Not an integrator, province officer or operations token, or another province' })
   events(@Param('province', new ParseProvinceCodePipe()) province: string, @Query() query: FeedEventsQuery, @CurrentPrincipal() principal: Principal): Promise<FeedPage> {
     assertProvinceAccess(principal, province);

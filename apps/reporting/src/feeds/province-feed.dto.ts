@@ -59,9 +59,19 @@ export class FeedPage {
   hasMore!: boolean;
 }
 
+/** The 410 answer to a cursor older than the feed's retention. */
+export class FeedCursorGone {
+  @ApiProperty({ example: 410 }) statusCode!: number;
+  @ApiProperty({ example: 'Gone' }) error!: string;
+  @ApiProperty({ example: "The events after this cursor are older than the feed's retention and were removed; resume from the earliest cursor (events 1-5120 are gone)" }) message!: string;
+  @ApiProperty({ example: [{ field: 'after', reason: 'older than the retention of this feed' }] }) fields!: Array<{ field: string; reason: string }>;
+  @ApiProperty({ example: 'MS4zOC41MTIw', description: 'Earliest valid cursor: pass it as `after` to resume with the oldest event still kept' }) earliest!: string;
+}
+
 export class FeedHead {
   @ApiProperty({ example: '38' }) province!: string;
-  @ApiProperty({ example: 12408, description: 'Events in the feed' }) count!: number;
+  @ApiProperty({ example: 12408, description: 'Events in the feed (those older than the retention, FEED_RETENTION_DAYS, are removed)' }) count!: number;
   @ApiProperty({ example: 'MS4zOC4xMjQwOA', description: 'Cursor after the latest event: `after=head` returns only what arrives from now on' }) head!: string;
+  @ApiProperty({ example: 'MS4zOC4w', description: 'Earliest valid cursor: the position before the oldest event still kept; `after` older than this answers 410 Gone' }) earliest!: string;
   @ApiProperty({ example: '2026-07-22T09:15:03.120Z', nullable: true, type: String, description: 'When the feed received its latest event' }) lastAppendedAt!: string | null;
 }

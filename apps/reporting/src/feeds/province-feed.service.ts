@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, GoneException, Injectable } from '@nestjs/common';
 import { assertNotFuture, unprocessable } from '@dtc/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor } from './feed-cursor';
@@ -10,9 +10,9 @@ export class ProvinceFeedService {
   constructor(private readonly dataSource: DataSource) {}
 
   async head(province: string): Promise<FeedHead> {
-    const { seq, appendedAt } = await headOf(this.dataSource.manager, province);
-    // Numbers are contiguous from 1, so the last one is the count.
-    return { province, count: seq, head: encodeCursor({ province, seq }), lastAppendedAt: appendedAt?.toISOString() ?? null };
+    const { seq, appendedAt, prunedThrough } = await headOf(this.dataSource.manager, province);
+    // Numbers are contiguous from 1 and retention removes a prefix, so the count is a difference.
+    return { province, count: seq - prunedThrough, head: encodeCursor({ province, seq }), earliest: encodeCursor({ province, seq: prunedThrough }), lastAppendedAt: appendedAt?.toISOString() ?? null };
   }
 
   page(province: string, query: FeedEventsQuery): Promise<FeedPage> {
@@ -24,7 +24,9 @@ export class ProvinceFeedService {
       const head = await headOf(tx, province);
       // A cursor ahead of the feed means another installation or a restored database: say so rather than skip what comes next.
       if (after > head.seq) throw unprocessable('after', `after is beyond the end of this feed (${head.seq} events); it is not from this installation, or the feed was restored from an older backup`);
-      const start = query.since === undefined ? after : await positionBefore(tx, province, query.since, head.seq);
+      // Events right after the cursor were removed by retention: resuming there would skip them silently.
+      if (query.after !== undefined && after < head.prunedThrough) throw cursorGone(province, head.prunedThrough);
+      const start = query.since === undefined ? Math.max(after, head.prunedThrough) : await positionBefore(tx, province, query.since, head.seq);
       const rows: Array<{ seq: string; envelope: Record<string, unknown> }> = await tx.query(
         'select seq, envelope from province_feed where province_code = $1 and seq > $2 order by seq limit $3',
         [province, start, query.limit + 1],
@@ -48,9 +50,21 @@ function positionOf(province: string, cursor: string): number {
   return position.seq;
 }
 
-async function headOf(tx: EntityManager, province: string): Promise<{ seq: number; appendedAt: Date | null }> {
-  const [row]: Array<{ last_seq: string; last_appended_at: Date }> = await tx.query('select last_seq, last_appended_at from province_feed_heads where province_code = $1', [province]);
-  return { seq: row ? Number(row.last_seq) : 0, appendedAt: row?.last_appended_at ?? null };
+async function headOf(tx: EntityManager, province: string): Promise<{ seq: number; appendedAt: Date | null; prunedThrough: number }> {
+  const [row]: Array<{ last_seq: string; last_appended_at: Date; pruned_through: string }> = await tx.query(
+    'select last_seq, last_appended_at, pruned_through from province_feed_heads where province_code = $1',
+    [province],
+  );
+  return { seq: row ? Number(row.last_seq) : 0, appendedAt: row?.last_appended_at ?? null, prunedThrough: row ? Number(row.pruned_through) : 0 };
+}
+
+/** 410 with the earliest cursor still valid (`earliest`), so an integrator can decide to resume from there. */
+function cursorGone(province: string, prunedThrough: number): GoneException {
+  return new GoneException({
+    message: `The events after this cursor are older than the feed's retention and were removed; resume from the earliest cursor (events 1-${prunedThrough} are gone)`,
+    fields: [{ field: 'after', reason: 'older than the retention of this feed' }],
+    earliest: encodeCursor({ province, seq: prunedThrough }),
+  });
 }
 
 /** The position just before the first event received at or after `since` (the head when there is none). */

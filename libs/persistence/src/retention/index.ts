@@ -1,0 +1,3 @@
+export * from './retention-settings';
+export * from './retention-task';
+export * from './retention.scheduler';
