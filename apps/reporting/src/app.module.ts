@@ -18,6 +18,7 @@ import { CreateProjectionGenerations1763900000500 } from './migrations/176390000
 import { CreateCampaignsAndIndicators1763900000510 } from './migrations/1763900000510-create-campaigns-and-indicators';
 import { IndicatorDetailsAndPeopleCounts1764500000710 } from './migrations/1764500000710-indicator-details-and-people-counts';
 import { FreshnessModule } from './freshness/freshness.module';
+import { LiveStreamLimiter } from './live/live-streams';
 import { ProgressController } from './progress/progress.controller';
 import { ProgressService } from './progress/progress.service';
 import { ProjectionsModule } from './projections/projections.module';
@@ -54,7 +55,7 @@ export class ReportingModule {
         }),
       ],
       controllers: [EnrollmentFunnelController, TrainingReportController, CampaignsController, IndicatorsController, ProgressController, DashboardController],
-      providers: [CampaignsService, ProgressService],
+      providers: [CampaignsService, ProgressService, LiveStreamLimiter],
     };
   }
 }

@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { deleteTestTopics, FieldStream, publish, type Resident, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
+import { signToken } from '@dtc/platform';
+import { deleteTestTopics, FieldStream, publish, type Resident, dropTestSchemas, eventually, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
 import { launchChromium } from '../../support/browser';
 import { request } from '../../support/http';
 import { openApiGaps, type OpenApiDocument } from '../../support/openapi';
@@ -26,6 +27,7 @@ describe('live dashboard in headless Chromium', () => {
   const residents: Resident[] = [];
 
   const figure = () => page.textContent('[data-testid="figure-cccd_applications"]');
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     ({ services: { reporting: viewerInstance }, stop } = (await startServices(runId, ['reporting'])) as never);
@@ -52,6 +54,10 @@ describe('live dashboard in headless Chromium', () => {
     );
     browser = await launchChromium();
     page = await browser.newPage();
+    // The page runs under its Content-Security-Policy: any refused script or style shows here.
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   }, 120000);
 
   afterAll(async () => {
@@ -72,7 +78,18 @@ describe('live dashboard in headless Chromium', () => {
     expect(await page.textContent('[data-testid="teams"]')).toContain(team.teamId.slice(0, 8));
     expect(await page.locator('[data-testid="chart"] svg rect').count()).toBe(13);
     expect(await page.textContent('h1')).toBe('Tiến độ chuyển đổi số');
-    expect(await page.getAttribute('[data-indicator="cccd_applications"] .fill', 'style')).toContain('width:75%');
+    expect(await page.locator('[data-indicator="cccd_applications"] .fill').evaluate((el) => (el as unknown as { style: { width: string } }).style.width)).toBe('75%');
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('takes the token out of the address bar and keeps it only in the tab\'s sessionStorage', async () => {
+    expect(page.url()).not.toContain('token=');
+    expect(page.url()).toContain(`campaign=${campaignId}`);
+    const storage = await page.evaluate(() => {
+      const w = globalThis as unknown as { sessionStorage: { getItem(k: string): string | null }; localStorage: { getItem(k: string): string | null } };
+      return { session: w.sessionStorage.getItem('dtc.token'), local: w.localStorage.getItem('dtc.token') };
+    });
+    expect(storage).toEqual({ session: admin, local: null });
   });
 
   it('updates itself within seconds when new field events arrive, without a reload', async () => {
@@ -90,6 +107,33 @@ describe('live dashboard in headless Chromium', () => {
     await eventually(async () => expect(await figure()).toBe('170 / 200 = 85.00%'), { timeoutMs: 10000, intervalMs: 100 });
     expect(await page.textContent('h1')).toBe('Digital transformation progress');
     expect(await page.textContent('[data-indicator="cccd_applications"]')).toContain('Chip ID card applications');
+  });
+
+  it('serves the page with a Content-Security-Policy and without inline handlers or style attributes', async () => {
+    const response = await fetch(`${viewerInstance.url}/dashboard`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/script-src 'sha256-[A-Za-z0-9+/=]+'(;|$)/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toContain('unsafe-inline');
+    expect([response.headers.get('x-content-type-options'), response.headers.get('referrer-policy')]).toEqual(['nosniff', 'no-referrer']);
+    const html = await response.text();
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).not.toMatch(/\sstyle="/);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('drops an expired token instead of keeping it', async () => {
+    const shortLived = signToken({ secret: TEST_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, { sub: 'admin-16290', role: 'commune_admin', communes: ['16290'] }, 3);
+    const tab = await browser.newPage();
+    await tab.goto(`${viewerInstance.url}/dashboard#token=${shortLived}&campaign=${campaignId}`);
+    await eventually(async () => expect(await tab.getAttribute('body', 'data-live')).toBe('true'), { timeoutMs: 15000, intervalMs: 100 });
+    await eventually(async () => expect(await tab.getAttribute('body', 'data-expired')).toBe('true'), { timeoutMs: 15000, intervalMs: 200 });
+    expect(await tab.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('dtc.token'))).toBeNull();
+    expect(await tab.textContent('#error')).toMatch(/hết hạn|expired/);
+    await tab.reload();
+    await eventually(async () => expect(await tab.textContent('#error')).toContain('token'), { timeoutMs: 10000, intervalMs: 100 });
+    await tab.close();
   });
 
   it('asks for a token instead of showing anything without one', async () => {

@@ -3,6 +3,11 @@
  * commune office's intranet). It calls the reporting API with the viewer's bearer token and
  * listens to /campaigns/{id}/live (server-sent events read through fetch, so the token travels
  * in a header, not in the URL) to refetch within a second of a change.
+ *
+ * The page runs under a Content-Security-Policy that allows only this exact script and style
+ * (hashed in dashboard.controller.ts): no inline style attributes either, widths are set through
+ * element.style. The token is read from the URL fragment, removed from the address bar at once,
+ * kept in sessionStorage (gone with the tab) and dropped when it expires.
  */
 export const DASHBOARD_HTML = String.raw`<!doctype html>
 <html lang="vi">
@@ -68,18 +73,35 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
       ranking: 'Xếp hạng xã (chậm nhất trước)', villages: 'Theo thôn', teams: 'Bảng xếp hạng tổ công tác', households: 'Hộ gia đình',
       live: 'Trực tiếp', updated: 'Cập nhật', offline: 'Mất kết nối, đang thử lại…', atRisk: 'nguy cơ không đạt', runRate: 'bình quân/ngày',
       projected: 'dự kiến đạt', target: 'kế hoạch', village: 'Thôn', householdsCol: 'Hộ', eligible: 'Từ 14 tuổi', core: 'Lõi số', phone: 'Có smartphone',
-      visited: 'Đã đến', rank: 'Hạng', communeCol: 'Xã', team: 'Tổ', total: 'Tổng', members: 'Thành viên', wholeProvince: '— Toàn tỉnh —', noToken: 'Cần mã truy cập (token): mở trang với #token=…',
+      visited: 'Đã đến', rank: 'Hạng', communeCol: 'Xã', team: 'Tổ', total: 'Tổng', members: 'Thành viên', wholeProvince: '— Toàn tỉnh —', noToken: 'Cần mã truy cập (token): mở trang với #token=…', expired: 'Mã truy cập đã hết hạn: mở lại trang với mã mới (#token=…)',
       none: 'Chưa có số liệu', obstacles: 'Khó khăn', organisations: 'Tổ chức định danh điện tử', residents: 'Dân số' },
     en: { title: 'Digital transformation progress', campaign: 'Campaign', commune: 'Commune', asOf: 'As of', indicators: 'Indicators', daily: 'By day',
       ranking: 'Communes ranked (laggards first)', villages: 'By village', teams: 'Team leaderboard', households: 'Households',
       live: 'Live', updated: 'Updated', offline: 'Disconnected, retrying…', atRisk: 'at risk', runRate: 'per day', projected: 'projected',
       target: 'target', village: 'Village', householdsCol: 'Households', eligible: 'Aged 14+', core: 'Digital core', phone: 'Smartphone',
-      visited: 'Visited', rank: 'Rank', communeCol: 'Commune', team: 'Team', total: 'Total', members: 'Members', wholeProvince: '— Whole province —', noToken: 'An access token is needed: open the page with #token=…',
+      visited: 'Visited', rank: 'Rank', communeCol: 'Commune', team: 'Team', total: 'Total', members: 'Members', wholeProvince: '— Whole province —', noToken: 'An access token is needed: open the page with #token=…', expired: 'The access token expired: open the page again with a new one (#token=…)',
       none: 'No figures yet', obstacles: 'Obstacles', organisations: 'Organisations e-identified', residents: 'Residents' },
   };
+  const TOKEN_KEY = 'dtc.token';
+  // Earlier versions kept the token on disk indefinitely: remove it.
+  localStorage.removeItem(TOKEN_KEY);
   const params = new URLSearchParams(location.hash.slice(1));
+  if (params.has('token')) {
+    // The token leaves the address bar (history, bookmarks, screen shares) as soon as it is read.
+    sessionStorage.setItem(TOKEN_KEY, params.get('token'));
+    params.delete('token');
+    history.replaceState(null, '', location.pathname + location.search + (params.toString() ? '#' + params : ''));
+  }
+  const claimsOf = (token) => {
+    try { return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))); } catch (e) { return {}; }
+  };
+  const storedToken = sessionStorage.getItem(TOKEN_KEY) || '';
+  const storedExp = claimsOf(storedToken).exp;
+  const fresh = typeof storedExp === 'number' && storedExp * 1000 > Date.now();
+  if (storedToken && !fresh) sessionStorage.removeItem(TOKEN_KEY);
   const state = {
-    token: params.get('token') || localStorage.getItem('dtc.token') || '',
+    token: fresh ? storedToken : '',
+    expired: Boolean(storedToken) && !fresh,
     lang: params.get('lang') || localStorage.getItem('dtc.lang') || 'vi',
     campaignId: params.get('campaign') || '',
     commune: params.get('commune') || '',
@@ -88,12 +110,9 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
     refreshing: false,
     again: false,
   };
-  if (params.get('token')) localStorage.setItem('dtc.token', state.token);
   // Only to choose what to show (the server checks every request): commune users follow their own
   // commune within a province campaign; province officers, integrators and operations see the ranking.
-  const claims = (() => {
-    try { return JSON.parse(atob(state.token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))); } catch (e) { return {}; }
-  })();
+  const claims = claimsOf(state.token);
   const seesProvince = ['province_officer', 'integrator', 'operations'].includes(claims.role);
   const $ = (id) => document.getElementById(id);
   const t = (key) => TEXT[state.lang][key] || key;
@@ -103,8 +122,23 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const label = (i) => (state.lang === 'vi' ? i.labelVi : i.labelEn);
 
+  /** Forgets an expired (or refused) token: stops following and asks for a new one. */
+  function expire() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.token = '';
+    state.expired = true;
+    if (state.stream) { const stream = state.stream; state.stream = null; stream.abort(); }
+    $('status').classList.remove('live');
+    $('status').textContent = '';
+    document.body.dataset.live = 'false';
+    document.body.dataset.expired = 'true';
+    showError(new Error(t('expired')));
+  }
+
   async function api(path) {
+    if (!state.token) throw new Error(t(state.expired ? 'expired' : 'noToken'));
     const response = await fetch(path, { headers: { Authorization: 'Bearer ' + state.token } });
+    if (response.status === 401) { expire(); throw new Error(t('expired')); }
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
       throw new Error(response.status + ' ' + (body.detail || body.title || response.statusText));
@@ -142,8 +176,10 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
       const meta = [i.dailyRunRate !== null ? num(i.dailyRunRate, 2) + ' ' + t('runRate') : '', i.projectedCompletion ? t('projected') + ' ' + i.projectedCompletion : ''].filter(Boolean).join(' · ');
       return '<div class="indicator" data-indicator="' + esc(i.code) + '"><div class="head"><span>' + esc(label(i)) + (i.atRisk ? '<span class="badge">' + t('atRisk') + '</span>' : '') + '</span>' +
         '<span class="figures" data-testid="figure-' + esc(i.code) + '">' + num(i.achieved, i.unit === 'percent' ? 2 : 0) + ' / ' + num(i.target, i.unit === 'percent' ? 2 : 0) + ' = ' + pct(i.percent) + '</span></div>' +
-        '<div class="track"><div class="fill ' + cls + '" style="width:' + width + '%"></div></div><div class="meta">' + esc(meta) + '</div></div>';
+        '<div class="track"><div class="fill ' + cls + '" data-width="' + width + '"></div></div><div class="meta">' + esc(meta) + '</div></div>';
     }).join('') : '<p class="empty">' + t('none') + '</p>';
+    // Through the CSSOM: the Content-Security-Policy refuses style attributes in markup.
+    $('indicators').querySelectorAll('.fill').forEach((el) => (el.style.width = el.dataset.width + '%'));
   }
 
   function renderChart(series) {
@@ -232,12 +268,13 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   async function follow() {
     if (state.stream) state.stream.abort();
     const c = campaign();
-    if (!c) return;
+    if (!c || !state.token) return;
     const controller = new AbortController();
     state.stream = controller;
     const q = new URLSearchParams(state.commune ? { communeCode: state.commune } : {});
     try {
       const response = await fetch('/campaigns/' + encodeURIComponent(c.id) + '/live?' + q, { headers: { Authorization: 'Bearer ' + state.token, Accept: 'text/event-stream' }, signal: controller.signal });
+      if (response.status === 401) return expire();
       if (!response.ok || !response.body) throw new Error('live ' + response.status);
       $('status').classList.add('live');
       document.body.dataset.live = 'true';
@@ -252,12 +289,14 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           if (/^event: changed$/m.test(block)) refresh();
+          // The server closes the stream when the token expires: reconnecting with it is pointless.
+          if (/^event: expired$/m.test(block)) return expire();
         }
       }
     } catch (error) {
       if (controller.signal.aborted) return;
     }
-    if (state.stream !== controller) return;
+    if (state.stream !== controller || !state.token) return;
     $('status').classList.remove('live');
     document.body.dataset.live = 'false';
     $('status').textContent = t('offline');
@@ -272,7 +311,9 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
 
   async function start() {
     applyLanguage();
-    if (!state.token) return showError(new Error(t('noToken')));
+    if (!state.token) return showError(new Error(t(state.expired ? 'expired' : 'noToken')));
+    // Drop the token the moment it expires, even if nothing is on screen to notice.
+    setTimeout(expire, Math.min(2147483647, claims.exp * 1000 - Date.now()));
     try {
       state.campaigns = await api('/campaigns');
     } catch (error) {

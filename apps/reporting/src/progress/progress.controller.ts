@@ -1,13 +1,14 @@
-import { Controller, Get, Injectable, Param, Query, Res, Sse, StreamableFile, UseGuards, type CanActivate, type ExecutionContext, type MessageEvent } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Controller, Get, Injectable, Param, Query, Req, Res, Sse, StreamableFile, UseGuards, type CanActivate, type ExecutionContext, type MessageEvent } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiPropertyOptional, ApiTags, ApiTooManyRequestsResponse, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal, ParseIdPipe } from '@dtc/platform';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import type { Response } from 'express';
-import { filter, interval, map, merge, throttleTime, asyncScheduler, type Observable } from 'rxjs';
+import type { Request, Response } from 'express';
+import { filter, finalize, interval, map, merge, share, takeUntil, throttleTime, timer, asyncScheduler, type Observable } from 'rxjs';
 import { communeReportSheets, toCsv, toXlsx, type Language } from '../export/commune-report';
 import { DATA_AS_OF_HEADER, dataAsOfHeader } from '../freshness/freshness.service';
 import { concerns } from '../live/change-notice';
 import { LiveUpdatesService } from '../live/live-updates.service';
+import { bearerExpiry, expiredEvent, LiveStreamLimiter, MAX_TIMER_MS } from '../live/live-streams';
 import { CampaignSeries, CommuneProgress, CommuneProgressQuery, ProvinceProgress, ProvinceProgressQuery, SeriesQuery, TeamLeaderboard, AsOfQuery } from './progress.dto';
 import { ProgressService } from './progress.service';
 
@@ -51,6 +52,7 @@ export class ProgressController {
   constructor(
     private readonly progress: ProgressService,
     private readonly live: LiveUpdatesService,
+    private readonly streams: LiveStreamLimiter,
   ) {}
 
   @Get('progress')
@@ -130,10 +132,30 @@ export class ProgressController {
   @ApiOperation({ summary: 'Server-sent events: "changed" whenever this campaign’s figures for the commune (or province) may have changed' })
   @ApiParam(ID)
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'An event stream; each "changed" event says: fetch the figures again', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description:
+      'An event stream; each "changed" event says: fetch the figures again. "heartbeat" every 15 s. When the token expires the stream sends a last "expired" event (reason token_expired) and closes: sign in again rather than reconnect with the same token.',
+    schema: { type: 'string', example: 'event: changed\ndata: {"communeCode":"16279","all":false}\n\nevent: expired\ndata: {"reason":"token_expired","expiredAt":"2026-08-02T17:00:00.000Z","message":"The access token expired; this stream is closed. Sign in again to keep following."}\n\n' },
+  })
   @ApiNotFoundResponse()
-  async stream(@Param('id', new ParseIdPipe()) id: string, @Query() query: LiveQuery, @CurrentPrincipal() principal: Principal): Promise<Observable<MessageEvent>> {
+  @ApiTooManyRequestsResponse({
+    description: 'The token already holds LIVE_STREAMS_PER_SUBJECT open streams (default 5) on this instance; Retry-After says when to try again',
+    schema: { example: { statusCode: 429, error: 'Too Many Requests', message: 'This token already has 5 live streams open (at most 5 per user); close another dashboard tab or retry after 30 s', retryAfterSeconds: 30 } },
+  })
+  async stream(@Param('id', new ParseIdPipe()) id: string, @Query() query: LiveQuery, @CurrentPrincipal() principal: Principal, @Req() request: Request): Promise<Observable<MessageEvent>> {
     const scope = await this.progress.liveScope(id, query.communeCode, principal);
+    // The slot is taken before the stream answers 200, so a refusal is a plain 429 problem.
+    let release: () => void;
+    try {
+      release = this.streams.acquire(principal.subject);
+    } catch (error) {
+      request.res?.setHeader('Retry-After', String(LiveStreamLimiter.retryAfterSeconds));
+      throw error;
+    }
+    request.res?.once('close', release);
+    const expiresAt = bearerExpiry(request.headers.authorization) ?? new Date();
+    // A stream must not outlive its token: the token's holder lost the right to follow at exp.
+    const expiry = timer(Math.min(MAX_TIMER_MS, Math.max(0, expiresAt.getTime() - Date.now()))).pipe(share());
     const changes = this.live.changes.pipe(
       filter((notice) => concerns(notice, scope)),
       // A busy commune changes many times a second: viewers refetch at most once a second.
@@ -141,7 +163,7 @@ export class ProgressController {
       map((notice) => ({ type: 'changed', data: { ...scope, all: notice.all ?? false } }) as MessageEvent),
     );
     const heartbeat = interval(15000).pipe(map(() => ({ type: 'heartbeat', data: {} }) as MessageEvent));
-    return merge(changes, heartbeat);
+    return merge(merge(changes, heartbeat).pipe(takeUntil(expiry)), expiry.pipe(map(() => expiredEvent(expiresAt)))).pipe(finalize(release));
   }
 
   private async sheets(id: string, query: ExportQuery, principal: Principal) {

@@ -8,12 +8,14 @@ import { ConfigError } from '../config/config-loader';
 import { loadServiceConfig, type ServiceConfig, type ServiceDefaults } from '../config/service-config';
 import { toProblem } from '../http/problem.filter';
 import { createValidationPipe } from '../http/validation';
+import { securityHeaders } from '../http/security-headers';
 import { setupOpenApi, type OpenApiInfo } from '../openapi/openapi';
 
 /** Builds a configured (not yet listening) service: logger, validation, body limit, OpenAPI. */
 export async function createServiceApp(rootModule: unknown, config: ServiceConfig, openApi: OpenApiInfo): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule as never, { bufferLogs: true, bodyParser: false, abortOnError: false });
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders);
   // Body errors (malformed JSON, too large) happen before routing: answer them here with the
   // same problem shape and no parser internals.
   const parseJson = json({ limit: config.bodyLimit });
