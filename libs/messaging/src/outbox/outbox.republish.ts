@@ -50,7 +50,8 @@ export async function publishedOutboxTopics(client: Client, schema: string, topi
  * request in flight and acks from all replicas: per aggregate (the message key) the order is the
  * order the relay first published them in, and keys land on the partitions the services' own
  * producer would choose. Same event ids, keys, payloads and headers as the relay's messages, so
- * consumers that already applied an event skip it (inbox). Unpublished rows are left to the relay.
+ * consumers that already applied an event skip it (inbox). Unpublished rows are left to the relay,
+ * pointed at the new prefix's topics.
  */
 export async function republishOutbox(options: RepublishOptions): Promise<RepublishResult> {
   const batchSize = options.batchSize ?? 500;
@@ -80,6 +81,11 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
       after = rows[rows.length - 1].seq;
       done += rows.length;
       options.onProgress?.(done, total);
+    }
+    // Rows still waiting go out through the relay later: point them at the new prefix's topics too.
+    const waiting = await client.query<{ event_type: string }>(`select distinct event_type from "${options.schema}".outbox where published_at is null`);
+    for (const { event_type: eventType } of waiting.rows) {
+      await client.query(`update "${options.schema}".outbox set topic = $1 where published_at is null and event_type = $2 and topic <> $1`, [targetTopic(options.topicPrefix, eventType), eventType]);
     }
     return { schema: options.schema, events: done, topics };
   } finally {
