@@ -7,6 +7,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { encodeCursor } from './feed-cursor';
 import { appendToProvinceFeeds } from './province-feed.append';
 import { FeedEventsQuery, type FeedPage } from './province-feed.dto';
+import { ProvinceFeedRetention1764700000710 } from './feed-retention.migration';
 import { CreateProvinceFeeds1763900000700 } from './province-feed.migration';
 import { ProvinceFeedService } from './province-feed.service';
 
@@ -14,7 +15,7 @@ import { ProvinceFeedService } from './province-feed.service';
 // ordering guarantee when two reporting instances append to one province at the same time.
 const runId = newRunId();
 const schema = `t_${runId}_feeds`;
-const options = { url: databaseUrl(), schema, migrations: [CreateProvinceFeeds1763900000700], poolSize: 6 };
+const options = { url: databaseUrl(), schema, migrations: [CreateProvinceFeeds1763900000700, ProvinceFeedRetention1764700000710], poolSize: 6 };
 
 function household(commune: string, province: string): EventEnvelope {
   const householdId = randomUUID();
@@ -157,7 +158,7 @@ describe('province feeds (Postgres)', () => {
     expect(await problem({ after: encodeCursor({ province: '43', seq: 1 }), since: '2026-01-01T00:00:00Z' })).toEqual({ type: UnprocessableEntityException.name, body: field('since', /not both/) });
     // The cursor at the head is fine, and so is the beginning of an empty feed.
     expect(await feeds.page('43', pageQuery({ after: encodeCursor({ province: '43', seq: 2 }) }))).toMatchObject({ events: [], hasMore: false });
-    expect(await feeds.head('44')).toEqual({ province: '44', count: 0, head: encodeCursor({ province: '44', seq: 0 }), lastAppendedAt: null });
+    expect(await feeds.head('44')).toEqual({ province: '44', count: 0, head: encodeCursor({ province: '44', seq: 0 }), earliest: encodeCursor({ province: '44', seq: 0 }), lastAppendedAt: null });
     expect(await feeds.page('44', pageQuery({ after: encodeCursor({ province: '44', seq: 0 }) }))).toEqual({ events: [], next: encodeCursor({ province: '44', seq: 0 }), hasMore: false });
   });
 

@@ -66,7 +66,8 @@ export function ageSeconds(now: Date, at: Date | string | null | undefined): num
 }
 
 export async function tableExists(db: Queryable, table: string): Promise<boolean> {
-  const [row] = await db.query('select to_regclass($1) is not null as present', [table]);
+  // In the service schema itself, never a same-named table further along the search_path.
+  const [row] = await db.query('select to_regclass(format($$%I.%I$$, current_schema(), $1::text)) is not null as present', [table]);
   return Boolean(row?.present);
 }
 
