@@ -87,6 +87,9 @@ function writeServerConfig(options, certs, credentials) {
     'log.retention.ms=-1',
     'offsets.topic.replication.factor=1',
     'offsets.topic.num.partitions=10',
+    // Consumer offsets outlive any pause of a group by far, so a consumer never re-reads events older
+    // than the inbox retention (INBOX_RETENTION_DAYS prunes their ids: docs/operations.md).
+    'offsets.retention.minutes=525600',
     'transaction.state.log.replication.factor=1',
     'transaction.state.log.min.isr=1',
     'share.coordinator.state.topic.replication.factor=1',
