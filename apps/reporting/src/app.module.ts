@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, inboxRetention, KafkaClusterRecord1764900000100, knownCommunesOf, knownProvinceOf, MessagingModule } from '@dtc/messaging';
+import { CreateInbox1763900000001, inboxRetention, KafkaClusterRecord1764900000100, KNOWN_COMMUNES_MIGRATIONS, knownCommunesOf, knownProvinceOf, MessagingModule } from '@dtc/messaging';
 import { AuditLogByMonth1764700000600, auditLogRetention, AuditModule, CreateAuditLog1763900000600, PersistenceModule, RetentionModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CampaignsController } from './campaigns/campaigns.controller';
@@ -34,7 +34,7 @@ export class ReportingModule {
         PlatformModule.forRoot(config),
         // The service schema holds campaigns, targets, indicators, the province feeds and the audit log; projections live in generation schemas (see projections/generations.ts).
         PersistenceModule.forRoot({
-          migrations: [CreateInbox1763900000001, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710, AuditLogByMonth1764700000600, ProvinceFeedRetention1764700000710, KafkaClusterRecord1764900000100],
+          migrations: [CreateInbox1763900000001, ...KNOWN_COMMUNES_MIGRATIONS, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710, AuditLogByMonth1764700000600, ProvinceFeedRetention1764700000710, KafkaClusterRecord1764900000100],
         }),
         MessagingModule.forRoot({ produces: [] }),
         // The service schema's inbox is the province feed's; the projections' inboxes are in their generation schemas (not pruned here).

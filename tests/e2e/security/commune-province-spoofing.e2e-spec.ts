@@ -63,6 +63,9 @@ describe('a forged event cannot move a commune to another province', () => {
       ['reporting', 'reporting-projections', household.id],
       ['reporting', 'reporting-projections', team.id],
       ['household-registry', 'registry-field-read-model', team.id],
+      // The integrators' province feeds: a forgery must not reach province B's feed.
+      ['reporting', 'reporting-province-feed', household.id],
+      ['reporting', 'reporting-province-feed', team.id],
     ];
     for (const consumer of new Set(expected.map(([, name]) => name))) {
       const dead = await collectTopic(deadLetterTopic(prefix, consumer), `${prefix}probe-${randomUUID()}`);
@@ -94,6 +97,8 @@ describe('a forged event cannot move a commune to another province', () => {
     expect(await query(`select 1 from "${schemas.training}".known_households where id = $1`, [forgedHousehold])).toEqual([]);
     expect(await query(`select 1 from "${services['household-registry'].schema}".field_teams where team_id = $1`, [forgedTeam])).toEqual([]);
     expect(await query(`select 1 from "${schemas.reporting}".inbox where event_id = any($1::uuid[])`, [forged.map((event) => event.id)])).toEqual([]);
+    expect(await query(`select province_code from "${services.reporting.schema}".province_feed where event_id = any($1::uuid[])`, [forged.map((event) => event.id)])).toEqual([]);
+    expect(await knownProvince(services.reporting.schema)).toEqual({ province: A, onboarded: true });
   });
 
   it("still shows the commune to its own province's officer only, and keeps applying the commune's real events", async () => {

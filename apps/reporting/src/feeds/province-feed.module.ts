@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { EVENT_STREAMS } from '@dtc/contracts';
-import { MessagingService } from '@dtc/messaging';
+import { MessagingService, rememberCommunes } from '@dtc/messaging';
 import { appendToProvinceFeeds, PROVINCE_FEED_CONSUMER } from './province-feed.append';
 import { ProvinceFeedController } from './province-feed.controller';
 import { ProvinceFeedService } from './province-feed.service';
@@ -15,6 +15,16 @@ export class ProvinceFeedModule implements OnModuleInit {
   constructor(private readonly messaging: MessagingService) {}
 
   onModuleInit(): void {
-    this.messaging.registerConsumer({ name: PROVINCE_FEED_CONSUMER, streams: [...EVENT_STREAMS], handle: (events, tx) => appendToProvinceFeeds(tx, events) });
+    this.messaging.registerConsumer({
+      name: PROVINCE_FEED_CONSUMER,
+      streams: [...EVENT_STREAMS],
+      handle: async (events, tx) => {
+        // An event files under the province its envelope names: only the registry's onboarding
+        // decides a commune's province (its own known_communes in the service schema), so a
+        // forged envelope is dead-lettered instead of reaching another province's integrators.
+        await rememberCommunes(tx, events);
+        await appendToProvinceFeeds(tx, events);
+      },
+    });
   }
 }
