@@ -108,25 +108,7 @@ export class OutboxRelay {
       acks: -1,
       topicMessages: [...byTopic].map(([topic, topicRows]) => ({
         topic,
-        messages: topicRows.map((row) => {
-          const event = JSON.parse(row.payload) as EventEnvelope;
-          return {
-            key: row.message_key,
-            value: row.payload,
-            headers: {
-              'content-type': 'application/cloudevents+json; charset=utf-8',
-              ce_specversion: '1.0',
-              ce_id: event.id,
-              ce_type: event.type,
-              ce_source: event.source,
-              ce_tenant: event.tenant,
-              ce_province: event.province,
-              // When the write committed (near enough: the outbox row's insert time), so consumers
-              // can measure how long a change takes to become visible downstream.
-              [RECORDED_AT_HEADER]: new Date(row.created_at).toISOString(),
-            },
-          };
-        }),
+        messages: topicRows.map(outboxMessage),
       })),
     });
   }
@@ -169,4 +151,28 @@ export class OutboxRelay {
     await client.query(`listen "${outboxChannel(this.options.schema)}"`);
     this.listener = client;
   }
+}
+
+/**
+ * The Kafka message of an outbox row: the envelope as written, keyed by aggregate, with the
+ * CloudEvents headers. The relay and the re-publish to a new cluster send exactly this.
+ */
+export function outboxMessage(row: { message_key: string; payload: string; created_at: Date | string }) {
+  const event = JSON.parse(row.payload) as EventEnvelope;
+  return {
+    key: row.message_key,
+    value: row.payload,
+    headers: {
+      'content-type': 'application/cloudevents+json; charset=utf-8',
+      ce_specversion: '1.0',
+      ce_id: event.id,
+      ce_type: event.type,
+      ce_source: event.source,
+      ce_tenant: event.tenant,
+      ce_province: event.province,
+      // When the write committed (near enough: the outbox row's insert time), so consumers
+      // can measure how long a change takes to become visible downstream.
+      [RECORDED_AT_HEADER]: new Date(row.created_at).toISOString(),
+    },
+  };
 }

@@ -1,8 +1,8 @@
-import { findEventDefinition, type EventEnvelope } from '@dtc/contracts';
+import { findEventDefinition } from '@dtc/contracts';
 import type { Admin, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureTopics, topicFor, type TopicReplication } from '../kafka/topics';
-import { RECORDED_AT_HEADER } from './outbox.relay';
+import { outboxMessage } from './outbox.relay';
 
 export interface RepublishOptions {
   databaseUrl: string;
@@ -70,12 +70,12 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
         [after, batchSize],
       );
       if (rows.length === 0) break;
-      const byTopic = new Map<string, ReturnType<typeof message>[]>();
+      const byTopic = new Map<string, ReturnType<typeof outboxMessage>[]>();
       for (const row of rows) {
         const topic = targetTopic(options.topicPrefix, row.event_type);
         const messages = byTopic.get(topic);
-        if (messages) messages.push(message(row));
-        else byTopic.set(topic, [message(row)]);
+        if (messages) messages.push(outboxMessage(row));
+        else byTopic.set(topic, [outboxMessage(row)]);
       }
       await options.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       after = rows[rows.length - 1].seq;
@@ -93,21 +93,3 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
   }
 }
 
-/** The relay's message for a row (see OutboxRelay.send): same key, value and CloudEvents headers. */
-function message(row: PublishedRow) {
-  const event = JSON.parse(row.payload) as EventEnvelope;
-  return {
-    key: row.message_key,
-    value: row.payload,
-    headers: {
-      'content-type': 'application/cloudevents+json; charset=utf-8',
-      ce_specversion: '1.0',
-      ce_id: event.id,
-      ce_type: event.type,
-      ce_source: event.source,
-      ce_tenant: event.tenant,
-      ce_province: event.province,
-      [RECORDED_AT_HEADER]: new Date(row.created_at).toISOString(),
-    },
-  };
-}
