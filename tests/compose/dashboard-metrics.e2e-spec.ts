@@ -43,6 +43,8 @@ describe('dashboard and alert rules against the metrics the services expose', ()
     // Enrollment gets a tiny budget (429s) and training an unreachable Redis (rate limits fail
     // open), so the rate-limit series exist; everything else runs as in production.
     ({ services, stop } = await startServices(runId, ['household-registry', 'enrollment', 'training', 'reporting'] as ServiceName[], {
+      // The registry prunes every minute, so the retention gauges have samples (fresh data: nothing is removed).
+      'household-registry': { PRUNE_INTERVAL_MINUTES: '1' },
       enrollment: { RATE_LIMIT_PER_MINUTE: '2' },
       training: { REDIS_URL: 'redis://127.0.0.1:1' },
     }));
@@ -101,7 +103,8 @@ describe('dashboard and alert rules against the metrics the services expose', ()
         for (const { where, metric, label } of variableQueries()) if (!labelsOf(metric)?.has(label)) problems.push(`${where}: ${metric} has no label ${label}`);
         expect(problems).toEqual([]);
       },
-      { timeoutMs: 60000, intervalMs: 500 },
+      // Up to one pruning interval (a minute) for the retention gauges, plus scrape time.
+      { timeoutMs: 120000, intervalMs: 500 },
     );
   });
 

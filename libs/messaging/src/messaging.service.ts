@@ -5,6 +5,7 @@ import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { currentClusterId, verifyKafkaCluster } from './cluster/kafka-cluster';
 import { ConsumerRunner, type ConsumerRunnerOptions, type EventBatchHandler } from './consumer/consumer.runner';
+import { REJECTION_REASONS } from './consumer/rejected-events';
 import { createKafka } from './kafka/kafka.factory';
 import { groupPositions } from './kafka/group-positions';
 import { consumerGroup, deadLetterTopic, ensureTopics, topicFor } from './kafka/topics';
@@ -150,6 +151,8 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped by the inbox', ['consumer']);
     const deadLettered = this.metrics.counter('events_dead_lettered_total', 'Events sent to the dead-letter topic', ['consumer']);
     const rejected = this.metrics.counter('events_rejected_total', 'Events refused on purpose and dead-lettered (province_mismatch, wrong_stream)', ['consumer', 'reason']);
+    // Zero from the start, so "no forged events" is a visible 0 and increase() alerts see the first one.
+    for (const reason of REJECTION_REASONS) rejected.inc({ consumer: registration.name, reason }, 0);
     const visible = this.metrics.histogram('events_visible_lag_seconds', 'From the producing write to this consumer having applied the event (freshness)', ['consumer'], [0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2.5, 5, 10, 30, 60]);
     const runner = new ConsumerRunner({
       name: registration.name,

@@ -1,7 +1,8 @@
 import { findEventDefinition, type EventEnvelope } from '@dtc/contracts';
 
 /** Why a consumer refused an event it could parse (the `reason` label of events_rejected_total). */
-export type RejectionReason = 'province_mismatch' | 'wrong_stream';
+export const REJECTION_REASONS = ['province_mismatch', 'wrong_stream'] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /**
  * Thrown by a handler for events it must never apply, whatever the retry: the runner dead-letters

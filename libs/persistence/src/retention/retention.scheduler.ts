@@ -35,6 +35,8 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
     this.pruned = metrics.counter('dtc_pruned_rows_total', 'Rows removed by retention (action: deleted, stripped of personal data, dropped with a monthly partition)', ['table', 'action']);
     this.oldest = metrics.gauge('dtc_retention_oldest_age_seconds', 'Age of the oldest row retention could remove, as of the last pruning', ['table']);
     this.failures = metrics.counter('dtc_prune_failures_total', 'Scheduled prunings that failed', []);
+    // Zero from the start for every table this service prunes, so "nothing pruned yet" reads 0.
+    for (const task of tasks) this.pruned.inc({ table: task.table, action: task.action }, 0);
   }
 
   onApplicationBootstrap(): void {
