@@ -1,4 +1,5 @@
-import { Injectable, type MessageEvent } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext, type MessageEvent } from '@nestjs/common';
+import type { Principal } from '@dtc/platform';
 import { loadConfig, parsers, TooManyRequestsException } from '@dtc/platform';
 
 export interface LiveStreamSettings {
@@ -59,6 +60,44 @@ export class LiveStreamLimiter {
   }
 
   static readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
+}
+
+/** Where LiveStreamGuard leaves the slot's release for the handler. */
+export const LIVE_STREAM_RELEASE = Symbol('liveStreamRelease');
+
+interface LiveRequest {
+  principal: Principal;
+  [LIVE_STREAM_RELEASE]?: () => void;
+}
+
+/**
+ * Takes the viewer's stream slot before the handler runs: once an event stream has started a
+ * refusal could only be an error event, so the 429 must come from a guard. The handler releases
+ * the slot when its stream ends; a closed connection releases it too (whichever comes first).
+ */
+@Injectable()
+export class LiveStreamGuard implements CanActivate {
+  constructor(private readonly limiter: LiveStreamLimiter) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<LiveRequest>();
+    const response = context.switchToHttp().getResponse<{ setHeader(name: string, value: string): void; once(event: 'close', listener: () => void): void }>();
+    let release: () => void;
+    try {
+      release = this.limiter.acquire(request.principal.subject);
+    } catch (error) {
+      response.setHeader('Retry-After', String(LiveStreamLimiter.retryAfterSeconds));
+      throw error;
+    }
+    request[LIVE_STREAM_RELEASE] = release;
+    response.once('close', release);
+    return true;
+  }
+}
+
+/** The slot LiveStreamGuard took for this request (a no-op if none). */
+export function liveStreamRelease(request: object): () => void {
+  return (request as LiveRequest)[LIVE_STREAM_RELEASE] ?? (() => undefined);
 }
 
 /**

@@ -8,7 +8,7 @@ import { communeReportSheets, toCsv, toXlsx, type Language } from '../export/com
 import { DATA_AS_OF_HEADER, dataAsOfHeader } from '../freshness/freshness.service';
 import { concerns } from '../live/change-notice';
 import { LiveUpdatesService } from '../live/live-updates.service';
-import { bearerExpiry, expiredEvent, LiveStreamLimiter, MAX_TIMER_MS } from '../live/live-streams';
+import { bearerExpiry, expiredEvent, liveStreamRelease, LiveStreamGuard, MAX_TIMER_MS } from '../live/live-streams';
 import { CampaignSeries, CommuneProgress, CommuneProgressQuery, ProvinceProgress, ProvinceProgressQuery, SeriesQuery, TeamLeaderboard, AsOfQuery } from './progress.dto';
 import { ProgressService } from './progress.service';
 
@@ -52,7 +52,6 @@ export class ProgressController {
   constructor(
     private readonly progress: ProgressService,
     private readonly live: LiveUpdatesService,
-    private readonly streams: LiveStreamLimiter,
   ) {}
 
   @Get('progress')
@@ -128,7 +127,7 @@ export class ProgressController {
   }
 
   @Sse('live')
-  @UseGuards(LiveScopeGuard)
+  @UseGuards(LiveScopeGuard, LiveStreamGuard)
   @ApiOperation({ summary: 'Server-sent events: "changed" whenever this campaign’s figures for the commune (or province) may have changed' })
   @ApiParam(ID)
   @ApiProduces('text/event-stream')
@@ -144,15 +143,8 @@ export class ProgressController {
   })
   async stream(@Param('id', new ParseIdPipe()) id: string, @Query() query: LiveQuery, @CurrentPrincipal() principal: Principal, @Req() request: Request): Promise<Observable<MessageEvent>> {
     const scope = await this.progress.liveScope(id, query.communeCode, principal);
-    // The slot is taken before the stream answers 200, so a refusal is a plain 429 problem.
-    let release: () => void;
-    try {
-      release = this.streams.acquire(principal.subject);
-    } catch (error) {
-      request.res?.setHeader('Retry-After', String(LiveStreamLimiter.retryAfterSeconds));
-      throw error;
-    }
-    request.res?.once('close', release);
+    // LiveStreamGuard took this viewer's slot; it is given back when the stream ends.
+    const release = liveStreamRelease(request);
     const expiresAt = bearerExpiry(request.headers.authorization) ?? new Date();
     // A stream must not outlive its token: the token's holder lost the right to follow at exp.
     const expiry = timer(Math.min(MAX_TIMER_MS, Math.max(0, expiresAt.getTime() - Date.now()))).pipe(share());
