@@ -938,7 +938,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
 };
 
 /** Public routes without input, left out on purpose. */
-const PUBLIC = ['GET /health', 'GET /metrics', 'GET /dashboard'];
+const PUBLIC = ['GET /health', 'GET /health/live', 'GET /metrics', 'GET /dashboard'];
 
 /** Nothing internal may leave the server: no stack frames, SQL, driver errors or source file names. */
 const INTERNALS: Array<[string, RegExp]> = [

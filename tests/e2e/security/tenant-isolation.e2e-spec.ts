@@ -67,11 +67,12 @@ interface Row {
 
 /** Public routes that carry no tenant data, left out of the table on purpose. */
 const PUBLIC: Record<ServiceName, Record<string, string>> = {
-  'household-registry': { 'GET /health': 'liveness/readiness for load balancers; no data', 'GET /metrics': 'Prometheus counters; no tenant data' },
-  enrollment: { 'GET /health': 'liveness/readiness for load balancers; no data', 'GET /metrics': 'Prometheus counters; no tenant data' },
-  training: { 'GET /health': 'liveness/readiness for load balancers; no data', 'GET /metrics': 'Prometheus counters; no tenant data' },
+  'household-registry': { 'GET /health': 'liveness/readiness for load balancers; no data', 'GET /health/live': 'liveness for Kubernetes; checks nothing, no data', 'GET /metrics': 'Prometheus counters; no tenant data' },
+  enrollment: { 'GET /health': 'liveness/readiness for load balancers; no data', 'GET /health/live': 'liveness for Kubernetes; checks nothing, no data', 'GET /metrics': 'Prometheus counters; no tenant data' },
+  training: { 'GET /health': 'liveness/readiness for load balancers; no data', 'GET /health/live': 'liveness for Kubernetes; checks nothing, no data', 'GET /metrics': 'Prometheus counters; no tenant data' },
   reporting: {
     'GET /health': 'liveness/readiness for load balancers; no data',
+    'GET /health/live': 'liveness for Kubernetes; checks nothing, no data',
     'GET /metrics': 'Prometheus counters; no tenant data',
     'GET /dashboard': 'a static page; every figure it shows is fetched with the viewer’s token from the endpoints below',
   },
