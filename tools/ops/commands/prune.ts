@@ -1,7 +1,7 @@
 import { formatTable, ProgressBar } from '@dtc/platform';
 import { inboxRetention, outboxRetention } from '@dtc/messaging';
 import { SYNC_RESULT_RETENTION } from '@dtc/offline-sync';
-import { auditLogRetention, createServiceDataSource, loadRetentionSettings, PRUNE_BATCH_SIZE, runRetention, type PruneOutcome, type RetentionTask } from '@dtc/persistence';
+import { auditLogRetention, createServiceDataSource, databaseNow, loadRetentionSettings, PRUNE_BATCH_SIZE, runRetention, type PruneOutcome, type RetentionTask } from '@dtc/persistence';
 // Feed retention belongs to reporting; the CLI runs the same function as its scheduled pruning.
 import { provinceFeedRetention } from '../../../apps/reporting/src/feeds/feed.retention';
 import { defineCommand, print } from '../command';
@@ -44,7 +44,7 @@ async function pruneSchema(databaseUrl: string, schema: string, dryRun: boolean)
     const [{ leader }] = await runner.query('select pg_try_advisory_lock(hashtext($1)) as leader', [lockKey]);
     if (!leader) return { schema, note: 'a service instance is pruning this schema right now; try again later' };
     try {
-      const outcomes = await runRetention(runner, TASKS, { settings, now: new Date(), batchSize: PRUNE_BATCH_SIZE, dryRun }, (task, total) => {
+      const outcomes = await runRetention(runner, TASKS, { settings, now: await databaseNow(runner), batchSize: PRUNE_BATCH_SIZE, dryRun }, (task, total) => {
         const bar = new ProgressBar(`${schema}.${task.table} ${task.action}`, total);
         return (done) => (done >= total ? bar.finish() : bar.update(done));
       });

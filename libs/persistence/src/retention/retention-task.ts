@@ -84,3 +84,12 @@ export async function runRetention(db: Queryable, tasks: readonly RetentionTask[
   }
   return outcomes;
 }
+
+/**
+ * The database's clock: every column retention judges (published_at, created_at, appended_at, at)
+ * is stamped by the database, so cutoffs are taken from the same clock, never the process's.
+ */
+export async function databaseNow(db: Queryable): Promise<Date> {
+  const [{ now }] = await db.query('select now() as now');
+  return new Date(now);
+}

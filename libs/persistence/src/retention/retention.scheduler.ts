@@ -3,7 +3,7 @@ import { loggableError, MetricsService, SERVICE_CONFIG, type ServiceConfig } fro
 import type { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { loadRetentionSettings, type RetentionSettings } from './retention-settings';
-import { runRetention, type PruneOutcome, type RetentionTask } from './retention-task';
+import { databaseNow, runRetention, type PruneOutcome, type RetentionTask } from './retention-task';
 
 const RETENTION_TASKS = Symbol('RETENTION_TASKS');
 export const PRUNE_BATCH_SIZE = 5000;
@@ -53,7 +53,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** One round (exposed for tests); undefined when another instance holds the round. */
-  async runOnce(now = new Date()): Promise<PruneOutcome[] | undefined> {
+  async runOnce(now?: Date): Promise<PruneOutcome[] | undefined> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     const lockKey = `retention:${this.config.databaseSchema}`;
@@ -61,7 +61,7 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnModuleDestr
       const [{ leader }] = await runner.query('select pg_try_advisory_lock(hashtext($1)) as leader', [lockKey]);
       if (!leader) return undefined;
       try {
-        const outcomes = await runRetention(runner, this.tasks, { settings: this.settings, now, batchSize: PRUNE_BATCH_SIZE, dryRun: false });
+        const outcomes = await runRetention(runner, this.tasks, { settings: this.settings, now: now ?? (await databaseNow(runner)), batchSize: PRUNE_BATCH_SIZE, dryRun: false });
         for (const outcome of outcomes) {
           this.pruned.inc({ table: outcome.table, action: outcome.action }, outcome.rows);
           this.oldest.set({ table: outcome.table }, outcome.oldestAgeSeconds ?? 0);
