@@ -34,19 +34,12 @@ export class CommunesService {
    * appending their events is one transaction, so concurrent instances announce each commune once.
    */
   async announceUnannounced(): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
-      // An update's query answers [rows, rowCount].
-      const [claimed]: [Array<{ code: string; name: string; province_code: string; province_name: string; announced_at: Date }>, number] = await tx.query(
-        `update communes set announced_at = now() where code in (select code from communes where announced_at is null order by code for update skip locked)
-         returning code, name, province_code, province_name, announced_at`,
-      );
-      if (claimed.length === 0) return 0;
-      await this.messaging.outbox.append(
-        tx,
-        claimed.map((row) => communeOnboarded({ code: row.code, name: row.name, provinceCode: row.province_code, provinceName: row.province_name }, row.announced_at)),
-      );
-      return claimed.length;
-    });
+    return this.messaging.outbox.announceClaimed<{ code: string; name: string; province_code: string; province_name: string; announced_at: Date }>(
+      this.dataSource,
+      `update communes set announced_at = now() where code in (select code from communes where announced_at is null order by code for update skip locked)
+       returning code, name, province_code, province_name, announced_at`,
+      (claimed) => claimed.map((row) => communeOnboarded({ code: row.code, name: row.name, provinceCode: row.province_code, provinceName: row.province_name }, row.announced_at)),
+    );
   }
 
   /**
@@ -57,24 +50,20 @@ export class CommunesService {
    * that instance, which announces its villages next.
    */
   async announceUnannouncedVillages(): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
-      const [claimed]: [Array<{ id: string; commune_code: string; code: string; name: string; created_at: Date; province_code: string }>, number] = await tx.query(
-        `update villages v set announced_at = now() from communes c
-         where c.code = v.commune_code
-           and v.id in (select village.id from villages village join communes commune on commune.code = village.commune_code
-                        where village.announced_at is null and commune.announced_at is not null
-                        for update of village skip locked)
-         returning v.id, v.commune_code, v.code, v.name, v.created_at, c.province_code`,
-      );
-      if (claimed.length === 0) return 0;
-      // Oldest first within a commune: the order the villages were added in.
-      claimed.sort((a, b) => a.commune_code.localeCompare(b.commune_code) || new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || a.code.localeCompare(b.code));
-      await this.messaging.outbox.append(
-        tx,
-        claimed.map((row) => villageRegistered({ id: row.id, communeCode: row.commune_code, code: row.code, name: row.name }, row.province_code, new Date(row.created_at))),
-      );
-      return claimed.length;
-    });
+    return this.messaging.outbox.announceClaimed<{ id: string; commune_code: string; code: string; name: string; created_at: Date; province_code: string }>(
+      this.dataSource,
+      `update villages v set announced_at = now() from communes c
+       where c.code = v.commune_code
+         and v.id in (select village.id from villages village join communes commune on commune.code = village.commune_code
+                      where village.announced_at is null and commune.announced_at is not null
+                      for update of village skip locked)
+       returning v.id, v.commune_code, v.code, v.name, v.created_at, c.province_code`,
+      (claimed) =>
+        // Oldest first within a commune: the order the villages were added in.
+        [...claimed]
+          .sort((a, b) => a.commune_code.localeCompare(b.commune_code) || new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || a.code.localeCompare(b.code))
+          .map((row) => villageRegistered({ id: row.id, communeCode: row.commune_code, code: row.code, name: row.name }, row.province_code, new Date(row.created_at))),
+    );
   }
 
   /** The commune if the caller may see it; 404 hides communes outside the caller's scope. */

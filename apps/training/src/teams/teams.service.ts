@@ -134,23 +134,17 @@ export class TeamsService {
    * instances announce each team once. Teams of a commune not known yet wait for a later start.
    */
   async announceUnannouncedNames(): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
-      // An update's query answers [rows, rowCount].
-      const [claimed]: [Array<{ id: string; commune_code: string; name: string; province_code: string; name_announced_at: Date }>, number] = await tx.query(
-        `update teams set name_announced_at = now() from known_communes k
-         where k.code = teams.commune_code
-           and teams.id in (select t.id from teams t where t.name_announced_at is null order by t.id for update skip locked)
-         returning teams.id, teams.commune_code, teams.name, k.province_code, teams.name_announced_at`,
-      );
-      if (claimed.length === 0) return 0;
-      await this.messaging.outbox.append(
-        tx,
+    return this.messaging.outbox.announceClaimed<{ id: string; commune_code: string; name: string; province_code: string; name_announced_at: Date }>(
+      this.dataSource,
+      `update teams set name_announced_at = now() from known_communes k
+       where k.code = teams.commune_code
+         and teams.id in (select t.id from teams t where t.name_announced_at is null order by t.id for update skip locked)
+       returning teams.id, teams.commune_code, teams.name, k.province_code, teams.name_announced_at`,
+      (claimed) =>
         claimed.map((row) =>
           createEvent(TeamRenamedV1, { tenant: row.commune_code, province: row.province_code, subject: row.id, time: row.name_announced_at }, { teamId: row.id, teamName: row.name, occurredAt: row.name_announced_at.toISOString() }),
         ),
-      );
-      return claimed.length;
-    });
+    );
   }
 
   async get(teamId: string, principal: Principal): Promise<TeamView> {

@@ -1,5 +1,5 @@
 import { assertValidEvent, findEventDefinition, type EventEnvelope } from '@dtc/contracts';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { topicFor } from '../kafka/topics';
 
 export function outboxChannel(schema: string): string {
@@ -34,5 +34,21 @@ export class OutboxWriter {
        select pg_notify($${values.length + 1}, count(*)::text) from appended`,
       [...values, outboxChannel(this.schema)],
     );
+  }
+
+  /**
+   * Publishes, once, the events of rows written before their event existed (communes, villages,
+   * team names). `claimSql` is an UPDATE that marks unannounced rows as announced (chosen with
+   * `for update skip locked`) and returns them; claiming and appending commit together, so
+   * instances starting at the same time announce each row once. Returns how many were announced.
+   */
+  async announceClaimed<Row>(dataSource: DataSource, claimSql: string, toEvents: (claimed: Row[]) => EventEnvelope[]): Promise<number> {
+    return dataSource.transaction(async (tx) => {
+      // An update's query answers [rows, rowCount].
+      const [claimed]: [Row[], number] = await tx.query(claimSql);
+      if (claimed.length === 0) return 0;
+      await this.append(tx, toEvents(claimed));
+      return claimed.length;
+    });
   }
 }
