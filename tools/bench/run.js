@@ -3,18 +3,6 @@
 // npm run bench [-- --quick | --seconds N | --events N | ...]: brings up the infrastructure,
 // builds the services and runs the benchmark (tools/bench/bench.ts). A command that prints
 // figures, never a test: it does not fail on a slow machine.
-const { spawnSync } = require('node:child_process');
-const path = require('node:path');
+const { runOnPlatform } = require('../runtime/run-on-platform');
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const env = { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' };
-const steps = [
-  ['infrastructure up', [process.execPath, 'tools/infra/cli.js', 'up']],
-  ['build services', [process.execPath, path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']],
-  ['benchmark', [process.execPath, '-r', './tools/runtime/register.js', 'tools/bench/bench.ts', ...process.argv.slice(2)]],
-];
-for (const [title, command] of steps) {
-  process.stderr.write(`\n== ${title}\n`);
-  const result = spawnSync(command[0], command.slice(1), { cwd: repoRoot, env, stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status || 1);
-}
+runOnPlatform('benchmark', 'tools/bench/bench.ts', process.argv.slice(2));

@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { SERVICE_ACCESS, serviceAcls } = require('./kafka-access');
+const { singleNodeStorageSettings } = require('./kafka-broker-settings');
 const { dropTestClock } = require('./real-clock');
 
 // Certificates and the broker live on the real clock even when a test run shifts the platform's.
@@ -81,21 +82,7 @@ function writeServerConfig(options, certs, credentials) {
     'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
     `super.users=User:${credentials.admin.username};User:CN=${BROKER_CN}`,
     'allow.everyone.if.no.acl.found=false',
-    `log.dirs=${path.join(dataDir, 'data')}`,
-    'num.partitions=3',
-    'auto.create.topics.enable=false',
-    'log.retention.ms=-1',
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=10',
-    // Consumer offsets outlive any pause of a group by far, so a consumer never re-reads events older
-    // than the inbox retention (INBOX_RETENTION_DAYS prunes their ids: docs/operations.md).
-    'offsets.retention.minutes=525600',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-    'log.message.timestamp.after.max.ms=9223372036854775807',
+    ...singleNodeStorageSettings(path.join(dataDir, 'data')),
   ];
   const file = path.join(dataDir, 'server.properties');
   fs.writeFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });

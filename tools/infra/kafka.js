@@ -5,6 +5,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
+const { singleNodeStorageSettings } = require('./kafka-broker-settings');
 const { portOpen, waitUntil, commandExists } = require('./probe');
 
 function javaMajorVersion() {
@@ -65,25 +66,7 @@ function writeServerConfig(kafka) {
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-    `log.dirs=${p.data}`,
-    'num.partitions=3',
-    'auto.create.topics.enable=false',
-    // Event topics are the system of record for rebuilds: never delete by time.
-    'log.retention.ms=-1',
-    'offsets.topic.replication.factor=1',
-    'offsets.topic.num.partitions=10',
-    // Consumer offsets outlive any pause of a group by far, so a consumer never re-reads events older
-    // than the inbox retention (INBOX_RETENTION_DAYS prunes their ids: docs/operations.md).
-    'offsets.retention.minutes=525600',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
-    'group.initial.rebalance.delay.ms=0',
-    // Kafka 4 refuses records stamped more than an hour ahead of the broker's clock. npm test runs
-    // the platform on a shifted clock (tools/test/fixed-clock.js) against this real-clock broker,
-    // so this development broker accepts any record time, as brokers before 4.0 did.
-    'log.message.timestamp.after.max.ms=9223372036854775807',
+    ...singleNodeStorageSettings(p.data),
   ];
   fs.writeFileSync(p.config, `${lines.join('\n')}\n`);
   return p.config;
