@@ -5,10 +5,11 @@ import { parse } from 'yaml';
 import * as fs from 'node:fs';
 import { repoRoot } from '../support/compose-file';
 import { appNames, find, loadKustomization, ofKind, readManifests, type Manifest } from '../support/kubernetes-manifests';
+import { infraTool } from '../support/infra-tools';
 
 // Static checks of the production Kafka (Strimzi) and PostgreSQL (CloudNativePG) resources in
 // deploy/kafka and deploy/postgres against the code: replication, users and ACLs, client settings.
-const { SERVICE_ACCESS, serviceAcls } = require(path.join(repoRoot, 'tools/infra/kafka-access.js')) as {
+const { SERVICE_ACCESS, serviceAcls } = infraTool('kafka-access.js') as {
   SERVICE_ACCESS: Record<string, { writes: string[]; reads: string[] }>;
   serviceAcls: (service: string, prefix: string) => Array<{ resourceType: string; resourceName: string; patternType: string; operation: string }>;
 };

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { TEST_JWT_SECRET } from '@dtc/testkit';
-import { DEV_JWT_SECRET } from '../../tools/start/dev-env';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
+// npm start's development secret, read from its file (tools/ is outside the tests' import graph).
+const DEV_JWT_SECRET = /DEV_JWT_SECRET = '([^']+)'/.exec(fs.readFileSync(path.join(repoRoot, 'tools/start/dev-env.ts'), 'utf8'))![1];
 
 describe('typed configuration validated at boot', () => {
   it.each(['household-registry', 'enrollment', 'training', 'reporting'])('%s refuses to start with bad settings and names every problem', (service) => {

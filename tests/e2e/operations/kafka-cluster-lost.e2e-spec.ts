@@ -9,6 +9,7 @@ import { householdBody, onboardCommune } from '../../support/demo-commune';
 import { request } from '../../support/http';
 import { runOpsCli, type CliRun } from '../../support/ops-cli';
 import { startServices, type RunningService } from '../../support/services';
+import { infraTool } from '../../support/infra-tools';
 
 // The Kafka cluster is lost or replaced while Postgres survives: the services refuse to start
 // on the new cluster (naming both cluster ids and the recovery), `ops republish` puts every
@@ -29,15 +30,15 @@ async function startSecondBroker(dataDir: string): Promise<{ brokers: string; en
   const port = await freePort();
   const controllerPort = await freePort();
   const env = { KAFKA_BROKERS: `127.0.0.1:${port}`, KAFKA_CONTROLLER_PORT: String(controllerPort), DTC_DATA_DIR: dataDir, KAFKA_HEAP: '384m' };
-  const { dropTestClock } = require(path.join(repoRoot, 'tools/infra/real-clock.js')) as { dropTestClock: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv };
+  const { dropTestClock } = infraTool('real-clock.js') as { dropTestClock: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv };
   const script = "const s=require('./tools/infra/settings.js').infraSettings();require('./tools/infra/kafka.js').kafkaUp(s,()=>undefined).catch((e)=>{console.error(e.message);process.exit(1)})";
   await promisify(execFile)(process.execPath, ['-e', script], { cwd: repoRoot, env: dropTestClock({ ...process.env, ...env }), timeout: 120000 });
   return { brokers: env.KAFKA_BROKERS, env };
 }
 
 async function stopSecondBroker(env: NodeJS.ProcessEnv): Promise<void> {
-  const { infraSettings } = require(path.join(repoRoot, 'tools/infra/settings.js')) as { infraSettings: (env: NodeJS.ProcessEnv) => unknown };
-  const { kafkaDown } = require(path.join(repoRoot, 'tools/infra/kafka.js')) as { kafkaDown: (settings: unknown, log: (line: string) => void) => Promise<void> };
+  const { infraSettings } = infraTool('settings.js') as { infraSettings: (env: NodeJS.ProcessEnv) => unknown };
+  const { kafkaDown } = infraTool('kafka.js') as { kafkaDown: (settings: unknown, log: (line: string) => void) => Promise<void> };
   await kafkaDown(infraSettings({ ...process.env, ...env }), () => undefined);
 }
 

@@ -5,12 +5,13 @@ import { Kafka, logLevel } from 'kafkajs';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
+import { infraTool } from '../../support/infra-tools';
 
 // The registry -> reporting slice on a broker that only speaks SASL_SSL, each service as its own
 // SCRAM user with ACLs (tools/infra/kafka-access.js), then the refusals those ACLs promise.
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const { infraSettings } = require(path.join(repoRoot, 'tools/infra/settings.js')) as { infraSettings: () => { kafka: { jarsDir: string; log4jConfig: string } } };
-const { startSecureBroker, serviceEnv } = require(path.join(repoRoot, 'tools/infra/kafka-secure.js')) as {
+const { infraSettings } = infraTool('settings.js') as { infraSettings: () => { kafka: { jarsDir: string; log4jConfig: string } } };
+const { startSecureBroker, serviceEnv } = infraTool('kafka-secure.js') as {
   startSecureBroker: (options: Record<string, unknown>) => Promise<SecureBroker>;
   serviceEnv: (broker: SecureBroker, service: string) => NodeJS.ProcessEnv;
 };

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TEST_JWT_SECRET } from '@dtc/testkit';
-import { DEV_JWT_SECRET } from '../../../../tools/start/dev-env';
 import { ConfigError } from './config-loader';
 import { PUBLISHED_JWT_SECRETS, productionProblems } from './production-guards';
 import { loadServiceConfig } from './service-config';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+// npm start's development secret, read from its file (tools/ is outside the libraries' import graph).
+const DEV_JWT_SECRET = /DEV_JWT_SECRET = '([^']+)'/.exec(fs.readFileSync(path.join(repoRoot, 'tools/start/dev-env.ts'), 'utf8'))![1];
 const defaults = { serviceName: 'reporting', port: 3004, databaseSchema: 'reporting' };
 const STRONG = 'b3c1f0e29a7d4c58e6a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b';
 
