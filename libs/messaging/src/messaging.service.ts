@@ -7,7 +7,7 @@ import { currentClusterId, verifyKafkaCluster } from './cluster/kafka-cluster';
 import { ConsumerRunner, type ConsumerRunnerOptions, type EventBatchHandler } from './consumer/consumer.runner';
 import { REJECTION_REASONS } from './consumer/rejected-events';
 import { createKafka } from './kafka/kafka.factory';
-import { groupPositions } from './kafka/group-positions';
+import { groupPositions, type PartitionPosition } from './kafka/group-positions';
 import { consumerGroup, deadLetterTopic, ensureTopics, topicFor } from './kafka/topics';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { OutboxWriter } from './outbox/outbox.writer';
@@ -29,6 +29,14 @@ export interface ConsumerRegistration {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A consumer group's positions are asked of the broker at most this often (scrapes and reports share them). */
+const POSITIONS_TTL_MS = 5000;
+
+export interface ConsumerPositions {
+  positions: PartitionPosition[];
+  measuredAt: Date;
+}
+
 /**
  * The service's Kafka side: one producer, the outbox writer and relay, and the consumers that
  * feature modules register in onModuleInit. Everything starts at application bootstrap and
@@ -45,6 +53,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly runners: ConsumerRunner[] = [];
   private relay?: OutboxRelay;
   private producerConnected = false;
+  private readonly positions = new Map<string, { reading: Promise<ConsumerPositions>; at: number }>();
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
@@ -188,6 +197,20 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     this.runners.push(runner);
   }
 
+  /**
+   * Where one of this service's consumer groups stands on its streams' partitions, asked of the
+   * broker at most every few seconds and shared by /metrics and reports (never a Kafka round trip
+   * per request). A failed reading is not kept: the next caller asks again.
+   */
+  consumerPositions(name: string, streams: readonly EventStream[]): Promise<ConsumerPositions> {
+    const cached = this.positions.get(name);
+    if (cached && Date.now() - cached.at < POSITIONS_TTL_MS) return cached.reading;
+    const reading = groupPositions(this.admin, consumerGroup(this.config.topicPrefix, name), streams.map((stream) => this.topic(stream))).then((positions) => ({ positions, measuredAt: new Date() }));
+    this.positions.set(name, { reading, at: Date.now() });
+    reading.catch(() => this.positions.delete(name));
+    return reading;
+  }
+
   private registerMetrics(): void {
     this.metrics.gauge('outbox_backlog', 'Outbox rows not yet published', [], async (gauge) => {
       if (this.options.produces.length === 0 || !this.dataSource.isInitialized) return;
@@ -202,7 +225,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       gauge.reset();
       for (const registration of this.registrations) {
         const groupId = consumerGroup(this.config.topicPrefix, registration.name);
-        for (const position of await groupPositions(this.admin, groupId, registration.streams.map((stream) => this.topic(stream)))) {
+        for (const position of (await this.consumerPositions(registration.name, registration.streams)).positions) {
           const lag = position.high - (position.committed ?? position.low);
           gauge.set({ group: groupId, topic: position.topic, partition: String(position.partition) }, Math.max(0, lag));
         }

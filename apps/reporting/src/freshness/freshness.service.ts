@@ -1,16 +1,10 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { EventStream } from '@dtc/contracts';
-import { consumerGroup, groupPositions, MessagingService } from '@dtc/messaging';
-import { SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
-import type { Admin } from 'kafkajs';
+import { Injectable, Logger } from '@nestjs/common';
+import { MessagingService } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 import { PROJECTED_STREAMS } from '../projections/apply-projections';
 import { PROJECTIONS_CONSUMER } from '../projections/generations';
 import { ProjectionStore } from '../projections/projection-store';
 import type { DataAsOf } from './freshness.dto';
-
-/** Reports may show a lag up to this old: the broker is asked at most once per interval, never per request. */
-const LAG_TTL_MS = 5000;
 
 interface LagReading {
   byStream: Map<string, number> | null;
@@ -22,15 +16,12 @@ interface LagReading {
  * generation (kept in the projection transaction) and how many messages are still behind.
  */
 @Injectable()
-export class FreshnessService implements OnModuleDestroy {
+export class FreshnessService {
   private readonly logger = new Logger('freshness');
-  private admin?: Admin;
-  private lag?: { reading: Promise<LagReading>; at: number };
 
   constructor(
     private readonly store: ProjectionStore,
     private readonly messaging: MessagingService,
-    @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
   ) {}
 
   /** Freshness of the active generation, read in its own short transaction. */
@@ -63,39 +54,21 @@ export class FreshnessService implements OnModuleDestroy {
     };
   }
 
-  private lagReading(): Promise<LagReading> {
-    const now = Date.now();
-    if (this.lag && now - this.lag.at < LAG_TTL_MS) return this.lag.reading;
-    const reading = this.measureLag();
-    this.lag = { reading, at: now };
-    return reading;
-  }
-
-  private async measureLag(): Promise<LagReading> {
+  /** The projections consumer's lag per stream, from the positions the service measures at most every few seconds (shared with /metrics). */
+  private async lagReading(): Promise<LagReading> {
     try {
-      if (!this.admin) {
-        this.admin = this.messaging.kafka.admin();
-        await this.admin.connect();
-      }
-      const topics = new Map(PROJECTED_STREAMS.map((stream) => [this.messaging.topic(stream as EventStream), stream as string]));
-      const positions = await groupPositions(this.admin, consumerGroup(this.config.topicPrefix, PROJECTIONS_CONSUMER), [...topics.keys()]);
+      const { positions, measuredAt } = await this.messaging.consumerPositions(PROJECTIONS_CONSUMER, PROJECTED_STREAMS);
+      const streamOf = new Map(PROJECTED_STREAMS.map((stream) => [this.messaging.topic(stream), stream as string]));
       const byStream = new Map<string, number>();
       for (const position of positions) {
-        const stream = topics.get(position.topic)!;
+        const stream = streamOf.get(position.topic)!;
         byStream.set(stream, (byStream.get(stream) ?? 0) + Math.max(0, position.high - (position.committed ?? position.low)));
       }
-      return { byStream, measuredAt: new Date().toISOString() };
+      return { byStream, measuredAt: measuredAt.toISOString() };
     } catch (error) {
       this.logger.warn({ err: (error as Error).message }, 'consumer lag unavailable; reports show it as null');
-      const admin = this.admin;
-      this.admin = undefined;
-      await admin?.disconnect().catch(() => undefined);
       return { byStream: null, measuredAt: null };
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.admin?.disconnect().catch(() => undefined);
   }
 }
 
