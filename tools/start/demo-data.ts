@@ -256,7 +256,7 @@ async function formTeams(villages: Array<{ id: string; code: string }>): Promise
   const teams: DemoTeam[] = [];
   for (const team of TEAMS) {
     const body = { communeCode: COMMUNE.code, name: team.name, kind: team.kind, activeFrom: vietnamDay(formed), villageIds: team.villages.map(villageId) };
-    const created = await untilServiceKnows(`team ${team.name}`, /"field":"(communeCode|villageIds)"/, () => call('POST', '/teams', communeAdmin, body, trainingUrl));
+    const created = await untilServiceKnows(`team ${team.name}`, () => call('POST', '/teams', communeAdmin, body, trainingUrl), /"field":"(communeCode|villageIds)"/);
     const { id } = (await created.json()) as { id: string };
     const joins: SyncItem[] = [];
     for (let m = 0; m < team.size; m += 1) {
@@ -410,21 +410,21 @@ async function loadCampaigns(): Promise<void> {
 
 /** Sends a write to reporting until it succeeds; only "reporting does not know the commune yet" (422 on the commune) is waited out, for at most a minute. */
 async function untilReportingKnowsCommune(what: string, send: () => Promise<Response>): Promise<void> {
-  await untilServiceKnows(what, /"field":"(code|communeCode)"/, send);
+  await untilServiceKnows(what, send, /"field":"(code|communeCode)"/);
 }
 
 /**
  * Sends a write until it succeeds. Only what the service learns from another service's events
- * (a 422 on one of `waitingFields`, or a 409 on an enrollment still waiting for its resident) is
- * waited out, for at most a minute.
+ * (a 422 on one of `waitingFields` when given, or a 409 on an enrollment still waiting for its
+ * resident) is waited out, for at most a minute.
  */
-async function untilServiceKnows(what: string, waitingFields: RegExp, send: () => Promise<Response>): Promise<Response> {
+async function untilServiceKnows(what: string, send: () => Promise<Response>, waitingFields?: RegExp): Promise<Response> {
   const deadline = Date.now() + 60000;
   for (;;) {
     const answer = await send();
     if (answer.status === 200 || answer.status === 201) return answer;
     const text = await answer.text();
-    const waiting = (answer.status === 422 && waitingFields.test(text)) || (answer.status === 409 && /pending|not (yet )?validated|waiting/i.test(text));
+    const waiting = (answer.status === 422 && waitingFields !== undefined && waitingFields.test(text)) || (answer.status === 409 && /pending|not (yet )?validated|waiting/i.test(text));
     if (!waiting || Date.now() > deadline) throw new Error(`${what} failed: ${answer.status} ${text}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -474,13 +474,14 @@ async function loadReviews(visits: string[], enrollments: string[]): Promise<{ v
   let returned = 0;
   for (const [index, visitId] of visits.slice(0, 45).entries()) {
     const body = index % 9 === 4 ? { verdict: 'returned', reason: REASONS[index % REASONS.length] } : { verdict: 'verified' };
-    await untilServiceKnows(`visit review ${visitId}`, /$^/, () => call('POST', `/visits/${visitId}/review`, communeAdmin, body));
+    const reviewed = await call('POST', `/visits/${visitId}/review`, communeAdmin, body);
+    if (reviewed.status !== 200) throw new Error(`visit review ${visitId} failed: ${reviewed.status} ${await reviewed.text()}`);
     if (body.verdict === 'verified') verified += 1;
     else returned += 1;
   }
   for (const [index, enrollmentId] of enrollments.slice(0, 60).entries()) {
     const body = index % 12 === 5 ? { verdict: 'returned', reason: 'Ảnh giấy tờ bị mờ, cần chụp lại' } : { verdict: 'verified' };
-    await untilServiceKnows(`enrollment review ${enrollmentId}`, /$^/, () => call('POST', `/enrollments/${enrollmentId}/steps/1/review`, communeAdmin, body, enrollmentUrl));
+    await untilServiceKnows(`enrollment review ${enrollmentId}`, () => call('POST', `/enrollments/${enrollmentId}/steps/1/review`, communeAdmin, body, enrollmentUrl));
     if (body.verdict === 'verified') verified += 1;
     else returned += 1;
   }
