@@ -1,3 +1,4 @@
+import { addDays, vietnamToday } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
 import { request } from '../../support/http';
@@ -10,7 +11,7 @@ import { startServices, type RunningService } from '../../support/services';
 const runId = newRunId();
 const COMMUNE = '60771';
 /** A day (YYYY-MM-DD) in Vietnam (UTC+7, no daylight saving), `offset` days from today. */
-const vietnamDay = (offset = 0) => new Date(Date.now() + 7 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+const vietnamDay = (offset = 0) => addDays(vietnamToday(), offset);
 const TODAY = vietnamDay();
 const agent = testToken({ sub: 'agent-60771', role: 'field_agent', communes: [COMMUNE] });
 const admin = testToken({ sub: 'admin-60771', role: 'commune_admin', communes: [COMMUNE] });

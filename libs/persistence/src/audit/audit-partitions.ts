@@ -1,3 +1,4 @@
+import { vietnamDayStart, vietnamMonth } from '@dtc/platform';
 import { ageSeconds, type PruneContext, type Queryable, type RetentionTask } from '../retention/retention-task';
 
 /**
@@ -7,7 +8,6 @@ import { ageSeconds, type PruneContext, type Queryable, type RetentionTask } fro
  * nothing however big they are; the audit log is kept longest of all tables.
  */
 export const AUDIT_MONTHS_AHEAD = 3;
-const VIETNAM_OFFSET_MS = 7 * 3_600_000;
 const PARTITION = /^audit_log_p([0-9]{4})([0-9]{2})$/;
 
 export interface Month {
@@ -16,8 +16,8 @@ export interface Month {
 }
 
 export function monthOf(at: Date): Month {
-  const local = new Date(at.getTime() + VIETNAM_OFFSET_MS);
-  return { year: local.getUTCFullYear(), month: local.getUTCMonth() + 1 };
+  const [year, month] = vietnamMonth(at).split('-').map(Number);
+  return { year, month };
 }
 
 export function addMonths({ year, month }: Month, count: number): Month {
@@ -27,7 +27,7 @@ export function addMonths({ year, month }: Month, count: number): Month {
 
 /** The instant a Vietnam calendar month starts. */
 export function monthStart({ year, month }: Month): Date {
-  return new Date(Date.UTC(year, month - 1, 1) - VIETNAM_OFFSET_MS);
+  return vietnamDayStart(`${year}-${String(month).padStart(2, '0')}-01`);
 }
 
 export function partitionName({ year, month }: Month): string {
