@@ -1,3 +1,4 @@
+import { DAY_MS } from '@dtc/platform';
 import type { RetentionSettings } from './retention-settings';
 
 /** Anything that runs SQL in the service schema: a DataSource, an EntityManager or a QueryRunner. */
@@ -42,7 +43,6 @@ export interface RetentionTask {
   oldestAgeSeconds(db: Queryable, context: PruneContext): Promise<number | null>;
 }
 
-export const DAY_MS = 86_400_000;
 
 export function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
