@@ -43,7 +43,6 @@ export interface RetentionTask {
   oldestAgeSeconds(db: Queryable, context: PruneContext): Promise<number | null>;
 }
 
-
 export function daysBefore(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }
