@@ -53,6 +53,9 @@ describe('sync health (real Postgres)', () => {
 
     await engine.upload({ items: [item('thing.create', { communeCode: A }), item('thing.create', { communeCode: A })] } as never, lan, undefined, 'lan-phone-1');
     await engine.upload({ items: [item('thing.clash', { communeCode: A })] } as never, lan, undefined, 'lan-phone-2');
+    // Lan's phones uploaded a minute before Binh's (sequential uploads here can fall within the same
+    // millisecond, which the answer's times cannot tell apart).
+    await dataSource.query(`update sync_results set created_at = created_at - interval '1 minute' where actor = 'member-lan'`);
     await engine.upload({ items: [item('thing.touch', { communeCode: A }, { target: randomUUID() })] } as never, binh);
     await engine.upload({ items: [item('thing.create', { communeCode: B })] } as never, otherCommune, undefined, 'b-phone');
     // A commune-B member's refused item naming commune A: counted in B, the uploader's own commune, never shown to A's admin.
