@@ -7,7 +7,7 @@
  * The page runs under a Content-Security-Policy that allows only this exact script and style
  * (hashed in dashboard.controller.ts): no inline style attributes either, widths are set through
  * element.style. The token is read from the URL fragment, removed from the address bar at once,
- * kept in sessionStorage (gone with the tab) and dropped when it expires.
+ * kept in sessionStorage (gone with the tab) and dropped when the server says it expired.
  */
 export const DASHBOARD_HTML = String.raw`<!doctype html>
 <html lang="vi">
@@ -95,13 +95,11 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   const claimsOf = (token) => {
     try { return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))); } catch (e) { return {}; }
   };
-  const storedToken = sessionStorage.getItem(TOKEN_KEY) || '';
-  const storedExp = claimsOf(storedToken).exp;
-  const fresh = typeof storedExp === 'number' && storedExp * 1000 > Date.now();
-  if (storedToken && !fresh) sessionStorage.removeItem(TOKEN_KEY);
+  // Expiry is the server's call, on the server's clock (a phone's or PC's clock may be hours off):
+  // a 401 or the live stream's "expired" event drops the token (see expire).
   const state = {
-    token: fresh ? storedToken : '',
-    expired: Boolean(storedToken) && !fresh,
+    token: sessionStorage.getItem(TOKEN_KEY) || '',
+    expired: false,
     lang: params.get('lang') || localStorage.getItem('dtc.lang') || 'vi',
     campaignId: params.get('campaign') || '',
     commune: params.get('commune') || '',
@@ -312,8 +310,6 @@ export const DASHBOARD_HTML = String.raw`<!doctype html>
   async function start() {
     applyLanguage();
     if (!state.token) return showError(new Error(t(state.expired ? 'expired' : 'noToken')));
-    // Drop the token the moment it expires, even if nothing is on screen to notice.
-    setTimeout(expire, Math.min(2147483647, claims.exp * 1000 - Date.now()));
     try {
       state.campaigns = await api('/campaigns');
     } catch (error) {
