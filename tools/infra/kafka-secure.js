@@ -9,13 +9,24 @@ const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { SERVICE_ACCESS, serviceAcls } = require('./kafka-access');
 const { singleNodeStorageSettings } = require('./kafka-broker-settings');
-const { dropTestClock } = require('./real-clock');
+const { dropTestClock, hasTestClock } = require('./real-clock');
 
 // Certificates and the broker live on the real clock even when a test run shifts the platform's.
 const realClockEnv = () => dropTestClock({ ...process.env });
 
 const SCRAM_MECHANISM = 'SCRAM-SHA-512';
 const BROKER_CN = 'kafka-broker';
+
+/**
+ * The clock certificates are made on: the real one, except in a test run on a shifted clock
+ * (tools/test/fixed-clock.js), where they are dated a day before the earlier of the real and the
+ * test clock, so that both the broker (real clock) and the clients (test clock) find them valid.
+ */
+function certificateClockEnv() {
+  const offsetSeconds = Number(process.env.FAKETIME);
+  if (!hasTestClock(process.env) || !Number.isFinite(offsetSeconds)) return realClockEnv();
+  return { ...process.env, FAKETIME: String(Math.min(0, offsetSeconds) - 86400), FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+}
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', env: realClockEnv(), ...options });
@@ -32,12 +43,12 @@ function ensureCertificates(certDir) {
   if (fs.existsSync(files.keystore) && fs.existsSync(files.ca)) return files;
   fs.mkdirSync(certDir, { recursive: true, mode: 0o700 });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  run('openssl', ['req', '-x509', ...ec, '-keyout', files.caKey, '-out', files.ca, '-days', '825', '-subj', '/CN=dtc-local-kafka-ca']);
+  run('openssl', ['req', '-x509', ...ec, '-keyout', files.caKey, '-out', files.ca, '-days', '825', '-subj', '/CN=dtc-local-kafka-ca'], { env: certificateClockEnv() });
   const csr = path.join(certDir, 'broker.csr');
   run('openssl', ['req', ...ec, '-keyout', files.key, '-out', csr, '-subj', `/CN=${BROKER_CN}`]);
   const extensions = path.join(certDir, 'broker.ext');
   fs.writeFileSync(extensions, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n');
-  run('openssl', ['x509', '-req', '-in', csr, '-CA', files.ca, '-CAkey', files.caKey, '-CAcreateserial', '-out', files.cert, '-days', '825', '-extfile', extensions]);
+  run('openssl', ['x509', '-req', '-in', csr, '-CA', files.ca, '-CAkey', files.caKey, '-CAcreateserial', '-out', files.cert, '-days', '825', '-extfile', extensions], { env: certificateClockEnv() });
   // Kafka's PEM key store wants the unencrypted PKCS#8 key followed by the certificate chain.
   const pkcs8 = run('openssl', ['pkcs8', '-topk8', '-nocrypt', '-in', files.key]);
   fs.writeFileSync(files.keystore, `${pkcs8}${fs.readFileSync(files.cert, 'utf8')}`, { mode: 0o600 });
