@@ -171,15 +171,22 @@ async function all<T>(path: string): Promise<T[]> {
   }
 }
 
+/** An opened enrollment, and whether it is a resident's with its opening still its latest step (a returned opening then shows in the work list). */
+interface DemoEnrollment {
+  id: string;
+  onlyOpened: boolean;
+}
+
 /**
  * Enrollments as field teams record them: each resident's services at a realistic stage of
  * their lifecycle, steps a few days apart. Uploaded through the enrollment service's /sync;
  * those whose resident event has not reached enrollment yet are held and validated on arrival.
  */
-async function loadEnrollments(teams: DemoTeam[]): Promise<{ count: number; opened: string[] }> {
+async function loadEnrollments(teams: DemoTeam[]): Promise<{ count: number; opened: DemoEnrollment[] }> {
   const residents = await all<{ id: string; dateOfBirth: string; ownsSmartphone: boolean }>(`/residents?communeCode=${COMMUNE.code}&status=living`);
   const organisations = await all<{ id: string; eIdStatus: string }>(`/organisations?communeCode=${COMMUNE.code}`);
   const items: SyncItem[] = [];
+  const onlyOpened = new Set<string>();
   const enroll = (subject: Record<string, string>, serviceCode: string, path: string[], reached: number, extra: Record<string, unknown> = {}) => {
     const start = 3 + Math.floor(random() * 27);
     const applyId = clientId();
@@ -187,6 +194,7 @@ async function loadEnrollments(teams: DemoTeam[]): Promise<{ count: number; open
     const who = { teamId: team.id, memberId: pick(team.memberships).memberId };
     const day = (offset: number) => new Date(Date.now() - (start - offset) * 86400000).toISOString();
     items.push({ clientId: applyId, command: 'enrollment.apply', occurredAt: day(0), payload: { communeCode: COMMUNE.code, serviceCode, ...who, ...subject, ...extra } });
+    if (reached === 0 && subject.residentId) onlyOpened.add(applyId);
     for (let step = 1; step <= reached && step < path.length; step += 1) {
       items.push({ clientId: clientId(), command: 'enrollment.transition', occurredAt: day(Math.min(step * 2, start - 1)), refs: { target: applyId }, payload: { to: path[step], ...who } });
     }
@@ -215,14 +223,14 @@ async function loadEnrollments(teams: DemoTeam[]): Promise<{ count: number; open
   }
   for (const organisation of organisations) enroll({ organisationId: organisation.id }, 'org_eid', ['applied', 'issued'], organisation.eIdStatus === 'identified' ? 1 : 0);
   const applies = new Set(items.filter((item) => item.command === 'enrollment.apply').map((item) => item.clientId));
-  const opened: string[] = [];
+  const opened: DemoEnrollment[] = [];
   let start = 0;
   while (start < items.length) {
     // Keep an apply and its transitions in the same upload: cut only before an apply.
     let end = Math.min(start + 400, items.length);
     while (end < items.length && items[end].command !== 'enrollment.apply') end += 1;
     const results = await upload(items.slice(start, end), enrollmentUrl);
-    for (const result of results) if (applies.has(result.clientId) && result.body.id) opened.push(result.body.id);
+    for (const result of results) if (applies.has(result.clientId) && result.body.id) opened.push({ id: result.body.id, onlyOpened: onlyOpened.has(result.clientId) });
     start = end;
   }
   return { count: applies.size, opened };
@@ -468,7 +476,7 @@ async function loadPlans(teams: DemoTeam[], villages: Array<{ id: string; code: 
  * The commune admin's review: most of the first visits and enrollment openings verified, a few
  * returned to their teams with a reason (they show in the members' work lists).
  */
-async function loadReviews(visits: string[], enrollments: string[]): Promise<{ verified: number; returned: number }> {
+async function loadReviews(visits: string[], enrollments: DemoEnrollment[]): Promise<{ verified: number; returned: number }> {
   const REASONS = ['Thiếu ảnh chụp phiếu thu thập thông tin', 'Số điện thoại liên hệ chưa đúng, cần xác minh lại', 'Chưa ghi rõ lý do hộ từ chối'];
   let verified = 0;
   let returned = 0;
@@ -479,8 +487,12 @@ async function loadReviews(visits: string[], enrollments: string[]): Promise<{ v
     if (body.verdict === 'verified') verified += 1;
     else returned += 1;
   }
-  for (const [index, enrollmentId] of enrollments.slice(0, 60).entries()) {
-    const body = index % 12 === 5 ? { verdict: 'returned', reason: 'Ảnh giấy tờ bị mờ, cần chụp lại' } : { verdict: 'verified' };
+  // A returned opening is the team's to redo only while it is the enrollment's latest step (a later
+  // step supersedes it), so the returned ones are openings nothing has followed yet.
+  const toReturn = new Set(enrollments.filter((e) => e.onlyOpened).slice(0, 5).map((e) => e.id));
+  const toVerify = enrollments.filter((e) => !toReturn.has(e.id)).slice(0, 55).map((e) => e.id);
+  for (const enrollmentId of [...toReturn, ...toVerify]) {
+    const body = toReturn.has(enrollmentId) ? { verdict: 'returned', reason: 'Ảnh giấy tờ bị mờ, cần chụp lại' } : { verdict: 'verified' };
     await untilServiceKnows(`enrollment review ${enrollmentId}`, () => call('POST', `/enrollments/${enrollmentId}/steps/1/review`, communeAdmin, body, enrollmentUrl));
     if (body.verdict === 'verified') verified += 1;
     else returned += 1;

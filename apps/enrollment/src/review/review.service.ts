@@ -39,7 +39,9 @@ export class ReviewService {
       if (step.review_verdict === input.verdict) throw new ConflictException({ message: `Step ${stepNumber} is already ${input.verdict}`, currentVerdict: step.review_verdict });
       if (input.verdict === 'returned' && !input.reason) throw unprocessable('reason', 'returning a step needs a reason');
 
-      const [{ now }] = await tx.query('select now() as now');
+      // The review's time is an event time, on the same clock as the steps it judges (the process's,
+      // like every other write's occurredAt), so "a later step answers a return" compares like with like.
+      const now = new Date();
       const reason = input.reason ?? null;
       await tx.query('update enrollment_steps set review_verdict = $2, review_reason = $3, reviewed_at = $4, reviewed_by = $5 where id = $1', [step.id, input.verdict, reason, now, principal.subject]);
       await tx.query('insert into enrollment_step_reviews (enrollment_id, step_id, step_number, verdict, reason, reviewed_at, reviewed_by) values ($1, $2, $3, $4, $5, $6, $7)', [
@@ -52,11 +54,11 @@ export class ReviewService {
         principal.subject,
       ]);
       await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'review-step', entity: 'enrollment', entityId: id, fields: ['stepNumber', ...writtenFields(input)] });
-      const reviewedAt = new Date(now).toISOString();
+      const reviewedAt = now.toISOString();
       await this.messaging.outbox.append(tx, [
         createEvent(
           EnrollmentStepReviewedV1,
-          { tenant: row.commune_code, province: province ?? '', subject: row.id, time: new Date(now), correlationId },
+          { tenant: row.commune_code, province: province ?? '', subject: row.id, time: now, correlationId },
           {
             ...enrollmentEventContext(row),
             stepNumber,
