@@ -90,5 +90,7 @@ describe('the demo commune npm start loads', () => {
     const again = await loadDemo(urls);
     expect({ code: again.code, output: again.output }).toEqual({ code: 0, output: expect.stringContaining('already loaded') });
     expect((await request<unknown[]>('GET', `${services.reporting.url}/campaigns?communeCode=${COMMUNE}`, admin)).body).toHaveLength(2);
-  });
+    // Two full demo loads (about 95 s alone) take longer than the default while the rest of the
+    // suite runs beside them on two cores.
+  }, 360_000);
 });
