@@ -61,8 +61,8 @@ export class ServiceView {
   @ApiProperty({ example: 'Tài khoản định danh điện tử mức 2' }) nameVi!: string;
   @ApiProperty({ example: 'VNeID account level 2' }) nameEn!: string;
   @ApiProperty({ example: 'resident' }) subject!: string;
-  @ApiPropertyOptional({ example: 14, nullable: true }) minAge!: number | null;
-  @ApiPropertyOptional({ example: null, nullable: true }) detailLabel!: string | null;
+  @ApiPropertyOptional({ example: 14, nullable: true, type: 'integer' }) minAge!: number | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String }) detailLabel!: string | null;
   @ApiProperty({ example: ['registered', 'issued', 'activated'] }) states!: string[];
-  @ApiPropertyOptional({ example: null, nullable: true }) provinceCode!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String }) provinceCode!: string | null;
 }

@@ -113,18 +113,18 @@ export class PendingQuery extends PageQuery {
 }
 
 export class StepView {
-  @ApiPropertyOptional({ example: 2, nullable: true, description: 'Position among the steps that reached a state (1 = opened), as reviews name them; null for an obstacle' }) stepNumber!: number | null;
-  @ApiPropertyOptional({ example: 'registered', nullable: true }) from!: string | null;
-  @ApiPropertyOptional({ example: 'issued', nullable: true }) to!: string | null;
-  @ApiPropertyOptional({ example: null, nullable: true }) reason!: string | null;
-  @ApiPropertyOptional({ example: null, nullable: true, description: 'Set when a step could not be done' }) obstacle!: string | null;
+  @ApiPropertyOptional({ example: 2, nullable: true, type: 'integer', description: 'Position among the steps that reached a state (1 = opened), as reviews name them; null for an obstacle' }) stepNumber!: number | null;
+  @ApiPropertyOptional({ example: 'registered', nullable: true, type: String }) from!: string | null;
+  @ApiPropertyOptional({ example: 'issued', nullable: true, type: String }) to!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String }) reason!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, description: 'Set when a step could not be done' }) obstacle!: string | null;
   @ApiProperty({ example: '2026-07-25T10:00:00.000Z' }) occurredAt!: string;
   @ApiProperty({ example: '2026-07-25T17:00:00.000Z' }) recordedAt!: string;
   @ApiProperty({ example: 'agent-16279' }) actor!: string;
   @ApiPropertyOptional({ example: 'verified', enum: ['unreviewed', 'verified', 'returned'], nullable: true, description: "A commune admin's current verdict on the step; null for an obstacle" }) reviewStatus!: 'unreviewed' | 'verified' | 'returned' | null;
-  @ApiPropertyOptional({ example: null, nullable: true, description: 'Why it was returned (or a note on a verification)' }) reviewReason!: string | null;
-  @ApiPropertyOptional({ example: '2026-07-23T02:00:00.000Z', nullable: true }) reviewedAt!: string | null;
-  @ApiPropertyOptional({ example: 'admin-16279', nullable: true, description: "The reviewer's token subject" }) reviewedBy!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, description: 'Why it was returned (or a note on a verification)' }) reviewReason!: string | null;
+  @ApiPropertyOptional({ example: '2026-07-23T02:00:00.000Z', nullable: true, type: String, format: 'date-time' }) reviewedAt!: string | null;
+  @ApiPropertyOptional({ example: 'admin-16279', nullable: true, type: String, description: "The reviewer's token subject" }) reviewedBy!: string | null;
 }
 
 export class EnrollmentView {
@@ -137,10 +137,10 @@ export class EnrollmentView {
   @ApiProperty({ example: true, description: 'False once final (last step, rejected or cancelled)' }) open!: boolean;
   @ApiProperty({ example: 'valid', enum: ['valid', 'pending_subject', 'ineligible'], description: 'pending_subject: held until the registry event of the resident arrives' }) validation!: string;
   @ApiProperty({ example: ['activated', 'rejected', 'cancelled'] }) allowedTransitions!: string[];
-  @ApiPropertyOptional({ example: null, nullable: true }) detail!: string | null;
-  @ApiPropertyOptional({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e', nullable: true }) villageId!: string | null;
-  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', nullable: true }) teamId!: string | null;
-  @ApiPropertyOptional({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', nullable: true }) memberId!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String }) detail!: string | null;
+  @ApiPropertyOptional({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e', nullable: true, type: String, format: 'uuid' }) villageId!: string | null;
+  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', nullable: true, type: String, format: 'uuid' }) teamId!: string | null;
+  @ApiPropertyOptional({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', nullable: true, type: String, format: 'uuid' }) memberId!: string | null;
   @ApiProperty({ example: '2026-07-22T09:15:00.000Z' }) occurredAt!: string;
   @ApiProperty({ example: '2026-07-22T17:02:11.000Z' }) recordedAt!: string;
   @ApiProperty({ example: 2 }) version!: number;

@@ -122,7 +122,7 @@ export class MoveHouseholdDto extends VersionedDto {
 }
 
 export class SetDigitalCoreDto extends VersionedDto {
-  @ApiProperty({ example: '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34', nullable: true, description: 'A living member of the household who can use a smartphone; null clears it' })
+  @ApiProperty({ example: '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34', type: String, format: 'uuid', nullable: true, description: 'A living member of the household who can use a smartphone; null clears it' })
   @Nullable()
   @IsUUID('4')
   residentId!: string | null;
@@ -149,7 +149,7 @@ export class VillageStay {
   @ApiProperty({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e' }) villageId!: string;
   @ApiProperty({ example: 'DONG-HOA' }) villageCode!: string;
   @ApiProperty({ example: '2026-07-21T08:30:00.000Z' }) from!: string;
-  @ApiPropertyOptional({ example: null, nullable: true }) to!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, format: 'date-time' }) to!: string | null;
 }
 
 export class HouseholdView extends PickType(RegisterHouseholdDto, ['communeCode', 'villageCode'] as const) {
@@ -158,15 +158,15 @@ export class HouseholdView extends PickType(RegisterHouseholdDto, ['communeCode'
   @ApiProperty({ example: 'Xóm Bãi, thôn 1' }) address!: string;
   @ApiProperty({ example: 'Nguyễn Văn An' }) headName!: string;
   @ApiProperty({ example: '2026-07-21T08:30:00.000Z' }) registeredAt!: string;
-  @ApiPropertyOptional({ example: 19.8067, nullable: true }) latitude!: number | null;
-  @ApiPropertyOptional({ example: 105.7852, nullable: true }) longitude!: number | null;
-  @ApiPropertyOptional({ example: false, nullable: true }) ethnicMinority!: boolean | null;
-  @ApiPropertyOptional({ example: true, nullable: true }) hasElectricity!: boolean | null;
-  @ApiPropertyOptional({ example: 'weak', nullable: true }) mobileSignal!: string | null;
-  @ApiPropertyOptional({ example: false, nullable: true }) hasInternet!: boolean | null;
-  @ApiPropertyOptional({ example: 1, nullable: true }) smartDevices!: number | null;
-  @ApiPropertyOptional({ example: 12.5, nullable: true }) distanceToCentreKm!: number | null;
-  @ApiPropertyOptional({ example: '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34', nullable: true }) digitalCoreResidentId!: string | null;
+  @ApiPropertyOptional({ example: 19.8067, nullable: true, type: Number }) latitude!: number | null;
+  @ApiPropertyOptional({ example: 105.7852, nullable: true, type: Number }) longitude!: number | null;
+  @ApiPropertyOptional({ example: false, nullable: true, type: Boolean }) ethnicMinority!: boolean | null;
+  @ApiPropertyOptional({ example: true, nullable: true, type: Boolean }) hasElectricity!: boolean | null;
+  @ApiPropertyOptional({ example: 'weak', nullable: true, type: String }) mobileSignal!: string | null;
+  @ApiPropertyOptional({ example: false, nullable: true, type: Boolean }) hasInternet!: boolean | null;
+  @ApiPropertyOptional({ example: 1, nullable: true, type: 'integer' }) smartDevices!: number | null;
+  @ApiPropertyOptional({ example: 12.5, nullable: true, type: Number }) distanceToCentreKm!: number | null;
+  @ApiPropertyOptional({ example: '3f8e2a61-9c4d-4b7e-8a15-6d2c0e9f1b34', nullable: true, type: String, format: 'uuid' }) digitalCoreResidentId!: string | null;
   @ApiProperty({ example: 1, description: 'Optimistic-concurrency version' }) version!: number;
   @ApiPropertyOptional({ type: [VillageStay], description: 'Villages the household lived in (on GET by id)' }) villageHistory?: VillageStay[];
 }

@@ -175,8 +175,8 @@ export class ResidentView {
   @ApiProperty({ example: '1990-05-14' }) dateOfBirth!: string;
   @ApiProperty({ example: 'female' }) sex!: string;
   @ApiProperty({ example: 'Kinh' }) ethnicity!: string;
-  @ApiPropertyOptional({ example: '038190012345', nullable: true }) idNumber!: string | null;
-  @ApiPropertyOptional({ example: '0912345678', nullable: true }) phone!: string | null;
+  @ApiPropertyOptional({ example: '038190012345', nullable: true, type: String }) idNumber!: string | null;
+  @ApiPropertyOptional({ example: '0912345678', nullable: true, type: String }) phone!: string | null;
   @ApiProperty({ example: true }) ownsSmartphone!: boolean;
   @ApiProperty({ example: 'spouse' }) relationshipToHead!: string;
   @ApiProperty({ enum: RESIDENT_STATUSES, example: 'living' }) status!: string;

@@ -74,14 +74,14 @@ export class VisitView {
   @ApiProperty({ example: 'c4d5e6f7-1a2b-4c3d-8e9f-0a1b2c3d4e5f' }) id!: string;
   @ApiProperty({ example: '16279' }) communeCode!: string;
   @ApiProperty({ example: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11' }) householdId!: string;
-  @ApiPropertyOptional({ nullable: true, example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' }) teamId!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b' }) memberId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' }) teamId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b' }) memberId!: string | null;
   @ApiProperty({ example: '2026-07-22T09:15:00.000Z' }) visitedAt!: string;
   @ApiProperty({ example: 'partly_done' }) outcome!: string;
   @ApiProperty({ example: ['no_smartphone', 'elderly'] }) obstacles!: string[];
-  @ApiPropertyOptional({ nullable: true, example: '2026-07-29' }) followUpDate!: string | null;
-  @ApiPropertyOptional({ nullable: true, example: 'Hẹn con trai về hỗ trợ cài VNeID' }) note!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'date', example: '2026-07-29' }) followUpDate!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Hẹn con trai về hỗ trợ cài VNeID' }) note!: string | null;
   @ApiProperty({ nullable: true, enum: REVIEW_VERDICTS, example: 'returned', description: "The commune admin's current verdict; null until reviewed" }) reviewStatus!: (typeof REVIEW_VERDICTS)[number] | null;
-  @ApiProperty({ nullable: true, example: 'Thiếu ảnh minh chứng / no photo of the signed form', description: 'The reason given with the current verdict' }) reviewReason!: string | null;
-  @ApiProperty({ nullable: true, example: '2026-07-23T02:00:00.000Z', description: 'When the current verdict was given' }) reviewedAt!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'Thiếu ảnh minh chứng / no photo of the signed form', description: 'The reason given with the current verdict' }) reviewReason!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-07-23T02:00:00.000Z', description: 'When the current verdict was given' }) reviewedAt!: string | null;
 }

@@ -113,10 +113,10 @@ export class UpdateCampaignDto {
 
 export class TargetView {
   @ApiProperty({ example: 'cccd_applications' }) indicatorCode!: string;
-  @ApiPropertyOptional({ example: 10084, nullable: true }) targetCount!: number | null;
-  @ApiPropertyOptional({ example: null, nullable: true }) sharePercent!: number | null;
+  @ApiPropertyOptional({ example: 10084, nullable: true, type: 'integer' }) targetCount!: number | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: Number }) sharePercent!: number | null;
   @ApiPropertyOptional({ example: null, nullable: true, enum: POPULATIONS }) population!: Population | null;
-  @ApiPropertyOptional({ example: null, nullable: true }) targetValue!: number | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: Number }) targetValue!: number | null;
   @ApiProperty({ example: 'window', enum: ['window', 'cumulative'] }) counting!: 'window' | 'cumulative';
   @ApiPropertyOptional({ example: null, nullable: true }) communeTargets!: Record<string, number> | null;
 }
@@ -125,7 +125,7 @@ export class CampaignView {
   @ApiProperty({ example: '0b9e3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d' }) id!: string;
   @ApiProperty({ example: 'Chiến dịch 60 ngày đêm' }) name!: string;
   @ApiProperty({ example: 'commune', enum: ['commune', 'province'] }) scope!: 'commune' | 'province';
-  @ApiPropertyOptional({ example: '16279', nullable: true }) communeCode!: string | null;
+  @ApiPropertyOptional({ example: '16279', nullable: true, type: String }) communeCode!: string | null;
   @ApiProperty({ example: '38' }) provinceCode!: string;
   @ApiProperty({ example: '2026-07-21' }) startsOn!: string;
   @ApiProperty({ example: '2026-08-02' }) endsOn!: string;

@@ -59,12 +59,18 @@ export class FeedPage {
   hasMore!: boolean;
 }
 
+/** One field at fault in a problem answer, and why. */
+export class FeedFieldProblem {
+  @ApiProperty({ example: 'after' }) field!: string;
+  @ApiProperty({ example: 'older than the retention of this feed' }) reason!: string;
+}
+
 /** The 410 answer to a cursor older than the feed's retention. */
 export class FeedCursorGone {
   @ApiProperty({ example: 410 }) statusCode!: number;
   @ApiProperty({ example: 'Gone' }) error!: string;
   @ApiProperty({ example: "The events after this cursor are older than the feed's retention and were removed; resume from the earliest cursor (events 1-5120 are gone)" }) message!: string;
-  @ApiProperty({ example: [{ field: 'after', reason: 'older than the retention of this feed' }] }) fields!: Array<{ field: string; reason: string }>;
+  @ApiProperty({ type: [FeedFieldProblem], example: [{ field: 'after', reason: 'older than the retention of this feed' }] }) fields!: FeedFieldProblem[];
   @ApiProperty({ example: 'MS4zOC41MTIw', description: 'Earliest valid cursor: pass it as `after` to resume with the oldest event still kept' }) earliest!: string;
 }
 

@@ -13,6 +13,6 @@ export class CommuneHouseholdsReport {
   @ApiProperty({ example: '38' }) provinceCode!: string;
   @ApiProperty({ example: 1830 }) totalHouseholds!: number;
   @ApiProperty({ type: [VillageHouseholdsRow] }) villages!: VillageHouseholdsRow[];
-  @ApiProperty({ example: '2026-07-21T08:30:00.000Z', nullable: true, description: 'When the latest household event in this report happened (registration or move)' }) updatedAt!: string | null;
+  @ApiProperty({ example: '2026-07-21T08:30:00.000Z', nullable: true, type: String, format: 'date-time', description: 'When the latest household event in this report happened (registration or move)' }) updatedAt!: string | null;
   @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind (same snapshot)' }) dataAsOf!: DataAsOf;
 }

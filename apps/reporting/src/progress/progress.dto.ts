@@ -31,7 +31,7 @@ export class CampaignSummary {
   @ApiProperty({ example: '0b9e3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d' }) id!: string;
   @ApiProperty({ example: 'Chiến dịch 60 ngày đêm' }) name!: string;
   @ApiProperty({ enum: ['commune', 'province'], example: 'commune' }) scope!: 'commune' | 'province';
-  @ApiPropertyOptional({ example: '16279', nullable: true }) communeCode!: string | null;
+  @ApiPropertyOptional({ example: '16279', nullable: true, type: String }) communeCode!: string | null;
   @ApiProperty({ example: '38' }) provinceCode!: string;
   @ApiProperty({ example: '2026-07-21' }) startsOn!: string;
   @ApiProperty({ example: '2026-08-02' }) endsOn!: string;
@@ -45,31 +45,31 @@ export class IndicatorProgress {
   @ApiProperty({ example: 'Residents whose chip ID card application was collected' }) definition!: string;
   @ApiProperty({ enum: ['window', 'cumulative'], example: 'window' }) counting!: 'window' | 'cumulative';
   @ApiProperty({ type: TargetView }) targetSpec!: TargetView;
-  @ApiPropertyOptional({ example: 10084, nullable: true, description: 'The target as a number here (a share resolved against the population)' }) target!: number | null;
-  @ApiPropertyOptional({ example: 10033, nullable: true, description: 'Counted against the target (in the window, or to date when cumulative)' }) achieved!: number | null;
-  @ApiPropertyOptional({ example: 10033, nullable: true }) addedInWindow!: number | null;
-  @ApiPropertyOptional({ example: 10033, nullable: true }) achievedToDate!: number | null;
-  @ApiPropertyOptional({ example: 99.49, nullable: true, description: 'achieved / target * 100, rounded half up to 2 decimals' }) percent!: number | null;
-  @ApiPropertyOptional({ example: 51, nullable: true }) remaining!: number | null;
-  @ApiPropertyOptional({ example: 771.77, nullable: true }) dailyRunRate!: number | null;
-  @ApiPropertyOptional({ example: '2026-08-03', nullable: true }) projectedCompletion!: string | null;
+  @ApiPropertyOptional({ example: 10084, nullable: true, type: Number, description: 'The target as a number here (a share resolved against the population)' }) target!: number | null;
+  @ApiPropertyOptional({ example: 10033, nullable: true, type: Number, description: 'Counted against the target (in the window, or to date when cumulative)' }) achieved!: number | null;
+  @ApiPropertyOptional({ example: 10033, nullable: true, type: Number }) addedInWindow!: number | null;
+  @ApiPropertyOptional({ example: 10033, nullable: true, type: Number }) achievedToDate!: number | null;
+  @ApiPropertyOptional({ example: 99.49, nullable: true, type: Number, description: 'achieved / target * 100, rounded half up to 2 decimals' }) percent!: number | null;
+  @ApiPropertyOptional({ example: 51, nullable: true, type: Number }) remaining!: number | null;
+  @ApiPropertyOptional({ example: 771.77, nullable: true, type: Number }) dailyRunRate!: number | null;
+  @ApiPropertyOptional({ example: '2026-08-03', nullable: true, type: String, format: 'date' }) projectedCompletion!: string | null;
   @ApiProperty({ example: false }) atRisk!: boolean;
-  @ApiPropertyOptional({ example: 13, nullable: true }) daysElapsed!: number | null;
-  @ApiPropertyOptional({ example: 0, nullable: true }) daysLeft!: number | null;
+  @ApiPropertyOptional({ example: 13, nullable: true, type: 'integer' }) daysElapsed!: number | null;
+  @ApiPropertyOptional({ example: 0, nullable: true, type: 'integer' }) daysLeft!: number | null;
   @ApiPropertyOptional({ example: ['2026-07'], type: [String], description: 'External indicators: the periods the value comes from' }) reportedPeriods?: string[];
 }
 
 export class BriefProgress {
   @ApiProperty({ example: 'cccd_applications' }) code!: string;
   @ApiProperty({ example: 1830 }) achieved!: number;
-  @ApiPropertyOptional({ example: 1845, nullable: true }) target!: number | null;
-  @ApiPropertyOptional({ example: 99.19, nullable: true }) percent!: number | null;
+  @ApiPropertyOptional({ example: 1845, nullable: true, type: Number }) target!: number | null;
+  @ApiPropertyOptional({ example: 99.19, nullable: true, type: Number }) percent!: number | null;
 }
 
 export class VillageProgress {
   @ApiProperty({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e' }) villageId!: string;
-  @ApiPropertyOptional({ example: 'DONG-HOA', nullable: true }) villageCode!: string | null;
-  @ApiPropertyOptional({ example: 'Thôn Đông Hòa', nullable: true }) villageName!: string | null;
+  @ApiPropertyOptional({ example: 'DONG-HOA', nullable: true, type: String }) villageCode!: string | null;
+  @ApiPropertyOptional({ example: 'Thôn Đông Hòa', nullable: true, type: String }) villageName!: string | null;
   @ApiProperty({ example: 412 }) households!: number;
   @ApiProperty({ example: 1650 }) residents!: number;
   @ApiProperty({ example: 1320 }) eligibleResidents!: number;
@@ -126,7 +126,7 @@ export class CommuneProgress {
 export class CommuneRank {
   @ApiProperty({ example: 1, description: '1 = furthest behind' }) rank!: number;
   @ApiProperty({ example: '16279' }) communeCode!: string;
-  @ApiPropertyOptional({ example: 87.5, nullable: true, description: 'Percent of target of the ranking indicator' }) percent!: number | null;
+  @ApiPropertyOptional({ example: 87.5, nullable: true, type: Number, description: 'Percent of target of the ranking indicator' }) percent!: number | null;
   @ApiProperty({ type: [BriefProgress] }) indicators!: BriefProgress[];
 }
 
@@ -134,7 +134,7 @@ export class ProvinceProgress {
   @ApiProperty({ type: CampaignSummary }) campaign!: CampaignSummary;
   @ApiProperty({ example: '38' }) provinceCode!: string;
   @ApiProperty({ example: '2026-08-02' }) asOf!: string;
-  @ApiPropertyOptional({ example: 'cccd_applications', nullable: true }) rankedBy!: string | null;
+  @ApiPropertyOptional({ example: 'cccd_applications', nullable: true, type: String }) rankedBy!: string | null;
   @ApiProperty({ type: [IndicatorProgress], description: 'Province totals' }) indicators!: IndicatorProgress[];
   @ApiProperty({ type: [CommuneRank], description: 'Laggards first' }) communes!: CommuneRank[];
   @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind' }) dataAsOf!: DataAsOf;
@@ -145,9 +145,9 @@ export class LeaderboardEntry {
   @ApiProperty({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', description: 'Team or member id (names stay in the training service)' }) id!: string;
   @ApiProperty({ example: 412, description: 'Sum of the campaign indicators that teams record' }) total!: number;
   @ApiProperty({ type: [BriefProgress] }) indicators!: BriefProgress[];
-  @ApiPropertyOptional({ example: 'mobile_working_group', nullable: true, description: 'Team kind, or member affiliation' }) kind?: string | null;
-  @ApiPropertyOptional({ example: 12, nullable: true }) members?: number | null;
-  @ApiPropertyOptional({ example: true, nullable: true }) active?: boolean | null;
+  @ApiPropertyOptional({ example: 'mobile_working_group', nullable: true, type: String, description: 'Team kind, or member affiliation' }) kind?: string | null;
+  @ApiPropertyOptional({ example: 12, nullable: true, type: 'integer' }) members?: number | null;
+  @ApiPropertyOptional({ example: true, nullable: true, type: Boolean }) active?: boolean | null;
 }
 
 export class TeamLeaderboard {
@@ -174,8 +174,8 @@ export class IndicatorSeries {
 
 export class CampaignSeries {
   @ApiProperty({ example: '0b9e3c1e-2f4d-4a5b-8c6d-7e8f9a0b1c2d' }) campaignId!: string;
-  @ApiPropertyOptional({ example: '16279', nullable: true }) communeCode!: string | null;
-  @ApiPropertyOptional({ example: null, nullable: true }) provinceCode!: string | null;
+  @ApiPropertyOptional({ example: '16279', nullable: true, type: String }) communeCode!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String }) provinceCode!: string | null;
   @ApiProperty({ example: '2026-08-02' }) asOf!: string;
   @ApiProperty({ type: [IndicatorSeries] }) indicators!: IndicatorSeries[];
   @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind' }) dataAsOf!: DataAsOf;

@@ -145,8 +145,8 @@ export class PlanVersionView {
   @ApiProperty({ example: ['teamId'], description: 'Fields this version changed (all of them for the first)' }) changedFields!: string[];
   @ApiProperty({ example: 'admin-16279', description: 'Token subject of who made the version' }) changedBy!: string;
   @ApiProperty({ example: '2026-07-25T03:00:00.000Z' }) changedAt!: string;
-  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', nullable: true, description: 'The team before a reassignment' }) previousTeamId!: string | null;
-  @ApiPropertyOptional({ example: null, nullable: true, description: 'Why it was withdrawn' }) reason!: string | null;
+  @ApiPropertyOptional({ example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b', nullable: true, type: String, format: 'uuid', description: 'The team before a reassignment' }) previousTeamId!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, description: 'Why it was withdrawn' }) reason!: string | null;
   @ApiProperty({ type: PlanStateView, description: 'The plan as it was at this version' }) state!: PlanStateView;
 }
 

@@ -178,14 +178,14 @@ export class SessionView {
   @ApiProperty({ example: 'residents' }) audience!: string;
   @ApiProperty({ example: 'village_cultural_house' }) venueType!: string;
   @ApiProperty({ example: 'Nhà văn hóa thôn Đông Hòa' }) venueName!: string;
-  @ApiPropertyOptional({ example: null, nullable: true }) teachingPointId!: string | null;
-  @ApiPropertyOptional({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e', nullable: true }) villageId!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, format: 'uuid' }) teachingPointId!: string | null;
+  @ApiPropertyOptional({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e', nullable: true, type: String, format: 'uuid' }) villageId!: string | null;
   @ApiProperty({ example: '2026-07-25T12:00:00.000Z' }) startsAt!: string;
   @ApiProperty({ example: '2026-07-25T14:00:00.000Z' }) endsAt!: string;
   @ApiProperty({ example: 40 }) capacity!: number;
   @ApiProperty({ example: ['f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b'] }) trainerMemberIds!: string[];
   @ApiProperty({ example: 'held', enum: ['scheduled', 'held', 'cancelled'] }) state!: string;
-  @ApiPropertyOptional({ example: null, nullable: true }) cancelReason!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String }) cancelReason!: string | null;
   @ApiProperty({ example: 38 }) attendees!: number;
 }
 
@@ -216,7 +216,15 @@ export class TeachingPointDto {
   @Length(2, 300)
   address!: string;
 
-  @ApiProperty({ example: [6], description: 'ISO weekdays (1 = Monday ... 7 = Sunday) of the recurring schedule' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'integer', minimum: 1, maximum: 7 },
+    minItems: 1,
+    maxItems: 7,
+    uniqueItems: true,
+    example: [6],
+    description: 'ISO weekdays (1 = Monday ... 7 = Sunday) of the recurring schedule',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(7)

@@ -91,10 +91,10 @@ const PERSONAL = 'Personal data: present only for field agents and commune admin
 export class MembershipView {
   @ApiProperty({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b' }) memberId!: string;
   @ApiPropertyOptional({ example: 'Lê Văn Hùng', description: PERSONAL }) fullName?: string;
-  @ApiPropertyOptional({ example: '0912345678', nullable: true, description: PERSONAL }) phone?: string | null;
+  @ApiPropertyOptional({ example: '0912345678', nullable: true, type: String, description: PERSONAL }) phone?: string | null;
   @ApiProperty({ example: 'youth_union' }) affiliation!: string;
   @ApiProperty({ example: '2026-07-21T08:00:00.000Z' }) joinedAt!: string;
-  @ApiPropertyOptional({ example: null, nullable: true }) leftAt!: string | null;
+  @ApiPropertyOptional({ example: null, nullable: true, type: String, format: 'date-time' }) leftAt!: string | null;
 }
 
 export class TeamView {
@@ -103,7 +103,7 @@ export class TeamView {
   @ApiProperty({ example: 'Tổ công tác lưu động số 1' }) name!: string;
   @ApiProperty({ example: 'mobile_working_group' }) kind!: string;
   @ApiProperty({ example: '2026-07-21' }) activeFrom!: string;
-  @ApiPropertyOptional({ example: '2026-08-31', nullable: true }) activeTo!: string | null;
+  @ApiPropertyOptional({ example: '2026-08-31', nullable: true, type: String, format: 'date' }) activeTo!: string | null;
   @ApiProperty({ example: ['5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e'] }) villageIds!: string[];
   @ApiProperty({ type: [MembershipView], description: 'Current and past memberships' }) memberships!: MembershipView[];
 }
@@ -124,6 +124,6 @@ export class CommuneMemberView {
   @ApiProperty({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', description: 'Member id (a field agent’s token subject)' }) id!: string;
   @ApiProperty({ example: 'Lê Văn Hùng' }) fullName!: string;
   @ApiProperty({ example: 'youth_union' }) affiliation!: string;
-  @ApiPropertyOptional({ example: '0912345678', nullable: true }) phone!: string | null;
+  @ApiPropertyOptional({ example: '0912345678', nullable: true, type: String }) phone!: string | null;
   @ApiProperty({ type: [MemberTeamView], description: 'Teams the member is in now' }) teams!: MemberTeamView[];
 }
