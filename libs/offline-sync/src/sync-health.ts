@@ -47,19 +47,19 @@ export class SyncHealthQuery {
 }
 
 export class SyncHealthDevice {
-  @ApiPropertyOptional({ example: 'android-7f3a9c2e', nullable: true, description: 'x-device-id of the uploads; null for uploads that sent none' }) deviceId!: string | null;
+  @ApiPropertyOptional({ example: 'android-7f3a9c2e', nullable: true, type: String, description: 'x-device-id of the uploads; null for uploads that sent none' }) deviceId!: string | null;
   @ApiProperty({ example: '2026-07-22T10:15:00.000Z', description: 'Latest stored upload in the window' }) lastUploadAt!: string;
   @ApiProperty({ example: 42, description: 'Items stored in the window, refused ones included (retries of the same item count once)' }) itemsUploaded!: number;
   @ApiProperty({ example: 2, description: 'Items refused with 409 or 422 in the window: the member must look at them' }) refused!: number;
-  @ApiPropertyOptional({ example: '2026-07-21T08:40:00.000Z', nullable: true }) lastRefusedAt!: string | null;
+  @ApiPropertyOptional({ example: '2026-07-21T08:40:00.000Z', nullable: true, type: String, format: 'date-time' }) lastRefusedAt!: string | null;
 }
 
 export class SyncHealthMember {
   @ApiProperty({ example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', description: "The uploader's token subject (a field agent's training member id)" }) memberId!: string;
-  @ApiPropertyOptional({ example: '2026-07-22T10:15:00.000Z', nullable: true, description: 'Latest upload on any device in the window; null when the member only has pending enrollments' }) lastUploadAt!: string | null;
+  @ApiPropertyOptional({ example: '2026-07-22T10:15:00.000Z', nullable: true, type: String, format: 'date-time', description: 'Latest upload on any device in the window; null when the member only has pending enrollments' }) lastUploadAt!: string | null;
   @ApiProperty({ example: 42, description: 'Items stored in the window on all devices' }) itemsUploaded!: number;
   @ApiProperty({ example: 2, description: 'Items refused with 409 or 422 in the window' }) refused!: number;
-  @ApiPropertyOptional({ example: '2026-07-21T08:40:00.000Z', nullable: true }) lastRefusedAt!: string | null;
+  @ApiPropertyOptional({ example: '2026-07-21T08:40:00.000Z', nullable: true, type: String, format: 'date-time' }) lastRefusedAt!: string | null;
   @ApiPropertyOptional({ example: 3, description: 'Enrollment service only: enrollments this member opened that are held because their resident is not yet known (all of them, not only the window)' })
   pendingEnrollments?: number;
   @ApiProperty({ type: [SyncHealthDevice], description: 'Each phone of the member, the longest silent first' }) devices!: SyncHealthDevice[];

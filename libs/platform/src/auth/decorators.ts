@@ -1,11 +1,15 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Principal, Role } from './principal';
 
 export const IS_PUBLIC = 'dtc:isPublic';
 export const ALLOWED_ROLES = 'dtc:roles';
 
+/** Marks an operation public in the OpenAPI document; setupOpenApi turns it into `security: []`. */
+export const PUBLIC_OPERATION_EXTENSION = 'x-dtc-public';
+
 /** Health, metrics and docs are reachable without a token. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_OPERATION_EXTENSION, true));
 
 /** Restricts a handler or controller to the listed roles. */
 export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);

@@ -24,8 +24,13 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** The standard reason phrase of an error status, as problems carry it in `error`. */
+export function statusText(statusCode: number): string {
+  return STATUS_TEXT[statusCode] ?? 'Error';
+}
+
 function problem(statusCode: number, message: string, extra: Record<string, unknown> = {}): ProblemBody {
-  return { statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', message, ...extra };
+  return { statusCode, error: statusText(statusCode), message, ...extra };
 }
 
 /** Translates any error into a JSON problem; nothing internal (stack, SQL) leaves the server. */

@@ -1,0 +1,33 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { completeOpenApiDocument } from './openapi';
+
+function documentWith(paths: OpenAPIObject['paths']): OpenAPIObject {
+  return { openapi: '3.0.0', info: { title: 't', version: '1' }, paths, components: { schemas: { Existing: { type: 'object' } } } };
+}
+
+describe('completeOpenApiDocument', () => {
+  it('documents public operations as needing no token, without the guards answers', () => {
+    const document = completeOpenApiDocument(documentWith({ '/health': { get: { 'x-dtc-public': true, responses: { '200': { description: 'up' } } } as never } }));
+    const health = document.paths['/health']?.get;
+    expect(health?.security).toEqual([]);
+    expect(Object.keys(health?.responses ?? {})).toEqual(['200']);
+    expect(health).not.toHaveProperty('x-dtc-public');
+  });
+
+  it('adds 401 and 429 to authenticated operations and gives every error answer the problem body', () => {
+    const document = completeOpenApiDocument(
+      documentWith({
+        '/households': {
+          post: { responses: { '201': { description: 'created' }, '409': { description: 'taken' }, '503': { description: '', content: { 'text/plain': {} } } } },
+        },
+      }),
+    );
+    const responses = document.paths['/households']?.post?.responses ?? {};
+    expect(Object.keys(responses).sort()).toEqual(['201', '401', '409', '429', '503']);
+    expect(responses['409']).toEqual({ description: 'taken', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    expect(responses['401']).toEqual(expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } }));
+    // An answer that already says what it carries is left alone.
+    expect(responses['503']).toEqual({ description: '', content: { 'text/plain': {} } });
+    expect(Object.keys(document.components?.schemas ?? {}).sort()).toEqual(['Existing', 'Problem']);
+  });
+});
