@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { HouseholdView } from '../households/households.dto';
 import { TODO_CODES, VISIT_STATUSES, WORK_LIST_STATUSES, type TodoCode, type VisitStatus, type WorkListStatus } from './work-list-todos';
 
 /** A snapshot lists the transactions in progress: up to a few thousand characters under load. */
@@ -70,22 +71,24 @@ export class WorkListResident {
   @ApiProperty({ enum: TODO_CODES, isArray: true, example: ['not_activated', 'open_enrollment'] }) todos!: TodoCode[];
 }
 
-export class WorkListHousehold {
-  @ApiProperty({ example: HOUSEHOLD }) id!: string;
-  @ApiProperty({ example: '5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e' }) villageId!: string;
-  @ApiProperty({ example: 'THON-1' }) villageCode!: string;
+/** The household as GET /households/{id} describes it (same fields, same documentation), plus its village's name. */
+export class WorkListHousehold extends PickType(HouseholdView, [
+  'id',
+  'villageId',
+  'villageCode',
+  'address',
+  'headName',
+  'latitude',
+  'longitude',
+  'ethnicMinority',
+  'hasElectricity',
+  'mobileSignal',
+  'hasInternet',
+  'smartDevices',
+  'distanceToCentreKm',
+  'digitalCoreResidentId',
+] as const) {
   @ApiProperty({ example: 'Thôn 1' }) villageName!: string;
-  @ApiProperty({ example: 'Xóm Bãi, thôn 1' }) address!: string;
-  @ApiProperty({ example: 'Nguyễn Văn An' }) headName!: string;
-  @ApiPropertyOptional({ example: 19.8067, nullable: true, type: Number }) latitude!: number | null;
-  @ApiPropertyOptional({ example: 105.7852, nullable: true, type: Number }) longitude!: number | null;
-  @ApiPropertyOptional({ example: false, nullable: true, type: Boolean }) ethnicMinority!: boolean | null;
-  @ApiPropertyOptional({ example: true, nullable: true, type: Boolean }) hasElectricity!: boolean | null;
-  @ApiPropertyOptional({ example: 'weak', nullable: true, type: String }) mobileSignal!: string | null;
-  @ApiPropertyOptional({ example: false, nullable: true, type: Boolean }) hasInternet!: boolean | null;
-  @ApiPropertyOptional({ example: 1, nullable: true, type: Number }) smartDevices!: number | null;
-  @ApiPropertyOptional({ example: 12.5, nullable: true, type: Number }) distanceToCentreKm!: number | null;
-  @ApiPropertyOptional({ example: RESIDENT, nullable: true, type: String }) digitalCoreResidentId!: string | null;
   @ApiProperty({ example: 3, description: 'The household version (send it back with a change)' }) version!: number;
 }
 
