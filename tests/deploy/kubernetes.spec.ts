@@ -32,6 +32,8 @@ const routes = {
   liveness: `/${/@Controller\('([^']+)'\)/.exec(source('libs/platform/src/health/health.controller.ts'))![1]}/${/@Get\('([^']+)'\)/.exec(source('libs/platform/src/health/health.controller.ts'))![1]}`,
   openApiJson: `/${/jsonDocumentUrl:\s*'([^']+)'/.exec(source('libs/platform/src/openapi/openapi.ts'))![1]}`,
 };
+/** The heap cap the local runs (npm start, bench, soak) use, whose figures size these manifests. */
+const SERVICE_NODE_OPTIONS = /SERVICE_NODE_OPTIONS = '([^']+)'/.exec(source('tools/runtime/service-heap.js'))![1];
 const healthCheckTimeoutMs = Number(/report\(timeoutMs = (\d+)\)/.exec(source('libs/platform/src/health/health.registry.ts'))![1]);
 
 // The brief for this deployment: reporting runs three instances (as the multi-instance test
@@ -168,6 +170,9 @@ describe.each(apps)('%s on Kubernetes', (app) => {
     expect(quantity(limits.cpu)).toBeGreaterThanOrEqual(quantity(requests.cpu));
     const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(env(app).env.NODE_OPTIONS ?? '')?.[1]);
     expect(heapMiB * 1024 ** 2).toBeLessThan(quantity(limits.memory));
+    // The same cap as the image and the local runs.
+    expect(env(app).env.NODE_OPTIONS).toBe(SERVICE_NODE_OPTIONS);
+    expect(dockerfile).toContain(`ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}\n`);
   });
 
   it(`runs ${REPLICAS[app] ?? DEFAULT_REPLICAS} replicas, spread over nodes, with rolling updates that keep capacity`, () => {

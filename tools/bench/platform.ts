@@ -6,6 +6,7 @@ import { loadKafkaClientConfig, signToken, type TokenClaims } from '@dtc/platfor
 import { createKafka } from '@dtc/messaging';
 import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
+import { SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 // The services run with NODE_ENV=production, which refuses secrets written in the repository.
@@ -73,8 +74,7 @@ export class BenchPlatform {
         env: {
           ...process.env,
           NODE_ENV: 'production',
-          // The heap cap of the image (Dockerfile) and the manifests.
-          NODE_OPTIONS: '--max-old-space-size=192',
+          NODE_OPTIONS: SERVICE_NODE_OPTIONS,
           PORT: String(port),
           HOST: '127.0.0.1',
           LOG_LEVEL: 'warn',

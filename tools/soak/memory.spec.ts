@@ -1,4 +1,4 @@
-import { pooledSlope, readRss, rssTrends, type RssSample } from './memory';
+import { parseHeapUsed, pooledSlope, readRss, rssTrends, type RssSample } from './memory';
 
 const MB = 1048576;
 const minute = 60000;
@@ -32,6 +32,25 @@ describe('soak memory trend', () => {
     expect(registry).toMatchObject({ service: 'registry', processes: 1, startMb: 100, endMb: 126, judgedMinutes: 58 });
     expect(registry.slopeMbPerHour).toBeCloseTo(6, 0);
     expect(reporting).toMatchObject({ service: 'reporting', processes: 2, startMb: 150, endMb: 140, slopeMbPerHour: 0, judgedMinutes: 55 });
+    expect(registry.heapUsedSlopeMbPerHour).toBeNull();
+  });
+
+  it('fits the V8 heap in use beside RSS, over the samples that have a heap reading', () => {
+    // RSS grows 12 MB/h while the heap stays a flat sawtooth: native growth, not a JS leak.
+    const samples: RssSample[] = [];
+    for (let m = 0; m <= 60; m += 1) {
+      samples.push({ service: 'enrollment', pid: 7, at: m * minute, rssBytes: (140 + (m * 12) / 60) * MB, heapUsedBytes: m % 5 === 4 ? undefined : (m % 2 ? 60 : 45) * MB });
+    }
+    const [enrollment] = rssTrends(samples, 2 * minute);
+    expect(enrollment.slopeMbPerHour).toBeCloseTo(12, 0);
+    expect(Math.abs(enrollment.heapUsedSlopeMbPerHour!)).toBeLessThan(2);
+  });
+
+  it("reads the heap in use from a service's Prometheus text", () => {
+    const text = ['# HELP nodejs_heap_size_used_bytes Process heap size used from Node.js in bytes.', 'nodejs_heap_size_total_bytes{service="reporting"} 91000000', 'nodejs_heap_size_used_bytes{service="reporting"} 52428800', ''].join('\n');
+    expect(parseHeapUsed(text)).toBe(50 * MB);
+    expect(parseHeapUsed('nodejs_heap_size_used_bytes 1024\n')).toBe(1024);
+    expect(parseHeapUsed('process_resident_memory_bytes 1\n')).toBeUndefined();
   });
 
   it('reads this process RSS from /proc and nothing for a process that is gone', () => {

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 
-/** One RSS reading of one service process. */
+/** One memory reading of one service process. */
 export interface RssSample {
   service: string;
   pid: number;
   at: number;
   rssBytes: number;
+  /** V8 heap in use (its /metrics), when the process answered: tells a JS leak from native growth. */
+  heapUsedBytes?: number;
 }
 
 /** Resident set size of a live process (Linux /proc), or undefined when it is gone. */
@@ -26,8 +28,16 @@ export interface RssTrend {
   endMb: number;
   /** Least-squares slope in MB per hour over the samples judged (each process after its warm-up). */
   slopeMbPerHour: number;
+  /** The same fit of the V8 heap in use (a sawtooth between collections), null without readings. */
+  heapUsedSlopeMbPerHour: number | null;
   /** How long the judged samples span, in minutes (summed over the processes). */
   judgedMinutes: number;
+}
+
+/** V8 heap in use, from a service's Prometheus text (prom-client's default metrics). */
+export function parseHeapUsed(metrics: string): number | undefined {
+  const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})?\s+(\S+)/m.exec(metrics);
+  return match && Number.isFinite(Number(match[1])) ? Number(match[1]) : undefined;
 }
 
 /**
@@ -44,12 +54,22 @@ export function rssTrends(samples: readonly RssSample[], warmupMs: number): RssT
     for (const sample of own) byProcess.set(sample.pid, [...(byProcess.get(sample.pid) ?? []), sample]);
     const segments = [...byProcess.values()].map((list) => list.filter((sample) => sample.at - list[0].at >= warmupMs));
     const mb = (bytes: number) => bytes / 1048576;
+    const slope = (read: (sample: RssSample) => number | undefined) => {
+      const series = segments.map((list) =>
+        list.flatMap((sample): Array<[number, number]> => {
+          const bytes = read(sample);
+          return bytes === undefined ? [] : [[sample.at / 3600000, mb(bytes)]];
+        }),
+      );
+      return round(pooledSlope(series));
+    };
     return {
       service,
       processes: byProcess.size,
       startMb: round(mb(own[0].rssBytes)),
       endMb: round(mb(own[own.length - 1].rssBytes)),
-      slopeMbPerHour: round(pooledSlope(segments.map((list) => list.map((sample) => [sample.at / 3600000, mb(sample.rssBytes)] as [number, number])))),
+      slopeMbPerHour: slope((sample) => sample.rssBytes),
+      heapUsedSlopeMbPerHour: own.some((sample) => sample.heapUsedBytes !== undefined) ? slope((sample) => sample.heapUsedBytes) : null,
       judgedMinutes: round(segments.reduce((sum, list) => sum + (list.length > 1 ? (list[list.length - 1].at - list[0].at) / 60000 : 0), 0)),
     };
   });

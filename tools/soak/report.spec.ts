@@ -30,8 +30,8 @@ function outcome(overrides: Partial<SoakOutcome> = {}, exactness: Partial<SoakOu
       ...exactness,
     },
     memory: [
-      { service: 'household-registry', processes: 4, startMb: 140, endMb: 146, slopeMbPerHour: 3.2, judgedMinutes: 24 },
-      { service: 'reporting', processes: 7, startMb: 160, endMb: 171, slopeMbPerHour: 8, judgedMinutes: 21 },
+      { service: 'household-registry', processes: 4, startMb: 140, endMb: 146, slopeMbPerHour: 3.2, heapUsedSlopeMbPerHour: 0.5, judgedMinutes: 24 },
+      { service: 'reporting', processes: 7, startMb: 160, endMb: 171, slopeMbPerHour: 8, heapUsedSlopeMbPerHour: null, judgedMinutes: 21 },
     ],
     problems: [],
     ...overrides,
@@ -47,7 +47,8 @@ describe('soak verdict and table', () => {
     expect(report).toContain('| Postgres stopped (immediate), started | 3 | 57 | 90 | 0 | 0 | – | ok |');
     expect(report).toContain('| no fault active | – | – | 590 | 0 | 0 | 0 | ok |');
     expect(report).toContain('| **whole run** (events, recount) | 6 | 57 | 800 | 0 | 0 | 0 | **PASS** |');
-    expect(report).toContain('| reporting | 7 | 160 | 171 | 8 | 21 | flat |');
+    expect(report).toContain('| household-registry | 4 | 140 | 146 | 3.2 | 0.5 | 24 | flat |');
+    expect(report).toContain('| reporting | 7 | 160 | 171 | 8 | – | 21 | flat |');
     expect(report).toContain('Verdict: PASS');
   });
 
@@ -57,7 +58,7 @@ describe('soak verdict and table', () => {
         faults: [{ fault: 'relay-crash-after-ack', injected: 1, failed: 1, errorsDuring: 3, households: 10, lost: 2, countedTwice: 1 }],
         unexpectedErrors: 2,
         unexpectedExamples: ['2026-11-24T01:10:00.000Z household-registry 500'],
-        memory: [{ service: 'enrollment', processes: 1, startMb: 120, endMb: 200, slopeMbPerHour: 160, judgedMinutes: 28 }],
+        memory: [{ service: 'enrollment', processes: 1, startMb: 120, endMb: 200, slopeMbPerHour: 160, heapUsedSlopeMbPerHour: 0.5, judgedMinutes: 28 }],
         problems: ['a phone gave up: x'],
       },
       { eventsApplied: 7998, countsDuplicated: 1, householdsLost: 2, householdsCountedTwice: 1 },
@@ -84,7 +85,7 @@ describe('soak verdict and table', () => {
   });
 
   it('does not judge memory over too short a window', () => {
-    const trend = { service: 'reporting', processes: 1, startMb: 100, endMb: 130, slopeMbPerHour: 600, judgedMinutes: 2 };
+    const trend = { service: 'reporting', processes: 1, startMb: 100, endMb: 130, slopeMbPerHour: 600, heapUsedSlopeMbPerHour: 0.5, judgedMinutes: 2 };
     expect(memoryVerdict(trend, limits)).toBe('too short to judge');
     expect(memoryVerdict({ ...trend, judgedMinutes: 10 }, limits)).toBe('RISING');
     expect(memoryVerdict({ ...trend, judgedMinutes: 10, slopeMbPerHour: 20 }, limits)).toBe('flat');

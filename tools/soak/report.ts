@@ -137,11 +137,20 @@ export function renderReport(outcome: SoakOutcome, limits: MemoryLimits): string
     `Events: ${exactness.eventsWritten} written, ${exactness.eventsApplied} applied by the projections; recount: ${exactness.countsDuplicated} counted beyond it, ${exactness.countsMissing} missing.`,
     '',
     table(
-      ['service', 'processes', 'RSS start MB', 'RSS end MB', 'slope MB/h', 'minutes judged', 'verdict'],
-      outcome.memory.map((trend) => [trend.service, String(trend.processes), String(trend.startMb), String(trend.endMb), String(trend.slopeMbPerHour), String(trend.judgedMinutes), memoryVerdict(trend, limits)]),
+      ['service', 'processes', 'RSS start MB', 'RSS end MB', 'RSS slope MB/h', 'heap used slope MB/h', 'minutes judged', 'verdict'],
+      outcome.memory.map((trend) => [
+        trend.service,
+        String(trend.processes),
+        String(trend.startMb),
+        String(trend.endMb),
+        String(trend.slopeMbPerHour),
+        trend.heapUsedSlopeMbPerHour === null ? '–' : String(trend.heapUsedSlopeMbPerHour),
+        String(trend.judgedMinutes),
+        memoryVerdict(trend, limits),
+      ]),
     ),
     '',
-    `Memory is flat when the slope is at most ${limits.maxSlopeMbPerHour} MB/h over at least ${limits.minJudgedMinutes} judged minutes.`,
+    `Memory is flat when the RSS slope is at most ${limits.maxSlopeMbPerHour} MB/h over at least ${limits.minJudgedMinutes} judged minutes (each process after its warm-up). The heap used slope is the V8 heap's, to tell a leak of JavaScript objects (both rise) from native or allocator growth (only RSS rises).`,
   ];
   if (outcome.unexpectedExamples.length > 0) lines.push('', `5xx outside faults, first ones: ${outcome.unexpectedExamples.join('; ')}`);
   lines.push('', reasons.length === 0 ? 'Verdict: PASS' : `Verdict: FAIL (${reasons.join('; ')})`);
