@@ -9,6 +9,7 @@ import { DashboardController } from './dashboard/dashboard.controller';
 import { EnrollmentFunnelController } from './enrollments/enrollment-funnel.controller';
 import { provinceFeedRetention } from './feeds/feed.retention';
 import { ProvinceFeedRetention1764700000710 } from './feeds/feed-retention.migration';
+import { ProvinceFeedPrunedReceiveTime1765000000710 } from './feeds/feed-retention-since.migration';
 import { CreateProvinceFeeds1763900000700 } from './feeds/province-feed.migration';
 import { ProvinceFeedModule } from './feeds/province-feed.module';
 import { HouseholdsReportModule } from './households/households-report.module';
@@ -34,7 +35,7 @@ export class ReportingModule {
         PlatformModule.forRoot(config),
         // The service schema holds campaigns, targets, indicators, the province feeds and the audit log; projections live in generation schemas (see projections/generations.ts).
         PersistenceModule.forRoot({
-          migrations: [CreateInbox1763900000001, ...KNOWN_COMMUNES_MIGRATIONS, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710, AuditLogByMonth1764700000600, ProvinceFeedRetention1764700000710, KafkaClusterRecord1764900000100],
+          migrations: [CreateInbox1763900000001, ...KNOWN_COMMUNES_MIGRATIONS, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710, AuditLogByMonth1764700000600, ProvinceFeedRetention1764700000710, KafkaClusterRecord1764900000100, ProvinceFeedPrunedReceiveTime1765000000710],
         }),
         MessagingModule.forRoot({ produces: [] }),
         // The service schema's inbox is the province feed's; the projections' inboxes are in their generation schemas (not pruned here).

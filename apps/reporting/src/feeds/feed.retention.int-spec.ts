@@ -6,6 +6,7 @@ import { databaseUrl, dropTestSchemas, newRunId } from '@dtc/testkit';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { encodeCursor } from './feed-cursor';
 import { ProvinceFeedRetention1764700000710 } from './feed-retention.migration';
+import { ProvinceFeedPrunedReceiveTime1765000000710 } from './feed-retention-since.migration';
 import { provinceFeedRetention } from './feed.retention';
 import { appendToProvinceFeeds } from './province-feed.append';
 import { FeedEventsQuery } from './province-feed.dto';
@@ -16,7 +17,7 @@ import { ProvinceFeedService } from './province-feed.service';
 // head counts what is left and names the earliest valid cursor, a cursor before it answers 410
 // with that cursor, later cursors keep working, and a second run removes nothing.
 const runId = newRunId();
-const options = { url: databaseUrl(), schema: `t_${runId}_retention_feed`, migrations: [CreateProvinceFeeds1763900000700, ProvinceFeedRetention1764700000710] };
+const options = { url: databaseUrl(), schema: `t_${runId}_retention_feed`, migrations: [CreateProvinceFeeds1763900000700, ProvinceFeedRetention1764700000710, ProvinceFeedPrunedReceiveTime1765000000710] };
 const context = (fields: Partial<PruneContext> = {}): PruneContext => ({ settings: loadRetentionSettings('test', {}), now: new Date(), batchSize: 2, dryRun: false, ...fields });
 
 function household(commune: string, province: string): EventEnvelope {
@@ -70,5 +71,16 @@ describe('province feed retention (Postgres)', () => {
     expect((await page('38', {})).events.map((event) => event['id'])).toEqual(kept.events.map((event) => event['id']));
     expect(await page('38', { after: encodeCursor({ province: '38', seq: 3 }) })).toEqual(kept);
     expect(await page('39', { after: encodeCursor({ province: '39', seq: 2 }) })).toMatchObject({ events: [], hasMore: false });
+
+    // An instant is a cursor too: one at or before the newest removed event would skip removed events.
+    const [{ removedAt }]: Array<{ removedAt: Date }> = await runner.query(`select pruned_through_appended_at as "removedAt" from province_feed_heads where province_code = '38'`);
+    for (const since of ['2020-01-01T00:00:00Z', removedAt.toISOString()]) {
+      const sinceGone = await page('38', { since }).catch((error: unknown) => error);
+      expect(sinceGone).toBeInstanceOf(GoneException);
+      expect((sinceGone as GoneException).getResponse()).toMatchObject({ earliest: encodeCursor({ province: '38', seq: 3 }), fields: [{ field: 'since', reason: 'older than the retention of this feed' }] });
+    }
+    // After it, every event received since is still there.
+    const afterRemoved = new Date(removedAt.getTime() + 86400000).toISOString();
+    expect((await page('38', { since: afterRemoved })).events.map((event) => event['id'])).toEqual(kept.events.map((event) => event['id']));
   });
 });

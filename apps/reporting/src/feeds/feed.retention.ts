@@ -5,7 +5,8 @@ import { ageSeconds, daysBefore, type PruneContext, type Queryable, type Retenti
  * province loses a prefix of its numbers, never a gap: appended_at never goes backwards within a
  * province, and everything up to the last expired number goes. The head's `pruned_through`
  * moves first, in its own statement, so a reader never pages across rows being deleted: a cursor
- * before it answers 410 Gone from that moment (province-feed.service.ts).
+ * before it answers 410 Gone from that moment, and so does a `since` at or before the newest
+ * removed event's receive time (province-feed.service.ts).
  */
 const cutoff = (context: PruneContext) => daysBefore(context.now, context.settings.feedRetentionDays).toISOString();
 
@@ -32,7 +33,14 @@ export const provinceFeedRetention: RetentionTask = {
   async prune(db, context) {
     let done = 0;
     for (const { province, through } of await expiredThrough(db, context)) {
-      await db.query('update province_feed_heads set pruned_through = greatest(pruned_through, $2) where province_code = $1', [province, through]);
+      // The receive time of the newest removed event: a `since` at or before it would skip removed events.
+      await db.query(
+        `update province_feed_heads
+         set pruned_through = greatest(pruned_through, $2),
+             pruned_through_appended_at = greatest(pruned_through_appended_at, (select appended_at from province_feed where province_code = $1 and seq = $2))
+         where province_code = $1`,
+        [province, through],
+      );
       for (;;) {
         const [{ n }] = await db.query(
           `with gone as (

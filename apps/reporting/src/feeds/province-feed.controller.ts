@@ -40,7 +40,7 @@ export class ProvinceFeedController {
   @ApiOkResponse({ type: FeedPage })
   @ApiBadRequestResponse({ description: 'A malformed cursor, limit or since (the problem names the field)' })
   @ApiUnprocessableEntityResponse({ description: 'A cursor of another province or beyond the end of the feed, since in the future, or after and since together' })
-  @ApiGoneResponse({ type: FeedCursorGone, description: 'The cursor is older than the retention: the events right after it were removed; `earliest` is the earliest valid cursor' })
+  @ApiGoneResponse({ type: FeedCursorGone, description: 'The cursor (or `since`) is older than the retention: events right after it were removed; `earliest` is the earliest valid cursor' })
   @ApiForbiddenResponse({ description: 'Not an integrator, province officer or operations token, or another province' })
   events(@Param('province', new ParseProvinceCodePipe()) province: string, @Query() query: FeedEventsQuery, @CurrentPrincipal() principal: Principal): Promise<FeedPage> {
     assertProvinceAccess(principal, province);

@@ -8,6 +8,7 @@ import { encodeCursor } from './feed-cursor';
 import { appendToProvinceFeeds } from './province-feed.append';
 import { FeedEventsQuery, type FeedPage } from './province-feed.dto';
 import { ProvinceFeedRetention1764700000710 } from './feed-retention.migration';
+import { ProvinceFeedPrunedReceiveTime1765000000710 } from './feed-retention-since.migration';
 import { CreateProvinceFeeds1763900000700 } from './province-feed.migration';
 import { ProvinceFeedService } from './province-feed.service';
 
@@ -15,7 +16,7 @@ import { ProvinceFeedService } from './province-feed.service';
 // ordering guarantee when two reporting instances append to one province at the same time.
 const runId = newRunId();
 const schema = `t_${runId}_feeds`;
-const options = { url: databaseUrl(), schema, migrations: [CreateProvinceFeeds1763900000700, ProvinceFeedRetention1764700000710], poolSize: 6 };
+const options = { url: databaseUrl(), schema, migrations: [CreateProvinceFeeds1763900000700, ProvinceFeedRetention1764700000710, ProvinceFeedPrunedReceiveTime1765000000710], poolSize: 6 };
 
 function household(commune: string, province: string): EventEnvelope {
   const householdId = randomUUID();

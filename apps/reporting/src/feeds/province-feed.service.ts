@@ -25,7 +25,9 @@ export class ProvinceFeedService {
       // A cursor ahead of the feed means another installation or a restored database: say so rather than skip what comes next.
       if (after > head.seq) throw unprocessable('after', `after is beyond the end of this feed (${head.seq} events); it is not from this installation, or the feed was restored from an older backup`);
       // Events right after the cursor were removed by retention: resuming there would skip them silently.
-      if (query.after !== undefined && after < head.prunedThrough) throw cursorGone(province, head.prunedThrough);
+      if (query.after !== undefined && after < head.prunedThrough) throw cursorGone(province, head.prunedThrough, 'after');
+      // The same for an instant: events received at or after it may be among the removed ones.
+      if (query.since !== undefined && head.prunedThroughAppendedAt && new Date(query.since) <= head.prunedThroughAppendedAt) throw cursorGone(province, head.prunedThrough, 'since');
       const start = query.since === undefined ? Math.max(after, head.prunedThrough) : await positionBefore(tx, province, query.since, head.seq);
       const rows: Array<{ seq: string; envelope: Record<string, unknown> }> = await tx.query(
         'select seq, envelope from province_feed where province_code = $1 and seq > $2 order by seq limit $3',
@@ -50,19 +52,33 @@ function positionOf(province: string, cursor: string): number {
   return position.seq;
 }
 
-async function headOf(tx: EntityManager, province: string): Promise<{ seq: number; appendedAt: Date | null; prunedThrough: number }> {
-  const [row]: Array<{ last_seq: string; last_appended_at: Date; pruned_through: string }> = await tx.query(
-    'select last_seq, last_appended_at, pruned_through from province_feed_heads where province_code = $1',
+interface Head {
+  seq: number;
+  appendedAt: Date | null;
+  prunedThrough: number;
+  /** Receive time of the newest removed event; null when nothing was removed. */
+  prunedThroughAppendedAt: Date | null;
+}
+
+async function headOf(tx: EntityManager, province: string): Promise<Head> {
+  const [row]: Array<{ last_seq: string; last_appended_at: Date; pruned_through: string; pruned_through_appended_at: Date | null }> = await tx.query(
+    'select last_seq, last_appended_at, pruned_through, pruned_through_appended_at from province_feed_heads where province_code = $1',
     [province],
   );
-  return { seq: row ? Number(row.last_seq) : 0, appendedAt: row?.last_appended_at ?? null, prunedThrough: row ? Number(row.pruned_through) : 0 };
+  return {
+    seq: row ? Number(row.last_seq) : 0,
+    appendedAt: row?.last_appended_at ?? null,
+    prunedThrough: row ? Number(row.pruned_through) : 0,
+    prunedThroughAppendedAt: row?.pruned_through_appended_at ?? null,
+  };
 }
 
 /** 410 with the earliest cursor still valid (`earliest`), so an integrator can decide to resume from there. */
-function cursorGone(province: string, prunedThrough: number): GoneException {
+function cursorGone(province: string, prunedThrough: number, field: 'after' | 'since'): GoneException {
+  const what = field === 'after' ? 'The events after this cursor are' : 'Events received since this instant are';
   return new GoneException({
-    message: `The events after this cursor are older than the feed's retention and were removed; resume from the earliest cursor (events 1-${prunedThrough} are gone)`,
-    fields: [{ field: 'after', reason: 'older than the retention of this feed' }],
+    message: `${what} older than the feed's retention and were removed; resume from the earliest cursor (events 1-${prunedThrough} are gone)`,
+    fields: [{ field, reason: 'older than the retention of this feed' }],
     earliest: encodeCursor({ province, seq: prunedThrough }),
   });
 }
