@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deleteTestTopics, dropTestSchemas, newRunId } from '@dtc/testkit';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId } from '@dtc/testkit';
+import { launchChromium } from '../support/browser';
 import { request } from '../support/http';
 import { startServices, type RunningService, type ServiceName } from '../support/services';
 
@@ -65,5 +66,34 @@ describe('OpenAPI documents pass Redocly lint (recommended)', () => {
     expect(lint.status).toBe(0);
     // The allowance above covers public operations only, and they are documented as public.
     expect(document.paths['/health']?.get?.security).toEqual([]);
+  });
+
+  it('serves Swagger UI under a Content-Security-Policy that the page runs within', async () => {
+    const url = `${services['household-registry'].url}/docs`;
+    const answer = await fetch(url);
+    const policy = answer.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect((await fetch(`${url}-json`)).headers.get('content-security-policy')).toBeNull();
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await page.goto(url);
+      // The operations render from /docs-json: the page's scripts ran and fetched under the policy.
+      await page.waitForSelector('.opblock-summary-path', { timeout: 30000 });
+      expect(await page.locator('.opblock-summary-path').count()).toBeGreaterThan(5);
+      expect(violations).toEqual([]);
+      // An injected inline script is refused, and the refusal is reported.
+      await page.evaluate(`document.body.appendChild(Object.assign(document.createElement('script'), { textContent: 'window.injected = true' }))`);
+      expect(await page.evaluate('typeof window.injected')).toBe('undefined');
+      await eventually(async () => expect(violations).toHaveLength(1), { timeoutMs: 5000, intervalMs: 100 });
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -30,4 +30,17 @@ describe('completeOpenApiDocument', () => {
     expect(responses['503']).toEqual({ description: '', content: { 'text/plain': {} } });
     expect(Object.keys(document.components?.schemas ?? {}).sort()).toEqual(['Existing', 'Problem']);
   });
+
+  it('lists null in the enum of every nullable enum, wherever the schema is', () => {
+    const document = documentWith({});
+    document.components!.schemas = {
+      VisitView: { type: 'object', properties: { reviewStatus: { type: 'string', nullable: true, enum: ['verified', 'returned'] }, channel: { type: 'string', enum: ['door'] } } },
+      TargetView: { type: 'object', properties: { population: { type: 'array', items: { nullable: true, enum: ['adults', null] } } } },
+    };
+    const schemas = completeOpenApiDocument(document).components!.schemas as Record<string, { properties: Record<string, { enum?: unknown[]; items?: { enum: unknown[] } }> }>;
+    expect(schemas.VisitView.properties.reviewStatus.enum).toEqual(['verified', 'returned', null]);
+    // Not nullable: unchanged; null already listed: not twice.
+    expect(schemas.VisitView.properties.channel.enum).toEqual(['door']);
+    expect(schemas.TargetView.properties.population.items?.enum).toEqual(['adults', null]);
+  });
 });

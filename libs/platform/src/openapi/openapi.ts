@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { PUBLIC_OPERATION_EXTENSION } from '../auth/decorators';
 import { statusText } from '../http/problem.filter';
+import { pageContentSecurityPolicy } from '../http/security-headers';
 
 export interface OpenApiInfo {
   title: string;
@@ -60,7 +62,20 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       describeProblems(operation.responses);
     }
   }
+  allowNullInNullableEnums(document);
   return document;
+}
+
+/**
+ * In OpenAPI 3.0 an enum restricts every value, null included, even with `nullable: true`:
+ * validators and generated clients reject a null the DTO allows unless the enum lists it too.
+ */
+function allowNullInNullableEnums(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(allowNullInNullableEnums);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as { nullable?: unknown; enum?: unknown };
+  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+  for (const value of Object.values(node)) allowNullInNullableEnums(value);
 }
 
 function describeProblems(responses: Responses): void {
@@ -71,8 +86,20 @@ function describeProblems(responses: Responses): void {
   }
 }
 
-/** Swagger UI at /docs and the OpenAPI JSON at /docs-json. */
+/**
+ * Swagger UI's page: its scripts are files of this origin (no inline script), so an injected
+ * <script> never runs; its template's inline <style> and style attributes need 'unsafe-inline'
+ * for styles only.
+ */
+export const DOCS_CSP = pageContentSecurityPolicy({ scripts: ['self'], styles: ['self', 'unsafe-inline'] });
+
+/** Swagger UI at /docs (under DOCS_CSP) and the OpenAPI JSON at /docs-json. */
 export function setupOpenApi(app: INestApplication, info: OpenApiInfo): void {
+  // Before the Swagger routes, so the page and its assets carry the policy (not /docs-json, another path).
+  app.use('/docs', (_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Content-Security-Policy', DOCS_CSP);
+    next();
+  });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
