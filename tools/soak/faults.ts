@@ -85,8 +85,9 @@ export const INJECT: Record<FaultName, (context: FaultContext) => Promise<void>>
   },
 };
 
+/** Replaces the newest instance (as a crash takes one pod); the older replicas keep running. */
 async function swapForArmed(platform: FaultPlatform, name: 'household-registry' | 'reporting', failpoint: string): Promise<void> {
-  const [current] = platform.live(name);
+  const current = platform.live(name).at(-1);
   if (current) await platform.stopInstance(current);
   const armed = await platform.startArmed(name, failpoint);
   try {

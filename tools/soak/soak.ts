@@ -18,6 +18,9 @@ import { SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
 // trend is fitted. Prints the table (and writes it with --report); exits 1 when anything failed.
 
 const SERVICES = ['household-registry', 'enrollment', 'reporting'] as const;
+// As deploy/kubernetes runs them: a crash fault replaces one instance while the others live the
+// whole run, so each service has a process whose memory is judged over (nearly) all of it.
+const REPLICAS: Record<(typeof SERVICES)[number], number> = { 'household-registry': 2, enrollment: 2, reporting: 3 };
 // Under steady load a capped service's V8 heap reservation (heap total, and RSS with it) still
 // grows for about five minutes while the heap in use stays flat (docs/reliability.md, "Soak"):
 // each process is judged after that, or after a fifth of a shorter run.
@@ -69,6 +72,7 @@ async function main(options: SoakOptions): Promise<number> {
 
   try {
     await platform.start([...SERVICES]);
+    for (const service of SERVICES) for (let replica = 1; replica < REPLICAS[service]; replica += 1) await platform.start([service]);
     await platform.onboard();
     const start = Date.now();
     const sampler = setInterval(() => {
@@ -176,6 +180,11 @@ async function main(options: SoakOptions): Promise<number> {
       memory: rssTrends(samples, PROCESS_WARMUP_MS(durationMs)),
       problems,
     };
+    // The raw readings, to look again at a trend the table summarises.
+    const samplesFile = path.join(repoRoot, '.data', 'soak', `${startedAt.toISOString().replace(/[:.]/g, '-')}-memory.json`);
+    mkdirSync(path.dirname(samplesFile), { recursive: true });
+    writeFileSync(samplesFile, JSON.stringify(samples));
+    log(`soak: memory samples in ${path.relative(repoRoot, samplesFile)}`);
     const report = renderReport(outcome, limits);
     process.stdout.write(`\n${report}`);
     if (options.report) {
