@@ -1,6 +1,19 @@
 'use strict';
 // Broker settings shared by the two single-node development brokers (PLAINTEXT in kafka.js,
 // SASL_SSL in kafka-secure.js): storage, retention and single-replica internal topics.
+const crypto = require('node:crypto');
+
+/**
+ * A new cluster id for `kafka-storage format`: 16 random bytes in base64url, as Kafka's own
+ * random-uuid. One in 64 of those starts with "-", which the tool's argument parser reads as an
+ * option ("--cluster-id: expected one argument"), so such ids are drawn again, as Kafka does.
+ */
+function newClusterId(randomBytes = crypto.randomBytes) {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
 
 /** server.properties lines for a single-node broker keeping its log under `logDir`. */
 function singleNodeStorageSettings(logDir) {
@@ -27,4 +40,4 @@ function singleNodeStorageSettings(logDir) {
   ];
 }
 
-module.exports = { singleNodeStorageSettings };
+module.exports = { singleNodeStorageSettings, newClusterId };

@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
 const { SERVICE_ACCESS, serviceAcls } = require('./kafka-access');
-const { singleNodeStorageSettings } = require('./kafka-broker-settings');
+const { newClusterId, singleNodeStorageSettings } = require('./kafka-broker-settings');
 const { dropTestClock, hasTestClock } = require('./real-clock');
 
 // Certificates and the broker live on the real clock even when a test run shifts the platform's.
@@ -123,7 +123,7 @@ function formatStorage(options, configFile, credentials) {
   const scram = Object.values(credentials).flatMap((user) =>
     ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((mechanism) => ['--add-scram', `${mechanism}=[name=${user.username},password=${user.password}]`]),
   );
-  const clusterId = crypto.randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   run('java', javaArgs(options, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', configFile, '--ignore-formatted', ...scram]));
 }
 

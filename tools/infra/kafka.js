@@ -1,11 +1,10 @@
 'use strict';
 // Apache Kafka (KRaft, single node) run from the official jars that Maven resolves from
 // Maven Central. Jars are cached outside git; broker data lives under .data/kafka.
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { singleNodeStorageSettings } = require('./kafka-broker-settings');
+const { newClusterId, singleNodeStorageSettings } = require('./kafka-broker-settings');
 const { portOpen, waitUntil, commandExists } = require('./probe');
 
 function javaMajorVersion() {
@@ -90,7 +89,7 @@ function javaArgs(kafka, mainClass, args) {
 
 function formatStorageIfNeeded(kafka, configFile, log) {
   if (fs.existsSync(path.join(paths(kafka).data, 'meta.properties'))) return;
-  const clusterId = crypto.randomBytes(16).toString('base64url');
+  const clusterId = newClusterId();
   log(`kafka     formatting storage (cluster id ${clusterId})`);
   const result = spawnSync('java', javaArgs(kafka, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', configFile, '--ignore-formatted']), {
     encoding: 'utf8',
