@@ -124,11 +124,14 @@ describe('live dashboard in headless Chromium', () => {
   });
 
   it('drops an expired token instead of keeping it', async () => {
-    const shortLived = signToken({ secret: TEST_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, { sub: 'admin-16290', role: 'commune_admin', communes: ['16290'] }, 3);
+    // Long enough for the page to load and go live on a loaded CI machine (3 s was not, once),
+    // short enough that the live stream's own "expired" event is what ends it.
+    const lifetimeSeconds = 12;
+    const shortLived = signToken({ secret: TEST_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, { sub: 'admin-16290', role: 'commune_admin', communes: ['16290'] }, lifetimeSeconds);
     const tab = await browser.newPage();
     await tab.goto(`${viewerInstance.url}/dashboard#token=${shortLived}&campaign=${campaignId}`);
-    await eventually(async () => expect(await tab.getAttribute('body', 'data-live')).toBe('true'), { timeoutMs: 15000, intervalMs: 100 });
-    await eventually(async () => expect(await tab.getAttribute('body', 'data-expired')).toBe('true'), { timeoutMs: 15000, intervalMs: 200 });
+    await eventually(async () => expect(await tab.getAttribute('body', 'data-live')).toBe('true'), { timeoutMs: lifetimeSeconds * 1000, intervalMs: 100 });
+    await eventually(async () => expect(await tab.getAttribute('body', 'data-expired')).toBe('true'), { timeoutMs: (lifetimeSeconds + 15) * 1000, intervalMs: 200 });
     expect(await tab.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('dtc.token'))).toBeNull();
     expect(await tab.textContent('#error')).toMatch(/hết hạn|expired/);
     await tab.reload();
