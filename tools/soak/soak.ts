@@ -11,6 +11,7 @@ import { parseOptions, type SoakOptions } from './options';
 import { failures, renderReport, type FaultTally, type MemoryLimits, type SoakOutcome } from './report';
 import { faultAt, faultsDuring, planFaults, seededRandom, type FaultName, type FaultWindow } from './schedule';
 import { SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
+import { find, loadKustomization } from '../../tests/support/kubernetes-manifests';
 
 // npm run soak -- --minutes N: phones upload continuously while the fault suite's faults are
 // injected at random times; at the end, what the phones were told was accepted is compared with
@@ -18,13 +19,22 @@ import { SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
 // trend is fitted. Prints the table (and writes it with --report); exits 1 when anything failed.
 
 const SERVICES = ['household-registry', 'enrollment', 'reporting'] as const;
-// As deploy/kubernetes runs them: a crash fault replaces one instance while the others live the
-// whole run, so each service has a process whose memory is judged over (nearly) all of it.
-const REPLICAS: Record<(typeof SERVICES)[number], number> = { 'household-registry': 2, enrollment: 2, reporting: 3 };
+// As many instances as deploy/kubernetes runs: a crash fault replaces one instance while the
+// others live the whole run, so each service has a process whose memory is judged over (nearly) all of it.
+function manifestReplicas(): Record<(typeof SERVICES)[number], number> {
+  const { manifests } = loadKustomization();
+  return Object.fromEntries(
+    SERVICES.map((service) => {
+      const replicas = find(manifests, 'Deployment', service)?.spec?.replicas;
+      if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`deploy/kubernetes: no Deployment ${service} with spec.replicas`);
+      return [service, replicas as number];
+    }),
+  ) as Record<(typeof SERVICES)[number], number>;
+}
 // Under steady load a capped service's V8 heap reservation (heap total, and RSS with it) still
 // grows for about five minutes while the heap in use stays flat (docs/reliability.md, "Soak"):
 // each process is judged after that, or after a fifth of a shorter run.
-const PROCESS_WARMUP_MS = (durationMs: number) => Math.min(5 * 60000, durationMs * 0.2);
+const processWarmupMs = (durationMs: number) => Math.min(5 * 60000, durationMs * 0.2);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const clock = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms % 60000) / 1000)).padStart(2, '0')}`;
@@ -41,6 +51,7 @@ async function main(options: SoakOptions): Promise<number> {
   log(`soak: ${options.minutes} min, ${options.phones} phones, seed ${options.seed}, ${plan.length} faults planned: ${plan.map((p) => `${clock(p.atMs)} ${p.fault}`).join(', ')}`);
 
   assertOwnBroker();
+  const replicas = manifestReplicas();
   // The services (and the replacements faults start) run with production's heap cap: memory is
   // judged as production would see it, not V8 sizing its heap from this machine's RAM.
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, SERVICE_NODE_OPTIONS].filter(Boolean).join(' ');
@@ -72,7 +83,7 @@ async function main(options: SoakOptions): Promise<number> {
 
   try {
     await platform.start([...SERVICES]);
-    for (const service of SERVICES) for (let replica = 1; replica < REPLICAS[service]; replica += 1) await platform.start([service]);
+    for (const service of SERVICES) for (let replica = 1; replica < replicas[service]; replica += 1) await platform.start([service]);
     await platform.onboard();
     const start = Date.now();
     const sampler = setInterval(() => {
@@ -177,7 +188,7 @@ async function main(options: SoakOptions): Promise<number> {
         quietCountedTwice: quiet.countedTwice,
         quietHouseholds: quiet.households,
       },
-      memory: rssTrends(samples, PROCESS_WARMUP_MS(durationMs)),
+      memory: rssTrends(samples, processWarmupMs(durationMs)),
       problems,
     };
     // The raw readings, to look again at a trend the table summarises.
