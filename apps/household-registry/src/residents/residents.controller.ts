@@ -99,7 +99,6 @@ export class ResidentsController {
 
   @Get('duplicate-flags')
   @Roles('commune_admin', 'province_officer', 'operations')
-  @ApiTags('residents')
   @ApiOperation({ summary: 'Likely duplicate residents waiting for review' })
   @ApiOkResponse({ type: DuplicateFlagPage })
   listFlags(@Query() query: DuplicateFlagQuery, @CurrentPrincipal() principal: Principal) {

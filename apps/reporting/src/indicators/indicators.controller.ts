@@ -58,6 +58,22 @@ export class IndicatorDto {
   defaultPopulation?: Population;
 }
 
+/** An indicator as stored and answered: every field present, null where its source has none. */
+export class IndicatorView {
+  @ApiProperty({ example: 'etax_mobile_installs' }) code!: string;
+  @ApiProperty({ example: 'Cài đặt eTax Mobile' }) labelVi!: string;
+  @ApiProperty({ example: 'eTax Mobile installs' }) labelEn!: string;
+  @ApiProperty({ example: 'Residents helped to install and set up eTax Mobile' }) definition!: string;
+  @ApiProperty({ enum: UNITS, example: 'people' }) unit!: Indicator['unit'];
+  @ApiProperty({ enum: SOURCES, example: 'enrollment' }) source!: Indicator['source'];
+  @ApiProperty({ type: String, nullable: true, example: 'public_service_app' }) serviceCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'set_up' }) state!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'iHanoi' }) detail!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) measure!: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null }) topicCode!: string | null;
+  @ApiProperty({ enum: POPULATIONS, nullable: true, example: 'adults' }) defaultPopulation!: Population | null;
+}
+
 export class IndicatorValueDto {
   @ApiProperty({ example: 89.5, description: 'The value for the period (percent for percentage indicators)' })
   @IsDecimal(2)
@@ -106,7 +122,7 @@ export class IndicatorsController {
 
   @Get('indicators')
   @ApiOperation({ summary: 'The indicator catalogue: code, Vietnamese and English labels, definition, how it is counted' })
-  @ApiOkResponse({ type: [IndicatorDto] })
+  @ApiOkResponse({ type: [IndicatorView] })
   list(): Promise<Indicator[]> {
     return this.store.read((tx) => tx.query(`select ${INDICATOR_COLUMNS} from indicators order by code`));
   }
@@ -114,7 +130,7 @@ export class IndicatorsController {
   @Post('indicators')
   @Roles('province_officer', 'operations')
   @ApiOperation({ summary: 'Add an indicator to the catalogue' })
-  @ApiCreatedResponse({ type: IndicatorDto })
+  @ApiCreatedResponse({ type: IndicatorView })
   @ApiConflictResponse({ description: 'The code exists' })
   @ApiUnprocessableEntityResponse({ description: 'Incomplete definition for its source' })
   async create(@Body() body: IndicatorDto, @CurrentPrincipal() principal: Principal): Promise<Indicator> {
@@ -137,7 +153,7 @@ export class IndicatorsController {
   @Roles('province_officer', 'operations')
   @ApiOperation({ summary: 'Change a custom indicator (labels, definition, how it is counted, e.g. narrowing it to a detail such as "iHanoi"); national indicators are fixed' })
   @ApiParam({ name: 'indicatorCode', example: 'ihanoi_set_up' })
-  @ApiOkResponse({ type: IndicatorDto })
+  @ApiOkResponse({ type: IndicatorView })
   @ApiNotFoundResponse({ description: 'No such indicator' })
   @ApiConflictResponse({ description: 'A national indicator (from the platform’s catalogue) cannot be changed' })
   @ApiUnprocessableEntityResponse({ description: 'Incomplete definition for its source, or a detail on an indicator not counted from enrollments' })

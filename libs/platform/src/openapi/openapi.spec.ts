@@ -14,7 +14,7 @@ describe('completeOpenApiDocument', () => {
     expect(health).not.toHaveProperty('x-dtc-public');
   });
 
-  it('adds 401 and 429 to authenticated operations and gives every error answer the problem body', () => {
+  it('adds the guards answers (401, 403, 429, any other 4xx) to authenticated operations and gives every error answer the problem body', () => {
     const document = completeOpenApiDocument(
       documentWith({
         '/households': {
@@ -23,12 +23,27 @@ describe('completeOpenApiDocument', () => {
       }),
     );
     const responses = document.paths['/households']?.post?.responses ?? {};
-    expect(Object.keys(responses).sort()).toEqual(['201', '401', '409', '429', '503']);
+    expect(Object.keys(responses).sort()).toEqual(['201', '401', '403', '409', '429', '4XX', '503']);
+    expect(responses['4XX']).toEqual(expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } }));
     expect(responses['409']).toEqual({ description: 'taken', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } });
     expect(responses['401']).toEqual(expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } }));
     // An answer that already says what it carries is left alone.
     expect(responses['503']).toEqual({ description: '', content: { 'text/plain': {} } });
     expect(Object.keys(document.components?.schemas ?? {}).sort()).toEqual(['Existing', 'Problem']);
+  });
+
+  it('adds 400 where an operation takes input and 404 where its path names something', () => {
+    const document = completeOpenApiDocument(
+      documentWith({
+        '/households': { get: { responses: { '200': { description: 'list' } } }, post: { requestBody: { content: {} }, responses: { '201': { description: 'created' } } } },
+        '/households/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true }], responses: { '200': { description: 'one' }, '404': { description: 'no such household' } } } },
+        '/residents': { get: { parameters: [{ name: 'q', in: 'query' }], responses: { '200': { description: 'found' } } } },
+      }),
+    );
+    const statuses = (path: string, method: 'get' | 'post') => Object.keys(document.paths[path]?.[method]?.responses ?? {}).filter((status) => ['400', '404'].includes(status));
+    expect([statuses('/households', 'get'), statuses('/households', 'post'), statuses('/households/{id}', 'get'), statuses('/residents', 'get')]).toEqual([[], ['400'], ['400', '404'], ['400']]);
+    // A feature's own description of a status is kept.
+    expect(document.paths['/households/{id}']?.get?.responses['404']).toEqual(expect.objectContaining({ description: 'no such household' }));
   });
 
   it('lists null in the enum of every nullable enum, wherever the schema is', () => {

@@ -36,16 +36,25 @@ const PROBLEM_SCHEMA = {
 
 /**
  * Answers every authenticated operation can give, whatever its controller says: the global
- * AuthGuard's 401 and the RateLimitGuard's 429 (public routes pass both guards).
+ * AuthGuard's 401, the RolesGuard's and tenant checks' 403, the RateLimitGuard's 429 (public
+ * routes pass all three), and any other refusal a feature gives (409, 422, ...), always as a problem.
  */
 const GUARD_RESPONSES = {
   '401': 'No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience',
+  '403': "The token's role may not do this, or its commune or province is not the data's",
   '429': 'The token has used its request budget for this minute; Retry-After says when to try again',
+  '4XX': 'Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault',
+} as const;
+/** The validation pipe's answer to malformed parameters or bodies, and a missing path resource. */
+const INPUT_RESPONSES = {
+  '400': 'Malformed input: a parameter or body field of the wrong type or format, unknown or missing (the fields say which)',
+  '404': 'Nothing with that identifier (or nothing this token may see)',
 } as const;
 
 /**
- * Makes the generated document say what the guards and the problem filter really do: public
- * routes need no token (security: []), authenticated ones can answer 401 and 429, and every
+ * Makes the generated document say what the guards, the validation pipe and the problem filter
+ * really do: public routes need no token (security: []); authenticated ones can answer 401, 403,
+ * 429 and any other 4xx, 400 when they take input and 404 when their path names something; every
  * error answer is a JSON problem.
  */
 export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
@@ -58,7 +67,12 @@ export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject 
       if (extensions[PUBLIC_OPERATION_EXTENSION]) {
         delete extensions[PUBLIC_OPERATION_EXTENSION];
         operation.security = [];
-      } else for (const [status, description] of Object.entries(GUARD_RESPONSES)) operation.responses[status] ??= { description };
+      } else {
+        for (const [status, description] of Object.entries(GUARD_RESPONSES)) operation.responses[status] ??= { description };
+        const parameters = (operation.parameters ?? []) as Array<{ in?: string }>;
+        if (parameters.length > 0 || operation.requestBody) operation.responses['400'] ??= { description: INPUT_RESPONSES['400'] };
+        if (parameters.some((parameter) => parameter.in === 'path')) operation.responses['404'] ??= { description: INPUT_RESPONSES['404'] };
+      }
       describeProblems(operation.responses);
     }
   }
@@ -80,9 +94,9 @@ function allowNullInNullableEnums(node: unknown): void {
 
 function describeProblems(responses: Responses): void {
   for (const [status, response] of Object.entries(responses)) {
-    if (!response || !/^[45]\d\d$/.test(status) || '$ref' in response || response.content) continue;
+    if (!response || !/^[45](\d\d|XX)$/.test(status) || '$ref' in response || response.content) continue;
     response.content = { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } };
-    if (!response.description) response.description = statusText(Number(status));
+    if (!response.description) response.description = statusText(Number(status.replace('XX', '00')));
   }
 }
 
@@ -93,13 +107,11 @@ function describeProblems(responses: Responses): void {
  */
 export const DOCS_CSP = pageContentSecurityPolicy({ scripts: ['self'], styles: ['self', 'unsafe-inline'] });
 
-/** Swagger UI at /docs (under DOCS_CSP) and the OpenAPI JSON at /docs-json. */
-export function setupOpenApi(app: INestApplication, info: OpenApiInfo): void {
-  // Before the Swagger routes, so the page and its assets carry the policy (not /docs-json, another path).
-  app.use('/docs', (_request: Request, response: Response, next: NextFunction) => {
-    response.setHeader('Content-Security-Policy', DOCS_CSP);
-    next();
-  });
+/**
+ * A service's OpenAPI document, as /docs-json serves it and `npm run api` exports it (the app
+ * only needs its routes: a preview-mode app without connections gives the same document).
+ */
+export function buildOpenApiDocument(app: INestApplication, info: OpenApiInfo): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -113,5 +125,15 @@ export function setupOpenApi(app: INestApplication, info: OpenApiInfo): void {
       .addSecurityRequirements('bearer')
       .build(),
   );
-  SwaggerModule.setup('docs', app, completeOpenApiDocument(document), { jsonDocumentUrl: 'docs-json' });
+  return completeOpenApiDocument(document);
+}
+
+/** Swagger UI at /docs (under DOCS_CSP) and the OpenAPI JSON at /docs-json. */
+export function setupOpenApi(app: INestApplication, info: OpenApiInfo): void {
+  // Before the Swagger routes, so the page and its assets carry the policy (not /docs-json, another path).
+  app.use('/docs', (_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Content-Security-Policy', DOCS_CSP);
+    next();
+  });
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, info), { jsonDocumentUrl: 'docs-json' });
 }
