@@ -5,6 +5,8 @@
 //   type:persistence-> TypeORM data sources and migration runner (uses platform config/health)
 //   type:messaging  -> Kafka, outbox, inbox, consumers
 //   type:sync       -> offline sync engine shared by the services (client ids, stored results)
+//   type:api-client -> typed HTTP clients generated from the services' OpenAPI documents (for web
+//                      apps, scripts and tests; never for a service, which calls no other over HTTP)
 //   type:testkit    -> test helpers (tests only)
 //   type:e2e        -> cross-service tests (spawn the built services; never import them)
 //   scope:<service> -> a service's own code; scope:shared -> usable by every service
@@ -27,8 +29,9 @@ function boundaries({ tests }) {
       { sourceTag: 'type:sync', onlyDependOnLibsWithTags: withTestkit(['type:platform', 'type:persistence']) },
       { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTestkit([]) },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTestkit([]) },
+      { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence'] },
-      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...sharedLibs, 'type:testkit'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...sharedLibs, 'type:testkit', 'type:api-client'] },
       { sourceTag: 'scope:registry', onlyDependOnLibsWithTags: ['scope:registry', 'scope:shared'] },
       { sourceTag: 'scope:enrollment', onlyDependOnLibsWithTags: ['scope:enrollment', 'scope:shared'] },
       { sourceTag: 'scope:training', onlyDependOnLibsWithTags: ['scope:training', 'scope:shared'] },
