@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deleteTestTopics, dropTestSchemas, eventually, newRunId } from '@dtc/testkit';
+import { registryApi } from '@dtc/api-client';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
 import { launchChromium } from '../support/browser';
 import { request } from '../support/http';
 import { startServices, type RunningService, type ServiceName } from '../support/services';
@@ -66,6 +67,31 @@ describe('OpenAPI documents pass Redocly lint (recommended)', () => {
     expect(lint.status).toBe(0);
     // The allowance above covers public operations only, and they are documented as public.
     expect(document.paths['/health']?.get?.security).toEqual([]);
+  });
+
+  // docs/api holds what `npm run api` built from the routes without a running service; the client
+  // types are generated from it, so it must be the document the running service serves.
+  it.each([
+    ['household-registry', 'registry'],
+    ['enrollment', 'enrollment'],
+    ['training', 'training'],
+    ['reporting', 'reporting'],
+  ] as const)('%s serves the committed docs/api document the client is generated from', async (name, file) => {
+    const served = await request('GET', `${services[name].url}/docs-json`);
+    expect(served.body).toEqual(JSON.parse(readFileSync(path.join(repoRoot, 'docs/api', `${file}.openapi.json`), 'utf8')));
+  });
+
+  it('a client generated from the documents (@dtc/api-client) works against the service', async () => {
+    const registry = registryApi({ baseUrl: services['household-registry'].url, token: testToken({ sub: 'ops-openapi', role: 'operations' }) });
+    const onboarded = await registry.POST('/communes', { body: { code: '09955', name: 'Xã Đông Sơn', provinceCode: '38', provinceName: 'Thanh Hóa' } });
+    expect(onboarded.response.status).toBe(201);
+    const village = await registry.POST('/communes/{code}/villages', { params: { path: { code: '09955' } }, body: { code: 'THON-1', name: 'Thôn 1' } });
+    expect(village.response.status).toBe(201);
+    const villages = await registry.GET('/communes/{code}/villages', { params: { path: { code: '09955' } } });
+    expect(villages.data?.map((v) => [v.code, v.name])).toEqual([['THON-1', 'Thôn 1']]);
+    const again = await registry.POST('/communes', { body: { code: '09955', name: 'Xã Đông Sơn', provinceCode: '38', provinceName: 'Thanh Hóa' } });
+    expect(again.response.status).toBe(409);
+    expect(again.error).toMatchObject({ statusCode: 409 });
   });
 
   it('serves Swagger UI under a Content-Security-Policy that the page runs within', async () => {
