@@ -1571,6 +1571,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CommunesController_onboard: {
@@ -1648,6 +1657,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CommunesController_get: {
@@ -1717,6 +1735,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1813,6 +1840,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CommunesController_listVillages: {
@@ -1882,6 +1918,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1971,6 +2016,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2069,6 +2123,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ResidentsController_listFlags: {
@@ -2131,6 +2194,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2219,6 +2291,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2345,6 +2426,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     HouseholdsController_register: {
@@ -2415,6 +2505,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2493,6 +2592,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2588,6 +2696,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     HouseholdsController_get: {
@@ -2656,6 +2773,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2760,6 +2886,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     HouseholdsController_setDigitalCore: {
@@ -2850,6 +2985,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2954,6 +3098,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     MetricsController_scrape: {
@@ -3041,6 +3194,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     OrganisationsController_register: {
@@ -3120,6 +3282,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3224,6 +3395,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ResidentsController_search: {
@@ -3290,6 +3470,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3383,6 +3572,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ResidentsController_get: {
@@ -3451,6 +3649,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3555,6 +3762,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ResidentsController_deceased: {
@@ -3645,6 +3861,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3749,6 +3974,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ResidentsController_eligible: {
@@ -3812,6 +4046,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3890,6 +4133,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SyncController_health: {
@@ -3951,6 +4203,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4057,6 +4318,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     WorkListController_list: {
@@ -4146,6 +4416,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1688,6 +1688,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CampaignsController_list: {
@@ -1750,6 +1759,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1834,6 +1852,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CampaignsController_get: {
@@ -1902,6 +1929,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1997,6 +2033,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ProgressController_stream: {
@@ -2074,6 +2119,15 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": unknown;
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2165,6 +2219,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ProgressController_province: {
@@ -2238,6 +2301,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2329,6 +2401,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ProgressController_xlsx: {
@@ -2406,6 +2487,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2493,6 +2583,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ProgressController_teams: {
@@ -2573,6 +2672,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     ProgressController_team: {
@@ -2645,6 +2753,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2745,6 +2862,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CommendationsController_csv: {
@@ -2827,6 +2953,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2923,6 +3058,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     EnrollmentFunnelController_get: {
@@ -2997,6 +3141,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3079,6 +3232,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     IndicatorsController_values: {
@@ -3149,6 +3311,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3240,6 +3411,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3340,6 +3520,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     TrainingReportController_get: {
@@ -3411,6 +3600,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3508,6 +3706,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3615,6 +3822,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     FreshnessController_get: {
@@ -3663,6 +3879,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3773,6 +3998,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     IndicatorsController_create: {
@@ -3852,6 +4086,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3949,6 +4192,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

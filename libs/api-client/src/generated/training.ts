@@ -1363,6 +1363,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     CommuneMembersController_list: {
@@ -1431,6 +1440,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1575,6 +1593,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     PlansController_create: {
@@ -1652,6 +1679,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     PlansController_get: {
@@ -1720,6 +1756,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1824,6 +1869,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     PlansController_withdraw: {
@@ -1912,6 +1966,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SessionsController_list: {
@@ -1974,6 +2037,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2049,6 +2121,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SessionsController_get: {
@@ -2117,6 +2198,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2212,6 +2302,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SessionsController_cancel: {
@@ -2293,6 +2392,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2388,6 +2496,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SyncController_upload: {
@@ -2452,6 +2569,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2527,6 +2653,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     TeachingPointsController_list: {
@@ -2586,6 +2721,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2661,6 +2805,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     TeamsController_list: {
@@ -2720,6 +2873,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2788,6 +2950,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2870,6 +3041,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     TeamsController_rename: {
@@ -2942,6 +3122,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3037,6 +3226,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     TeamsController_leave: {
@@ -3110,6 +3308,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3196,6 +3403,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     TopicsController_list: {
@@ -3244,6 +3460,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3328,6 +3553,15 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     SessionsController_link: {
@@ -3401,6 +3635,15 @@ export interface operations {
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

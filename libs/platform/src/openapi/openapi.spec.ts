@@ -14,16 +14,18 @@ describe('completeOpenApiDocument', () => {
     expect(health).not.toHaveProperty('x-dtc-public');
   });
 
-  it('adds the guards answers (401, 403, 429, any other 4xx) to authenticated operations and gives every error answer the problem body', () => {
+  it('adds the guards answers (401, 403, 429, any other 4xx) and the outage 503 to authenticated operations and gives every error answer the problem body', () => {
     const document = completeOpenApiDocument(
       documentWith({
         '/households': {
           post: { responses: { '201': { description: 'created' }, '409': { description: 'taken' }, '503': { description: '', content: { 'text/plain': {} } } } },
+          get: { responses: { '200': { description: 'list' } } },
         },
       }),
     );
     const responses = document.paths['/households']?.post?.responses ?? {};
     expect(Object.keys(responses).sort()).toEqual(['201', '401', '403', '409', '429', '4XX', '503']);
+    expect(document.paths['/households']?.get?.responses['503']).toEqual(expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } }));
     expect(responses['4XX']).toEqual(expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } }));
     expect(responses['409']).toEqual({ description: 'taken', content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } });
     expect(responses['401']).toEqual(expect.objectContaining({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Problem' } } } }));

@@ -37,13 +37,16 @@ const PROBLEM_SCHEMA = {
 /**
  * Answers every authenticated operation can give, whatever its controller says: the global
  * AuthGuard's 401, the RolesGuard's and tenant checks' 403, the RateLimitGuard's 429 (public
- * routes pass all three), and any other refusal a feature gives (409, 422, ...), always as a problem.
+ * routes pass all three), any other refusal a feature gives (409, 422, ...) and the 503 of a
+ * database outage, always as a problem.
  */
 const GUARD_RESPONSES = {
   '401': 'No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience',
   '403': "The token's role may not do this, or its commune or province is not the data's",
   '429': 'The token has used its request budget for this minute; Retry-After says when to try again',
   '4XX': 'Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault',
+  // The problem filter's answer while the database is down or overloaded (nothing was written).
+  '503': 'The database or another dependency is unavailable or busy for a moment: nothing was done; retry later',
 } as const;
 /** The validation pipe's answer to malformed parameters or bodies, and a missing path resource. */
 const INPUT_RESPONSES = {
@@ -54,8 +57,8 @@ const INPUT_RESPONSES = {
 /**
  * Makes the generated document say what the guards, the validation pipe and the problem filter
  * really do: public routes need no token (security: []); authenticated ones can answer 401, 403,
- * 429 and any other 4xx, 400 when they take input and 404 when their path names something; every
- * error answer is a JSON problem.
+ * 429, any other 4xx and 503, 400 when they take input and 404 when their path names something;
+ * every error answer is a JSON problem.
  */
 export function completeOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: { ...PROBLEM_SCHEMA } as never } };
