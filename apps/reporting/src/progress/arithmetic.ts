@@ -5,6 +5,8 @@
  * Rounding rule: the percentage is achieved / target * 100 rounded half up to two decimals,
  * computed in integers (no floating-point drift): 10,033 / 10,084 = 99.4942... -> 99.49.
  */
+import { addDays, daysFromTo } from '@dtc/platform';
+
 export interface ProgressInput {
   achieved: number;
   target: number;
@@ -35,16 +37,6 @@ export interface Progress {
   atRisk: boolean;
 }
 
-const DAY_MS = 86400000;
-
-function dayNumber(isoDate: string): number {
-  return Date.parse(`${isoDate}T00:00:00Z`) / DAY_MS;
-}
-
-function isoDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
 /** achieved / target * 100, rounded half up to 2 decimals, in integer arithmetic. */
 export function percentOf(achieved: number, target: number): number {
   if (target <= 0) return achieved > 0 ? 100 : 0;
@@ -53,16 +45,17 @@ export function percentOf(achieved: number, target: number): number {
 }
 
 export function progress(input: ProgressInput): Progress {
-  const start = dayNumber(input.startsOn);
-  const end = dayNumber(input.endsOn);
-  const asOf = Math.min(Math.max(dayNumber(input.asOf), start - 1), end);
+  // Days counted from the window's first day (0), with the calendar helper's day arithmetic.
+  const start = 0;
+  const end = daysFromTo(input.startsOn, input.endsOn);
+  const asOf = Math.min(Math.max(daysFromTo(input.startsOn, input.asOf), start - 1), end);
   const daysElapsed = Math.max(0, asOf - start + 1);
   const daysLeft = Math.max(0, end - asOf);
   const remaining = Math.max(0, input.target - input.achieved);
   const rate = daysElapsed > 0 ? (input.addedInWindow ?? input.achieved) / daysElapsed : 0;
   let projectedCompletion: string | null = null;
-  if (remaining === 0) projectedCompletion = isoDay(asOf);
-  else if (rate > 0) projectedCompletion = isoDay(asOf + Math.ceil(remaining / rate));
+  if (remaining === 0) projectedCompletion = addDays(input.startsOn, asOf);
+  else if (rate > 0) projectedCompletion = addDays(input.startsOn, asOf + Math.ceil(remaining / rate));
   return {
     achieved: input.achieved,
     target: input.target,
