@@ -25,6 +25,8 @@ export class SyncItemDto {
   target?: string;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', format: 'uuid' },
     example: { householdId: '1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d' },
     description: "Fields to fill from records created by earlier items (field -> that item's clientId); \"target\" may be used as a field name",
   })
@@ -32,7 +34,12 @@ export class SyncItemDto {
   @IsObject()
   refs?: Record<string, string>;
 
-  @ApiProperty({ example: { householdId: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11', fullName: 'Nguyễn Thị Lan' }, description: 'The body of the matching single-record endpoint' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { householdId: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11', fullName: 'Nguyễn Thị Lan' },
+    description: 'The body of the matching single-record endpoint',
+  })
   @IsObject()
   payload!: Record<string, unknown>;
 }

@@ -682,14 +682,18 @@ export interface components {
              *       "fullName": "Nguyễn Thị Lan"
              *     }
              */
-            payload: Record<string, never>;
+            payload: {
+                [key: string]: unknown;
+            };
             /**
              * @description Fields to fill from records created by earlier items (field -> that item's clientId); "target" may be used as a field name
              * @example {
              *       "householdId": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
              *     }
              */
-            refs?: Record<string, never>;
+            refs?: {
+                [key: string]: string;
+            };
             /**
              * @description Id of the existing record a command acts on (update, move, transition, ...)
              * @example 0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11
