@@ -7,6 +7,36 @@
 #
 # docker-compose.yml passes SERVICE for each service. Without Docker, `npm start`
 # runs the whole platform locally.
+#
+# The web apps (apps/field-app, built with Vite) are served by nginx from the `gateway` target:
+#
+#   docker build --target gateway -t dtc/gateway .
+#
+# Its default server (deploy/nginx/web.conf) serves /field/ only, as Kubernetes runs it behind the
+# Ingress; docker-compose mounts deploy/nginx/gateway.conf to add the four APIs under /api/.
+# `runtime` stays the last stage, so a build without --target is a service image.
+
+############################ web ##############################
+FROM node:20-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci
+COPY . .
+# vite build -> dist/web/<app> (dist/web/field-app for the field app)
+RUN npm run build:web
+
+########################## gateway ############################
+FROM nginx:1.27-alpine AS gateway
+# Runs as the image's unprivileged nginx user (uid 101): no `user` switch, the pid file in /tmp,
+# the temp directories owned by it (on Kubernetes both are emptyDir volumes; the root is read-only).
+RUN sed -i -e '/^user /d' -e 's#^pid .*#pid /tmp/nginx.pid;#' /etc/nginx/nginx.conf \
+ && chown -R nginx:nginx /var/cache/nginx
+COPY deploy/nginx/field-app.conf /etc/nginx/snippets/field-app.conf
+COPY deploy/nginx/web.conf /etc/nginx/conf.d/default.conf
+COPY --from=web /app/dist/web/field-app /usr/share/nginx/html/field
+USER nginx
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD wget -q -O /dev/null http://127.0.0.1:8080/field/ || exit 1
 
 ############################ build ############################
 FROM node:20-bookworm-slim AS build

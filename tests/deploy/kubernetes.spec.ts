@@ -71,9 +71,9 @@ describe('deploy/kubernetes kustomization', () => {
     expect(readManifests(secretExample).map((m) => m.kind)).toEqual(['Secret']);
   });
 
-  it('has one Deployment and one Service per app in apps/, and none for anything else', () => {
-    expect(ofKind(manifests, 'Deployment').map((d) => d.metadata.name).sort()).toEqual(apps);
-    expect(ofKind(manifests, 'Service').map((s) => s.metadata.name).sort()).toEqual(apps);
+  it('has one Deployment and one Service per app in apps/, plus the web apps\' nginx (gateway.yaml), and none for anything else', () => {
+    expect(ofKind(manifests, 'Deployment').map((d) => d.metadata.name).sort()).toEqual([...apps, 'web'].sort());
+    expect(ofKind(manifests, 'Service').map((s) => s.metadata.name).sort()).toEqual([...apps, 'web'].sort());
   });
 
   it('gives every app its own database schema', () => {

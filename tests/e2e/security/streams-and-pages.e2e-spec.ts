@@ -2,6 +2,7 @@ import { signToken } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, FieldStream, freePort, newRunId, publish, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
+import { openStream } from '../../support/event-stream';
 
 // Live streams end when their token expires and are capped per token subject; /health is cheap
 // (one round of probes per window, no driver error text) and /health/live needs no dependency;
@@ -13,40 +14,6 @@ const COMMUNE = '16291';
 const claims = { sub: 'admin-16291', role: 'commune_admin' as const, communes: [COMMUNE] };
 const admin = testToken(claims);
 const tokenFor = (sub: string, seconds: number) => signToken({ secret: TEST_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, { ...claims, sub }, seconds);
-
-interface OpenStream {
-  status: number;
-  text: () => string;
-  done: () => boolean;
-  close: () => void;
-}
-
-/** Opens an event stream and keeps reading it in the background. */
-async function openStream(url: string, token: string): Promise<OpenStream> {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
-  let text = '';
-  let finished = false;
-  if (response.status === 200 && response.body) {
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          text += value;
-        }
-      } catch {
-        // aborted by close()
-      }
-      finished = true;
-    })();
-  } else {
-    text = await response.text();
-    finished = true;
-  }
-  return { status: response.status, text: () => text, done: () => finished, close: () => controller.abort() };
-}
 
 describe('live streams, health and pages', () => {
   let reporting: RunningService;
