@@ -9,6 +9,8 @@
 //                      apps, scripts and tests; never for a service, which calls no other over HTTP)
 //   type:testkit    -> test helpers (tests only)
 //   type:e2e        -> cross-service tests (spawn the built services; never import them)
+//   type:web        -> a browser app (apps/field-app): talks to the services over HTTP through the
+//                      generated API client only, never imports a service's or the server libs' code
 //   scope:<service> -> a service's own code; scope:shared -> usable by every service
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
@@ -30,6 +32,7 @@ function boundaries({ tests }) {
       { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTestkit([]) },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTestkit([]) },
       { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:api-client'] },
       { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence'] },
       { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...sharedLibs, 'type:testkit', 'type:api-client'] },
       { sourceTag: 'scope:registry', onlyDependOnLibsWithTags: ['scope:registry', 'scope:shared'] },
@@ -45,7 +48,7 @@ export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '**/coverage/**', '**/.nx/**', 'tools/**/*.js'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

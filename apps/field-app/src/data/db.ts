@@ -1,0 +1,116 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { EnrollmentSchemas, RegistrySchemas } from '@dtc/api-client';
+
+/** Which service's POST /sync takes a command. */
+export type SyncService = 'registry' | 'enrollment' | 'training';
+
+/**
+ * One command recorded on the phone, kept until the server has answered it for good. The client id
+ * is drawn once, when the member saves, and sent unchanged on every retry: the server answers a
+ * repeat with the stored result and writes nothing twice.
+ */
+export interface QueuedCommand {
+  seq?: number;
+  clientId: string;
+  service: SyncService;
+  command: string;
+  /** device time of the work, the event time on the server */
+  occurredAt: string;
+  target?: string;
+  /** field -> clientId of an earlier command of the same service (the server fills in the id) */
+  refs?: Record<string, string>;
+  /** field -> clientId of an earlier command of another service (the phone fills in the id before sending) */
+  crossRefs?: Record<string, string>;
+  payload: Record<string, unknown>;
+  state: 'queued' | 'done' | 'attention' | 'discarded';
+  /** the server's answer once final: 2xx, or the 4xx the member must look at */
+  result?: { status: number; body: unknown };
+  attempts: number;
+  /** earliest time of the next try after a 5xx or network failure (ms since epoch) */
+  retryAt?: number;
+  /** what the member sees in the queue ("Đăng ký hộ Lê Văn Bình") */
+  label: string;
+  /** the local record this command created or changed (household/resident/enrollment id) */
+  localId?: string;
+  /** client ids this command had before the member fixed and resent it */
+  previousClientIds?: string[];
+}
+
+export type WorkListHousehold = RegistrySchemas['schemas']['WorkListHousehold'];
+export type WorkListVisit = RegistrySchemas['schemas']['WorkListVisit'];
+export type ServiceView = EnrollmentSchemas['schemas']['ServiceView'];
+
+/** A household as the phone shows it: from the work list, or created here and not yet synced. */
+export interface LocalHousehold extends WorkListHousehold {
+  todos: string[];
+  visit?: WorkListVisit;
+  /** set while the household exists only on this phone (its id is then `local:<clientId>`) */
+  pendingClientId?: string;
+}
+
+export interface LocalEnrollment {
+  id: string;
+  serviceCode: string;
+  state: string;
+  open: boolean;
+  returnedReason?: string | null;
+  pendingClientId?: string;
+}
+
+export interface LocalResident {
+  id: string;
+  householdId: string;
+  fullName: string;
+  dateOfBirth: string;
+  idNumber?: string | null;
+  /** as the registry decided it; unknown (null) until a new resident has synced */
+  eligible14: boolean | null;
+  todos: string[];
+  enrollments: LocalEnrollment[];
+  pendingClientId?: string;
+}
+
+export interface Village {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface MetaEntry {
+  key: string;
+  value: unknown;
+}
+
+export class FieldDatabase extends Dexie {
+  queue!: EntityTable<QueuedCommand, 'seq'>;
+  households!: EntityTable<LocalHousehold, 'id'>;
+  residents!: EntityTable<LocalResident, 'id'>;
+  villages!: EntityTable<Village, 'id'>;
+  services!: EntityTable<ServiceView, 'code'>;
+  meta!: EntityTable<MetaEntry, 'key'>;
+
+  constructor(name = 'dtc-field') {
+    super(name);
+    this.version(1).stores({
+      queue: '++seq, &clientId, state, service',
+      households: 'id, villageId, pendingClientId',
+      residents: 'id, householdId, pendingClientId',
+      villages: 'id, code',
+      services: 'code',
+      meta: 'key',
+    });
+  }
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    return (await this.meta.get(key))?.value as T | undefined;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.meta.put({ key, value });
+  }
+}
+
+/** Local ids of records created offline: the server's id replaces them once the work list is refreshed. */
+export const localId = (clientId: string) => `local:${clientId}`;
+export const isLocalId = (id: string) => id.startsWith('local:');
+export const clientIdOf = (id: string) => id.slice('local:'.length);

@@ -1,0 +1,95 @@
+import type { Apis } from './api';
+import type { RegistrySchemas } from '@dtc/api-client';
+import type { FieldDatabase, LocalEnrollment, LocalHousehold, LocalResident } from './db';
+import type { Assignment } from './session';
+
+export class DownloadError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Brings the phone's copy of the day's work up to date: villages, services and the team's work list, incrementally from the
+ * last cursor (a `reset` answer replaces what the phone holds). Records created on the phone and
+ * not yet accepted by the server are kept; those the server has accepted are dropped, since the
+ * server's copy arrives in the list.
+ */
+export async function refreshWorkList(db: FieldDatabase, api: Apis, assignment: Assignment): Promise<{ households: number }> {
+  await refreshReferenceData(db, api, assignment.communeCode);
+
+  const scopeKey = `${assignment.communeCode}/${assignment.teamId ?? ''}/${assignment.villageId ?? ''}`;
+  const since = (await db.getMeta<string>('workListScope')) === scopeKey ? await db.getMeta<string>('workListCursor') : undefined;
+  const pages: Array<RegistrySchemas['schemas']['WorkListPage']> = [];
+  let after: string | undefined;
+  do {
+    const query = { communeCode: assignment.communeCode, teamId: assignment.teamId, villageId: assignment.villageId, limit: 500, ...(after ? { after } : since ? { since } : {}) };
+    const { data, response } = await api.registry.GET('/work-list', { params: { query } });
+    if (!data) throw new DownloadError(response.status, 'work-list');
+    pages.push(data);
+    after = data.hasMore ? (data.next ?? undefined) : undefined;
+  } while (after);
+  const reset = !since || pages[0].reset;
+
+  await db.transaction('rw', [db.households, db.residents, db.meta, db.queue], async () => {
+    const unsynced = new Set((await db.queue.where('state').anyOf('queued', 'attention').toArray()).map((item) => item.clientId));
+    const stillLocal = (record: { pendingClientId?: string }) => record.pendingClientId !== undefined && unsynced.has(record.pendingClientId);
+    if (reset) {
+      await db.households.filter((household) => !stillLocal(household)).delete();
+      await db.residents.filter((resident) => !stillLocal(resident)).delete();
+    } else {
+      await db.households.filter((household) => household.pendingClientId !== undefined && !stillLocal(household)).delete();
+      await db.residents.filter((resident) => resident.pendingClientId !== undefined && !stillLocal(resident)).delete();
+    }
+    for (const item of pages.flatMap((page) => page.items)) {
+      const previous = await db.residents.where('householdId').equals(item.householdId).toArray();
+      await db.residents.bulkDelete(previous.filter((resident) => !stillLocal(resident)).map((resident) => resident.id));
+      if (item.removed || !item.household) {
+        await db.households.delete(item.householdId);
+        continue;
+      }
+      const household: LocalHousehold = { ...item.household, todos: item.todos ?? [], visit: item.visit };
+      await db.households.put(household);
+      const pendingEnrollments = new Map(previous.map((resident) => [resident.id, resident.enrollments.filter(stillLocal)]));
+      const residents: LocalResident[] = (item.residents ?? []).map((resident) => ({
+        id: resident.id,
+        householdId: item.householdId,
+        fullName: resident.fullName,
+        dateOfBirth: resident.dateOfBirth,
+        idNumber: resident.idNumber,
+        eligible14: resident.eligible14,
+        todos: resident.todos,
+        enrollments: [...resident.enrollments.map((enrollment): LocalEnrollment => ({ ...enrollment })), ...(pendingEnrollments.get(resident.id) ?? [])],
+      }));
+      await db.residents.bulkPut(residents);
+    }
+    const last = pages[pages.length - 1];
+    await db.setMeta('workListCursor', last.cursor);
+    await db.setMeta('workListScope', scopeKey);
+    await db.setMeta('workListDay', last.day);
+    await db.setMeta('workListAt', new Date().toISOString());
+  });
+  return { households: await db.households.count() };
+}
+
+/** The commune's villages and the service catalogue (its lifecycles drive the enrollment buttons). */
+export async function refreshReferenceData(db: FieldDatabase, api: Apis, communeCode: string): Promise<void> {
+  const commune = await api.registry.GET('/communes/{code}', { params: { path: { code: communeCode } } });
+  if (!commune.data) throw new DownloadError(commune.response.status, 'commune');
+  // National services and the commune's province's own (a field agent's token names no province).
+  const [villages, services] = await Promise.all([
+    api.registry.GET('/communes/{code}/villages', { params: { path: { code: communeCode } } }),
+    api.enrollment.GET('/services', { params: { query: { provinceCode: commune.data.provinceCode } } }),
+  ]);
+  if (!villages.data) throw new DownloadError(villages.response.status, 'villages');
+  if (!services.data) throw new DownloadError(services.response.status, 'services');
+  await db.transaction('rw', db.villages, db.services, async () => {
+    await db.villages.clear();
+    await db.villages.bulkPut(villages.data.map((village) => ({ id: village.id, code: village.code, name: village.name })));
+    await db.services.clear();
+    await db.services.bulkPut(services.data);
+  });
+}

@@ -1,0 +1,154 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apis, uploader } from '../data/api';
+import type { FieldDatabase } from '../data/db';
+import { currentToken, deviceId, loadAssignment, saveAssignment, signOut, storeToken, type Assignment, type TokenSession } from '../data/session';
+import { refreshWorkList } from '../data/work-list';
+import { queueCounts } from '../sync/queue';
+import { SyncRunner, type SyncStatus } from '../sync/sync-runner';
+import { AttentionScreen, QueueScreen } from './Attention';
+import { AppContext, useApp, type Screen } from './context';
+import { HouseholdForm, ResidentForm, VisitForm } from './Forms';
+import { Home, Setup } from './Home';
+import { HouseholdScreen } from './Household';
+import { toggleLanguage } from './i18n';
+import { SignIn } from './SignIn';
+
+export function App({ db }: { db: FieldDatabase }) {
+  const { t } = useTranslation();
+  const [assignment, setAssignment] = useState<Assignment | null>();
+  const [token, setToken] = useState<TokenSession | undefined>(() => currentToken());
+  const [screen, setScreen] = useState<Screen>({ name: 'home' });
+
+  useEffect(() => {
+    void loadAssignment(db).then((loaded) => setAssignment(loaded ?? null));
+  }, [db]);
+
+  const runner = useMemo(() => {
+    let device: string | undefined;
+    void deviceId(db).then((id) => (device = id));
+    return new SyncRunner(
+      db,
+      () => {
+        const session = currentToken();
+        return session && device ? uploader(session.token, device) : undefined;
+      },
+      async (summary) => {
+        // What the server accepted comes back with its real ids and the registry's decisions (eligibility).
+        const session = currentToken();
+        const current = await loadAssignment(db);
+        if (summary.done > 0 && session && current) await refreshWorkList(db, apis(session.token), current).catch(() => undefined);
+      },
+    );
+  }, [db]);
+
+  useEffect(() => {
+    void runner.start();
+    return () => runner.stop();
+  }, [runner]);
+
+  const saved = useCallback(
+    (next: Screen) => {
+      setScreen(next);
+      runner.kick();
+    },
+    [runner],
+  );
+
+  if (assignment === undefined) return null;
+  const onSignedIn = (session: TokenSession, next: Assignment) => {
+    storeToken(session);
+    setToken(session);
+    const keep = assignment && assignment.memberId === next.memberId ? { ...next, teamId: assignment.teamId, villageId: assignment.villageId } : next;
+    void saveAssignment(db, keep).then(() => {
+      setAssignment(keep);
+      setScreen(assignment ? { name: 'home' } : { name: 'setup' });
+      void runner.syncNow(true);
+    });
+  };
+  if (!assignment || screen.name === 'signIn') return <SignIn onSignedIn={onSignedIn} defaultCommune={assignment?.communeCode} />;
+
+  const context = { db, assignment, runner, token: token?.token, go: setScreen, saved };
+  return (
+    <AppContext.Provider value={context}>
+      <StatusBar
+        onSignOut={async () => {
+          const { waiting, attention } = await queueCounts(db);
+          if (waiting + attention > 0 && !window.confirm(t('signOutConfirm', { count: waiting + attention }))) return;
+          await signOut(db);
+          setToken(undefined);
+          setAssignment(null);
+        }}
+      />
+      {screen.name === 'home' && <Home />}
+      {screen.name === 'setup' && <Setup />}
+      {screen.name === 'household' && <HouseholdScreen id={screen.id} />}
+      {screen.name === 'newHousehold' && <HouseholdForm />}
+      {screen.name === 'editHousehold' && <HouseholdForm id={screen.id} />}
+      {screen.name === 'newResident' && <ResidentForm householdId={screen.householdId} />}
+      {screen.name === 'visit' && <VisitForm householdId={screen.householdId} />}
+      {screen.name === 'attention' && <AttentionScreen />}
+      {screen.name === 'queue' && <QueueScreen />}
+    </AppContext.Provider>
+  );
+}
+
+/** Always visible: connection, what waits, what needs attention, the last successful sync. */
+function StatusBar({ onSignOut }: { onSignOut(): void }) {
+  const { t } = useTranslation();
+  const { db, runner, assignment, go } = useApp();
+  // Undefined until IndexedDB answers: never claim "everything synced" before knowing.
+  const counts = useLiveQuery(() => queueCounts(db), [db]);
+  const [status, setStatus] = useState<SyncStatus>({ running: false, failed: false, needsSignIn: false });
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => runner.subscribe(setStatus), [runner]);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
+  }, []);
+  return (
+    <header className="status" aria-live="polite">
+      <div className="status-row">
+        <span className={`dot ${online ? 'on' : 'off'}`} data-testid="connection">
+          {online ? t('status.online') : t('status.offline')}
+        </span>
+        <span className="who">{assignment.memberName}</span>
+        <button className="link small" onClick={toggleLanguage}>
+          {t('app.language')}
+        </button>
+        <button className="link small" onClick={onSignOut}>
+          {t('app.signOut')}
+        </button>
+      </div>
+      <div className="status-row">
+        <button className="link" data-testid="waiting" onClick={() => go({ name: 'queue' })}>
+          {!counts ? '…' : counts.waiting > 0 ? t('status.waiting', { count: counts.waiting }) : t('status.allSynced')}
+        </button>
+        {counts && counts.attention > 0 && (
+          <button className="link warn" data-testid="attention" onClick={() => go({ name: 'attention' })}>
+            {t('status.attention', { count: counts.attention })}
+          </button>
+        )}
+      </div>
+      <div className="status-row">
+        <span data-testid="last-sync">{status.lastSuccessAt ? t('status.lastSync', { time: new Date(status.lastSuccessAt).toLocaleTimeString() }) : t('status.neverSynced')}</span>
+        {status.needsSignIn ? (
+          <button className="secondary small" onClick={() => go({ name: 'signIn' })}>
+            {t('status.signInToSync')}
+          </button>
+        ) : (
+          <button className="secondary small" disabled={status.running} onClick={() => void runner.syncNow(true)}>
+            {status.running ? t('status.syncing') : t('status.syncNow')}
+          </button>
+        )}
+      </div>
+      {status.failed && <div className="status-row warn">{t('status.syncFailed')}</div>}
+    </header>
+  );
+}

@@ -1,0 +1,107 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apis } from '../data/api';
+import { saveAssignment } from '../data/session';
+import { refreshReferenceData, refreshWorkList } from '../data/work-list';
+import { useApp } from './context';
+
+/** Pick the team and village of the day and download their households (needs a connection). */
+export function Setup() {
+  const { t } = useTranslation();
+  const { db, assignment, token, go } = useApp();
+  const villages = useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
+  const [teamId, setTeamId] = useState(assignment.teamId ?? assignment.teams[0]?.id);
+  const [villageId, setVillageId] = useState(assignment.villageId ?? '');
+  const [state, setState] = useState<{ busy?: boolean; message?: string }>({});
+  useEffect(() => {
+    if (token) refreshReferenceData(db, apis(token), assignment.communeCode).catch(() => setState({ message: t('setup.needsSignal') }));
+  }, [db, token, assignment.communeCode, t]);
+
+  const download = async () => {
+    if (!token) return go({ name: 'signIn' });
+    setState({ busy: true });
+    const next = { ...assignment, teamId, villageId: villageId || undefined };
+    try {
+      await saveAssignment(db, next);
+      const { households } = await refreshWorkList(db, apis(token), next);
+      setState({ message: t('setup.downloaded', { count: households }) });
+      go({ name: 'home' });
+    } catch {
+      setState({ message: t('setup.needsSignal') });
+    }
+  };
+
+  const team = assignment.teams.find((entry) => entry.id === teamId);
+  const teamVillages = villages.filter((village) => !team || team.villageIds.length === 0 || team.villageIds.includes(village.id));
+  return (
+    <main className="screen">
+      <h1>{t('setup.title')}</h1>
+      <label>
+        {t('setup.team')}
+        <select value={teamId} onChange={(event) => setTeamId(event.target.value)}>
+          {assignment.teams.map((entry) => (
+            <option key={entry.id} value={entry.id}>
+              {entry.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('setup.village')}
+        <select value={villageId} onChange={(event) => setVillageId(event.target.value)}>
+          <option value="">{t('setup.allVillages')}</option>
+          {teamVillages.map((village) => (
+            <option key={village.id} value={village.id}>
+              {village.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button className="primary" disabled={state.busy} onClick={() => void download()}>
+        {state.busy ? t('setup.downloading') : t('setup.download')}
+      </button>
+      {state.message && <p role="status">{state.message}</p>}
+    </main>
+  );
+}
+
+export function Home() {
+  const { t } = useTranslation();
+  const { db, go } = useApp();
+  const [search, setSearch] = useState('');
+  const households = useLiveQuery(() => db.households.toArray(), [db]) ?? [];
+  const needle = search.trim().toLowerCase();
+  const shown = households
+    .filter((household) => !needle || `${household.headName} ${household.address}`.toLowerCase().includes(needle))
+    .sort((a, b) => a.villageName.localeCompare(b.villageName, 'vi') || a.headName.localeCompare(b.headName, 'vi'));
+  return (
+    <main className="screen">
+      <div className="toolbar">
+        <h1>{t('home.households')}</h1>
+        <button className="secondary" onClick={() => go({ name: 'setup' })}>
+          {t('home.refresh')}
+        </button>
+      </div>
+      <input type="search" aria-label={t('home.search')} placeholder={t('home.search')} value={search} onChange={(event) => setSearch(event.target.value)} />
+      <button className="primary" onClick={() => go({ name: 'newHousehold' })}>
+        {t('home.addHousehold')}
+      </button>
+      {shown.length === 0 && <p className="hint">{t('home.empty')}</p>}
+      <ul className="list" aria-label={t('home.households')}>
+        {shown.map((household) => (
+          <li key={household.id}>
+            <button className="row" onClick={() => go({ name: 'household', id: household.id })}>
+              <strong>{household.headName}</strong>
+              <span>
+                {household.address} · {household.villageName}
+              </span>
+              <span className={`badge visit-${household.visit?.status ?? 'not_visited'}`}>{t(`household.visit_${household.visit?.status ?? 'not_visited'}`)}</span>
+              {household.pendingClientId && <span className="badge pending">{t('status.pending')}</span>}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
