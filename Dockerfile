@@ -33,6 +33,8 @@ RUN sed -i -e '/^user /d' -e 's#^pid .*#pid /tmp/nginx.pid;#' /etc/nginx/nginx.c
  && chown -R nginx:nginx /var/cache/nginx
 COPY deploy/nginx/field-app.conf /etc/nginx/snippets/field-app.conf
 COPY deploy/nginx/web.conf /etc/nginx/conf.d/default.conf
+# FIELD_OIDC_* -> /field/config.json and the provider's origin in the page's CSP, at each start.
+COPY deploy/nginx/40-field-config.sh /docker-entrypoint.d/40-field-config.sh
 COPY --from=web /app/dist/web/field-app /usr/share/nginx/html/field
 USER nginx
 EXPOSE 8080

@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { API_ROUTES, FIELD_CSP, FIELD_PREFIX, IMMUTABLE } from '../support/gateway';
+import { API_ROUTES, FIELD_CSP, FIELD_PREFIX, fieldCsp, IMMUTABLE } from '../support/gateway';
 import { hostPath, loadCompose, portMappings, repoRoot, stringMap } from '../support/compose-file';
 import { addedHeader, all, locations, nginxSeconds, nginxSize, one, readNginx, type Directive } from '../support/nginx-conf';
 
@@ -129,10 +131,35 @@ describe('deploy/nginx/field-app.conf', () => {
   });
 
   it('sends the gateway\'s Content-Security-Policy with the shell, and nosniff and no-referrer everywhere', () => {
-    expect(addedHeader(snippetLocations.get('= /field/index.html')!, 'Content-Security-Policy')).toBe(FIELD_CSP);
+    const shell = snippetLocations.get('= /field/index.html')!;
+    // connect-src is $field_connect_src: 'self', unless 40-field-config.sh adds the provider (next test).
+    expect(one(shell, 'set')!.args).toEqual(['$field_connect_src', "'self'"]);
+    expect(one(shell, 'include')!.args).toEqual(['/tmp/dtc-field/*.conf']);
+    expect(addedHeader(shell, 'Content-Security-Policy')!.replace('$field_connect_src', "'self'")).toBe(FIELD_CSP);
     for (const key of ['/field/', '/field/assets/', '= /field/index.html']) {
       expect({ key, nosniff: addedHeader(snippetLocations.get(key)!, 'X-Content-Type-Options'), referrer: addedHeader(snippetLocations.get(key)!, 'Referrer-Policy') }).toEqual({ key, nosniff: 'nosniff', referrer: 'no-referrer' });
     }
+  });
+
+  it("serves the app's sign-in settings written at container start from FIELD_OIDC_*, and lets the page reach that provider", () => {
+    const script = path.join(repoRoot, 'deploy/nginx/40-field-config.sh');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtc-field-config-'));
+    const run = (env: Record<string, string>) => execFileSync('sh', [script], { env: { PATH: process.env.PATH!, FIELD_CONFIG_DIR: dir, ...env } });
+    const oidc = { authority: 'https://sso.example.gov.vn/realms/dtc', clientId: 'dtc-field', scope: 'openid', resource: 'https://dtc.example/api' };
+    run({ FIELD_OIDC_AUTHORITY: oidc.authority, FIELD_OIDC_RESOURCE: oidc.resource });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({ oidc, devSignIn: false });
+    // The value nginx puts in connect-src is the gateway's for the same provider.
+    const connectSrc = /^set \$field_connect_src "(.*)";$/.exec(fs.readFileSync(path.join(dir, 'csp.conf'), 'utf8').trim())![1];
+    expect(FIELD_CSP.replace("connect-src 'self'", `connect-src ${connectSrc}`)).toBe(fieldCsp(oidc));
+    // Without a provider: no sign-in offered, and requests to this origin only.
+    run({});
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({ devSignIn: false });
+    expect(fs.existsSync(path.join(dir, 'csp.conf'))).toBe(false);
+    const config = snippetLocations.get('= /field/config.json')!;
+    expect(one(config, 'alias')!.args).toEqual(['/tmp/dtc-field/config.json']);
+    expect(addedHeader(config, 'Cache-Control')).toBe('no-store');
+    expect(stage('gateway')).toContain('COPY deploy/nginx/40-field-config.sh /docker-entrypoint.d/40-field-config.sh');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('redirects /field to /field/ and answers navigations to client-side routes with the shell', () => {

@@ -13,7 +13,9 @@
  *
  * CLI (npm start runs it): node -r ./tools/runtime/register.js tools/start/gateway.ts [--dev-tokens]
  * reading GATEWAY_PORT (3000), GATEWAY_HOST (0.0.0.0), GATEWAY_WEB_ROOT (dist/web), REGISTRY_URL,
- * ENROLLMENT_URL, TRAINING_URL, REPORTING_URL (127.0.0.1:3001-3004), JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE.
+ * ENROLLMENT_URL, TRAINING_URL, REPORTING_URL (127.0.0.1:3001-3004), JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE,
+ * and the field app's OpenID Connect provider: FIELD_OIDC_AUTHORITY, FIELD_OIDC_CLIENT_ID (dtc-field),
+ * FIELD_OIDC_SCOPE (openid), FIELD_OIDC_RESOURCE. GET /field/config.json tells the app how to sign in.
  */
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -48,8 +50,26 @@ export interface GatewayOptions {
   webRoot: string;
   /** Enables /dev/roster and /dev/token, signing with these settings. Development only. */
   devTokens?: { secret: string; issuer: string; audience: string };
+  /** The province's OpenID Connect provider the field app signs in with (served in /field/config.json). */
+  oidc?: FieldOidcConfig;
   /** Where errors go (one line each); default stderr. */
   log?: (line: string) => void;
+}
+
+export interface FieldOidcConfig {
+  authority: string;
+  clientId: string;
+  scope?: string;
+  /** RFC 8707 resource indicator for the APIs' access tokens */
+  resource?: string;
+}
+
+/**
+ * The page's Content-Security-Policy: everything from this origin, plus (for the token exchange
+ * and discovery of the code flow) the OpenID Connect provider's origin when one is configured.
+ */
+export function fieldCsp(oidc?: FieldOidcConfig): string {
+  return oidc ? FIELD_CSP.replace("connect-src 'self'", `connect-src 'self' ${new URL(oidc.authority).origin}`) : FIELD_CSP;
 }
 
 export interface Gateway {
@@ -171,8 +191,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
+  const csp = fieldCsp(options.oidc);
+  // How the app signs in here: read by the app at sign-in time (never precached by its worker).
+  const fieldConfig = { ...(options.oidc ? { oidc: options.oidc } : {}), devSignIn: Boolean(options.devTokens) };
+
   async function serveField(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed\n', { allow: 'GET, HEAD' });
+    if (rawPath === `${FIELD_PREFIX}config.json`) return sendJson(res, 200, fieldConfig);
     let relative: string;
     try {
       relative = decodeURIComponent(rawPath.slice(FIELD_PREFIX.length));
@@ -207,7 +232,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       'last-modified': stats.mtime.toUTCString(),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      ...(type.startsWith('text/html') ? { 'content-security-policy': FIELD_CSP } : {}),
+      ...(type.startsWith('text/html') ? { 'content-security-policy': csp } : {}),
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);
@@ -392,6 +417,9 @@ if (require.main === module) {
       reporting: env.REPORTING_URL || 'http://127.0.0.1:3004',
     },
     devTokens: wantsDevTokens ? { secret, issuer: env.JWT_ISSUER || 'dtc-platform', audience: env.JWT_AUDIENCE || 'dtc-api' } : undefined,
+    oidc: env.FIELD_OIDC_AUTHORITY
+      ? { authority: env.FIELD_OIDC_AUTHORITY, clientId: env.FIELD_OIDC_CLIENT_ID || 'dtc-field', scope: env.FIELD_OIDC_SCOPE || undefined, resource: env.FIELD_OIDC_RESOURCE || undefined }
+      : undefined,
   }).then(
     (gateway) => {
       process.stdout.write(`gateway listening on ${gateway.url}${wantsDevTokens ? ' (development tokens on)' : ''}\n`);

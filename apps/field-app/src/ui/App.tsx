@@ -5,6 +5,8 @@ import { apis, uploader } from '../data/api';
 import type { FieldDatabase } from '../data/db';
 import { currentToken, deviceId, loadAssignment, saveAssignment, signOut, storeToken, type Assignment, type TokenSession } from '../data/session';
 import { refreshWorkList } from '../data/work-list';
+import { assignmentFromServices } from '../data/assignment';
+import { completeOidcSignIn, isOidcCallback } from '../data/oidc';
 import { queueCounts } from '../sync/queue';
 import { SyncRunner, type SyncStatus } from '../sync/sync-runner';
 import { AttentionScreen, QueueScreen } from './Attention';
@@ -21,9 +23,41 @@ export function App({ db }: { db: FieldDatabase }) {
   const [token, setToken] = useState<TokenSession | undefined>(() => currentToken());
   const [screen, setScreen] = useState<Screen>({ name: 'home' });
 
+  const [signInProblem, setSignInProblem] = useState<string>();
+
+  /** A member signed in: on a phone that held another member's work, only once that work has synced. */
+  const finishSignIn = useCallback(
+    async (session: TokenSession, next: Assignment, previous: Assignment | undefined) => {
+      if (previous && previous.memberId !== next.memberId) {
+        const { waiting, attention } = await queueCounts(db);
+        if (waiting + attention > 0) throw new Error(t('signIn.otherMember', { name: previous.memberName, count: waiting + attention }));
+        await signOut(db);
+      }
+      storeToken(session);
+      setToken(session);
+      const keep = previous && previous.memberId === next.memberId ? { ...next, teamId: previous.teamId, villageId: previous.villageId } : next;
+      await saveAssignment(db, keep);
+      setAssignment(keep);
+      setScreen(previous && previous.memberId === next.memberId ? { name: 'home' } : { name: 'setup' });
+    },
+    [db, t],
+  );
+
   useEffect(() => {
-    void loadAssignment(db).then((loaded) => setAssignment(loaded ?? null));
-  }, [db]);
+    void (async () => {
+      const loaded = await loadAssignment(db);
+      if (!isOidcCallback()) return setAssignment(loaded ?? null);
+      // Back from the provider: exchange the code, then learn the member's teams from the services.
+      try {
+        const { session, claims } = await completeOidcSignIn();
+        await finishSignIn(session, await assignmentFromServices(session.token, claims), loaded);
+      } catch (error) {
+        setSignInProblem(t('signIn.failed', { reason: error instanceof Error ? error.message : String(error) }));
+        setAssignment(loaded ?? null);
+        setScreen({ name: 'signIn' });
+      }
+    })();
+  }, [db, finishSignIn, t]);
 
   const runner = useMemo(() => {
     let device: string | undefined;
@@ -58,16 +92,11 @@ export function App({ db }: { db: FieldDatabase }) {
 
   if (assignment === undefined) return null;
   const onSignedIn = (session: TokenSession, next: Assignment) => {
-    storeToken(session);
-    setToken(session);
-    const keep = assignment && assignment.memberId === next.memberId ? { ...next, teamId: assignment.teamId, villageId: assignment.villageId } : next;
-    void saveAssignment(db, keep).then(() => {
-      setAssignment(keep);
-      setScreen(assignment ? { name: 'home' } : { name: 'setup' });
-      void runner.syncNow(true);
-    });
+    finishSignIn(session, next, assignment ?? undefined)
+      .then(() => runner.syncNow(true))
+      .catch((error: Error) => setSignInProblem(error.message));
   };
-  if (!assignment || screen.name === 'signIn') return <SignIn onSignedIn={onSignedIn} defaultCommune={assignment?.communeCode} />;
+  if (!assignment || screen.name === 'signIn') return <SignIn key={signInProblem} onSignedIn={onSignedIn} defaultCommune={assignment?.communeCode} problem={signInProblem} />;
 
   const context = { db, assignment, runner, token: token?.token, go: setScreen, saved };
   return (
