@@ -67,6 +67,7 @@ describe('field app (phone web app, offline first)', () => {
   let page: Page;
   let villageId: string;
   let memberName: string;
+  let sessionId: string;
   const registry = () => services['household-registry'];
   const startOneOrigin = async () =>
     startGateway({
@@ -106,7 +107,7 @@ describe('field app (phone web app, offline first)', () => {
   beforeAll(async () => {
     if (!fs.existsSync(path.join(webRoot, 'field-app', 'index.html'))) throw new Error('dist/web/field-app is missing: run npm run build:web (npm test does)');
     ({ services, stop: stopServices } = await startServices(runId, ['household-registry', 'enrollment', 'training', 'reporting']));
-    await onboardCommune(registry().url, COMMUNE, '38', [VILLAGE]);
+    await onboardCommune(registry().url, COMMUNE, '38', [VILLAGE, 'THON-C']);
     await onboardCommune(registry().url, OTHER, '38', ['THON-B']);
     const villages = await request<Array<{ id: string; code: string }>>('GET', `${registry().url}/communes/${COMMUNE}/villages`, admin);
     villageId = villages.body.find((village) => village.code === VILLAGE)!.id;
@@ -118,7 +119,15 @@ describe('field app (phone web app, offline first)', () => {
 
     const team = await request<{ id: string }>('POST', `${services.training.url}/teams`, admin, { communeCode: COMMUNE, name: 'Tổ công tác thôn A', kind: 'mobile_working_group', activeFrom: addDays(vietnamToday(), -400) });
     memberName = 'Hà Thị Thu';
-    await request('POST', `${services.training.url}/teams/${team.body.id}/members`, admin, { fullName: memberName, affiliation: 'youth_union' });
+    const joined = await request<{ memberships: Array<{ memberId: string }> }>('POST', `${services.training.url}/teams/${team.body.id}/members`, admin, { fullName: memberName, affiliation: 'youth_union' });
+    // A session that has started, in the browser's clock too (the services may run at a later fixed one).
+    const started = new Date(Date.now() - 40 * 86_400_000);
+    const session = await request<{ id: string }>('POST', `${services.training.url}/sessions`, admin, {
+      communeCode: COMMUNE, topicCode: 'vneid', audience: 'residents', venueType: 'village_cultural_house', venueName: 'Nhà văn hóa thôn A', villageId,
+      startsAt: started.toISOString(), endsAt: new Date(started.getTime() + 7_200_000).toISOString(), capacity: 30, trainerMemberIds: [joined.body.memberships[0].memberId],
+    });
+    expect(session.status).toBe(201);
+    sessionId = session.body.id;
     await eventually(async () => expect((await request('PUT', `${services.training.url}/teams/${team.body.id}/villages`, admin, { villageIds: [villageId] })).status).toBe(200), { timeoutMs: 30000 });
     await eventually(async () => expect(Number((await query<{ n: number }>(`select count(*)::int as n from "${registry().schema}".field_team_villages`))[0].n)).toBe(1), { timeoutMs: 30000 });
 
@@ -281,6 +290,58 @@ describe('field app (phone web app, offline first)', () => {
       expect(household).toEqual({ address: 'Xóm Mới (điện thoại)', version: changed.body.version + 1 });
       expect(await countOnServer('residents', registry().schema, 'full_name = $1 and id_number = $2', ['Vũ Thị Sai Số', validId('300003')])).toBe(1);
     }, { timeoutMs: 30000 });
+  });
+
+  it('records a digital core member, a move-out, a household move, an organisation with its e-ID and a session attendance', async () => {
+    await page.goto(`${gateway.url}/field/`);
+    await page.getByRole('button', { name: /Lê Văn Offline/ }).click();
+    await page.getByRole('listitem', { name: 'Trần Thị Một' }).getByRole('button', { name: 'Chọn làm nòng cốt số' }).click();
+    await page.getByRole('listitem', { name: 'Trần Thị Một' }).getByText('★ Người làm nòng cốt số').waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('listitem', { name: 'Lê Văn Ba' }).getByRole('button', { name: 'Chuyển đi' }).click();
+    await page.getByRole('listitem', { name: 'Lê Văn Ba' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Thôn chuyển đến').selectOption({ label: 'Thôn THON-C' });
+    await page.getByRole('button', { name: 'Chuyển', exact: true }).click();
+    await page.getByText('Xóm Đồi · Thôn THON-C').waitFor();
+    await page.getByRole('button', { name: '← Quay lại' }).click();
+
+    await page.getByRole('button', { name: 'Tổ chức' }).click();
+    await page.getByRole('button', { name: '+ Thêm tổ chức' }).click();
+    await page.getByLabel('Tên tổ chức').fill('HTX Chè Xanh');
+    await page.getByLabel('Mã số thuế').fill('2801234567');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByRole('listitem', { name: 'HTX Chè Xanh' }).getByRole('button', { name: 'Cập nhật: Đã nộp hồ sơ' }).click();
+    await page.getByRole('listitem', { name: 'HTX Chè Xanh' }).getByText('Đã nộp hồ sơ', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Lớp tập huấn' }).click();
+    await page.getByRole('button', { name: /Nhà văn hóa thôn A/ }).click();
+    await page.getByLabel('Lê Thị Hai (1990)').check();
+    await page.getByRole('button', { name: '+ Thêm người tham dự' }).click();
+    await page.getByLabel('Họ và tên').fill('Khách Vãng Lai');
+    await page.getByLabel('Năm sinh').fill('1975');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('2 người tham dự').waitFor();
+
+    const schema = registry().schema;
+    await eventually(async () => {
+      const [household] = await query<{ village: string; core: string | null }>(
+        `select v.code as village, (select full_name from "${schema}".residents r where r.id = h.digital_core_resident_id) as core
+           from "${schema}".households h join "${schema}".villages v on v.id = h.village_id where h.head_name = $1`,
+        ['Lê Văn Offline'],
+      );
+      expect(household).toEqual({ village: 'THON-C', core: 'Trần Thị Một' });
+      expect(await query(`select status from "${schema}".residents where full_name = $1`, ['Lê Văn Ba'])).toEqual([{ status: 'moved_out' }]);
+      expect(await query(`select e_id_status, tax_code from "${schema}".organisations where name = $1`, ['HTX Chè Xanh'])).toEqual([{ e_id_status: 'applied', tax_code: '2801234567' }]);
+      const [hai] = await query<{ id: string }>(`select id from "${schema}".residents where full_name = $1`, ['Lê Thị Hai']);
+      const attendance = await query<{ resident_id: string | null; walk_in: string | null }>(
+        `select a.resident_id, w.full_name as walk_in from "${services.training.schema}".attendance a
+           left join "${services.training.schema}".walk_ins w on w.id = a.walk_in_id where a.session_id = $1 order by w.full_name nulls last`,
+        [sessionId],
+      );
+      expect(attendance).toEqual([{ resident_id: null, walk_in: 'Khách Vãng Lai' }, { resident_id: hai.id, walk_in: null }]);
+    }, { timeoutMs: 30000 });
+    expect((await stored(page)).queue.filter((item) => item.state !== 'done')).toEqual([]);
+    await page.getByRole('button', { name: 'Hộ gia đình' }).click();
   });
 
   it('opens from its service worker and takes work with the servers down', async () => {

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { EnrollmentSchemas, RegistrySchemas } from '@dtc/api-client';
+import type { EnrollmentSchemas, RegistrySchemas, TrainingSchemas } from '@dtc/api-client';
 
 /** Which service's POST /sync takes a command. */
 export type SyncService = 'registry' | 'enrollment' | 'training';
@@ -39,6 +39,18 @@ export interface QueuedCommand {
 export type WorkListHousehold = RegistrySchemas['schemas']['WorkListHousehold'];
 export type WorkListVisit = RegistrySchemas['schemas']['WorkListVisit'];
 export type ServiceView = EnrollmentSchemas['schemas']['ServiceView'];
+export type OrganisationView = RegistrySchemas['schemas']['OrganisationView'];
+export type SessionView = TrainingSchemas['schemas']['SessionView'];
+
+/** An organisation as the phone shows it (from the commune's list, or registered here). */
+export interface LocalOrganisation extends OrganisationView {
+  pendingClientId?: string;
+}
+
+/** A training session the member may record attendance for, with what was recorded on this phone. */
+export interface LocalSession extends SessionView {
+  recordedHere?: number;
+}
 
 /** A household as the phone shows it: from the work list, or created here and not yet synced. */
 export interface LocalHousehold extends WorkListHousehold {
@@ -61,6 +73,8 @@ export interface LocalResident {
   id: string;
   householdId: string;
   fullName: string;
+  /** the registry's version (1 for one registered on this phone); sent back with a change */
+  version: number;
   dateOfBirth: string;
   idNumber?: string | null;
   /** as the registry decided it; unknown (null) until a new resident has synced */
@@ -88,6 +102,8 @@ export class FieldDatabase extends Dexie {
   villages!: EntityTable<Village, 'id'>;
   services!: EntityTable<ServiceView, 'code'>;
   meta!: EntityTable<MetaEntry, 'key'>;
+  organisations!: EntityTable<LocalOrganisation, 'id'>;
+  sessions!: EntityTable<LocalSession, 'id'>;
 
   constructor(name = 'dtc-field') {
     super(name);
@@ -99,6 +115,7 @@ export class FieldDatabase extends Dexie {
       services: 'code',
       meta: 'key',
     });
+    this.version(2).stores({ organisations: 'id, villageCode, pendingClientId', sessions: 'id, state' });
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {

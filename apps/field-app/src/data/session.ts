@@ -56,7 +56,10 @@ export async function deviceId(db: FieldDatabase): Promise<string> {
 /** Sign-out: the token and every resident's data leave the phone (the caller confirms unsynced work first). */
 export async function signOut(db: FieldDatabase): Promise<void> {
   forgetToken();
-  await db.transaction('rw', [db.queue, db.households, db.residents, db.villages, db.services, db.meta], async () => {
-    await Promise.all([db.queue.clear(), db.households.clear(), db.residents.clear(), db.villages.clear(), db.services.clear(), db.meta.clear()]);
+  await db.transaction('rw', db.tables, async () => {
+    // The phone's installation id stays: it names the device, not a person.
+    const device = await db.getMeta<string>('deviceId');
+    await Promise.all(db.tables.map((table) => table.clear()));
+    if (device) await db.setMeta('deviceId', device);
   });
 }

@@ -58,6 +58,7 @@ export async function refreshWorkList(db: FieldDatabase, api: Apis, assignment: 
         id: resident.id,
         householdId: item.householdId,
         fullName: resident.fullName,
+        version: resident.version,
         dateOfBirth: resident.dateOfBirth,
         idNumber: resident.idNumber,
         eligible14: resident.eligible14,
@@ -75,7 +76,7 @@ export async function refreshWorkList(db: FieldDatabase, api: Apis, assignment: 
   return { households: await db.households.count() };
 }
 
-/** The commune's villages and the service catalogue (its lifecycles drive the enrollment buttons). */
+/** The commune's villages, the service catalogue (its lifecycles drive the enrollment buttons), organisations and sessions. */
 export async function refreshReferenceData(db: FieldDatabase, api: Apis, communeCode: string): Promise<void> {
   const commune = await api.registry.GET('/communes/{code}', { params: { path: { code: communeCode } } });
   if (!commune.data) throw new DownloadError(commune.response.status, 'commune');
@@ -86,10 +87,23 @@ export async function refreshReferenceData(db: FieldDatabase, api: Apis, commune
   ]);
   if (!villages.data) throw new DownloadError(villages.response.status, 'villages');
   if (!services.data) throw new DownloadError(services.response.status, 'services');
-  await db.transaction('rw', db.villages, db.services, async () => {
+  const [organisations, sessions] = await Promise.all([
+    api.registry.GET('/organisations', { params: { query: { communeCode, pageSize: 200 } } }),
+    // Sessions that took place or will: attendance is recorded once a session has started.
+    api.training.GET('/sessions', { params: { query: { communeCode, pageSize: 100 } } }),
+  ]);
+  if (!organisations.data) throw new DownloadError(organisations.response.status, 'organisations');
+  if (!sessions.data) throw new DownloadError(sessions.response.status, 'sessions');
+  await db.transaction('rw', [db.villages, db.services, db.organisations, db.sessions, db.queue], async () => {
     await db.villages.clear();
     await db.villages.bulkPut(villages.data.map((village) => ({ id: village.id, code: village.code, name: village.name })));
     await db.services.clear();
     await db.services.bulkPut(services.data);
+    const unsynced = new Set((await db.queue.where('state').anyOf('queued', 'attention').toArray()).map((item) => item.clientId));
+    await db.organisations.filter((organisation) => !(organisation.pendingClientId && unsynced.has(organisation.pendingClientId))).delete();
+    await db.organisations.bulkPut(organisations.data.items);
+    const recorded = new Map((await db.sessions.toArray()).map((session) => [session.id, session.recordedHere]));
+    await db.sessions.clear();
+    await db.sessions.bulkPut(sessions.data.items.filter((session) => session.state !== 'cancelled').map((session) => ({ ...session, recordedHere: recorded.get(session.id) })));
   });
 }

@@ -78,6 +78,17 @@ describe('runSync', () => {
     expect(await queueCounts(db)).toEqual({ waiting: 0, attention: 0, done: 602 });
   });
 
+  it('fills a cross-service reference into a nested field (an attendee registered offline)', async () => {
+    const resident = command({ command: 'resident.register' });
+    const attendance = command({ command: 'attendance.record', service: 'training', target: 'a7f3', payload: { attendees: [{ outcome: 'attended' }] }, crossRefs: { 'attendees.0.residentId': resident.clientId } });
+    await db.queue.bulkAdd([resident, attendance]);
+    const server = fakeServer();
+    await runSync(db, server.upload);
+    expect(server.calls[1].items[0]).toMatchObject({ target: 'a7f3', payload: { attendees: [{ outcome: 'attended', residentId: `id-${resident.clientId.slice(0, 8)}` }] } });
+    // The queued command itself keeps the reference, not a copy of the id.
+    expect((await db.queue.get(2))?.payload).toEqual({ attendees: [{ outcome: 'attended' }] });
+  });
+
   it('keeps failed items with their client ids and retries them later; a repeat creates nothing twice', async () => {
     const items = [command({ command: 'household.register' }), command({ command: 'household.register' })];
     await db.queue.bulkAdd(items);

@@ -135,13 +135,13 @@ async function referentsOf(db: FieldDatabase, items: QueuedCommand[]): Promise<M
 
 /** The wire form: cross-service references become the ids the other service created. */
 export function toSyncItem(item: QueuedCommand, referents: Map<string, QueuedCommand>): SyncItem {
-  const payload = { ...item.payload };
+  const payload = structuredClone(item.payload);
   let target = item.target;
   for (const [field, clientId] of Object.entries(item.crossRefs ?? {})) {
     const id = createdIdOf(referents.get(clientId));
     if (!id) throw new DependencyNotReady(`${item.clientId} waits for ${clientId}`);
     if (field === 'target') target = id;
-    else payload[field] = id;
+    else setPath(payload, field, id);
   }
   return {
     clientId: item.clientId,
@@ -151,6 +151,17 @@ export function toSyncItem(item: QueuedCommand, referents: Map<string, QueuedCom
     ...(item.refs && Object.keys(item.refs).length ? { refs: item.refs } : {}),
     payload,
   };
+}
+
+/** Sets a dotted path (`attendees.0.residentId`) in a payload, the segments existing or created as objects. */
+function setPath(payload: Record<string, unknown>, field: string, value: string): void {
+  const segments = field.split('.');
+  let node = payload as Record<string, unknown>;
+  for (const segment of segments.slice(0, -1)) {
+    if (typeof node[segment] !== 'object' || node[segment] === null) node[segment] = {};
+    node = node[segment] as Record<string, unknown>;
+  }
+  node[segments[segments.length - 1]] = value;
 }
 
 export function createdIdOf(item: QueuedCommand | undefined): string | undefined {

@@ -15,6 +15,8 @@ import { HouseholdForm, ResidentForm, VisitForm } from './Forms';
 import { Home, Setup } from './Home';
 import { HouseholdScreen } from './Household';
 import { toggleLanguage } from './i18n';
+import { OrganisationForm, OrganisationsScreen } from './Organisations';
+import { AttendanceScreen, SessionsScreen } from './Sessions';
 import { SignIn } from './SignIn';
 
 export function App({ db }: { db: FieldDatabase }) {
@@ -119,6 +121,10 @@ export function App({ db }: { db: FieldDatabase }) {
       {screen.name === 'visit' && <VisitForm householdId={screen.householdId} />}
       {screen.name === 'attention' && <AttentionScreen />}
       {screen.name === 'queue' && <QueueScreen />}
+      {screen.name === 'organisations' && <OrganisationsScreen />}
+      {screen.name === 'newOrganisation' && <OrganisationForm />}
+      {screen.name === 'sessions' && <SessionsScreen />}
+      {screen.name === 'attendance' && <AttendanceScreen sessionId={screen.sessionId} />}
     </AppContext.Provider>
   );
 }

@@ -5,6 +5,7 @@ import { apis } from '../data/api';
 import { saveAssignment } from '../data/session';
 import { refreshReferenceData, refreshWorkList } from '../data/work-list';
 import { useApp } from './context';
+import { Tabs } from './Tabs';
 
 /** Pick the team and village of the day and download their households (needs a connection). */
 export function Setup() {
@@ -77,6 +78,7 @@ export function Home() {
     .sort((a, b) => a.villageName.localeCompare(b.villageName, 'vi') || a.headName.localeCompare(b.headName, 'vi'));
   return (
     <main className="screen">
+      <Tabs current="home" />
       <div className="toolbar">
         <h1>{t('home.households')}</h1>
         <button className="secondary" onClick={() => go({ name: 'setup' })}>

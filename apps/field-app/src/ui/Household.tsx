@@ -1,15 +1,18 @@
 import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { applyForService, moveEnrollment, nextState } from '../data/commands';
-import type { LocalResident, ServiceView } from '../data/db';
+import { applyForService, endResidence, moveEnrollment, moveHousehold, nextState, setDigitalCore } from '../data/commands';
+import type { LocalHousehold, LocalResident, ServiceView } from '../data/db';
 import { useApp } from './context';
 
 export function HouseholdScreen({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
-  const { db, go } = useApp();
+  const { db, go, saved } = useApp();
   const household = useLiveQuery(() => db.households.get(id), [db, id]);
   const residents = useLiveQuery(() => db.residents.where('householdId').equals(id).toArray(), [db, id]) ?? [];
   const services = useLiveQuery(() => db.services.toArray(), [db]) ?? [];
+  const villages = useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
+  const [moveTo, setMoveTo] = useState('');
   if (!household) return <main className="screen" />;
   const visit = household.visit?.status ?? 'not_visited';
   return (
@@ -41,19 +44,41 @@ export function HouseholdScreen({ id }: { id: string }) {
       <h2>{t('household.residents')}</h2>
       <ul className="list" aria-label={t('household.residents')}>
         {residents.map((resident) => (
-          <ResidentCard key={resident.id} resident={resident} services={services} language={i18n.language} />
+          <ResidentCard key={resident.id} household={household} resident={resident} services={services} language={i18n.language} />
         ))}
       </ul>
       <button className="primary" onClick={() => go({ name: 'newResident', householdId: id })}>
         {t('household.addResident')}
       </button>
+      <h2>{t('household.move')}</h2>
+      <div className="actions">
+        <select aria-label={t('household.moveTo')} value={moveTo} onChange={(event) => setMoveTo(event.target.value)}>
+          <option value="" />
+          {villages
+            .filter((village) => village.id !== household.villageId)
+            .map((village) => (
+              <option key={village.id} value={village.id}>
+                {village.name}
+              </option>
+            ))}
+        </select>
+        <button className="secondary" disabled={!moveTo} onClick={() => void moveHousehold(db, household, moveTo).then(() => saved({ name: 'household', id }))}>
+          {t('household.moveButton')}
+        </button>
+      </div>
     </main>
   );
 }
 
-function ResidentCard({ resident, services, language }: { resident: LocalResident; services: ServiceView[]; language: string }) {
+function ResidentCard({ household, resident, services, language }: { household: LocalHousehold; resident: LocalResident; services: ServiceView[]; language: string }) {
   const { t } = useTranslation();
   const { db, assignment, saved } = useApp();
+  const [details, setDetails] = useState<Record<string, string>>({});
+  const back = () => saved({ name: 'household', id: resident.householdId });
+  const isCore = household.digitalCoreResidentId === resident.id;
+  const end = (reason: 'move-out' | 'deceased') => {
+    if (window.confirm(t(reason === 'move-out' ? 'resident.confirmMoveOut' : 'resident.confirmDeceased', { name: resident.fullName }))) void endResidence(db, resident, reason).then(back);
+  };
   const name = (service: ServiceView) => (language === 'en' ? service.nameEn : service.nameVi);
   const applied = new Set(resident.enrollments.map((enrollment) => enrollment.serviceCode));
   // Offer what the catalogue offers residents; age rules stay the enrollment service's to decide.
@@ -66,6 +91,7 @@ function ResidentCard({ resident, services, language }: { resident: LocalResiden
         {resident.dateOfBirth} · {eligibility}
       </span>
       {resident.pendingClientId && <span className="badge pending">{t('status.pending')}</span>}
+      {isCore && <span className="badge core">★ {t('household.digitalCore')}</span>}
       <ul className="enrollments">
         {resident.enrollments.map((enrollment) => {
           const service = services.find((entry) => entry.code === enrollment.serviceCode);
@@ -77,7 +103,7 @@ function ResidentCard({ resident, services, language }: { resident: LocalResiden
               </span>
               {enrollment.pendingClientId && <span className="badge pending">{t('status.pending')}</span>}
               {next && enrollment.open && (
-                <button className="secondary" onClick={() => void moveEnrollment(db, assignment, resident, enrollment, next).then(() => saved({ name: 'household', id: resident.householdId }))}>
+                <button className="secondary" onClick={() => void moveEnrollment(db, assignment, resident, enrollment, next).then(back)}>
                   {t('resident.next', { state: next })}
                 </button>
               )}
@@ -86,11 +112,34 @@ function ResidentCard({ resident, services, language }: { resident: LocalResiden
         })}
       </ul>
       <div className="actions wrap">
-        {offered.map((service) => (
-          <button key={service.code} className="secondary" onClick={() => void applyForService(db, assignment, resident, service.code).then(() => saved({ name: 'household', id: resident.householdId }))}>
-            {t('resident.apply')}: {name(service)}
+        {offered.map((service) =>
+          // Services that need a detail (which app, which procedure) ask for it first.
+          service.detailLabel ? (
+            <span key={service.code} className="detail">
+              <input aria-label={`${name(service)}: ${service.detailLabel}`} placeholder={service.detailLabel} value={details[service.code] ?? ''} onChange={(event) => setDetails({ ...details, [service.code]: event.target.value })} />
+              <button className="secondary" disabled={!details[service.code]?.trim()} onClick={() => void applyForService(db, assignment, resident, service.code, details[service.code].trim()).then(back)}>
+                {t('resident.apply')}: {name(service)}
+              </button>
+            </span>
+          ) : (
+            <button key={service.code} className="secondary" onClick={() => void applyForService(db, assignment, resident, service.code).then(back)}>
+              {t('resident.apply')}: {name(service)}
+            </button>
+          ),
+        )}
+      </div>
+      <div className="actions wrap">
+        {!isCore && (
+          <button className="secondary small" onClick={() => void setDigitalCore(db, household, resident).then(back)}>
+            {t('household.setDigitalCore')}
           </button>
-        ))}
+        )}
+        <button className="secondary small" onClick={() => end('move-out')}>
+          {t('resident.moveOut')}
+        </button>
+        <button className="secondary small" onClick={() => end('deceased')}>
+          {t('resident.deceased')}
+        </button>
       </div>
     </li>
   );

@@ -13,7 +13,11 @@ export type Screen =
   | { name: 'newResident'; householdId: string }
   | { name: 'visit'; householdId: string }
   | { name: 'attention' }
-  | { name: 'queue' };
+  | { name: 'queue' }
+  | { name: 'organisations' }
+  | { name: 'newOrganisation' }
+  | { name: 'sessions' }
+  | { name: 'attendance'; sessionId: string };
 
 export interface AppContextValue {
   db: FieldDatabase;

@@ -64,6 +64,7 @@ export class WorkListEnrollment {
 export class WorkListResident {
   @ApiProperty({ example: RESIDENT }) id!: string;
   @ApiProperty({ example: 'Lò Thị Xuân' }) fullName!: string;
+  @ApiProperty({ example: 2, description: 'The resident version (send it back with a change: correction, moved out, deceased)' }) version!: number;
   @ApiProperty({ example: '1985-04-04' }) dateOfBirth!: string;
   @ApiPropertyOptional({ example: '001185012345', nullable: true, type: String }) idNumber!: string | null;
   @ApiProperty({ example: true, description: '14 or older on the Vietnam day of the answer (the rule of GET /residents/eligible)' }) eligible14!: boolean;

@@ -176,8 +176,8 @@ async function buildItems(tx: EntityManager, ids: string[], day: string): Promis
     [ids],
   );
   // Eligibility is GET /residents/eligible's rule: born on or before the day 14 years before.
-  const residents: Array<{ id: string; household_id: string; full_name: string; date_of_birth: string; id_number: string | null; eligible14: boolean }> = await tx.query(
-    `select r.id, r.household_id, r.full_name, to_char(r.date_of_birth, 'YYYY-MM-DD') as date_of_birth, r.id_number,
+  const residents: Array<{ id: string; household_id: string; full_name: string; version: number; date_of_birth: string; id_number: string | null; eligible14: boolean }> = await tx.query(
+    `select r.id, r.household_id, r.full_name, r.version, to_char(r.date_of_birth, 'YYYY-MM-DD') as date_of_birth, r.id_number,
             r.date_of_birth <= ($2::date - make_interval(years => 14))::date as eligible14
      from residents r where r.household_id = any($1::uuid[]) and r.status = 'living' order by r.date_of_birth, r.id`,
     [ids, day],
@@ -202,7 +202,7 @@ async function buildItems(tx: EntityManager, ids: string[], day: string): Promis
           .filter((e) => e.resident_id === r.id)
           .map((e) => ({ id: e.enrollment_id, serviceCode: e.service_code, state: e.state, open: isOpen(e.service_code, e.state), returnedReason: e.returned_reason }));
         const todos = residentTodos({ eligible14: r.eligible14, enrollments: own });
-        return { id: r.id, fullName: r.full_name, dateOfBirth: r.date_of_birth, idNumber: r.id_number, eligible14: r.eligible14, enrollments: own, todos };
+        return { id: r.id, fullName: r.full_name, version: r.version, dateOfBirth: r.date_of_birth, idNumber: r.id_number, eligible14: r.eligible14, enrollments: own, todos };
       });
     items.set(h.id, {
       householdId: h.id,

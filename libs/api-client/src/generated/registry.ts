@@ -1461,6 +1461,11 @@ export interface components {
              *     ]
              */
             todos: ("not_visited" | "obstacle" | "returned_visit" | "needs_id_card" | "needs_vneid_level2" | "not_activated" | "open_enrollment" | "returned_step")[];
+            /**
+             * @description The resident version (send it back with a change: correction, moved out, deceased)
+             * @example 2
+             */
+            version: number;
         };
         WorkListVisit: {
             /** @example 2026-07-22T09:15:00.000Z */
