@@ -97,6 +97,22 @@ describe('field app sign-in with OpenID Connect (authorization code + PKCE)', ()
       expect(rows).toEqual([{ actor: memberId }]);
     }, { timeoutMs: 30000 });
     await page.getByTestId('waiting').filter({ hasText: /^Đã đồng bộ hết$/ }).waitFor({ timeout: 30000 });
+
+    // Signing out takes the residents' data and the token off the phone.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByRole('button', { name: 'Đăng nhập bằng tài khoản của tỉnh' }).waitFor();
+    const left = await page.evaluate(`new Promise((resolve) => {
+      const open = indexedDB.open('dtc-field');
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction(['households', 'residents', 'queue'], 'readonly');
+        const counts = {};
+        for (const name of ['households', 'residents', 'queue']) tx.objectStore(name).count().onsuccess = (event) => (counts[name] = event.target.result);
+        tx.oncomplete = () => { db.close(); resolve(counts); };
+      };
+    })`);
+    expect(left).toEqual({ households: 0, residents: 0, queue: 0 });
+    expect(await page.evaluate("Object.keys(sessionStorage).filter((key) => sessionStorage.getItem(key).includes('eyJ'))")).toEqual([]);
   });
 
   it('answers the development routes 404 when the services do not run on the development secret', async () => {

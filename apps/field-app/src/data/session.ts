@@ -55,7 +55,8 @@ export async function deviceId(db: FieldDatabase): Promise<string> {
 
 /** Sign-out: the token and every resident's data leave the phone (the caller confirms unsynced work first). */
 export async function signOut(db: FieldDatabase): Promise<void> {
-  forgetToken();
+  // The token, and the provider's user (tokens, profile) oidc-client-ts keeps beside it.
+  sessionStorage.clear();
   await db.transaction('rw', db.tables, async () => {
     // The phone's installation id stays: it names the device, not a person.
     const device = await db.getMeta<string>('deviceId');

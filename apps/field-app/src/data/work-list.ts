@@ -35,6 +35,8 @@ export async function refreshWorkList(db: FieldDatabase, api: Apis, assignment: 
   const reset = !since || pages[0].reset;
 
   await db.transaction('rw', [db.households, db.residents, db.meta, db.queue], async () => {
+    // Signed out while this was downloading: the residents' data must not come back.
+    if ((await db.getMeta<Assignment>('assignment'))?.memberId !== assignment.memberId) return;
     const unsynced = new Set((await db.queue.where('state').anyOf('queued', 'attention').toArray()).map((item) => item.clientId));
     const stillLocal = (record: { pendingClientId?: string }) => record.pendingClientId !== undefined && unsynced.has(record.pendingClientId);
     if (reset) {
@@ -94,7 +96,8 @@ export async function refreshReferenceData(db: FieldDatabase, api: Apis, commune
   ]);
   if (!organisations.data) throw new DownloadError(organisations.response.status, 'organisations');
   if (!sessions.data) throw new DownloadError(sessions.response.status, 'sessions');
-  await db.transaction('rw', [db.villages, db.services, db.organisations, db.sessions, db.queue], async () => {
+  await db.transaction('rw', [db.villages, db.services, db.organisations, db.sessions, db.queue, db.meta], async () => {
+    if (!(await db.getMeta('assignment'))) return;
     await db.villages.clear();
     await db.villages.bulkPut(villages.data.map((village) => ({ id: village.id, code: village.code, name: village.name })));
     await db.services.clear();

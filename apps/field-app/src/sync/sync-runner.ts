@@ -36,6 +36,11 @@ export class SyncRunner {
     void this.syncIfWaiting();
   }
 
+  /** Waits for a round in progress to end (before signing out, so nothing is written after). */
+  async settled(): Promise<void> {
+    await this.current?.catch(() => undefined);
+  }
+
   stop(): void {
     window.removeEventListener('online', this.onOnline);
     clearInterval(this.timer);

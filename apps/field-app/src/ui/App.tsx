@@ -107,7 +107,10 @@ export function App({ db }: { db: FieldDatabase }) {
         onSignOut={async () => {
           const { waiting, attention } = await queueCounts(db);
           if (waiting + attention > 0 && !window.confirm(t('signOutConfirm', { count: waiting + attention }))) return;
+          runner.stop();
+          await runner.settled();
           await signOut(db);
+          void runner.start();
           setToken(undefined);
           setAssignment(null);
         }}

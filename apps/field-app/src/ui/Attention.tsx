@@ -2,7 +2,8 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apis } from '../data/api';
-import { isLocalId, type QueuedCommand } from '../data/db';
+import type { QueuedCommand } from '../data/db';
+import { createdIdOf } from '../sync/sync-engine';
 import { dependentsOf, discard, resend } from '../sync/queue';
 import { useApp } from './context';
 
@@ -39,15 +40,23 @@ function AttentionItem({ item }: { item: QueuedCommand }) {
   const problem = (item.result?.body ?? {}) as Problem;
   const [payload, setPayload] = useState<Record<string, unknown>>(item.payload);
   const [server, setServer] = useState<Record<string, unknown>>();
-  const conflict = item.result?.status === 409 && item.command === 'household.update';
+  const readable = item.command.startsWith('household.') || item.command.startsWith('resident.');
+  const conflict = item.result?.status === 409 && 'version' in item.payload && readable;
 
   // A version conflict is shown with the server's current values (when there is a connection to read them).
   useEffect(() => {
-    if (!conflict || !token || !item.target || isLocalId(item.target)) return;
-    void apis(token)
-      .registry.GET('/households/{id}', { params: { path: { id: item.target } } })
-      .then(({ data }) => data && setServer(data as unknown as Record<string, unknown>));
-  }, [conflict, token, item.target]);
+    if (!conflict || !token) return;
+    void (async () => {
+      const referent = item.refs?.target ? await db.queue.where('clientId').equals(item.refs.target).first() : undefined;
+      const id = item.target ?? createdIdOf(referent);
+      if (!id) return;
+      const api = apis(token).registry;
+      const { data } = item.command.startsWith('household.')
+        ? await api.GET('/households/{id}', { params: { path: { id } } })
+        : await api.GET('/residents/{id}', { params: { path: { id } } });
+      if (data) setServer(data as unknown as Record<string, unknown>);
+    })();
+  }, [conflict, token, db, item.target, item.refs, item.command]);
 
   const send = async (next: Record<string, unknown>) => {
     await resend(db, item.seq!, next);
