@@ -8,12 +8,22 @@ import { useApp } from './context';
 export function HouseholdScreen({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const { db, go, saved } = useApp();
-  const household = useLiveQuery(() => db.households.get(id), [db, id]);
+  // null: not (or no longer) on the phone, e.g. moved to a village the team does not cover.
+  const household = useLiveQuery(async () => (await db.households.get(id)) ?? null, [db, id]);
   const residents = useLiveQuery(() => db.residents.where('householdId').equals(id).toArray(), [db, id]) ?? [];
   const services = useLiveQuery(() => db.services.toArray(), [db]) ?? [];
   const villages = useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
   const [moveTo, setMoveTo] = useState('');
-  if (!household) return <main className="screen" />;
+  if (household === undefined) return <main className="screen" />;
+  if (household === null)
+    return (
+      <main className="screen">
+        <button className="link" onClick={() => go({ name: 'home' })}>
+          ← {t('app.back')}
+        </button>
+        <p className="hint">{t('household.gone')}</p>
+      </main>
+    );
   const visit = household.visit?.status ?? 'not_visited';
   return (
     <main className="screen">
