@@ -74,24 +74,26 @@ export async function runSync(db: FieldDatabase, upload: Upload, { now = Date.no
         break;
       }
       const byClientId = new Map(outcome.results.map((result) => [result.clientId, result]));
-      await db.transaction('rw', db.queue, async () => {
-        for (const { queued } of batch) {
-          const result = byClientId.get(queued.clientId);
-          if (result && result.status >= 200 && result.status < 300) {
-            await db.queue.update(queued.seq!, { state: 'done', result: { status: result.status, body: result.body }, retryAt: undefined });
-            summary.done += 1;
-          } else if (result && result.status >= 400 && result.status < 500) {
-            await db.queue.update(queued.seq!, { state: 'attention', result: { status: result.status, body: result.body }, retryAt: undefined });
-            summary.attention += 1;
-          } else {
-            // 5xx, 503 (busy, or a dependency that could not be applied now) or no answer: try again later.
-            const attempts = queued.attempts + 1;
-            await db.queue.update(queued.seq!, { attempts, retryAt: now() + backoffMs(attempts, random) });
-            summary.retrying += 1;
-            summary.complete = false;
-          }
+      // One bulk write per batch (500 single updates were the app's largest cost on a slow phone).
+      const changes = batch.map(({ queued }) => {
+        const result = byClientId.get(queued.clientId);
+        if (result && result.status >= 200 && result.status < 300) {
+          summary.done += 1;
+          return { key: queued.seq!, changes: { state: 'done' as const, result: { status: result.status, body: result.body }, retryAt: undefined } };
         }
+        if (result && result.status >= 400 && result.status < 500) {
+          summary.attention += 1;
+          return { key: queued.seq!, changes: { state: 'attention' as const, result: { status: result.status, body: result.body }, retryAt: undefined } };
+        }
+        // 5xx, 503 (busy, or a dependency that could not be applied now) or no answer: try again later.
+        summary.retrying += 1;
+        summary.complete = false;
+        const attempts = queued.attempts + 1;
+        return { key: queued.seq!, changes: { attempts, retryAt: now() + backoffMs(attempts, random) } };
       });
+      await db.queue.bulkUpdate(changes);
+      // Let the member's taps in between batches.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
   }
   if (await db.queue.where('state').equals('queued').count()) summary.complete = false;
