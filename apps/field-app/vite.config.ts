@@ -47,7 +47,7 @@ export default defineConfig({
       },
     }),
   ],
-  resolve: { alias: { '@dtc/api-client': path.join(repoRoot, 'libs/api-client/src/index.ts') } },
+  resolve: { alias: { '@dtc/api-client': path.join(repoRoot, 'libs/api-client/src/index.ts'), '@dtc/calendar': path.join(repoRoot, 'libs/calendar/src/index.ts') } },
   build: {
     outDir: path.join(repoRoot, 'dist/web/field-app'),
     emptyOutDir: true,

@@ -27,4 +27,4 @@ export * from './http/pagination';
 export * from './cli/progress-bar';
 export * from './cli/arguments';
 export * from './cli/table';
-export * from './time/vietnam-calendar';
+export * from '@dtc/calendar';

@@ -6,7 +6,8 @@ import type { BenchCommune } from './communes';
 export const PHONE = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' } as const;
 /** The household list's accessible name (apps/field-app/src/locales/vi.json home.households). */
 export const LIST_LABEL = 'Hộ gia đình';
-export const rowsOf = (label = LIST_LABEL) => `document.querySelectorAll('[aria-label="${label}"] > li').length`;
+/** Households the list holds (its data-total: it renders the rows near the screen and adds more on scrolling). */
+export const householdsListed = () => `Number(document.querySelector('ul[aria-label="${LIST_LABEL}"]')?.getAttribute('data-total') ?? -1)`;
 
 /**
  * Waits until `expression` is true in the page, asking from here every `intervalMs` (the app's
@@ -45,7 +46,7 @@ export async function signInAndDownload(page: Page, gateway: Gateway, commune: B
   await page.getByLabel('Thôn / tổ dân phố').selectOption({ label: commune.villageName });
   await page.getByRole('button', { name: 'Tải danh sách hộ' }).click();
   await page.getByRole('heading', { name: LIST_LABEL }).waitFor();
-  await waitInPage(page, `${rowsOf()} === ${expectedRows}`);
+  await waitInPage(page, `${householdsListed()} === ${expectedRows}`);
   // The installed app: from here on its service worker serves the shell.
   await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
 }

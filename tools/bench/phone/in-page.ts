@@ -163,7 +163,7 @@ export interface RenderProbe {
   want: number;
   rootAt: number | null;
   firstRowAt: number | null;
-  /** the first animation frame with all rows in the DOM */
+  /** the first animation frame with the list in the DOM: all households counted, its first rows rendered */
   rowsAt: number | null;
   /** the next animation frame: the one with the rows has been laid out and painted */
   paintedAt: number | null;
@@ -174,10 +174,11 @@ export interface RenderProbe {
 
 /**
  * Init script for the render measurement: from the document's first moment, polls with
- * requestAnimationFrame until the household list holds sessionStorage 'bench-rows' rows; records
- * when React first filled #root, when the first row and when all rows were in a frame, the next
- * frame (that frame painted), and the long tasks of the load. performance.now() counts from
- * navigation start.
+ * requestAnimationFrame until the household list counts sessionStorage 'bench-rows' households
+ * (its data-total) and shows its first rows (the app renders the rows near the screen and adds
+ * more as the member scrolls); records when React first filled #root, when the first row and
+ * when the whole list was in a frame, the next frame (that frame painted), and the long tasks of
+ * the load. performance.now() counts from navigation start.
  */
 export function renderProbeInit(listLabel: string): string {
   return `(() => {
@@ -190,12 +191,14 @@ export function renderProbeInit(listLabel: string): string {
   const target = probe.frames;
   ${LONG_FRAMES}
   const selector = ${JSON.stringify(`[aria-label="${listLabel}"] > li`)};
+  const listSelector = ${JSON.stringify(`ul[aria-label="${listLabel}"]`)};
   const tick = () => {
     const root = document.getElementById('root');
     if (probe.rootAt === null && root && root.childElementCount > 0) probe.rootAt = performance.now();
     const rows = document.querySelectorAll(selector).length;
     if (rows > 0 && probe.firstRowAt === null) probe.firstRowAt = performance.now();
-    if (rows >= want) {
+    const list = document.querySelector(listSelector);
+    if (rows > 0 && list && Number(list.getAttribute('data-total')) >= want) {
       probe.rowsAt = performance.now();
       requestAnimationFrame(() => { probe.paintedAt = performance.now(); });
       const nav = performance.getEntriesByType('navigation')[0];
@@ -231,4 +234,41 @@ export async function calibrate(page: Page, cdp: CDPSession, rate: number): Prom
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   }
   return { unthrottledMs: Math.min(...full), throttledMs: Math.min(...throttled) };
+}
+
+export interface ScrollProbe {
+  /** from the first scroll until the last household's row was in the DOM */
+  ms: number;
+  steps: number;
+  rows: number;
+  longestTaskMs: number;
+  longTasks: number;
+}
+
+/**
+ * Scrolls the household list to its end the way a thumb does, a screen's height at a time, one
+ * step per animation frame, until `want` rows exist (the app adds rows as the end comes near),
+ * and records the long tasks on the way.
+ */
+export function scrollToEnd(listLabel: string, want: number): string {
+  return `(async () => {
+  const selector = ${JSON.stringify(`[aria-label="${listLabel}"] > li`)};
+  const tasks = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
+  observer.observe({ type: 'longtask' });
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  const start = performance.now();
+  let steps = 0;
+  while (document.querySelectorAll(selector).length < ${want} && performance.now() - start < 120000) {
+    window.scrollBy(0, window.innerHeight);
+    steps += 1;
+    await frame();
+  }
+  const ms = performance.now() - start;
+  await frame();
+  await frame();
+  for (const e of observer.takeRecords()) tasks.push(e.duration);
+  observer.disconnect();
+  return { ms, steps, rows: document.querySelectorAll(selector).length, longestTaskMs: Math.max(0, ...tasks), longTasks: tasks.length };
+})()`;
 }

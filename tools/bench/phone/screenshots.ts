@@ -4,7 +4,7 @@ import { eventually, query } from '@dtc/testkit';
 import type { Browser, Page } from 'playwright-core';
 import { request } from '../../../tests/support/http';
 import type { Gateway } from '../../start/gateway';
-import { LIST_LABEL, newPhone, openPicker, rowsOf, waitInPage } from './app';
+import { LIST_LABEL, newPhone, openPicker, householdsListed, waitInPage } from './app';
 import { adminToken, seedHouseholds, setUpCommune, type ServiceUrls } from './communes';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -79,7 +79,7 @@ export async function takeScreenshots(browser: Browser, gateway: Gateway, urls: 
     await page.getByRole('button', { name: commune.memberName }).click();
     await page.getByLabel('Thôn / tổ dân phố').selectOption({ label: commune.villageName });
     await page.getByRole('button', { name: 'Tải danh sách hộ' }).click();
-    await waitInPage(page, `${rowsOf()} === ${families.length}`);
+    await waitInPage(page, `${householdsListed()} === ${families.length}`);
     await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
 
     // Out of signal from here: what the member records waits on the phone.
@@ -110,7 +110,7 @@ export async function takeScreenshots(browser: Browser, gateway: Gateway, urls: 
       await page.getByRole('heading', { name: headName }).waitFor();
       await page.getByRole('button', { name: /Quay lại/ }).click();
     }
-    await waitInPage(page, `${rowsOf()} === ${families.length + 2}`);
+    await waitInPage(page, `${householdsListed()} === ${families.length + 2}`);
     // 2. The household list, from the row before the first one waiting to sync.
     const rows = 'main ul.list > li';
     const from = Math.max(0, Number(await page.evaluate(`[...document.querySelectorAll('${rows}')].findIndex((row) => row.querySelector('.badge.pending'))`)) - 1);

@@ -116,6 +116,9 @@ export class FieldDatabase extends Dexie {
       meta: 'key',
     });
     this.version(2).stores({ organisations: 'id, villageCode, pendingClientId', sessions: 'id, state' });
+    // A service's queued commands in queue order, so a sync reads one batch's worth at a time
+    // instead of the whole queue for every batch.
+    this.version(3).stores({ queue: '++seq, &clientId, state, service, [service+state+seq]' });
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -131,3 +134,16 @@ export class FieldDatabase extends Dexie {
 export const localId = (clientId: string) => `local:${clientId}`;
 export const isLocalId = (id: string) => id.startsWith('local:');
 export const clientIdOf = (id: string) => id.slice('local:'.length);
+
+/** Records written per IndexedDB call in bulk writes. */
+export const WRITE_CHUNK = 100;
+
+/**
+ * Writes in chunks, one after another. The browser serializes every record of a put in the task
+ * that makes the call, so 2,000 records in one call were a half-second task on a slow phone; each
+ * chunk's write starts in the task where the previous one finished, and the member's taps get in
+ * between. Inside a transaction this keeps it open (every await is an IndexedDB request).
+ */
+export async function inChunks<T>(records: T[], write: (chunk: T[]) => Promise<unknown>, size = WRITE_CHUNK): Promise<void> {
+  for (let start = 0; start < records.length; start += size) await write(records.slice(start, start + size));
+}

@@ -1,4 +1,4 @@
-import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import type { UserManager } from 'oidc-client-ts';
 import type { TokenSession } from './session';
 
 /** What the installation serves at /field/config.json (the gateway, or the web server's file). */
@@ -15,7 +15,9 @@ export async function loadConfig(): Promise<FieldAppConfig> {
   return (await response.json()) as FieldAppConfig;
 }
 
-function manager(oidc: NonNullable<FieldAppConfig['oidc']>): UserManager {
+/** The OpenID Connect client is loaded only to sign in (most app starts never need it). */
+async function manager(oidc: NonNullable<FieldAppConfig['oidc']>): Promise<UserManager> {
+  const { UserManager, WebStorageStateStore } = await import('oidc-client-ts');
   const resource = oidc.resource ? { resource: oidc.resource } : undefined;
   return new UserManager({
     authority: oidc.authority,
@@ -39,7 +41,7 @@ const CONFIG_KEY = 'dtc-field-oidc';
 export async function startOidcSignIn(config: FieldAppConfig): Promise<void> {
   if (!config.oidc) throw new Error('no OpenID Connect provider configured');
   sessionStorage.setItem(CONFIG_KEY, JSON.stringify(config.oidc));
-  await manager(config.oidc).signinRedirect();
+  await (await manager(config.oidc)).signinRedirect();
 }
 
 /** True when this page load is the provider's redirect back (code and state in the query). */
@@ -56,7 +58,7 @@ export async function completeOidcSignIn(): Promise<{ session: TokenSession; cla
   const stored = sessionStorage.getItem(CONFIG_KEY);
   try {
     if (!stored) throw new Error('sign-in was not started in this tab');
-    const user = await manager(JSON.parse(stored)).signinRedirectCallback();
+    const user = await (await manager(JSON.parse(stored))).signinRedirectCallback();
     const expiresAt = new Date((user.expires_at ?? Date.now() / 1000 + 300) * 1000).toISOString();
     return { session: { token: user.access_token, expiresAt }, claims: accessClaims(user.access_token) };
   } finally {

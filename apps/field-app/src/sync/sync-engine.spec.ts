@@ -59,7 +59,7 @@ describe('firstBatch', () => {
 });
 
 describe('runSync', () => {
-  it('uploads in batches of at most 500, registry before enrollment, filling in ids the registry created', async () => {
+  it('uploads in batches of 100 (the server takes up to 500), registry before enrollment, filling in ids the registry created', async () => {
     const household = command({ command: 'household.register' });
     const residents = Array.from({ length: 600 }, () => command({ command: 'resident.register', refs: { householdId: household.clientId } }));
     const apply = command({ command: 'enrollment.apply', service: 'enrollment', crossRefs: { residentId: residents[0].clientId }, payload: { serviceCode: 'VNEID_L2' } });
@@ -70,12 +70,28 @@ describe('runSync', () => {
 
     expect(summary).toMatchObject({ sent: 602, done: 602, attention: 0, retrying: 0, complete: true });
     expect(server.calls.map((call) => [call.service, call.items.length])).toEqual([
-      ['registry', 500],
-      ['registry', 101],
+      ...Array.from({ length: 6 }, () => ['registry', 100]),
+      ['registry', 1],
       ['enrollment', 1],
     ]);
-    expect(server.calls[2].items[0].payload).toEqual({ serviceCode: 'VNEID_L2', residentId: `id-${residents[0].clientId.slice(0, 8)}` });
+    expect(server.calls[7].items[0].payload).toEqual({ serviceCode: 'VNEID_L2', residentId: `id-${residents[0].clientId.slice(0, 8)}` });
     expect(await queueCounts(db)).toEqual({ waiting: 0, attention: 0, done: 602 });
+  });
+
+  it('reads the queue a window at a time, and looks past a window whose items all wait for a referent', async () => {
+    // A household waiting out a backoff holds back its 1,200 residents; the households queued
+    // after them (beyond the first window) still go in this round.
+    const stuck = { ...command({ command: 'household.register', payload: { headName: 'stuck' } }), attempts: 1, retryAt: 10_000 };
+    const waiting = Array.from({ length: 1200 }, () => command({ command: 'resident.register', refs: { householdId: stuck.clientId } }));
+    const later = Array.from({ length: 3 }, (_, i) => command({ command: 'household.register', payload: { headName: `later ${i}` } }));
+    await db.queue.bulkAdd([stuck, ...waiting, ...later]);
+    const server = fakeServer();
+
+    const summary = await runSync(db, server.upload, { now: () => 0 });
+
+    expect(server.calls.map((call) => call.items.map((item) => item.payload.headName ?? 'resident'))).toEqual([['later 0', 'later 1', 'later 2']]);
+    expect(summary).toMatchObject({ sent: 3, done: 3, retrying: 0, complete: false });
+    expect(await queueCounts(db)).toEqual({ waiting: 1201, attention: 0, done: 3 });
   });
 
   it('fills a cross-service reference into a nested field (an attendee registered offline)', async () => {

@@ -1,5 +1,6 @@
-import type { FieldDatabase, QueuedCommand, SyncService } from '../data/db';
-import { backoffMs, firstBatch, MAX_BATCH_ITEMS, referencedClientIds } from './batches';
+import Dexie from 'dexie';
+import { inChunks, type FieldDatabase, type QueuedCommand, type SyncService } from '../data/db';
+import { backoffMs, firstBatch, referencedClientIds, UPLOAD_BATCH_ITEMS } from './batches';
 
 export interface SyncItem {
   clientId: string;
@@ -36,6 +37,9 @@ export interface SyncSummary {
 /** Services in the order their commands may depend on each other (enrollments name residents). */
 const SERVICE_ORDER: SyncService[] = ['registry', 'enrollment', 'training'];
 
+/** Queued commands read from IndexedDB at a time while a batch is put together. */
+const READ_PAGE = 100;
+
 export class DependencyNotReady extends Error {}
 
 /**
@@ -61,6 +65,8 @@ export async function runSync(db: FieldDatabase, upload: Upload, { now = Date.no
       for (const { queued } of batch) tried.add(queued.clientId);
       if (batch.length === 0) break;
       summary.sent += batch.length;
+      // Putting the batch together and serializing it are separate tasks.
+      await yieldToInput();
       const outcome = await upload(service, batch.map((entry) => entry.item));
       if (outcome.kind === 'unauthorized') {
         summary.unauthorized = true;
@@ -74,7 +80,7 @@ export async function runSync(db: FieldDatabase, upload: Upload, { now = Date.no
         break;
       }
       const byClientId = new Map(outcome.results.map((result) => [result.clientId, result]));
-      // One bulk write per batch (500 single updates were the app's largest cost on a slow phone).
+      // Bulk writes (500 single updates were the app's largest cost on a slow phone), in chunks.
       const changes = batch.map(({ queued }) => {
         const result = byClientId.get(queued.clientId);
         if (result && result.status >= 200 && result.status < 300) {
@@ -91,22 +97,23 @@ export async function runSync(db: FieldDatabase, upload: Upload, { now = Date.no
         const attempts = queued.attempts + 1;
         return { key: queued.seq!, changes: { attempts, retryAt: now() + backoffMs(attempts, random) } };
       });
-      await db.queue.bulkUpdate(changes);
-      // Let the member's taps in between batches.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await inChunks(changes, (chunk) => db.queue.bulkUpdate(chunk));
+      await yieldToInput();
     }
   }
   if (await db.queue.where('state').equals('queued').count()) summary.complete = false;
   return summary;
 }
 
+/** Lets the member's taps in between two pieces of work. */
+const yieldToInput = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function scheduleRetry(db: FieldDatabase, items: QueuedCommand[], at: number, random: () => number): Promise<void> {
-  await db.transaction('rw', db.queue, async () => {
-    for (const item of items) {
-      const attempts = item.attempts + 1;
-      await db.queue.update(item.seq!, { attempts, retryAt: at + backoffMs(attempts, random) });
-    }
+  const changes = items.map((item) => {
+    const attempts = item.attempts + 1;
+    return { key: item.seq!, changes: { attempts, retryAt: at + backoffMs(attempts, random) } };
   });
+  await inChunks(changes, (chunk) => db.queue.bulkUpdate(chunk));
 }
 
 /**
@@ -114,19 +121,32 @@ async function scheduleRetry(db: FieldDatabase, items: QueuedCommand[], at: numb
  * same batch, with cross-service references filled in from the referents' stored results.
  */
 async function nextBatch(db: FieldDatabase, service: SyncService, notNow: (item: QueuedCommand) => boolean): Promise<Array<{ queued: QueuedCommand; item: SyncItem }>> {
-  const queued = (await db.queue.where('state').equals('queued').sortBy('seq')).filter((item) => item.service === service);
   const ready: QueuedCommand[] = [];
   const sending = new Set<string>();
-  const referents = await referentsOf(db, queued);
-  for (const item of queued) {
-    if (notNow(item)) continue;
-    const waiting = Object.values(item.refs ?? {}).some((ref) => referents.get(ref)?.state !== 'done' && !sending.has(ref));
-    const crossWaiting = Object.values(item.crossRefs ?? {}).some((ref) => referents.get(ref)?.state !== 'done');
-    if (waiting || crossWaiting) continue;
-    ready.push(item);
-    sending.add(item.clientId);
+  const referents = new Map<string, QueuedCommand>();
+  // Pages of commands in queue order, until a batch's worth and a page more are ready (so that
+  // firstBatch can keep the groups it takes whole): never the whole queue for every batch, and
+  // each page's read is a short task of its own, so the member's taps get in between.
+  let afterSeq = 0;
+  for (;;) {
+    const page = await db.queue
+      .where('[service+state+seq]')
+      .between([service, 'queued', afterSeq + 1], [service, 'queued', Dexie.maxKey])
+      .limit(READ_PAGE)
+      .toArray();
+    const due = page.filter((item) => !notNow(item));
+    for (const [clientId, referent] of await referentsOf(db, due)) referents.set(clientId, referent);
+    for (const item of due) {
+      const waiting = Object.values(item.refs ?? {}).some((ref) => referents.get(ref)?.state !== 'done' && !sending.has(ref));
+      const crossWaiting = Object.values(item.crossRefs ?? {}).some((ref) => referents.get(ref)?.state !== 'done');
+      if (waiting || crossWaiting) continue;
+      ready.push(item);
+      sending.add(item.clientId);
+    }
+    if (ready.length >= UPLOAD_BATCH_ITEMS + READ_PAGE || page.length < READ_PAGE) break;
+    afterSeq = page[page.length - 1].seq!;
   }
-  return firstBatch(ready, MAX_BATCH_ITEMS).map((queuedItem) => ({ queued: queuedItem, item: toSyncItem(queuedItem, referents) }));
+  return firstBatch(ready, UPLOAD_BATCH_ITEMS).map((queuedItem) => ({ queued: queuedItem, item: toSyncItem(queuedItem, referents) }));
 }
 
 async function referentsOf(db: FieldDatabase, items: QueuedCommand[]): Promise<Map<string, QueuedCommand>> {

@@ -1,5 +1,5 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apis, uploader } from '../data/api';
 import type { FieldDatabase } from '../data/db';
@@ -9,15 +9,23 @@ import { assignmentFromServices } from '../data/assignment';
 import { completeOidcSignIn, isOidcCallback } from '../data/oidc';
 import { queueCounts } from '../sync/queue';
 import { SyncRunner, type SyncStatus } from '../sync/sync-runner';
-import { AttentionScreen, QueueScreen } from './Attention';
 import { AppContext, useApp, type Screen } from './context';
-import { HouseholdForm, ResidentForm, VisitForm } from './Forms';
 import { Home, Setup } from './Home';
-import { HouseholdScreen } from './Household';
 import { toggleLanguage } from './i18n';
-import { OrganisationForm, OrganisationsScreen } from './Organisations';
-import { AttendanceScreen, SessionsScreen } from './Sessions';
 import { SignIn } from './SignIn';
+
+// The household list is what opens every morning; the other screens load when first opened (the
+// service worker has precached them, so this works offline too).
+const HouseholdScreen = lazy(() => import('./Household').then((module) => ({ default: module.HouseholdScreen })));
+const HouseholdForm = lazy(() => import('./Forms').then((module) => ({ default: module.HouseholdForm })));
+const ResidentForm = lazy(() => import('./Forms').then((module) => ({ default: module.ResidentForm })));
+const VisitForm = lazy(() => import('./Forms').then((module) => ({ default: module.VisitForm })));
+const AttentionScreen = lazy(() => import('./Attention').then((module) => ({ default: module.AttentionScreen })));
+const QueueScreen = lazy(() => import('./Attention').then((module) => ({ default: module.QueueScreen })));
+const OrganisationsScreen = lazy(() => import('./Organisations').then((module) => ({ default: module.OrganisationsScreen })));
+const OrganisationForm = lazy(() => import('./Organisations').then((module) => ({ default: module.OrganisationForm })));
+const SessionsScreen = lazy(() => import('./Sessions').then((module) => ({ default: module.SessionsScreen })));
+const AttendanceScreen = lazy(() => import('./Sessions').then((module) => ({ default: module.AttendanceScreen })));
 
 export function App({ db }: { db: FieldDatabase }) {
   const { t } = useTranslation();
@@ -115,6 +123,7 @@ export function App({ db }: { db: FieldDatabase }) {
           setAssignment(null);
         }}
       />
+      <Suspense fallback={<main className="screen" aria-busy="true" />}>
       {screen.name === 'home' && <Home />}
       {screen.name === 'setup' && <Setup />}
       {screen.name === 'household' && <HouseholdScreen id={screen.id} />}
@@ -128,6 +137,7 @@ export function App({ db }: { db: FieldDatabase }) {
       {screen.name === 'newOrganisation' && <OrganisationForm />}
       {screen.name === 'sessions' && <SessionsScreen />}
       {screen.name === 'attendance' && <AttendanceScreen sessionId={screen.sessionId} />}
+      </Suspense>
     </AppContext.Provider>
   );
 }
@@ -150,12 +160,10 @@ function StatusBar({ onSignOut }: { onSignOut(): void }) {
       window.removeEventListener('offline', update);
     };
   }, []);
+  // Who and the language scroll away; what waits and the sync button stay on screen, in two short rows.
   return (
-    <header className="status" aria-live="polite">
-      <div className="status-row">
-        <span className={`dot ${online ? 'on' : 'off'}`} data-testid="connection">
-          {online ? t('status.online') : t('status.offline')}
-        </span>
+    <>
+      <div className="identity">
         <span className="who">{assignment.memberName}</span>
         <button className="link small" onClick={toggleLanguage}>
           {t('app.language')}
@@ -164,29 +172,36 @@ function StatusBar({ onSignOut }: { onSignOut(): void }) {
           {t('app.signOut')}
         </button>
       </div>
-      <div className="status-row">
-        <button className="link" data-testid="waiting" onClick={() => go({ name: 'queue' })}>
-          {!counts ? '…' : counts.waiting > 0 ? t('status.waiting', { count: counts.waiting }) : t('status.allSynced')}
-        </button>
-        {counts && counts.attention > 0 && (
-          <button className="link warn" data-testid="attention" onClick={() => go({ name: 'attention' })}>
-            {t('status.attention', { count: counts.attention })}
+      <header className="status" aria-live="polite">
+        <div className="status-row">
+          <span className={`dot ${online ? 'on' : 'off'}`} data-testid="connection">
+            {online ? t('status.online') : t('status.offline')}
+          </span>
+          <span className="small-text" data-testid="last-sync">
+            {status.lastSuccessAt ? t('status.lastSync', { time: new Date(status.lastSuccessAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }) : t('status.neverSynced')}
+          </span>
+        </div>
+        <div className="status-row">
+          <button className="link" data-testid="waiting" onClick={() => go({ name: 'queue' })}>
+            {!counts ? '…' : counts.waiting > 0 ? t('status.waiting', { count: counts.waiting }) : t('status.allSynced')}
           </button>
-        )}
-      </div>
-      <div className="status-row">
-        <span data-testid="last-sync">{status.lastSuccessAt ? t('status.lastSync', { time: new Date(status.lastSuccessAt).toLocaleTimeString() }) : t('status.neverSynced')}</span>
-        {status.needsSignIn ? (
-          <button className="secondary small" onClick={() => go({ name: 'signIn' })}>
-            {t('status.signInToSync')}
-          </button>
-        ) : (
-          <button className="secondary small" disabled={status.running} onClick={() => void runner.syncNow(true)}>
-            {status.running ? t('status.syncing') : t('status.syncNow')}
-          </button>
-        )}
-      </div>
-      {status.failed && <div className="status-row warn">{t('status.syncFailed')}</div>}
-    </header>
+          {counts && counts.attention > 0 && (
+            <button className="link warn" data-testid="attention" onClick={() => go({ name: 'attention' })}>
+              {t('status.attention', { count: counts.attention })}
+            </button>
+          )}
+          {status.needsSignIn ? (
+            <button className="secondary small" onClick={() => go({ name: 'signIn' })}>
+              {t('status.signInToSync')}
+            </button>
+          ) : (
+            <button className="secondary small" disabled={status.running} onClick={() => void runner.syncNow(true)}>
+              {status.running ? t('status.syncing') : t('status.syncNow')}
+            </button>
+          )}
+        </div>
+        {status.failed && <div className="status-row warn">{t('status.syncFailed')}</div>}
+      </header>
+    </>
   );
 }

@@ -6,6 +6,7 @@ import type { QueuedCommand } from '../data/db';
 import { createdIdOf } from '../sync/sync-engine';
 import { dependentsOf, discard, resend } from '../sync/queue';
 import { useApp } from './context';
+import { BackButton } from './parts';
 
 interface Problem {
   message?: string;
@@ -16,13 +17,11 @@ interface Problem {
 /** Items the server refused: the member fixes and resends them, or discards them after confirming. */
 export function AttentionScreen() {
   const { t } = useTranslation();
-  const { db, go } = useApp();
+  const { db } = useApp();
   const items = useLiveQuery(() => db.queue.where('state').equals('attention').sortBy('seq'), [db]) ?? [];
   return (
     <main className="screen">
-      <button className="link" onClick={() => go({ name: 'home' })}>
-        ← {t('app.back')}
-      </button>
+      <BackButton />
       <h1>{t('attention.title')}</h1>
       {items.length === 0 && <p className="hint">{t('attention.empty')}</p>}
       <ul className="list">
@@ -136,13 +135,11 @@ function AttentionItem({ item }: { item: QueuedCommand }) {
 
 export function QueueScreen() {
   const { t } = useTranslation();
-  const { db, go } = useApp();
+  const { db } = useApp();
   const items = useLiveQuery(() => db.queue.orderBy('seq').reverse().limit(200).toArray(), [db]) ?? [];
   return (
     <main className="screen">
-      <button className="link" onClick={() => go({ name: 'home' })}>
-        ← {t('app.back')}
-      </button>
+      <BackButton />
       <h1>{t('queue.title')}</h1>
       <ul className="list">
         {items.map((item) => (

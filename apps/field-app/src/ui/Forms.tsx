@@ -2,8 +2,9 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { recordVisit, registerHousehold, registerResident, updateHousehold, type HouseholdInput, type ResidentInput, type VisitInput } from '../data/commands';
-import { vietnamToday } from '../data/vietnam-day';
+import { vietnamToday } from '@dtc/calendar';
 import { useApp } from './context';
+import { BackButton, useVillages, VillageSelect } from './parts';
 
 function Form({ title, children, onSubmit, back }: { title: string; children: ReactNode; onSubmit(): Promise<void>; back(): void }) {
   const { t } = useTranslation();
@@ -19,9 +20,7 @@ function Form({ title, children, onSubmit, back }: { title: string; children: Re
   };
   return (
     <main className="screen">
-      <button type="button" className="link" onClick={back}>
-        ← {t('app.back')}
-      </button>
+      <BackButton onClick={back} />
       <h1>{title}</h1>
       <form onSubmit={(event) => void submit(event)}>
         {children}
@@ -39,7 +38,7 @@ export function HouseholdForm({ id }: { id?: string }) {
   const { t } = useTranslation();
   const { db, assignment, go, saved } = useApp();
   const existing = useLiveQuery(() => (id ? db.households.get(id) : undefined), [db, id]);
-  const villages = useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
+  const villages = useVillages();
   const [form, setForm] = useState<Record<string, string | boolean>>({});
   const [gps, setGps] = useState<{ latitude: number; longitude: number } | 'denied'>();
   const value = (key: string, fallback: string | boolean = '') => form[key] ?? (existing as Record<string, unknown> | undefined)?.[key] ?? fallback;
@@ -81,13 +80,7 @@ export function HouseholdForm({ id }: { id?: string }) {
       {!existing && (
         <label>
           {t('household.village')}
-          <select required value={text('villageId') || assignment.villageId || villages[0]?.id || ''} onChange={set('villageId')}>
-            {villages.map((village) => (
-              <option key={village.id} value={village.id}>
-                {village.name}
-              </option>
-            ))}
-          </select>
+          <VillageSelect required villages={villages} value={text('villageId') || assignment.villageId || villages[0]?.id || ''} onChange={(villageId) => setForm({ ...form, villageId })} />
         </label>
       )}
       <label>

@@ -1,17 +1,18 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apis } from '../data/api';
 import { saveAssignment } from '../data/session';
 import { refreshReferenceData, refreshWorkList } from '../data/work-list';
 import { useApp } from './context';
+import { useVillages, VillageSelect } from './parts';
 import { Tabs } from './Tabs';
 
 /** Pick the team and village of the day and download their households (needs a connection). */
 export function Setup() {
   const { t } = useTranslation();
   const { db, assignment, token, go } = useApp();
-  const villages = useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
+  const villages = useVillages();
   const [teamId, setTeamId] = useState(assignment.teamId ?? assignment.teams[0]?.id);
   const [villageId, setVillageId] = useState(assignment.villageId ?? '');
   const [state, setState] = useState<{ busy?: boolean; message?: string }>({});
@@ -50,14 +51,7 @@ export function Setup() {
       </label>
       <label>
         {t('setup.village')}
-        <select value={villageId} onChange={(event) => setVillageId(event.target.value)}>
-          <option value="">{t('setup.allVillages')}</option>
-          {teamVillages.map((village) => (
-            <option key={village.id} value={village.id}>
-              {village.name}
-            </option>
-          ))}
-        </select>
+        <VillageSelect villages={teamVillages} value={villageId} onChange={setVillageId} anyLabel={t('setup.allVillages')} />
       </label>
       <button className="primary" disabled={state.busy} onClick={() => void download()}>
         {state.busy ? t('setup.downloading') : t('setup.download')}
@@ -67,15 +61,36 @@ export function Setup() {
   );
 }
 
+/** Rows rendered at first and added each time the member scrolls near the end of the list. */
+const ROWS_PER_STEP = 40;
+const vietnameseOrder = new Intl.Collator('vi');
+
 export function Home() {
   const { t } = useTranslation();
   const { db, go } = useApp();
   const [search, setSearch] = useState('');
-  const households = useLiveQuery(() => db.households.toArray(), [db]) ?? [];
+  const stored = useLiveQuery(() => db.households.toArray(), [db]);
+  // A new list after a sync renders in the background, interruptible by the member's taps.
+  const households = useDeferredValue(stored) ?? [];
   const needle = search.trim().toLowerCase();
-  const shown = households
-    .filter((household) => !needle || `${household.headName} ${household.address}`.toLowerCase().includes(needle))
-    .sort((a, b) => a.villageName.localeCompare(b.villageName, 'vi') || a.headName.localeCompare(b.headName, 'vi'));
+  const shown = useMemo(
+    () =>
+      households
+        .filter((household) => !needle || `${household.headName} ${household.address}`.toLowerCase().includes(needle))
+        .sort((a, b) => vietnameseOrder.compare(a.villageName, b.villageName) || vietnameseOrder.compare(a.headName, b.headName)),
+    [households, needle],
+  );
+  // Only the rows near the screen exist: 500 rows took a slow phone longer to lay out than the whole start-up.
+  const [rowLimit, setRowLimit] = useState(ROWS_PER_STEP);
+  useEffect(() => setRowLimit(ROWS_PER_STEP), [needle]);
+  const end = useRef<HTMLDivElement>(null);
+  const more = shown.length > rowLimit;
+  useEffect(() => {
+    if (!more || !end.current) return;
+    const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && setRowLimit((limit) => limit + ROWS_PER_STEP), { rootMargin: '800px 0px' });
+    observer.observe(end.current);
+    return () => observer.disconnect();
+  }, [more, rowLimit]);
   return (
     <main className="screen">
       <Tabs current="home" />
@@ -89,9 +104,9 @@ export function Home() {
       <button className="primary" onClick={() => go({ name: 'newHousehold' })}>
         {t('home.addHousehold')}
       </button>
-      {shown.length === 0 && <p className="hint">{t('home.empty')}</p>}
-      <ul className="list" aria-label={t('home.households')}>
-        {shown.map((household) => (
+      {shown.length === 0 ? <p className="hint">{t('home.empty')}</p> : <p className="hint">{t('home.count', { count: shown.length })}</p>}
+      <ul className="list" aria-label={t('home.households')} data-total={shown.length}>
+        {shown.slice(0, rowLimit).map((household) => (
           <li key={household.id}>
             <button className="row" onClick={() => go({ name: 'household', id: household.id })}>
               <strong>{household.headName}</strong>
@@ -104,6 +119,13 @@ export function Home() {
           </li>
         ))}
       </ul>
+      {more && (
+        <div ref={end}>
+          <button className="secondary" onClick={() => setRowLimit((limit) => limit + ROWS_PER_STEP)}>
+            {t('home.more', { count: shown.length - rowLimit })}
+          </button>
+        </div>
+      )}
     </main>
   );
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { applyForService, endResidence, moveEnrollment, moveHousehold, nextState, setDigitalCore } from '../data/commands';
 import type { LocalHousehold, LocalResident, ServiceView } from '../data/db';
 import { useApp } from './context';
+import { BackButton } from './parts';
 
 export function HouseholdScreen({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
@@ -18,18 +19,14 @@ export function HouseholdScreen({ id }: { id: string }) {
   if (household === null)
     return (
       <main className="screen">
-        <button className="link" onClick={() => go({ name: 'home' })}>
-          ← {t('app.back')}
-        </button>
+        <BackButton />
         <p className="hint">{t('household.gone')}</p>
       </main>
     );
   const visit = household.visit?.status ?? 'not_visited';
   return (
     <main className="screen">
-      <button className="link" onClick={() => go({ name: 'home' })}>
-        ← {t('app.back')}
-      </button>
+      <BackButton />
       <h1>{household.headName}</h1>
       <p>
         {household.address} · {household.villageName}
@@ -90,6 +87,8 @@ function ResidentCard({ household, resident, services, language }: { household: 
     if (window.confirm(t(reason === 'move-out' ? 'resident.confirmMoveOut' : 'resident.confirmDeceased', { name: resident.fullName }))) void endResidence(db, resident, reason).then(back);
   };
   const name = (service: ServiceView) => (language === 'en' ? service.nameEn : service.nameVi);
+  // A province's own service may bring states the app has no words for: those show as they are.
+  const stateName = (state: string) => t(`enrollmentState.${state}`, { defaultValue: state });
   const applied = new Set(resident.enrollments.map((enrollment) => enrollment.serviceCode));
   // Offer what the catalogue offers residents; age rules stay the enrollment service's to decide.
   const offered = services.filter((service) => service.subject === 'resident' && !applied.has(service.code));
@@ -109,12 +108,12 @@ function ResidentCard({ household, resident, services, language }: { household: 
           return (
             <li key={enrollment.id}>
               <span>
-                {service ? name(service) : enrollment.serviceCode}: <b>{enrollment.state}</b>
+                {service ? name(service) : enrollment.serviceCode}: <b>{stateName(enrollment.state)}</b>
               </span>
               {enrollment.pendingClientId && <span className="badge pending">{t('status.pending')}</span>}
               {next && enrollment.open && (
                 <button className="secondary" onClick={() => void moveEnrollment(db, assignment, resident, enrollment, next).then(back)}>
-                  {t('resident.next', { state: next })}
+                  {t('resident.next', { state: stateName(next) })}
                 </button>
               )}
             </li>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { registerOrganisation, setOrganisationEId, type OrganisationInput } from '../data/commands';
 import type { LocalOrganisation } from '../data/db';
 import { useApp } from './context';
+import { BackButton, useVillages, VillageSelect } from './parts';
 import { Tabs } from './Tabs';
 
 const E_ID: OrganisationInput['eIdStatus'][] = ['none', 'applied', 'identified'];
@@ -56,8 +57,8 @@ function OrganisationCard({ organisation }: { organisation: LocalOrganisation })
 
 export function OrganisationForm() {
   const { t } = useTranslation();
-  const { db, assignment, go, saved } = useApp();
-  const villages = useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
+  const { db, assignment, saved } = useApp();
+  const villages = useVillages();
   const [form, setForm] = useState<OrganisationInput>({ name: '', kind: 'cooperative', taxCode: '', villageId: assignment.villageId ?? '', eIdStatus: 'none' });
   const [error, setError] = useState<string>();
   const set = (key: keyof OrganisationInput) => (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value });
@@ -70,9 +71,7 @@ export function OrganisationForm() {
   };
   return (
     <main className="screen">
-      <button type="button" className="link" onClick={() => go({ name: 'organisations' })}>
-        ← {t('app.back')}
-      </button>
+      <BackButton to={{ name: 'organisations' }} />
       <h1>{t('organisation.add')}</h1>
       <form onSubmit={(event) => void submit(event)}>
         <label>
@@ -92,13 +91,7 @@ export function OrganisationForm() {
         </label>
         <label>
           {t('household.village')}
-          <select value={form.villageId || villages[0]?.id || ''} onChange={set('villageId')}>
-            {villages.map((village) => (
-              <option key={village.id} value={village.id}>
-                {village.name}
-              </option>
-            ))}
-          </select>
+          <VillageSelect villages={villages} value={form.villageId || villages[0]?.id || ''} onChange={(villageId) => setForm({ ...form, villageId })} />
         </label>
         <label>
           {t('organisation.eId')}

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { recordAttendance, type AttendanceOutcome, type Attendee } from '../data/commands';
 import { useApp } from './context';
+import { BackButton } from './parts';
 import { Tabs } from './Tabs';
 
 const OUTCOMES: AttendanceOutcome[] = ['attended', 'completed', 'skill_check_passed'];
@@ -46,7 +47,7 @@ interface WalkInDraft {
 /** Attendance from the village's residents (ticked) and walk-ins (by name), saved as one command. */
 export function AttendanceScreen({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
-  const { db, go, saved } = useApp();
+  const { db, saved } = useApp();
   const session = useLiveQuery(() => db.sessions.get(sessionId), [db, sessionId]);
   const residents = useLiveQuery(() => db.residents.toArray(), [db]) ?? [];
   const [ticked, setTicked] = useState<Record<string, AttendanceOutcome>>({});
@@ -81,9 +82,7 @@ export function AttendanceScreen({ sessionId }: { sessionId: string }) {
   );
   return (
     <main className="screen">
-      <button className="link" onClick={() => go({ name: 'sessions' })}>
-        ← {t('app.back')}
-      </button>
+      <BackButton to={{ name: 'sessions' }} />
       <h1>{session.venueName}</h1>
       <input type="search" aria-label={t('home.search')} placeholder={t('home.search')} value={search} onChange={(event) => setSearch(event.target.value)} />
       <ul className="list" aria-label={t('household.residents')}>

@@ -1,0 +1,35 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useTranslation } from 'react-i18next';
+import type { Village } from '../data/db';
+import { useApp, type Screen } from './context';
+
+/** "← Quay lại" at the top of a screen. */
+export function BackButton({ to, onClick }: { to?: Screen; onClick?: () => void }) {
+  const { t } = useTranslation();
+  const { go } = useApp();
+  return (
+    <button type="button" className="link" onClick={onClick ?? (() => go(to ?? { name: 'home' }))}>
+      ← {t('app.back')}
+    </button>
+  );
+}
+
+/** The commune's villages as the phone downloaded them. */
+export function useVillages(): Village[] {
+  const { db } = useApp();
+  return useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
+}
+
+/** A village picker; with `anyLabel`, a first option for "no particular village". */
+export function VillageSelect({ villages, value, onChange, required, anyLabel }: { villages: Village[]; value: string; onChange(villageId: string): void; required?: boolean; anyLabel?: string }) {
+  return (
+    <select required={required} value={value} onChange={(event) => onChange(event.target.value)}>
+      {anyLabel !== undefined && <option value="">{anyLabel}</option>}
+      {villages.map((village) => (
+        <option key={village.id} value={village.id}>
+          {village.name}
+        </option>
+      ))}
+    </select>
+  );
+}
