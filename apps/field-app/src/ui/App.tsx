@@ -173,13 +173,24 @@ function StatusBar({ onSignOut }: { onSignOut(): void }) {
         </button>
       </div>
       <header className="status" aria-live="polite">
-        <div className="status-row">
-          <span className={`dot ${online ? 'on' : 'off'}`} data-testid="connection">
-            {online ? t('status.online') : t('status.offline')}
-          </span>
-          <span className="small-text" data-testid="last-sync">
-            {status.lastSuccessAt ? t('status.lastSync', { time: new Date(status.lastSuccessAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }) : t('status.neverSynced')}
-          </span>
+        <div className="status-row top">
+          <div className="status-now">
+            <span className={`dot ${online ? 'on' : 'off'}`} data-testid="connection">
+              {online ? t('status.online') : t('status.offline')}
+            </span>
+            <span className="small-text" data-testid="last-sync">
+              {status.lastSuccessAt ? t('status.lastSync', { time: new Date(status.lastSuccessAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }) : t('status.neverSynced')}
+            </span>
+          </div>
+          {status.needsSignIn ? (
+            <button className="secondary small" onClick={() => go({ name: 'signIn' })}>
+              {t('status.signInToSync')}
+            </button>
+          ) : (
+            <button className="secondary small" disabled={status.running} onClick={() => void runner.syncNow(true)}>
+              {status.running ? t('status.syncing') : t('status.syncNow')}
+            </button>
+          )}
         </div>
         <div className="status-row">
           <button className="link" data-testid="waiting" onClick={() => go({ name: 'queue' })}>
@@ -188,15 +199,6 @@ function StatusBar({ onSignOut }: { onSignOut(): void }) {
           {counts && counts.attention > 0 && (
             <button className="link warn" data-testid="attention" onClick={() => go({ name: 'attention' })}>
               {t('status.attention', { count: counts.attention })}
-            </button>
-          )}
-          {status.needsSignIn ? (
-            <button className="secondary small" onClick={() => go({ name: 'signIn' })}>
-              {t('status.signInToSync')}
-            </button>
-          ) : (
-            <button className="secondary small" disabled={status.running} onClick={() => void runner.syncNow(true)}>
-              {status.running ? t('status.syncing') : t('status.syncNow')}
             </button>
           )}
         </div>

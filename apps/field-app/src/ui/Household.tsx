@@ -120,7 +120,7 @@ function ResidentCard({ household, resident, services, language }: { household: 
           );
         })}
       </ul>
-      <div className="actions wrap">
+      <div className="actions column">
         {offered.map((service) =>
           // Services that need a detail (which app, which procedure) ask for it first.
           service.detailLabel ? (
