@@ -136,7 +136,7 @@ export const isLocalId = (id: string) => id.startsWith('local:');
 export const clientIdOf = (id: string) => id.slice('local:'.length);
 
 /** Records written per IndexedDB call in bulk writes. */
-export const WRITE_CHUNK = 100;
+export const WRITE_CHUNK = 50;
 
 /**
  * Writes in chunks, one after another. The browser serializes every record of a put in the task

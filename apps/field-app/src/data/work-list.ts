@@ -99,7 +99,11 @@ export async function refreshWorkList(db: FieldDatabase, api: Apis, assignment: 
 async function dropReplaced<T extends { id: string; pendingClientId?: string }>(table: EntityTable<T, 'id'>, waiting: string[], all: boolean): Promise<void> {
   const keep = new Set(await table.where('pendingClientId').anyOf(waiting).primaryKeys());
   const candidates = all ? await table.toCollection().primaryKeys() : await table.where('pendingClientId').noneOf(waiting).primaryKeys();
-  await table.bulkDelete(candidates.filter((id) => !keep.has(id)));
+  // Each delete is a request made in the calling task: 1,600 at once were a long task of their own.
+  await inChunks(
+    candidates.filter((id) => !keep.has(id)),
+    (ids) => table.bulkDelete(ids),
+  );
 }
 
 /** The commune's villages, the service catalogue (its lifecycles drive the enrollment buttons), organisations and sessions. */
