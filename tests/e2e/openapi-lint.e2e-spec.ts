@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { registryApi } from '@dtc/api-client';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
-import { launchChromium } from '../support/browser';
+import { BROWSER_STEP_TIMEOUT_MS, launchChromium } from '../support/browser';
 import { request } from '../support/http';
 import { startServices, type RunningService, type ServiceName } from '../support/services';
 
@@ -111,7 +111,7 @@ describe('OpenAPI documents pass Redocly lint (recommended)', () => {
       });
       await page.goto(url);
       // The operations render from /docs-json: the page's scripts ran and fetched under the policy.
-      await page.waitForSelector('.opblock-summary-path', { timeout: 30000 });
+      await page.waitForSelector('.opblock-summary-path');
       expect(await page.locator('.opblock-summary-path').count()).toBeGreaterThan(5);
       expect(violations).toEqual([]);
       // An injected inline script is refused, and the refusal is reported.
@@ -121,5 +121,5 @@ describe('OpenAPI documents pass Redocly lint (recommended)', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 4 * BROWSER_STEP_TIMEOUT_MS);
 });

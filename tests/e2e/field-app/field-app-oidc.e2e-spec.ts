@@ -79,7 +79,7 @@ describe('field app sign-in with OpenID Connect (authorization code + PKCE)', ()
     await page.locator('input[name="password"]').fill('any');
     await page.getByRole('button', { name: 'Sign-in' }).click();
 
-    await page.getByRole('heading', { name: 'Việc trong ngày' }).waitFor({ timeout: 30000 });
+    await page.getByRole('heading', { name: 'Việc trong ngày' }).waitFor();
     expect(page.url()).toBe(`${gateway.url}/field/`);
     expect(await page.getByText('Phạm Văn Định').count()).toBeGreaterThan(0);
     expect(await page.evaluate('Object.keys(localStorage).filter((key) => /token|oidc/i.test(key))')).toEqual([]);
@@ -96,7 +96,7 @@ describe('field app sign-in with OpenID Connect (authorization code + PKCE)', ()
       const rows = await query<{ actor: string }>(`select actor from "${registry().schema}".sync_results where command = 'household.register'`);
       expect(rows).toEqual([{ actor: memberId }]);
     }, { timeoutMs: 30000 });
-    await page.getByTestId('waiting').filter({ hasText: /^Đã đồng bộ hết$/ }).waitFor({ timeout: 30000 });
+    await page.getByTestId('waiting').filter({ hasText: /^Đã đồng bộ hết$/ }).waitFor();
 
     // Signing out takes the residents' data and the token off the phone.
     await page.getByRole('button', { name: 'Đăng xuất' }).click();

@@ -296,7 +296,7 @@ describe('field app (phone web app, offline first)', () => {
     await refused.getByLabel('idNumber').fill(validId('300003'));
     await refused.getByRole('button', { name: 'Sửa và gửi lại' }).click();
 
-    await page.getByText('Không có việc nào cần xem lại.').waitFor({ timeout: 30000 });
+    await page.getByText('Không có việc nào cần xem lại.').waitFor();
     await eventually(async () => {
       const [household] = await query<{ address: string; version: number }>(`select address, version from "${registry().schema}".households where id = $1`, [existing.id]);
       expect(household).toEqual({ address: 'Xóm Mới (điện thoại)', version: changed.body.version + 1 });
