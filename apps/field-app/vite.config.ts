@@ -48,6 +48,8 @@ export default defineConfig({
     }),
   ],
   resolve: { alias: { '@dtc/api-client': path.join(repoRoot, 'libs/api-client/src/index.ts'), '@dtc/calendar': path.join(repoRoot, 'libs/calendar/src/index.ts') } },
+  // The sync worker (src/sync/sync.worker.ts) is an ES module, like the page's own chunks.
+  worker: { format: 'es' },
   build: {
     outDir: path.join(repoRoot, 'dist/web/field-app'),
     emptyOutDir: true,

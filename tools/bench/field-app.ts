@@ -27,7 +27,7 @@ import { startServices } from '../../tests/support/services';
 import { startGateway, type Gateway } from '../start/gateway';
 import { LIST_LABEL, newPhone, householdsListed, signInAndDownload, waitInPage } from './phone/app';
 import { countStored, seedHouseholds, setUpCommune, type BenchCommune, type ServiceUrls } from './phone/communes';
-import { calibrate, HOLD_SYNC_INIT, queuedWork, renderProbeInit, scrollToEnd, storeQueuedWork, syncProbeScript, type RenderProbe, type ScrollProbe, type SyncProbe } from './phone/in-page';
+import { calibrate, HOLD_SYNC_INIT, LOOP, queuedWork, renderProbeInit, scrollToEnd, storeQueuedWork, syncProbeScript, type RenderProbe, type ScrollProbe, type SyncProbe } from './phone/in-page';
 import { mapScriptSource, startProfile, stopProfile, summarizeProfile, type CpuProfile } from './phone/profile';
 import { attribute, longTaskSummary, median, renderReport, type Attributed, type PhoneFigures, type RenderFigures, type RenderRun, type SyncFigures } from './phone/report';
 import { takeScreenshots } from './phone/screenshots';
@@ -186,6 +186,11 @@ async function measureSync(ctx: Context, commune: BenchCommune, cpuRate: number,
       saveProfile(ctx, `sync-cpu${cpuRate}x`, profile);
       ctx.profiles.sync = summarizeProfile(profile, ctx.appDir);
     }
+    // DevTools throttles the page's main thread; the same loop in the sync worker shows whether the round's thread was slowed too.
+    const syncWorker = page.workers().find((worker) => /sync\.worker-/.test(worker.url()));
+    const workerLoops: number[] = [];
+    for (let run = 0; syncWorker && run < 3; run += 1) workerLoops.push(Number(await syncWorker.evaluate(LOOP)));
+    const workerLoopMs = workerLoops.length ? Math.min(...workerLoops) : undefined;
     if (cpuRate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
     const t0 = probe.t0!;
     const end = probe.finished! + 1000;
@@ -218,6 +223,7 @@ async function measureSync(ctx: Context, commune: BenchCommune, cpuRate: number,
       stored: await countStored(ctx.urls.registrySchema, commune.code),
       expected,
       attribution: mapped(ctx.appDir, attribute(probe.frames, t0, end, t0)),
+      workerLoopMs,
     };
   } finally {
     await context.close();

@@ -203,6 +203,8 @@ describe('field app (phone web app, offline first)', () => {
     await page.getByTestId('connection').filter({ hasText: 'Có mạng' }).waitFor();
     await shows(waiting(), 'Đã đồng bộ hết', 30000);
     await expect(page.getByTestId('last-sync').textContent()).resolves.toMatch(/^Đồng bộ lần cuối/);
+    // The round ran in the sync worker, off the thread that answers the member's taps.
+    expect(page.workers().map((worker) => worker.url())).toEqual([expect.stringMatching(/\/field\/assets\/sync\.worker-[\w-]+\.js$/)]);
 
     // Every item accepted (none waiting for the member's attention).
     expect((await stored(page)).queue.filter((item) => item.state !== 'done')).toEqual([]);

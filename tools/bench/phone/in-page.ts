@@ -215,7 +215,7 @@ export function renderProbeInit(listLabel: string): string {
 })();`;
 }
 
-const LOOP = `(() => { const t = performance.now(); let x = 0; for (let i = 0; i < 1e7; i++) x += Math.sqrt(i) % 7; return x > 0 ? performance.now() - t : -1; })()`;
+export const LOOP = `(() => { const t = performance.now(); let x = 0; for (let i = 0; i < 1e7; i++) x += Math.sqrt(i) % 7; return x > 0 ? performance.now() - t : -1; })()`;
 
 /**
  * How much slower the throttled CPU really is: a fixed JavaScript loop, alternately at full speed

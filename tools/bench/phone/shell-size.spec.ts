@@ -18,7 +18,9 @@ describe('field app shell size', () => {
     try {
       mkdirSync(path.join(dir, 'assets'));
       writeFileSync(path.join(dir, 'index.html'), '<script type="module" crossorigin src="/field/assets/index-a.js"></script><link rel="stylesheet" href="/field/assets/index-a.css">');
-      writeFileSync(path.join(dir, 'assets', 'index-a.js'), `import"./chunk-b.js";${'x'.repeat(5000)};import("./workbox-window.prod.es5-c.js")`);
+      writeFileSync(path.join(dir, 'assets', 'index-a.js'), `import"./chunk-b.js";${'x'.repeat(5000)};import("./workbox-window.prod.es5-c.js");new Worker(new URL("/field/assets/sync.worker-f.js",import.meta.url),{type:"module"})`);
+      writeFileSync(path.join(dir, 'assets', 'sync.worker-f.js'), 'import"./worker-chunk-g.js";');
+      writeFileSync(path.join(dir, 'assets', 'worker-chunk-g.js'), 'export const g=1;');
       writeFileSync(path.join(dir, 'assets', 'chunk-b.js'), 'export const b=1;');
       writeFileSync(path.join(dir, 'assets', 'workbox-window.prod.es5-c.js'), 'export const w=1;');
       writeFileSync(path.join(dir, 'assets', 'unused-d.js'), 'export const d=1;');
@@ -34,6 +36,11 @@ describe('field app shell size', () => {
       expect(size.shell[0].gzipBytes).toBeLessThan(size.shell[0].bytes);
       expect(size.shellGzipBytes).toBe(size.shell.reduce((sum, file) => sum + file.gzipBytes, 0));
       expect(size.serviceWorker.map((file) => file.file)).toEqual(['sw.js', 'workbox-e.js']);
+      expect(size.webWorkers.map((file) => [file.file, file.via])).toEqual([
+        ['assets/sync.worker-f.js', 'web worker'],
+        ['assets/worker-chunk-g.js', 'web worker'],
+      ]);
+      expect(size.webWorkersGzipBytes).toBe(size.webWorkers.reduce((sum, file) => sum + file.gzipBytes, 0));
       expect(size.styles.map((file) => file.file)).toEqual(['assets/index-a.css']);
       expect(size.unreached).toEqual(['assets/unused-d.js']);
     } finally {

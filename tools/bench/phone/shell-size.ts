@@ -8,7 +8,7 @@ export interface SizedFile {
   bytes: number;
   gzipBytes: number;
   /** how the shell reaches it: the page's own script, a static import, or an import() made as the app starts */
-  via: 'html' | 'modulepreload' | 'import' | 'dynamic import' | 'service worker';
+  via: 'html' | 'modulepreload' | 'import' | 'dynamic import' | 'service worker' | 'web worker';
 }
 
 export interface ShellSize {
@@ -18,6 +18,9 @@ export interface ShellSize {
   /** the service worker and what it imports (loaded by the browser, not by the page) */
   serviceWorker: SizedFile[];
   serviceWorkerGzipBytes: number;
+  /** Web Workers the shell starts (the sync worker, on the first sync round) and what they import */
+  webWorkers: SizedFile[];
+  webWorkersGzipBytes: number;
   styles: SizedFile[];
   /** .js files in the build that neither the shell nor the worker reach (should be none) */
   unreached: string[];
@@ -37,6 +40,13 @@ export function importsOf(source: string, fromFile: string): Array<{ file: strin
   for (const match of source.matchAll(/(?<![\w$.])import\s*(?:[\w$*{}\s,]+from\s*)?["']([^"']+\.js)["']/g)) add(match[1], false);
   for (const match of source.matchAll(/(?<![\w$.])import\(\s*["']([^"']+\.js)["']\s*\)/g)) add(match[1], true);
   return [...found].map(([file, dynamic]) => ({ file, dynamic }));
+}
+
+/** Scripts a built module starts as Web Workers, relative to the build's root. */
+export function workersStartedBy(source: string, fromFile: string): string[] {
+  return [...source.matchAll(/new Worker\(\s*new URL\(\s*["']([^"']+\.js)["']/g)].map((match) =>
+    match[1].startsWith('/') ? match[1].replace(/^\/field\//, '') : path.posix.join(path.posix.dirname(fromFile), match[1]),
+  );
 }
 
 /**
@@ -64,6 +74,16 @@ export function measureShell(buildDir: string): ShellSize {
     }
   }
 
+  // Web Workers the shell's modules start (`new Worker(new URL("…js", import.meta.url))`), with their imports.
+  const webWorkers = new Map<string, SizedFile>();
+  const workerQueue = [...shell.keys()].flatMap((file) => workersStartedBy(readFileSync(path.join(buildDir, file), 'utf8'), file));
+  while (workerQueue.length > 0) {
+    const file = workerQueue.shift()!;
+    if (webWorkers.has(file) || shell.has(file)) continue;
+    webWorkers.set(file, sized(file, 'web worker'));
+    workerQueue.push(...importsOf(readFileSync(path.join(buildDir, file), 'utf8'), file).map((imported) => imported.file));
+  }
+
   // The worker: sw.js and the Workbox runtime it loads (define([...]) / importScripts(...)).
   const worker = new Map<string, SizedFile>();
   const swQueue = ['sw.js'];
@@ -84,7 +104,7 @@ export function measureShell(buildDir: string): ShellSize {
       .filter((name) => name.endsWith('.js'))
       .map((name) => `assets/${name}`),
   ];
-  const unreached = allJs.filter((file) => !shell.has(file) && !worker.has(file));
+  const unreached = allJs.filter((file) => !shell.has(file) && !worker.has(file) && !webWorkers.has(file));
   const sum = (files: SizedFile[]) => files.reduce((total, file) => total + file.gzipBytes, 0);
-  return { shell: [...shell.values()], shellGzipBytes: sum([...shell.values()]), serviceWorker: [...worker.values()], serviceWorkerGzipBytes: sum([...worker.values()]), styles, unreached };
+  return { shell: [...shell.values()], shellGzipBytes: sum([...shell.values()]), serviceWorker: [...worker.values()], serviceWorkerGzipBytes: sum([...worker.values()]), webWorkers: [...webWorkers.values()], webWorkersGzipBytes: sum([...webWorkers.values()]), styles, unreached };
 }

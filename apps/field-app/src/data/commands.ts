@@ -183,7 +183,8 @@ export async function moveEnrollment(db: FieldDatabase, assignment: Assignment, 
     service: 'enrollment',
     command: 'enrollment.transition',
     payload: { to, memberId: assignment.memberId, ...(assignment.teamId ? { teamId: assignment.teamId } : {}) },
-    label: `${resident.fullName} · ${service?.nameVi ?? enrollment.serviceCode} → ${to}`,
+    label: `${resident.fullName} · ${service?.nameVi ?? enrollment.serviceCode}`,
+    labelStatus: { kind: 'enrollmentState', code: to },
     localId: enrollment.id,
     ...targetOf(enrollment.id),
   });
@@ -225,7 +226,7 @@ export async function registerOrganisation(db: FieldDatabase, assignment: Assign
 
 /** organisation.set-e-id-status: progress of the organisation's electronic identification. */
 export async function setOrganisationEId(db: FieldDatabase, organisation: LocalOrganisation, eIdStatus: OrganisationInput['eIdStatus']): Promise<void> {
-  const command = newCommand({ service: 'registry', command: 'organisation.set-e-id-status', payload: { eIdStatus, version: organisation.version }, label: `${organisation.name} · ${eIdStatus}`, localId: organisation.id, ...targetOf(organisation.id) });
+  const command = newCommand({ service: 'registry', command: 'organisation.set-e-id-status', payload: { eIdStatus, version: organisation.version }, label: organisation.name, labelStatus: { kind: 'eIdStatus', code: eIdStatus }, localId: organisation.id, ...targetOf(organisation.id) });
   command.payload.occurredAt = command.occurredAt;
   await db.transaction('rw', db.queue, db.organisations, async () => {
     await db.queue.add(command);

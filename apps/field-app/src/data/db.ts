@@ -30,6 +30,8 @@ export interface QueuedCommand {
   retryAt?: number;
   /** what the member sees in the queue ("Đăng ký hộ Lê Văn Bình") */
   label: string;
+  /** a status the command moves to, shown after the label in the member's language */
+  labelStatus?: { kind: 'enrollmentState' | 'eIdStatus'; code: string };
   /** the local record this command created or changed (household/resident/enrollment id) */
   localId?: string;
   /** client ids this command had before the member fixed and resent it */

@@ -3,6 +3,7 @@ import type { Apis } from './api';
 import type { RegistrySchemas } from '@dtc/api-client';
 import { inChunks, type FieldDatabase, type LocalEnrollment, type LocalHousehold, type LocalResident } from './db';
 import type { Assignment } from './session';
+import { unsyncedClientIds } from '../sync/queue';
 
 export class DownloadError extends Error {
   constructor(
@@ -38,7 +39,7 @@ export async function refreshWorkList(db: FieldDatabase, api: Apis, assignment: 
   await db.transaction('rw', [db.households, db.residents, db.meta, db.queue], async () => {
     // Signed out while this was downloading: the residents' data must not come back.
     if ((await db.getMeta<Assignment>('assignment'))?.memberId !== assignment.memberId) return;
-    const waiting = (await db.queue.where('state').anyOf('queued', 'attention').toArray()).map((item) => item.clientId);
+    const waiting = await unsyncedClientIds(db);
     const unsynced = new Set(waiting);
     const stillLocal = (record: { pendingClientId?: string }) => record.pendingClientId !== undefined && unsynced.has(record.pendingClientId);
     // Bulk reads and writes: one request per table instead of four per household (a slow phone
@@ -130,7 +131,7 @@ export async function refreshReferenceData(db: FieldDatabase, api: Apis, commune
     await db.villages.bulkPut(villages.data.map((village) => ({ id: village.id, code: village.code, name: village.name })));
     await db.services.clear();
     await db.services.bulkPut(services.data);
-    const unsynced = new Set((await db.queue.where('state').anyOf('queued', 'attention').toArray()).map((item) => item.clientId));
+    const unsynced = new Set(await unsyncedClientIds(db));
     await db.organisations.filter((organisation) => !(organisation.pendingClientId && unsynced.has(organisation.pendingClientId))).delete();
     await db.organisations.bulkPut(organisations.data.items);
     const recorded = new Map((await db.sessions.toArray()).map((session) => [session.id, session.recordedHere]));

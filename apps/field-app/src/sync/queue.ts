@@ -19,6 +19,11 @@ export async function queueCounts(db: FieldDatabase): Promise<QueueCounts> {
   return { waiting, attention, done };
 }
 
+/** Client ids of the items the server has not accepted yet: what they created stays on the phone. */
+export async function unsyncedClientIds(db: FieldDatabase): Promise<string[]> {
+  return (await db.queue.where('state').anyOf('queued', 'attention').toArray()).map((item) => item.clientId);
+}
+
 /** Items that refer to `clientId`, directly or through other items, still waiting or needing attention. */
 export async function dependentsOf(db: FieldDatabase, clientId: string): Promise<QueuedCommand[]> {
   const open = await db.queue.where('state').anyOf('queued', 'attention').sortBy('seq');

@@ -1,5 +1,6 @@
 import type { FieldDatabase } from '../data/db';
-import { runSync, type SyncSummary, type Upload } from './sync-engine';
+import type { SyncSummary } from './sync-engine';
+import type { RoundRequest, RoundResult } from './sync-round';
 
 export interface SyncStatus {
   running: boolean;
@@ -23,8 +24,10 @@ export class SyncRunner {
 
   constructor(
     private readonly db: FieldDatabase,
-    private readonly uploader: () => Upload | undefined,
-    private readonly afterSync: (summary: SyncSummary) => Promise<void>,
+    /** the token and device for a round; undefined when the member must sign in first */
+    private readonly credentials: () => Omit<RoundRequest, 'ignoreBackoff'> | undefined,
+    /** runs the round (in the sync worker, see sync-worker-client.ts) */
+    private readonly perform: (request: RoundRequest) => Promise<RoundResult>,
     private readonly intervalMs = 15_000,
   ) {}
 
@@ -62,20 +65,15 @@ export class SyncRunner {
   /** A round now; `asked` (the member's button, a fresh sign-in) also sends items waiting out a backoff. */
   syncNow(asked = false): Promise<SyncSummary | undefined> {
     if (this.current) return this.current;
-    const upload = this.uploader();
-    if (!upload) {
+    const credentials = this.credentials();
+    if (!credentials) {
       this.update({ needsSignIn: true });
       return Promise.resolve(undefined);
     }
     this.update({ running: true });
     const round = async () => {
-      const summary = await runSync(this.db, upload, { ignoreBackoff: asked });
-      if (summary.complete) {
-        const at = new Date().toISOString();
-        await this.db.setMeta('lastSyncAt', at);
-        this.status.lastSuccessAt = at;
-      }
-      await this.afterSync(summary);
+      const { summary, lastSyncAt } = await this.perform({ ...credentials, ignoreBackoff: asked });
+      if (lastSyncAt) this.status.lastSuccessAt = lastSyncAt;
       return summary;
     };
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;

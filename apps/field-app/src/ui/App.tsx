@@ -1,14 +1,13 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apis, uploader } from '../data/api';
 import type { FieldDatabase } from '../data/db';
 import { currentToken, deviceId, loadAssignment, saveAssignment, signOut, storeToken, type Assignment, type TokenSession } from '../data/session';
-import { refreshWorkList } from '../data/work-list';
 import { assignmentFromServices } from '../data/assignment';
 import { completeOidcSignIn, isOidcCallback } from '../data/oidc';
 import { queueCounts } from '../sync/queue';
 import { SyncRunner, type SyncStatus } from '../sync/sync-runner';
+import { roundsInWorker } from '../sync/sync-worker-client';
 import { AppContext, useApp, type Screen } from './context';
 import { Home, Setup } from './Home';
 import { toggleLanguage } from './i18n';
@@ -76,14 +75,9 @@ export function App({ db }: { db: FieldDatabase }) {
       db,
       () => {
         const session = currentToken();
-        return session && device ? uploader(session.token, device) : undefined;
+        return session && device ? { token: session.token, deviceId: device } : undefined;
       },
-      async (summary) => {
-        // What the server accepted comes back with its real ids and the registry's decisions (eligibility).
-        const session = currentToken();
-        const current = await loadAssignment(db);
-        if (summary.done > 0 && session && current) await refreshWorkList(db, apis(session.token), current).catch(() => undefined);
-      },
+      roundsInWorker(db),
     );
   }, [db]);
 

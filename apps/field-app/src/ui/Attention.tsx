@@ -6,7 +6,7 @@ import type { QueuedCommand } from '../data/db';
 import { createdIdOf } from '../sync/sync-engine';
 import { dependentsOf, discard, resend } from '../sync/queue';
 import { useApp } from './context';
-import { BackButton } from './parts';
+import { BackButton, queueLabel } from './parts';
 
 interface Problem {
   message?: string;
@@ -67,9 +67,9 @@ function AttentionItem({ item }: { item: QueuedCommand }) {
   };
   const editable = Object.entries(payload).filter(([, value]) => typeof value === 'string' || typeof value === 'number');
   return (
-    <li className="card" aria-label={item.label}>
+    <li className="card" aria-label={queueLabel(item, t)}>
       <strong>
-        {item.label} · {item.command}
+        {queueLabel(item, t)} · {item.command}
       </strong>
       <p className="error">
         {item.result?.status} {problem.message}
@@ -144,7 +144,7 @@ export function QueueScreen() {
       <ul className="list">
         {items.map((item) => (
           <li key={item.seq} className="card">
-            <strong>{item.label}</strong>
+            <strong>{queueLabel(item, t)}</strong>
             <span>
               {item.command} · {new Date(item.occurredAt).toLocaleString()}
             </span>

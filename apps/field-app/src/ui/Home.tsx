@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apis } from '../data/api';
+import type { LocalHousehold } from '../data/db';
 import { saveAssignment } from '../data/session';
 import { refreshReferenceData, refreshWorkList } from '../data/work-list';
 import { useApp } from './context';
@@ -64,6 +65,8 @@ export function Setup() {
 /** Rows rendered at first and added each time the member scrolls near the end of the list. */
 const ROWS_PER_STEP = 40;
 const vietnameseOrder = new Intl.Collator('vi');
+// One empty list while IndexedDB answers, so the memoised sort below is not redone on every render.
+const NO_HOUSEHOLDS: LocalHousehold[] = [];
 
 export function Home() {
   const { t } = useTranslation();
@@ -71,7 +74,7 @@ export function Home() {
   const [search, setSearch] = useState('');
   const stored = useLiveQuery(() => db.households.toArray(), [db]);
   // A new list after a sync renders in the background, interruptible by the member's taps.
-  const households = useDeferredValue(stored) ?? [];
+  const households = useDeferredValue(stored) ?? NO_HOUSEHOLDS;
   const needle = search.trim().toLowerCase();
   const shown = useMemo(
     () =>

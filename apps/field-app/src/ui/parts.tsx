@@ -1,6 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
-import type { Village } from '../data/db';
+import type { QueuedCommand, Village } from '../data/db';
+import type { TFunction } from 'i18next';
 import { useApp, type Screen } from './context';
 
 /** "← Quay lại" at the top of a screen. */
@@ -32,4 +33,12 @@ export function VillageSelect({ villages, value, onChange, required, anyLabel }:
       ))}
     </select>
   );
+}
+
+/** A queued command's label, with the status it moves to in the member's language. */
+export function queueLabel(item: QueuedCommand, t: TFunction): string {
+  if (!item.labelStatus) return item.label;
+  const { kind, code } = item.labelStatus;
+  const status = kind === 'enrollmentState' ? t(`enrollmentState.${code}`, { defaultValue: code }) : t(`organisation.eId_${code}`, { defaultValue: code });
+  return `${item.label} → ${status}`;
 }
