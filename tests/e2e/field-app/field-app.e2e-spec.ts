@@ -66,6 +66,7 @@ describe('field app (phone web app, offline first)', () => {
   let context: BrowserContext;
   let page: Page;
   let villageId: string;
+  let teamId: string;
   let memberName: string;
   let sessionId: string;
   const registry = () => services['household-registry'];
@@ -118,6 +119,7 @@ describe('field app (phone web app, offline first)', () => {
     await request('POST', `${registry().url}/households`, admin, householdBody(COMMUNE, VILLAGE, { headName: 'Hộ Có Sẵn' }));
 
     const team = await request<{ id: string }>('POST', `${services.training.url}/teams`, admin, { communeCode: COMMUNE, name: 'Tổ công tác thôn A', kind: 'mobile_working_group', activeFrom: addDays(vietnamToday(), -400) });
+    teamId = team.body.id;
     memberName = 'Hà Thị Thu';
     const joined = await request<{ memberships: Array<{ memberId: string }> }>('POST', `${services.training.url}/teams/${team.body.id}/members`, admin, { fullName: memberName, affiliation: 'youth_union' });
     // A session that has started, in the browser's clock too (the services may run at a later fixed one).
@@ -198,6 +200,9 @@ describe('field app (phone web app, offline first)', () => {
     await page.reload();
     await shows(waiting(), '9 việc chờ đồng bộ');
     await page.getByRole('button', { name: /Lê Văn Offline/ }).getByText('chờ đồng bộ').waitFor();
+    // The member has the household open (under its id on the phone) while it syncs.
+    await page.getByRole('button', { name: /Lê Văn Offline/ }).click();
+    await page.getByRole('heading', { name: 'Lê Văn Offline' }).waitFor();
 
     await context.setOffline(false);
     await page.getByTestId('connection').filter({ hasText: 'Có mạng' }).waitFor();
@@ -216,6 +221,9 @@ describe('field app (phone web app, offline first)', () => {
     expect(await countOnServer('visits', registrySchema, 'household_id = $1', [household.id])).toBe(1);
     const residentIds = (await query<{ id: string }>(`select id from "${registrySchema}".residents where household_id = $1`, [household.id])).map((row) => row.id);
     expect(await countOnServer('enrollments', services.enrollment.schema, 'subject_id = any($1)', [residentIds])).toBe(3);
+    // In the village and team the member picked after signing in (the screens and commands use the pick at once).
+    expect(await countOnServer('households', registrySchema, 'id = $1 and village_id = $2', [household.id, villageId])).toBe(1);
+    expect(await countOnServer('enrollments', services.enrollment.schema, 'subject_id = any($1) and team_id = $2', [residentIds, teamId])).toBe(3);
     // Reporting counts the household once, from the registry's events.
     await eventually(async () => {
       const report = await request<{ villages: Array<{ villageCode: string; households: number }> }>('GET', `${services.reporting.url}/communes/${COMMUNE}/households-by-village`, admin);
@@ -227,6 +235,10 @@ describe('field app (phone web app, offline first)', () => {
       expect(phone.households.filter((entry) => entry.headName === 'Lê Văn Offline')).toEqual([expect.objectContaining({ id: household.id })]);
       expect(phone.queue.every((item) => item.state === 'done')).toBe(true);
     });
+    // The open screen followed the household to the server's record (not "no longer on the list").
+    await page.getByRole('heading', { name: 'Lê Văn Offline' }).waitFor();
+    expect(await page.getByText('Hộ này không còn trong danh sách').count()).toBe(0);
+    await page.getByRole('button', { name: '← Quay lại' }).click();
   });
 
   it('resumes a sync whose answer was lost and whose tab was closed, with the same client ids', async () => {

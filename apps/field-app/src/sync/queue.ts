@@ -1,5 +1,6 @@
-import type { FieldDatabase, QueuedCommand } from '../data/db';
+import { clientIdOf, isLocalId, type FieldDatabase, type QueuedCommand } from '../data/db';
 import { referencedClientIds } from './batches';
+import { createdIdOf } from './sync-engine';
 
 export type NewCommand = Omit<QueuedCommand, 'seq' | 'clientId' | 'occurredAt' | 'state' | 'attempts'> & { clientId?: string };
 
@@ -22,6 +23,16 @@ export async function queueCounts(db: FieldDatabase): Promise<QueueCounts> {
 /** Client ids of the items the server has not accepted yet: what they created stays on the phone. */
 export async function unsyncedClientIds(db: FieldDatabase): Promise<string[]> {
   return (await db.queue.where('state').anyOf('queued', 'attention').toArray()).map((item) => item.clientId);
+}
+
+/**
+ * The server's id for a record made on this phone (`local:<client id>`) once its command was
+ * accepted; undefined before that, and for ids that were never local. The work-list refresh
+ * replaces the local record with the server's, so a screen showing it follows this id.
+ */
+export async function acceptedIdOf(db: FieldDatabase, id: string): Promise<string | undefined> {
+  if (!isLocalId(id)) return undefined;
+  return createdIdOf(await db.queue.where('clientId').equals(clientIdOf(id)).first());
 }
 
 /** Items that refer to `clientId`, directly or through other items, still waiting or needing attention. */

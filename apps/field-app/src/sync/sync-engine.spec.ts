@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
-import { FieldDatabase, type QueuedCommand, type SyncService } from '../data/db';
+import { FieldDatabase, localId, type QueuedCommand, type SyncService } from '../data/db';
 import { backoffMs, firstBatch } from './batches';
-import { discard, newCommand, queueCounts, resend } from './queue';
+import { acceptedIdOf, discard, newCommand, queueCounts, resend } from './queue';
 import { runSync, type SyncItem, type SyncItemResult, type UploadOutcome } from './sync-engine';
 
 let db: FieldDatabase;
@@ -183,5 +183,24 @@ describe('fixing and discarding', () => {
 
     expect(gone.map((item) => item.clientId)).toEqual([household.clientId, resident.clientId, apply.clientId]);
     expect((await db.queue.get(4))?.state).toBe('queued');
+  });
+});
+
+describe('records made on the phone', () => {
+  it("follow their command to the server's id once it is accepted", async () => {
+    const household = command({ command: 'household.register' });
+    await db.queue.add(household);
+    const local = localId(household.clientId);
+    expect(await acceptedIdOf(db, local)).toBeUndefined();
+    await runSync(db, fakeServer().upload);
+    expect(await acceptedIdOf(db, local)).toBe(`id-${household.clientId.slice(0, 8)}`);
+    expect(await acceptedIdOf(db, 'server-household-1')).toBeUndefined();
+  });
+
+  it('have no server id while their command was refused', async () => {
+    const household = command({ command: 'household.register' });
+    await db.queue.add(household);
+    await runSync(db, fakeServer(() => 422).upload);
+    expect(await acceptedIdOf(db, localId(household.clientId))).toBeUndefined();
   });
 });

@@ -102,7 +102,11 @@ export function App({ db }: { db: FieldDatabase }) {
   };
   if (!assignment || screen.name === 'signIn') return <SignIn key={signInProblem} onSignedIn={onSignedIn} defaultCommune={assignment?.communeCode} problem={signInProblem} />;
 
-  const context = { db, assignment, runner, token: token?.token, go: setScreen, saved };
+  const assign = async (next: Assignment) => {
+    await saveAssignment(db, next);
+    setAssignment(next);
+  };
+  const context = { db, assignment, runner, token: token?.token, go: setScreen, saved, assign };
   return (
     <AppContext.Provider value={context}>
       <StatusBar

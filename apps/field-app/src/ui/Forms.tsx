@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { recordVisit, registerHousehold, registerResident, updateHousehold, type HouseholdInput, type ResidentInput, type VisitInput } from '../data/commands';
 import { vietnamToday } from '@dtc/calendar';
 import { useApp } from './context';
-import { BackButton, useVillages, VillageSelect } from './parts';
+import { BackButton, homeVillageId, useVillages, VillageSelect } from './parts';
 
 function Form({ title, children, onSubmit, back }: { title: string; children: ReactNode; onSubmit(): Promise<void>; back(): void }) {
   const { t } = useTranslation();
@@ -70,7 +70,7 @@ export function HouseholdForm({ id }: { id?: string }) {
       await updateHousehold(db, existing, clean);
       saved({ name: 'household', id: existing.id });
     } else {
-      const newId = await registerHousehold(db, assignment, { villageId: text('villageId') || assignment.villageId || villages[0]?.id, ...clean });
+      const newId = await registerHousehold(db, assignment, { villageId: text('villageId') || homeVillageId(assignment, villages), ...clean });
       saved({ name: 'household', id: newId });
     }
   };
@@ -80,7 +80,7 @@ export function HouseholdForm({ id }: { id?: string }) {
       {!existing && (
         <label>
           {t('household.village')}
-          <VillageSelect required villages={villages} value={text('villageId') || assignment.villageId || villages[0]?.id || ''} onChange={(villageId) => setForm({ ...form, villageId })} />
+          <VillageSelect required villages={villages} value={text('villageId') || homeVillageId(assignment, villages)} onChange={(villageId) => setForm({ ...form, villageId })} />
         </label>
       )}
       <label>

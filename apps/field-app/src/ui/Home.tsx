@@ -3,7 +3,6 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apis } from '../data/api';
 import type { LocalHousehold } from '../data/db';
-import { saveAssignment } from '../data/session';
 import { refreshReferenceData, refreshWorkList } from '../data/work-list';
 import { useApp } from './context';
 import { useVillages, VillageSelect } from './parts';
@@ -12,7 +11,7 @@ import { Tabs } from './Tabs';
 /** Pick the team and village of the day and download their households (needs a connection). */
 export function Setup() {
   const { t } = useTranslation();
-  const { db, assignment, token, go } = useApp();
+  const { db, assignment, token, go, assign } = useApp();
   const villages = useVillages();
   const [teamId, setTeamId] = useState(assignment.teamId ?? assignment.teams[0]?.id);
   const [villageId, setVillageId] = useState(assignment.villageId ?? '');
@@ -26,7 +25,7 @@ export function Setup() {
     setState({ busy: true });
     const next = { ...assignment, teamId, villageId: villageId || undefined };
     try {
-      await saveAssignment(db, next);
+      await assign(next);
       const { households } = await refreshWorkList(db, apis(token), next);
       setState({ message: t('setup.downloaded', { count: households }) });
       go({ name: 'home' });

@@ -1,8 +1,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyForService, endResidence, moveEnrollment, moveHousehold, nextState, setDigitalCore } from '../data/commands';
-import type { LocalHousehold, LocalResident, ServiceView } from '../data/db';
+import type { FieldDatabase, LocalHousehold, LocalResident, ServiceView } from '../data/db';
+import { acceptedIdOf } from '../sync/queue';
 import { useApp } from './context';
 import { BackButton } from './parts';
 
@@ -10,7 +11,11 @@ export function HouseholdScreen({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const { db, go, saved } = useApp();
   // null: not (or no longer) on the phone, e.g. moved to a village the team does not cover.
-  const household = useLiveQuery(async () => (await db.households.get(id)) ?? null, [db, id]);
+  const household = useLiveQuery(() => householdNow(db, id), [db, id]);
+  // Registered here and since accepted: the refreshed list holds it under the server's id.
+  useEffect(() => {
+    if (household && household.id !== id) go({ name: 'household', id: household.id });
+  }, [household, id, go]);
   const residents = useLiveQuery(() => db.residents.where('householdId').equals(id).toArray(), [db, id]) ?? [];
   const services = useLiveQuery(() => db.services.toArray(), [db]) ?? [];
   const villages = useLiveQuery(() => db.villages.toArray(), [db]) ?? [];
@@ -152,4 +157,12 @@ function ResidentCard({ household, resident, services, language }: { household: 
       </div>
     </li>
   );
+}
+
+/** The household as the phone holds it now, following a local id to the server's once accepted. */
+async function householdNow(db: FieldDatabase, id: string): Promise<LocalHousehold | null> {
+  const found = await db.households.get(id);
+  if (found) return found;
+  const accepted = await acceptedIdOf(db, id);
+  return (accepted && (await db.households.get(accepted))) || null;
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { registerOrganisation, setOrganisationEId, type OrganisationInput } from '../data/commands';
 import type { LocalOrganisation } from '../data/db';
 import { useApp } from './context';
-import { BackButton, useVillages, VillageSelect } from './parts';
+import { BackButton, homeVillageId, useVillages, VillageSelect } from './parts';
 import { Tabs } from './Tabs';
 
 const E_ID: OrganisationInput['eIdStatus'][] = ['none', 'applied', 'identified'];
@@ -66,7 +66,7 @@ export function OrganisationForm() {
     event.preventDefault();
     // Vietnamese tax codes: 10 digits, or 13 with a branch suffix (the registry checks again).
     if (!/^\d{10}(-\d{3})?$/.test(form.taxCode.trim())) return setError(t('organisation.taxCodeInvalid'));
-    await registerOrganisation(db, assignment, { ...form, name: form.name.trim(), taxCode: form.taxCode.trim(), villageId: form.villageId || villages[0]?.id });
+    await registerOrganisation(db, assignment, { ...form, name: form.name.trim(), taxCode: form.taxCode.trim(), villageId: form.villageId || homeVillageId(assignment, villages) });
     saved({ name: 'organisations' });
   };
   return (
@@ -91,7 +91,7 @@ export function OrganisationForm() {
         </label>
         <label>
           {t('household.village')}
-          <VillageSelect villages={villages} value={form.villageId || villages[0]?.id || ''} onChange={(villageId) => setForm({ ...form, villageId })} />
+          <VillageSelect villages={villages} value={form.villageId || homeVillageId(assignment, villages)} onChange={(villageId) => setForm({ ...form, villageId })} />
         </label>
         <label>
           {t('organisation.eId')}

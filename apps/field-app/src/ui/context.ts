@@ -27,6 +27,8 @@ export interface AppContextValue {
   go(screen: Screen): void;
   /** after a save: show it at once, sync soon */
   saved(next: Screen): void;
+  /** the member picked a team and village: kept on the phone, and what every screen and command uses from now on */
+  assign(next: Assignment): Promise<void>;
 }
 
 export const AppContext = createContext<AppContextValue | undefined>(undefined);

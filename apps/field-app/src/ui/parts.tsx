@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
 import type { QueuedCommand, Village } from '../data/db';
 import type { TFunction } from 'i18next';
+import type { Assignment } from '../data/session';
 import { useApp, type Screen } from './context';
 
 /** "← Quay lại" at the top of a screen. */
@@ -41,4 +42,10 @@ export function queueLabel(item: QueuedCommand, t: TFunction): string {
   const { kind, code } = item.labelStatus;
   const status = kind === 'enrollmentState' ? t(`enrollmentState.${code}`, { defaultValue: code }) : t(`organisation.eId_${code}`, { defaultValue: code });
   return `${item.label} → ${status}`;
+}
+
+/** Where something new is registered unless the member picks otherwise: their village, or the team's first. */
+export function homeVillageId(assignment: Assignment, villages: Village[]): string {
+  const team = assignment.teams.find((entry) => entry.id === assignment.teamId);
+  return assignment.villageId ?? villages.find((village) => team?.villageIds.includes(village.id))?.id ?? villages[0]?.id ?? '';
 }
