@@ -66,10 +66,11 @@ function AttentionItem({ item }: { item: QueuedCommand }) {
     if (window.confirm(t('attention.confirmDiscard', { count: dependents.length }))) await discard(db, item.seq!);
   };
   const editable = Object.entries(payload).filter(([, value]) => typeof value === 'string' || typeof value === 'number');
+  const label = queueLabel(item, t);
   return (
-    <li className="card" aria-label={queueLabel(item, t)}>
+    <li className="card" aria-label={label}>
       <strong>
-        {queueLabel(item, t)} · {item.command}
+        {label} · {item.command}
       </strong>
       <p className="error">
         {item.result?.status} {problem.message}

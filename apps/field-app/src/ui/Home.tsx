@@ -5,7 +5,7 @@ import { apis } from '../data/api';
 import type { LocalHousehold } from '../data/db';
 import { refreshReferenceData, refreshWorkList } from '../data/work-list';
 import { useApp } from './context';
-import { useVillages, VillageSelect } from './parts';
+import { useVillages, VillageSelect, villagesOfTeam } from './parts';
 import { Tabs } from './Tabs';
 
 /** Pick the team and village of the day and download their households (needs a connection). */
@@ -35,7 +35,7 @@ export function Setup() {
   };
 
   const team = assignment.teams.find((entry) => entry.id === teamId);
-  const teamVillages = villages.filter((village) => !team || team.villageIds.length === 0 || team.villageIds.includes(village.id));
+  const teamVillages = villagesOfTeam(team, villages);
   return (
     <main className="screen">
       <h1>{t('setup.title')}</h1>

@@ -44,8 +44,13 @@ export function queueLabel(item: QueuedCommand, t: TFunction): string {
   return `${item.label} → ${status}`;
 }
 
+/** The villages a team covers (all of the commune's when it names none). */
+export function villagesOfTeam(team: Assignment['teams'][number] | undefined, villages: Village[]): Village[] {
+  return villages.filter((village) => !team || team.villageIds.length === 0 || team.villageIds.includes(village.id));
+}
+
 /** Where something new is registered unless the member picks otherwise: their village, or the team's first. */
 export function homeVillageId(assignment: Assignment, villages: Village[]): string {
   const team = assignment.teams.find((entry) => entry.id === assignment.teamId);
-  return assignment.villageId ?? villages.find((village) => team?.villageIds.includes(village.id))?.id ?? villages[0]?.id ?? '';
+  return assignment.villageId ?? villagesOfTeam(team, villages)[0]?.id ?? villages[0]?.id ?? '';
 }
