@@ -6,7 +6,7 @@ import { assertOwnBroker, FaultPlatform, repoRoot } from '../../tests/faults/sup
 import { checkPlatform } from './exactness';
 import { awaitHealthy, INJECT, restoreInfrastructureAsync } from './faults';
 import { householdDifference } from './households';
-import { parseHeapUsed, readRss, rssTrends, type RssSample } from './memory';
+import { parseGauge, readRss, rssTrends, type RssSample } from './memory';
 import { parseOptions, type SoakOptions } from './options';
 import { failures, renderReport, type FaultTally, type MemoryLimits, type SoakOutcome } from './report';
 import { faultAt, faultsDuring, planFaults, seededRandom, type FaultName, type FaultWindow } from './schedule';
@@ -42,7 +42,7 @@ const clock = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms
 async function main(options: SoakOptions): Promise<number> {
   const durationMs = options.minutes * 60000;
   const graceMs = options.graceSeconds * 1000;
-  const limits: MemoryLimits = { maxSlopeMbPerHour: options.maxRssSlopeMbPerHour, minJudgedMinutes: 10 };
+  const limits: MemoryLimits = { maxSlopeMbPerHour: options.maxRssSlopeMbPerHour, minJudgedMinutes: 10, maxFaultStepMb: options.maxFaultStepMb };
   const random = seededRandom(options.seed);
   const plan = planFaults(
     { durationMs, meanGapMs: options.faultEverySeconds * 1000, quietStartMs: Math.min(60000, durationMs * 0.1), quietEndMs: Math.min(120000, durationMs * 0.15), faults: options.faults },
@@ -93,11 +93,21 @@ async function main(options: SoakOptions): Promise<number> {
           const rssBytes = pid === undefined ? undefined : readRss(pid);
           if (pid === undefined || rssBytes === undefined) continue;
           const at = Date.now();
-          // The heap reading is best effort: a process busy or going down still gets its RSS sample.
+          // The heap readings are best effort: a process busy or going down still gets its RSS sample.
           void fetch(`${instance.url}/metrics`, { signal: AbortSignal.timeout(2000) })
-            .then(async (response) => (response.ok ? parseHeapUsed(await response.text()) : undefined))
-            .catch(() => undefined)
-            .then((heapUsedBytes) => samples.push({ service, pid, at, rssBytes, heapUsedBytes }));
+            .then(async (response) => (response.ok ? await response.text() : ''))
+            .catch(() => '')
+            .then((metrics) =>
+              samples.push({
+                service,
+                pid,
+                at,
+                rssBytes,
+                heapUsedBytes: parseGauge(metrics, 'nodejs_heap_size_used_bytes'),
+                heapTotalBytes: parseGauge(metrics, 'nodejs_heap_size_total_bytes'),
+                externalBytes: parseGauge(metrics, 'nodejs_external_memory_bytes'),
+              }),
+            );
         }
       }
     }, options.sampleSeconds * 1000);
@@ -188,7 +198,8 @@ async function main(options: SoakOptions): Promise<number> {
         quietCountedTwice: quiet.countedTwice,
         quietHouseholds: quiet.households,
       },
-      memory: rssTrends(samples, processWarmupMs(durationMs)),
+      // A fault settles for its grace period and a minute more before memory counts as between faults.
+      memory: rssTrends(samples, { warmupMs: processWarmupMs(durationMs), windows, settleMs: graceMs + 60000 }),
       problems,
     };
     // The raw readings, to look again at a trend the table summarises.
