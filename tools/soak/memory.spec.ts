@@ -1,4 +1,4 @@
-import { parseGauge, pooledSlope, readRss, rssTrends, type FaultSpan, type RssSample } from './memory';
+import { parseGauge, pooledSlope, readRss, rssTrends, type RssSample } from './memory';
 
 const MB = 1048576;
 const minute = 60000;
@@ -28,7 +28,7 @@ describe('soak memory trend', () => {
     // Reporting is flat at 150 MB but restarted (new pid) at 30 minutes, at 140 MB.
     for (let m = 0; m < 30; m += 1) samples.push({ service: 'reporting', pid: 2, at: m * minute, rssBytes: 150 * MB });
     for (let m = 30; m <= 60; m += 1) samples.push({ service: 'reporting', pid: 3, at: m * minute, rssBytes: 140 * MB });
-    const [registry, reporting] = rssTrends(samples, { warmupMs: 2 * minute });
+    const [registry, reporting] = rssTrends(samples, 2 * minute);
     expect(registry).toMatchObject({ service: 'registry', processes: 1, startMb: 100, endMb: 126, judgedMinutes: 58 });
     expect(registry.slopeMbPerHour).toBeCloseTo(6, 0);
     expect(reporting).toMatchObject({ service: 'reporting', processes: 2, startMb: 150, endMb: 140, slopeMbPerHour: 0, judgedMinutes: 55 });
@@ -41,56 +41,9 @@ describe('soak memory trend', () => {
     for (let m = 0; m <= 60; m += 1) {
       samples.push({ service: 'enrollment', pid: 7, at: m * minute, rssBytes: (140 + (m * 12) / 60) * MB, heapUsedBytes: m % 5 === 4 ? undefined : (m % 2 ? 60 : 45) * MB });
     }
-    const [enrollment] = rssTrends(samples, { warmupMs: 2 * minute });
+    const [enrollment] = rssTrends(samples, 2 * minute);
     expect(enrollment.slopeMbPerHour).toBeCloseTo(12, 0);
     expect(Math.abs(enrollment.heapUsedSlopeMbPerHour!)).toBeLessThan(2);
-  });
-
-  describe('between faults and at faults', () => {
-    // A 60-minute run sampled every 15 s; faults at minutes 15, 30 and 45, each lasting a minute.
-    const faults: FaultSpan[] = [15, 30, 45].map((m) => ({ fault: 'broker-kill', startedAt: m * minute, endedAt: (m + 1) * minute }));
-    const options = { warmupMs: 2 * minute, windows: faults, settleMs: minute };
-    const run = (service: string, pid: number, rssMb: (m: number) => number, from = 0): RssSample[] => {
-      const samples: RssSample[] = [];
-      for (let m = from; m <= 60; m += 0.25) samples.push({ service, pid, at: m * minute, rssBytes: rssMb(m) * MB });
-      return samples;
-    };
-    const steps = (held: number[]) => (m: number) => 150 + held.filter((at) => m >= at + 1).length * 8;
-
-    it('tells one step that holds (a high-water mark) from growth under steady load', () => {
-      // 8 MB more after the first fault only, flat otherwise: the whole-run line climbs, the stretches do not.
-      const [trend] = rssTrends(run('registry', 1, steps([15])), options);
-      expect(trend.slopeMbPerHour).toBeGreaterThan(8);
-      expect(trend.quietSlopeMbPerHour).toBeCloseTo(0, 1);
-      expect(trend.faultSteps).toEqual([{ fault: 'broker-kill', measured: 3, medianMb: 0, maxMb: 8 }]);
-    });
-
-    it('shows a leak per fault as a step at every injection of that kind', () => {
-      const [trend] = rssTrends(run('registry', 1, steps([15, 30, 45])), options);
-      expect(trend.quietSlopeMbPerHour).toBeCloseTo(0, 1);
-      expect(trend.faultSteps).toEqual([{ fault: 'broker-kill', measured: 3, medianMb: 8, maxMb: 8 }]);
-    });
-
-    it('shows a leak under load in the slope between faults, leaving the fault windows and their settling out', () => {
-      // 30 MB/h all along, and 500 MB readings inside each fault and its settling minute that must not count.
-      const inFault = (m: number) => faults.some((fault) => m * minute >= fault.startedAt && m * minute <= fault.endedAt + minute);
-      const [trend] = rssTrends(run('registry', 1, (m) => (inFault(m) ? 500 : 150 + m / 2)), options);
-      expect(trend.quietSlopeMbPerHour).toBeCloseTo(30, 0);
-      // Four stretches of readings: minutes 2-14.75, 17.25-29.75, 32.25-44.75 and 47.25-60.
-      expect(trend.quietMinutes).toBe(12.75 + 12.5 + 12.5 + 12.75);
-      // Each step also holds the steady growth between the levels compared (about 4 minutes apart).
-      expect(trend.faultSteps[0].medianMb).toBeCloseTo(2.1, 1);
-    });
-
-    it('counts an injection once however many instances live across it, and skips stretches too short to fit', () => {
-      const samples = [...run('registry', 1, steps([30])), ...run('registry', 2, steps([30]))];
-      const [trend] = rssTrends(samples, { ...options, windows: [...faults, { fault: 'redis-down', startedAt: 58 * minute, endedAt: 58.5 * minute }] });
-      expect(trend.processes).toBe(2);
-      expect(trend.faultSteps).toEqual([{ fault: 'broker-kill', measured: 3, medianMb: 0, maxMb: 8 }]);
-      // No readings after redis-down settles (the run ends): not measured, and the minute before it is too short to fit.
-      expect(trend.faultSteps.some((step) => step.fault === 'redis-down')).toBe(false);
-      expect(trend.quietMinutes).toBe(2 * (12.75 + 12.5 + 12.5 + 10.5));
-    });
   });
 
   it("reads heap gauges from a service's Prometheus text", () => {

@@ -13,8 +13,6 @@ export interface SoakOptions {
   graceSeconds: number;
   sampleSeconds: number;
   maxRssSlopeMbPerHour: number;
-  /** Largest median RSS step one kind of fault may leave behind, MB. */
-  maxFaultStepMb: number;
   report?: string;
   keep: boolean;
 }
@@ -48,7 +46,6 @@ export function parseOptions(argv: readonly string[], defaultSeed: number): Soak
     graceSeconds: number('grace', 15),
     sampleSeconds: number('sample-seconds', 5, { min: 1 }),
     maxRssSlopeMbPerHour: number('max-rss-slope', 20),
-    maxFaultStepMb: number('max-fault-step', 5),
     report: value('report'),
     keep: argv.includes('--keep'),
   };

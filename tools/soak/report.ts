@@ -49,28 +49,16 @@ export interface SoakOutcome {
 }
 
 export interface MemoryLimits {
-  /** Steepest RSS slope between faults (steady load) that still counts as flat. */
   maxSlopeMbPerHour: number;
-  /** Below this many minutes between faults a slope is noise (GC sawtooth): shown, not judged. */
+  /** Below this many judged minutes a slope is noise (GC sawtooth): shown, not judged. */
   minJudgedMinutes: number;
-  /** Largest median RSS step across the injections of one kind of fault that still counts as flat. */
-  maxFaultStepMb: number;
 }
 
-/** A kind of fault is judged on at least this many injections: one step is a high-water mark, not a pattern. */
-const MIN_STEP_INJECTIONS = 2;
-
-export type MemoryVerdict = 'flat' | 'RISING' | 'STEPS AT FAULTS' | 'too short to judge';
+export type MemoryVerdict = 'flat' | 'RISING' | 'too short to judge';
 
 export function memoryVerdict(trend: RssTrend, limits: MemoryLimits): MemoryVerdict {
-  if (trend.quietMinutes < limits.minJudgedMinutes) return 'too short to judge';
-  if (trend.quietSlopeMbPerHour > limits.maxSlopeMbPerHour) return 'RISING';
-  return steppingFaults(trend, limits).length > 0 ? 'STEPS AT FAULTS' : 'flat';
-}
-
-/** The kinds of fault after which this service's RSS held higher at most injections. */
-function steppingFaults(trend: RssTrend, limits: MemoryLimits) {
-  return trend.faultSteps.filter((step) => step.measured >= MIN_STEP_INJECTIONS && step.medianMb > limits.maxFaultStepMb);
+  if (trend.judgedMinutes < limits.minJudgedMinutes) return 'too short to judge';
+  return trend.slopeMbPerHour > limits.maxSlopeMbPerHour ? 'RISING' : 'flat';
 }
 
 /**
@@ -98,13 +86,7 @@ export function failures(outcome: SoakOutcome, limits: MemoryLimits): string[] {
   if (outcome.unexpectedErrors > 0) reasons.push(`${outcome.unexpectedErrors} 5xx/refused outside injected faults`);
   const failed = outcome.faults.filter((f) => f.failed > 0);
   if (failed.length > 0) reasons.push(`faults not carried out: ${failed.map((f) => `${f.fault} ×${f.failed}`).join(', ')}`);
-  for (const trend of outcome.memory) {
-    const verdict = memoryVerdict(trend, limits);
-    if (verdict === 'RISING') reasons.push(`${trend.service} RSS rising ${trend.quietSlopeMbPerHour} MB/h between faults`);
-    if (verdict === 'STEPS AT FAULTS') {
-      reasons.push(`${trend.service} RSS steps up at ${steppingFaults(trend, limits).map((step) => `${step.fault} (median +${step.medianMb} MB)`).join(', ')}`);
-    }
-  }
+  for (const trend of outcome.memory) if (memoryVerdict(trend, limits) === 'RISING') reasons.push(`${trend.service} RSS rising ${trend.slopeMbPerHour} MB/h`);
   reasons.push(...outcome.problems);
   return reasons;
 }
@@ -155,7 +137,7 @@ export function renderReport(outcome: SoakOutcome, limits: MemoryLimits): string
     `Events: ${exactness.eventsWritten} written, ${exactness.eventsApplied} applied by the projections; recount: ${exactness.countsDuplicated} counted beyond it, ${exactness.countsMissing} missing.`,
     '',
     table(
-      ['service', 'processes', 'RSS start MB', 'RSS end MB', 'RSS slope MB/h, whole run', 'heap used slope MB/h', 'minutes judged', 'RSS slope MB/h between faults', 'minutes between faults', 'verdict'],
+      ['service', 'processes', 'RSS start MB', 'RSS end MB', 'RSS slope MB/h', 'heap used slope MB/h', 'minutes judged', 'verdict'],
       outcome.memory.map((trend) => [
         trend.service,
         String(trend.processes),
@@ -164,38 +146,15 @@ export function renderReport(outcome: SoakOutcome, limits: MemoryLimits): string
         String(trend.slopeMbPerHour),
         trend.heapUsedSlopeMbPerHour === null ? '–' : String(trend.heapUsedSlopeMbPerHour),
         String(trend.judgedMinutes),
-        String(trend.quietSlopeMbPerHour),
-        String(trend.quietMinutes),
         memoryVerdict(trend, limits),
       ]),
     ),
     '',
-    stepTable(outcome),
-    '',
-    `Memory is flat when, after each process's warm-up, the RSS slope between faults is at most ${limits.maxSlopeMbPerHour} MB/h over at least ${limits.minJudgedMinutes} minutes and no kind of fault leaves RSS more than ${limits.maxFaultStepMb} MB higher at the median of its injections (judged from ${MIN_STEP_INJECTIONS} injections). The whole-run slope includes the steps at faults; the heap used slope is the V8 heap's, to tell a leak of JavaScript objects (both rise) from native or allocator growth (only RSS rises).`,
+    `Memory is flat when the RSS slope is at most ${limits.maxSlopeMbPerHour} MB/h over at least ${limits.minJudgedMinutes} judged minutes (each process after its warm-up). The heap used slope is the V8 heap's, to tell a leak of JavaScript objects (both rise) from native or allocator growth (only RSS rises).`,
   ];
   if (outcome.unexpectedExamples.length > 0) lines.push('', `5xx outside faults, first ones: ${outcome.unexpectedExamples.join('; ')}`);
   lines.push('', reasons.length === 0 ? 'Verdict: PASS' : `Verdict: FAIL (${reasons.join('; ')})`);
   return `${lines.join('\n')}\n`;
-}
-
-/** RSS after each kind of fault settled minus before it, per service: median (largest, injections measured). */
-function stepTable(outcome: SoakOutcome): string {
-  const kinds = outcome.faults.map((tally) => tally.fault);
-  return table(
-    ['RSS step at the fault, MB: median (largest, injections)', ...outcome.memory.map((trend) => trend.service)],
-    kinds.map((fault) => [
-      FAULT_TITLES[fault],
-      ...outcome.memory.map((trend) => {
-        const step = trend.faultSteps.find((candidate) => candidate.fault === fault);
-        return step ? `${signed(step.medianMb)} (${signed(step.maxMb)}, ${step.measured})` : '–';
-      }),
-    ]),
-  );
-}
-
-function signed(value: number): string {
-  return value > 0 ? `+${value}` : String(value);
 }
 
 export function table(header: string[], rows: string[][]): string {

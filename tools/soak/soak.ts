@@ -42,7 +42,7 @@ const clock = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms
 async function main(options: SoakOptions): Promise<number> {
   const durationMs = options.minutes * 60000;
   const graceMs = options.graceSeconds * 1000;
-  const limits: MemoryLimits = { maxSlopeMbPerHour: options.maxRssSlopeMbPerHour, minJudgedMinutes: 10, maxFaultStepMb: options.maxFaultStepMb };
+  const limits: MemoryLimits = { maxSlopeMbPerHour: options.maxRssSlopeMbPerHour, minJudgedMinutes: 10 };
   const random = seededRandom(options.seed);
   const plan = planFaults(
     { durationMs, meanGapMs: options.faultEverySeconds * 1000, quietStartMs: Math.min(60000, durationMs * 0.1), quietEndMs: Math.min(120000, durationMs * 0.15), faults: options.faults },
@@ -198,8 +198,7 @@ async function main(options: SoakOptions): Promise<number> {
         quietCountedTwice: quiet.countedTwice,
         quietHouseholds: quiet.households,
       },
-      // A fault settles for its grace period and a minute more before memory counts as between faults.
-      memory: rssTrends(samples, { warmupMs: processWarmupMs(durationMs), windows, settleMs: graceMs + 60000 }),
+      memory: rssTrends(samples, processWarmupMs(durationMs)),
       problems,
     };
     // The raw readings, to look again at a trend the table summarises.

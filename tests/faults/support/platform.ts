@@ -37,6 +37,8 @@ export function assertOwnBroker(): void {
 export const PROVINCE = '38';
 export const VILLAGES = ['THON-1', 'THON-2', 'THON-3'];
 
+const TOKEN_RENEWAL_MS = 30 * 60000;
+
 /**
  * The services of one fault run, as an orchestrator would keep them: several instances per
  * service are allowed, a killed one is replaced (same schema, same topics, new port), and
@@ -44,13 +46,20 @@ export const VILLAGES = ['THON-1', 'THON-2', 'THON-3'];
  */
 export class FaultPlatform {
   readonly instances = new Map<ServiceName, RunningService[]>();
-  readonly token: string;
+  private issued = { token: '', at: 0 };
 
   constructor(
     readonly runId: string,
     readonly commune: string,
-  ) {
-    this.token = testToken({ sub: `agent-${commune}`, role: 'field_agent', communes: [commune] });
+  ) {}
+
+  /**
+   * The field agent's token. A test token lasts an hour; like the field app renewing its session,
+   * a new one is issued after half of that, so an hour-long soak's phones are not signed out.
+   */
+  get token(): string {
+    if (Date.now() - this.issued.at > TOKEN_RENEWAL_MS) this.issued = { token: testToken({ sub: `agent-${this.commune}`, role: 'field_agent', communes: [this.commune] }), at: Date.now() };
+    return this.issued.token;
   }
 
   async start(names: ServiceName[], env: Partial<Record<ServiceName, NodeJS.ProcessEnv>> = {}): Promise<void> {
