@@ -25,7 +25,7 @@ import { communeHistory, historyCommunes } from './history';
 import { seedHistory } from './history-phase';
 import { awaitCaughtUp } from './kafka-progress';
 import type { LoadCommune, LoadPlan, LoadReport } from './load/field-phones';
-import { Ledger, provinceReaders } from './measurements';
+import { activityPerEvent, Ledger, provinceReaders } from './measurements';
 import { BenchPlatform, type ServiceName } from './platform';
 import { renderReport, type BenchFigures } from './report';
 import { histogramDelta, histogramQuantile, readHistogram, type HistogramSnapshot } from './stats';
@@ -154,7 +154,11 @@ async function main(): Promise<void> {
     const history = await seedHistory(kafka, platform.topicPrefix, communes, settings.historyEvents, (done) => bar.update(done));
     bar.finish();
 
+    // The database's own counters say how much work each phase's events cost (commits, rows).
+    const ledger = new Ledger(databaseUrl, ['household-registry', 'enrollment', 'training'].map((name) => platform.schemaOf(name as ServiceName)));
+
     // 3. Start the services: reporting's live consumer projects the whole history.
+    const projectionActivity = await ledger.databaseActivity();
     const projectionStarted = Date.now();
     const profileDir = settings.profile ? path.join(repoRoot, '.data', 'bench', 'profiles', runId) : undefined;
     await platform.start(profileDir);
@@ -170,8 +174,11 @@ async function main(): Promise<void> {
       await awaitCaughtUp(admin, `${platform.topicPrefix}${consumer}`, [platform.topic('household-registry.events')], { timeoutMs: 3600000 });
     }
 
+    const projectionCost = activityPerEvent(projectionActivity, await ledger.databaseActivity(), history.events);
+
     // 4. Rebuild every projection from the topics (reporting keeps serving the live generation).
     bar = new ProgressBar('4/6 rebuild', history.events);
+    const rebuildActivity = await ledger.databaseActivity();
     const rebuild = await watchingMemory(platform, (rssPeaks.rebuild = {}), () =>
       rebuildProjections({
         databaseUrl,
@@ -182,6 +189,8 @@ async function main(): Promise<void> {
         onProgress: (done, total, phase) => (phase === 'switching' ? bar.finish('switching') : (bar.setTotal(total), bar.update(done))),
       }),
     );
+
+    const rebuildCost = activityPerEvent(rebuildActivity, await ledger.databaseActivity(), rebuild.eventsApplied);
 
     // 5. Paced load with province officers reading the ranking.
     const loadCommunes = await createLoadCommunes(platform, communes.slice(0, settings.loadCommunes).map((c) => c.code));
@@ -196,10 +205,10 @@ async function main(): Promise<void> {
       if (response.status !== 201) throw new Error(`creating the province campaign answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as { id: string };
     });
-    const ledger = new Ledger(databaseUrl, ['household-registry', 'enrollment', 'training'].map((name) => platform.schemaOf(name as ServiceName)));
     const loadPhase = async (label: string, plan: LoadPlan, withReaders: boolean) => {
       const bar = new ProgressBar(label, plan.seconds);
       const lagBefore = await visibleLagSnapshot(platform);
+      const activityBefore = await ledger.databaseActivity();
       const from = new Date();
       let loading = true;
       const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>
@@ -215,6 +224,7 @@ async function main(): Promise<void> {
       while ((await ledger.unpublished()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
       await awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 600000 });
       const visible = histogramDelta(lagBefore, await visibleLagSnapshot(platform));
+      const activityAfter = await ledger.databaseActivity();
       const events = await ledger.eventsWritten(from, to);
       return {
         report,
@@ -223,6 +233,7 @@ async function main(): Promise<void> {
         eventsPerSecond: events / ((to.getTime() - from.getTime()) / 1000),
         relayLagMs: await ledger.relayLag(from, to),
         visibleLagMs: { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count },
+        cost: activityPerEvent(activityBefore, activityAfter, events),
       };
     };
     const paced = await loadPhase('5/6 paced load', { label: 'paced', urls, token, communes: loadCommunes, eventsPerSecond: settings.pacedRate, seconds: settings.pacedSeconds, phones: settings.phones }, true);
@@ -238,8 +249,8 @@ async function main(): Promise<void> {
       machine: await machine(),
       baselines: { kafka: kafkaRaw, postgres: postgresRaw },
       history: { events: history.events, communes: communes.length, bytesPerEvent: Math.round(history.bytes / history.events), publishSeconds: history.seconds },
-      projection: { events: history.events, seconds: projectionSeconds, eventsPerSecond: history.events / projectionSeconds },
-      rebuild: { events: rebuild.eventsApplied, seconds: rebuild.seconds, eventsPerSecond: rebuild.eventsApplied / rebuild.seconds },
+      projection: { events: history.events, seconds: projectionSeconds, eventsPerSecond: history.events / projectionSeconds, cost: projectionCost },
+      rebuild: { events: rebuild.eventsApplied, seconds: rebuild.seconds, eventsPerSecond: rebuild.eventsApplied / rebuild.seconds, cost: rebuildCost },
       paced,
       sustained,
       rssPeakMB: rssPeaks,

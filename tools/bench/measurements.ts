@@ -30,6 +30,13 @@ export class Ledger {
     return Number(rows[0]?.n ?? 0);
   }
 
+  async databaseActivity(): Promise<DatabaseActivity> {
+    const [row] = await this.query<{ commits: string; rows_written: string }>(
+      'select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as rows_written from pg_stat_database where datname = current_database()',
+    );
+    return { commits: Number(row.commits), rowsWritten: Number(row.rows_written) };
+  }
+
   async unpublished(): Promise<number> {
     const rows = await this.query<{ n: string }>(`select sum(n)::bigint as n from (${this.union('select count(*) as n from OUTBOX where published_at is null')}) counts`);
     return Number(rows[0]?.n ?? 0);
@@ -44,6 +51,23 @@ export class Ledger {
     );
     return { p50: Number(rows[0]?.p50 ?? Number.NaN), p99: Number(rows[0]?.p99 ?? Number.NaN), events: Number(rows[0]?.n ?? 0) };
   }
+}
+
+/** Cumulative work of the whole database (every service's schema): commits and rows written. */
+export interface DatabaseActivity {
+  commits: number;
+  rowsWritten: number;
+}
+
+/**
+ * What the database did between two readings, per event of the phase. pg_stat_database is
+ * approximate at the edges: a busy backend reports its counts at most once a second.
+ */
+export function activityPerEvent(before: DatabaseActivity, after: DatabaseActivity, events: number): { commitsPerEvent: number; rowsWrittenPerEvent: number } {
+  return {
+    commitsPerEvent: events > 0 ? (after.commits - before.commits) / events : Number.NaN,
+    rowsWrittenPerEvent: events > 0 ? (after.rowsWritten - before.rowsWritten) / events : Number.NaN,
+  };
 }
 
 /** Province officers refreshing the province ranking: `readers` loops of GET, latency of each. */

@@ -6,6 +6,12 @@ interface Percentiles {
   p99: number;
 }
 
+/** Database work per event of a phase (pg_stat_database deltas over the events the phase wrote or applied). */
+export interface PhaseCost {
+  commitsPerEvent: number;
+  rowsWrittenPerEvent: number;
+}
+
 export interface LoadPhaseFigures {
   report: LoadReport;
   reads?: { queries: number; failures: number; p50: number; p99: number; communes: number };
@@ -13,6 +19,8 @@ export interface LoadPhaseFigures {
   eventsPerSecond: number;
   relayLagMs: Percentiles & { events: number };
   visibleLagMs: Percentiles & { events: number };
+  /** Including the relays' and consumers' work on the phase's events (read after they caught up). */
+  cost?: PhaseCost;
 }
 
 export interface BenchFigures {
@@ -22,8 +30,8 @@ export interface BenchFigures {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; kernel: string; node: string; postgres: string; kafka: string };
   baselines: { kafka: KafkaBaseline; postgres: PostgresBaseline };
   history: { events: number; communes: number; bytesPerEvent: number; publishSeconds: number };
-  projection: { events: number; seconds: number; eventsPerSecond: number };
-  rebuild: { events: number; seconds: number; eventsPerSecond: number };
+  projection: { events: number; seconds: number; eventsPerSecond: number; cost?: PhaseCost };
+  rebuild: { events: number; seconds: number; eventsPerSecond: number; cost?: PhaseCost };
   paced: LoadPhaseFigures;
   sustained: LoadPhaseFigures;
   rssPeakMB: Record<string, Record<string, number>>;
@@ -42,6 +50,7 @@ const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('e
 const ms = (n: number) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n)} ms` : 'n/a');
 const share = (part: number, whole: number) => (whole > 0 && Number.isFinite(part) ? `${((100 * part) / whole).toFixed(1)}% of ${int(whole)}/s` : '');
 const check = (ok: boolean) => (ok ? 'met' : 'MISSED');
+const perEvent = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(2) : n.toFixed(1)) : 'n/a');
 
 /** The figures as rows: value, the issue's target and whether it was met, and the ratio to the raw baseline. */
 export function reportRows(f: BenchFigures): Row[] {
@@ -81,6 +90,16 @@ export function reportRows(f: BenchFigures): Row[] {
       verdict: check((f.paced.reads?.p99 ?? Infinity) < 50 && (f.paced.reads?.communes ?? 0) >= 200),
       vsBaseline: `${int(f.paced.reads?.queries ?? 0)} queries during the paced load`,
     },
+    ...(
+      [
+        ['live projection', f.projection.cost],
+        ['rebuild', f.rebuild.cost],
+        ['paced load', f.paced.cost],
+        ['flat out', f.sustained.cost],
+      ] as Array<[string, PhaseCost | undefined]>
+    ).flatMap(([phase, cost]) =>
+      cost ? [{ figure: `database work per event (${phase})`, value: `${perEvent(cost.commitsPerEvent)} commits, ${perEvent(cost.rowsWrittenPerEvent)} rows written`, target: '', verdict: '', vsBaseline: 'pg_stat_database, all schemas' }] : [],
+    ),
     ...Object.keys(f.rssEndMB).map((name) => ({ figure: `RSS ${name}`, value: `peak ${int(peak(name))} MB, end ${int(f.rssEndMB[name])} MB`, target: '< 300 MB', verdict: check(peak(name) < 300), vsBaseline: '' })),
   ];
 }

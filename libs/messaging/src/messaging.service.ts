@@ -72,7 +72,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     this.producer.on('producer.connect', () => (this.producerConnected = true));
     this.producer.on('producer.disconnect', () => (this.producerConnected = false));
     this.admin = this.kafka.admin();
-    this.outbox = new OutboxWriter(config.topicPrefix, config.databaseSchema);
+    this.outbox = new OutboxWriter(config.topicPrefix);
     health.register('kafka', async () => {
       await this.admin.connect();
       const cluster = await this.admin.describeCluster();
@@ -153,6 +153,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       onError: (error) => this.logger.warn({ err: error.message }, 'outbox relay round failed; will retry'),
     });
     await this.relay.start();
+    this.outbox.onCommitted(() => this.relay?.nudge());
   }
 
   private async startConsumer(registration: ConsumerRegistration): Promise<void> {

@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './persistence.module';
 export * from './audit';
 export * from './retention';
+export * from './transaction/after-commit';

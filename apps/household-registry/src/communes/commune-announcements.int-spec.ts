@@ -28,7 +28,7 @@ describe('registry: commune onboarded events (real Postgres, outbox)', () => {
       if (instance === 0) await migrateSchema(options, dataSource);
       if (!dataSource.isInitialized) await dataSource.initialize();
       dataSources.push(dataSource);
-      services.push(new CommunesService(dataSource, { outbox: new OutboxWriter(`t-${runId}.`, schema) } as unknown as MessagingService));
+      services.push(new CommunesService(dataSource, { outbox: new OutboxWriter(`t-${runId}.`) } as unknown as MessagingService));
     }
   });
 

@@ -41,7 +41,7 @@ describe('registry: losing the digital core (real Postgres, outbox)', () => {
     dataSource = createServiceDataSource(options);
     await migrateSchema(options, dataSource);
     if (!dataSource.isInitialized) await dataSource.initialize();
-    const messaging = { outbox: new OutboxWriter(`t-${runId}.`, schema) } as unknown as MessagingService;
+    const messaging = { outbox: new OutboxWriter(`t-${runId}.`) } as unknown as MessagingService;
     households = new HouseholdsService(dataSource, messaging);
     residents = new ResidentsService(dataSource, messaging);
     await query(`insert into "${schema}".communes (code, name, province_code, province_name, created_by) values ($1, 'Xã Thử', '38', 'Tỉnh Thử', 'test')`, [COMMUNE]);

@@ -36,7 +36,7 @@ describe('training: team names announced once (real Postgres, outbox)', () => {
       if (instance === 0) await migrateSchema(options, dataSource);
       if (!dataSource.isInitialized) await dataSource.initialize();
       dataSources.push(dataSource);
-      services.push(new TeamsService(dataSource, { outbox: new OutboxWriter(`t-${runId}.`, schema) } as unknown as MessagingService));
+      services.push(new TeamsService(dataSource, { outbox: new OutboxWriter(`t-${runId}.`) } as unknown as MessagingService));
     }
     await query(`insert into "${schema}".known_communes (code, province_code) values ('16279', '38')`);
   });

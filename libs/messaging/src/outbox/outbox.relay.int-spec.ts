@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { ensureTopics, topicFor } from '../kafka/topics';
 import { CreateOutbox1763900000000 } from './outbox.migration';
 import { OutboxRelay } from './outbox.relay';
-import { OutboxWriter } from './outbox.writer';
+import { outboxChannel, OutboxWriter } from './outbox.writer';
 
 // Integration: the real Postgres and Kafka started by `npm test` (tools/infra).
 const runId = newRunId();
@@ -28,11 +28,11 @@ function household(communeCode = '09955'): EventEnvelope {
 describe('outbox relay (Postgres + Kafka)', () => {
   let dataSource: DataSource;
   let producer: Producer;
-  const writer = new OutboxWriter(prefix, schema);
+  const writer = new OutboxWriter(prefix);
   const relays: OutboxRelay[] = [];
 
-  const relay = () => {
-    const instance = new OutboxRelay({ dataSource, databaseUrl: databaseUrl(), schema, producer, batchSize: 50, pollIntervalMs: 200 });
+  const relay = (pollIntervalMs = 200) => {
+    const instance = new OutboxRelay({ dataSource, databaseUrl: databaseUrl(), schema, producer, batchSize: 50, pollIntervalMs });
     relays.push(instance);
     return instance;
   };
@@ -118,5 +118,41 @@ describe('outbox relay (Postgres + Kafka)', () => {
     } finally {
       await reader.stop();
     }
+  });
+
+  // A relay that would otherwise look again only after a minute: what wakes it is the commit.
+  const idleRelay = async () => {
+    const instance = relay(60000);
+    await instance.start();
+    return instance;
+  };
+  const publishedIds = async (ids: string[]) =>
+    (await query<{ event_id: string }>(`select event_id from "${schema}".outbox where published_at is not null and event_id = any($1::uuid[])`, [ids])).map((row) => row.event_id);
+
+  it('is woken by the commit of the process that wrote, not by a signal inside the transaction', async () => {
+    const instance = await idleRelay();
+    const stopNudging = writer.onCommitted(() => instance.nudge());
+    try {
+      const events = [household(), household()];
+      let seenInside: string[] = [];
+      await dataSource.transaction(async (tx) => {
+        await writer.append(tx, events);
+        // Still uncommitted: the relay must not have been woken into an empty round that is then done.
+        seenInside = await publishedIds(events.map((event) => event.id));
+      });
+      expect(seenInside).toEqual([]);
+      await eventually(async () => expect((await publishedIds(events.map((event) => event.id))).sort()).toEqual(events.map((event) => event.id).sort()), { timeoutMs: 15000 });
+    } finally {
+      stopNudging();
+    }
+  });
+
+  it("is woken by another instance's notice after its commit", async () => {
+    await idleRelay();
+    const events = [household()];
+    // Written by "another instance": nothing in this process is told of the commit.
+    await dataSource.transaction((tx) => new OutboxWriter(prefix).append(tx, events));
+    await query(`select pg_notify($1, 'another-instance')`, [outboxChannel(schema)]);
+    await eventually(async () => expect(await publishedIds([events[0].id])).toEqual([events[0].id]), { timeoutMs: 15000 });
   });
 });

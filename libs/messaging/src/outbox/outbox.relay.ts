@@ -1,9 +1,13 @@
 import type { EventEnvelope } from '@dtc/contracts';
 import type { Producer } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
 import { outboxChannel } from './outbox.writer';
+
+/** Commits within this window share one NOTIFY to the other instances' relays. */
+const PEERS_NOTICE_DEBOUNCE_MS = 10;
 
 /** Kafka header carrying the commit time of the write that produced the event (ISO 8601). */
 export const RECORDED_AT_HEADER = 'dtc_recorded_at';
@@ -41,6 +45,13 @@ export class OutboxRelay {
   private wake?: () => void;
   private loop?: Promise<void>;
   private failures = 0;
+  /** Rows committed since the relay last looked: the next round starts without waiting. */
+  private nudged = false;
+  /** Whether the last round held the publishing turn (another instance's relay may hold it). */
+  private hadTurn = false;
+  private peersNotice?: NodeJS.Timeout;
+  /** Sent as the notice's payload, so this relay ignores its own notices. */
+  private readonly instanceId = randomUUID();
 
   constructor(private readonly options: RelayOptions) {}
 
@@ -51,8 +62,24 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
+  /**
+   * A transaction of this process committed outbox rows: wake this relay, and soon (debounced,
+   * outside any writing transaction) the other instances', one of which may hold the publishing turn.
+   */
+  nudge(): void {
+    if (!this.running) return;
+    this.nudged = true;
+    if (this.failures === 0) this.wake?.();
+    this.peersNotice ??= setTimeout(() => {
+      this.peersNotice = undefined;
+      this.options.dataSource.query('select pg_notify($1, $2)', [outboxChannel(this.options.schema), this.instanceId]).catch(() => undefined);
+    }, PEERS_NOTICE_DEBOUNCE_MS);
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    clearTimeout(this.peersNotice);
+    this.peersNotice = undefined;
     this.wake?.();
     await this.loop;
     await this.listener?.end().catch(() => undefined);
@@ -66,6 +93,7 @@ export class OutboxRelay {
     try {
       await runner.startTransaction();
       const [{ leader }] = await runner.query('select pg_try_advisory_xact_lock(hashtext($1)) as leader', [`outbox-relay:${this.options.schema}`]);
+      this.hadTurn = leader;
       if (!leader) {
         await runner.commitTransaction();
         return 0;
@@ -116,6 +144,8 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     while (this.running) {
       let published = 0;
+      // This round sees every row committed before it starts; a nudge from now on asks for another.
+      this.nudged = false;
       try {
         published = await this.publishBatch();
         this.failures = 0;
@@ -125,6 +155,9 @@ export class OutboxRelay {
       }
       if (!this.running) break;
       if (published >= this.options.batchSize) continue;
+      // Rows committed while this round ran (the wake-up found no one waiting). Without the turn,
+      // the relay holding it gets the peers' notice instead of this one spinning on the lock.
+      if (this.nudged && this.hadTurn && this.failures === 0) continue;
       const backoff = this.failures > 0 ? Math.min(5000, 200 * 2 ** Math.min(this.failures, 5)) : this.options.pollIntervalMs;
       if (!this.listener && this.failures === 0) await this.listen().catch(() => undefined);
       await new Promise<void>((resolve) => {
@@ -144,7 +177,9 @@ export class OutboxRelay {
     client.on('error', () => {
       this.listener = undefined;
     });
-    client.on('notification', () => {
+    client.on('notification', (notice) => {
+      if (notice.payload === this.instanceId) return;
+      this.nudged = true;
       if (this.failures === 0) this.wake?.();
     });
     await client.connect();

@@ -1,4 +1,5 @@
 import { assertValidEvent, findEventDefinition, type EventEnvelope } from '@dtc/contracts';
+import { afterCommit } from '@dtc/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { topicFor } from '../kafka/topics';
 
@@ -9,13 +10,22 @@ export function outboxChannel(schema: string): string {
 /**
  * Appends events to the outbox inside the caller's transaction (the same one that changes
  * state). Call it after the state change so that, per aggregate, outbox order follows the
- * order in which the aggregate row was locked. The NOTIFY is delivered only on commit.
+ * order in which the aggregate row was locked. Once that transaction commits, the listeners
+ * given to `onCommitted` run (the relay wakes); nothing is signalled inside the transaction.
  */
 export class OutboxWriter {
-  constructor(
-    private readonly topicPrefix: string,
-    private readonly schema: string,
-  ) {}
+  private readonly listeners = new Set<() => void>();
+  private readonly committed = () => {
+    for (const listener of this.listeners) listener();
+  };
+
+  constructor(private readonly topicPrefix: string) {}
+
+  /** Called after every commit that appended rows through this writer (in this process). */
+  onCommitted(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async append(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
@@ -28,12 +38,10 @@ export class OutboxWriter {
       const base = index * 6;
       return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
     });
-    // One round trip: the rows and the NOTIFY that wakes the relay (delivered only on commit).
-    await tx.query(
-      `with appended as (insert into outbox (event_id, topic, message_key, event_type, tenant, payload) values ${rows.join(', ')} returning 1)
-       select pg_notify($${values.length + 1}, count(*)::text) from appended`,
-      [...values, outboxChannel(this.schema)],
-    );
+    await tx.query(`insert into outbox (event_id, topic, message_key, event_type, tenant, payload) values ${rows.join(', ')}`, values);
+    // No NOTIFY here: inside the transaction it would hold the cluster-wide notify lock across the
+    // commit (every service's commits in single file). The relay is woken after the commit.
+    afterCommit(tx, this.committed);
   }
 
   /**

@@ -34,7 +34,7 @@ export function serviceConfigSpec(defaults: ServiceDefaults) {
       default: 30000,
     },
     relayBatchSize: { env: 'OUTBOX_RELAY_BATCH_SIZE', description: 'outbox rows published per relay round', parse: parsers.integer(1, 10000), default: 500 },
-    relayPollMs: { env: 'OUTBOX_RELAY_POLL_MS', description: 'relay fallback poll interval when no NOTIFY arrives', parse: parsers.integer(10, 60000), default: 1000 },
+    relayPollMs: { env: 'OUTBOX_RELAY_POLL_MS', description: 'relay fallback poll interval when no commit or notice wakes it', parse: parsers.integer(10, 60000), default: 1000 },
     // Tokens: HS256 with JWT_SECRET (one machine), or RS256 checked against an OpenID Connect
     // provider's JWKS when JWT_JWKS_URL is set (then JWT_SECRET is not needed and HS256 is refused).
     jwtSecret: { env: 'JWT_SECRET', description: 'HS256 secret for bearer tokens (min 16 chars)', parse: parsers.string(16), optional: true as const },
