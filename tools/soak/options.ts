@@ -17,7 +17,7 @@ export interface SoakOptions {
   keep: boolean;
 }
 
-/** `npm run soak -- --minutes 30 [--phones 3] [--seed 42] [--report docs/soak-latest.md] ...`; throws on bad input. */
+/** `npm run soak -- --minutes 60 [--phones 3] [--seed 42] [--report docs/soak-latest.md] ...`; throws on bad input. */
 export function parseOptions(argv: readonly string[], defaultSeed: number): SoakOptions {
   const value = (name: string): string | undefined => {
     const index = argv.indexOf(`--${name}`);
@@ -37,7 +37,7 @@ export function parseOptions(argv: readonly string[], defaultSeed: number): Soak
   const unknown = faults.filter((name) => !(FAULTS as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`--faults: unknown ${unknown.join(', ')} (known: ${FAULTS.join(', ')})`);
   return {
-    minutes: number('minutes', 30, { min: 1 }),
+    minutes: number('minutes', 60, { min: 1 }),
     phones: number('phones', 3, { min: 1, integer: true }),
     pauseMs: number('pause-ms', 1000),
     seed: number('seed', defaultSeed, { integer: true }),

@@ -2,12 +2,12 @@ import { householdDifference } from './households';
 import { parseOptions } from './options';
 import { failures, memoryVerdict, renderReport, totalCountedTwice, totalLost, type SoakOutcome } from './report';
 
-const limits = { maxSlopeMbPerHour: 20, minJudgedMinutes: 10 };
+const limits = { maxSlopeMbPerHour: 20, minJudgedMinutes: 10, minRunMinutes: 40 };
 
 function outcome(overrides: Partial<SoakOutcome> = {}, exactness: Partial<SoakOutcome['exactness']> = {}): SoakOutcome {
   return {
     startedAt: '2026-11-24T01:00:00.000Z',
-    minutes: 30,
+    minutes: 60,
     seed: 42,
     phones: 3,
     faults: [
@@ -86,10 +86,15 @@ describe('soak verdict and table', () => {
 
   it('does not judge memory over too short a window', () => {
     const trend = { service: 'reporting', processes: 1, startMb: 100, endMb: 130, slopeMbPerHour: 600, heapUsedSlopeMbPerHour: 0.5, judgedMinutes: 2 };
-    expect(memoryVerdict(trend, limits)).toBe('too short to judge');
-    expect(memoryVerdict({ ...trend, judgedMinutes: 10 }, limits)).toBe('RISING');
-    expect(memoryVerdict({ ...trend, judgedMinutes: 10, slopeMbPerHour: 20 }, limits)).toBe('flat');
+    expect(memoryVerdict(trend, limits, 60)).toBe('too short to judge');
+    expect(memoryVerdict({ ...trend, judgedMinutes: 10 }, limits, 60)).toBe('RISING');
+    expect(memoryVerdict({ ...trend, judgedMinutes: 10, slopeMbPerHour: 20 }, limits, 60)).toBe('flat');
     expect(failures(outcome({ memory: [trend] }), limits)).toEqual([]);
+    // Half an hour of RSS swinging with the reserved heap is not enough to call a slope.
+    const rising = { ...trend, judgedMinutes: 50 };
+    expect(memoryVerdict(rising, limits, 30)).toBe('too short to judge');
+    expect(failures(outcome({ minutes: 30, memory: [rising] }), limits)).toEqual([]);
+    expect(renderReport(outcome({ minutes: 30, memory: [rising] }), limits)).toContain('| reporting | 1 | 100 | 130 | 600 | 0.5 | 50 | too short to judge |');
   });
 });
 
@@ -106,8 +111,8 @@ describe('soak household comparison', () => {
 });
 
 describe('soak options', () => {
-  it('has defaults for a 30-minute run and takes every option', () => {
-    expect(parseOptions([], 7)).toMatchObject({ minutes: 30, phones: 3, seed: 7, faultEverySeconds: 90, keep: false, report: undefined });
+  it('has defaults for a 60-minute run and takes every option', () => {
+    expect(parseOptions([], 7)).toMatchObject({ minutes: 60, phones: 3, seed: 7, faultEverySeconds: 90, keep: false, report: undefined });
     expect(parseOptions(['--minutes', '3', '--phones', '2', '--seed', '42', '--faults', 'redis-down,rebalance', '--report', 'docs/soak-latest.md', '--keep'], 7)).toMatchObject({
       minutes: 3,
       phones: 2,

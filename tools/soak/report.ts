@@ -52,12 +52,18 @@ export interface MemoryLimits {
   maxSlopeMbPerHour: number;
   /** Below this many judged minutes a slope is noise (GC sawtooth): shown, not judged. */
   minJudgedMinutes: number;
+  /**
+   * Runs shorter than this show the slope without a verdict: a process's RSS swings 30-40 MB as
+   * V8 grows and shrinks its reserved heap, which a line through half an hour reads as +-40 MB/h
+   * (docs/reliability.md, "60-minute run").
+   */
+  minRunMinutes: number;
 }
 
 export type MemoryVerdict = 'flat' | 'RISING' | 'too short to judge';
 
-export function memoryVerdict(trend: RssTrend, limits: MemoryLimits): MemoryVerdict {
-  if (trend.judgedMinutes < limits.minJudgedMinutes) return 'too short to judge';
+export function memoryVerdict(trend: RssTrend, limits: MemoryLimits, runMinutes: number): MemoryVerdict {
+  if (runMinutes < limits.minRunMinutes || trend.judgedMinutes < limits.minJudgedMinutes) return 'too short to judge';
   return trend.slopeMbPerHour > limits.maxSlopeMbPerHour ? 'RISING' : 'flat';
 }
 
@@ -86,7 +92,7 @@ export function failures(outcome: SoakOutcome, limits: MemoryLimits): string[] {
   if (outcome.unexpectedErrors > 0) reasons.push(`${outcome.unexpectedErrors} 5xx/refused outside injected faults`);
   const failed = outcome.faults.filter((f) => f.failed > 0);
   if (failed.length > 0) reasons.push(`faults not carried out: ${failed.map((f) => `${f.fault} ×${f.failed}`).join(', ')}`);
-  for (const trend of outcome.memory) if (memoryVerdict(trend, limits) === 'RISING') reasons.push(`${trend.service} RSS rising ${trend.slopeMbPerHour} MB/h`);
+  for (const trend of outcome.memory) if (memoryVerdict(trend, limits, outcome.minutes) === 'RISING') reasons.push(`${trend.service} RSS rising ${trend.slopeMbPerHour} MB/h`);
   reasons.push(...outcome.problems);
   return reasons;
 }
@@ -146,11 +152,11 @@ export function renderReport(outcome: SoakOutcome, limits: MemoryLimits): string
         String(trend.slopeMbPerHour),
         trend.heapUsedSlopeMbPerHour === null ? '–' : String(trend.heapUsedSlopeMbPerHour),
         String(trend.judgedMinutes),
-        memoryVerdict(trend, limits),
+        memoryVerdict(trend, limits, outcome.minutes),
       ]),
     ),
     '',
-    `Memory is flat when the RSS slope is at most ${limits.maxSlopeMbPerHour} MB/h over at least ${limits.minJudgedMinutes} judged minutes (each process after its warm-up). The heap used slope is the V8 heap's, to tell a leak of JavaScript objects (both rise) from native or allocator growth (only RSS rises).`,
+    `Memory is flat when the RSS slope is at most ${limits.maxSlopeMbPerHour} MB/h over at least ${limits.minJudgedMinutes} judged minutes (each process after its warm-up), in a run of at least ${limits.minRunMinutes} minutes. The heap used slope is the V8 heap's, to tell a leak of JavaScript objects (both rise) from native or allocator growth (only RSS rises).`,
   ];
   if (outcome.unexpectedExamples.length > 0) lines.push('', `5xx outside faults, first ones: ${outcome.unexpectedExamples.join('; ')}`);
   lines.push('', reasons.length === 0 ? 'Verdict: PASS' : `Verdict: FAIL (${reasons.join('; ')})`);
