@@ -54,8 +54,8 @@ export interface MemoryLimits {
   minJudgedMinutes: number;
   /**
    * Runs shorter than this show the slope without a verdict: a process's RSS swings 30-40 MB as
-   * V8 grows and shrinks its reserved heap, which a line through half an hour reads as +-40 MB/h
-   * (docs/reliability.md, "60-minute run").
+   * V8 grows and shrinks its reserved heap, which a line through 30 to 45 minutes reads as up to
+   * +-40 MB/h (docs/reliability.md, "60-minute run").
    */
   minRunMinutes: number;
 }

@@ -42,7 +42,7 @@ const clock = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor((ms
 async function main(options: SoakOptions): Promise<number> {
   const durationMs = options.minutes * 60000;
   const graceMs = options.graceSeconds * 1000;
-  const limits: MemoryLimits = { maxSlopeMbPerHour: options.maxRssSlopeMbPerHour, minJudgedMinutes: 10, minRunMinutes: 40 };
+  const limits: MemoryLimits = { maxSlopeMbPerHour: options.maxRssSlopeMbPerHour, minJudgedMinutes: 10, minRunMinutes: 60 };
   const random = seededRandom(options.seed);
   const plan = planFaults(
     { durationMs, meanGapMs: options.faultEverySeconds * 1000, quietStartMs: Math.min(60000, durationMs * 0.1), quietEndMs: Math.min(120000, durationMs * 0.15), faults: options.faults },
