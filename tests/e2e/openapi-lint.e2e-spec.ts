@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,19 @@ interface OpenApiOperation {
   security?: unknown[];
 }
 
+/**
+ * Redocly CLI in a child process, awaited. Not spawnSync: blocking this process's event loop for the
+ * lint's seconds let a service close the idle keep-alive socket unseen, and the next request on it
+ * failed with "other side closed".
+ */
+function lintDocument(file: string): Promise<{ status: number; stdout: string }> {
+  const args = [require.resolve('@redocly/cli/bin/cli.js'), 'lint', '--config', path.join(repoRoot, 'redocly.yaml'), '--format', 'json', file];
+  const options = { cwd: repoRoot, encoding: 'utf8' as const, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } };
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, options, (error, stdout) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout }));
+  });
+}
+
 describe('OpenAPI documents pass Redocly lint (recommended)', () => {
   let services: Record<string, RunningService>;
   let stop: () => Promise<void>;
@@ -48,11 +61,7 @@ describe('OpenAPI documents pass Redocly lint (recommended)', () => {
     const file = path.join(folder, `${name}.json`);
     writeFileSync(file, JSON.stringify(document));
 
-    const lint = spawnSync(process.execPath, [require.resolve('@redocly/cli/bin/cli.js'), 'lint', '--config', path.join(repoRoot, 'redocly.yaml'), '--format', 'json', file], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-    });
+    const lint = await lintDocument(file);
     const report = JSON.parse(lint.stdout.slice(lint.stdout.indexOf('{'))) as { problems: LintProblem[] };
 
     const operationAt = (pointer: string): OpenApiOperation | undefined => {

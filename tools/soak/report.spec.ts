@@ -94,7 +94,10 @@ describe('soak verdict and table', () => {
     const rising = { ...trend, judgedMinutes: 50 };
     expect(memoryVerdict(rising, limits, 30)).toBe('too short to judge');
     expect(failures(outcome({ minutes: 30, memory: [rising] }), limits)).toEqual([]);
-    expect(renderReport(outcome({ minutes: 30, memory: [rising] }), limits)).toContain('| reporting | 1 | 100 | 130 | 600 | 0.5 | 50 | too short to judge |');
+    const short = renderReport(outcome({ minutes: 30, memory: [rising] }), limits);
+    expect(short).toContain('| reporting | 1 | 100 | 130 | 600 | 0.5 | 50 | too short to judge |');
+    expect(short).toContain('Verdict: PASS on exactness; memory not judged (reporting: too short to judge)');
+    expect(short).not.toMatch(/Verdict: PASS$/m);
   });
 });
 

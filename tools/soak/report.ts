@@ -159,7 +159,10 @@ export function renderReport(outcome: SoakOutcome, limits: MemoryLimits): string
     `Memory is flat when the RSS slope is at most ${limits.maxSlopeMbPerHour} MB/h over at least ${limits.minJudgedMinutes} judged minutes (each process after its warm-up), in a run of at least ${limits.minRunMinutes} minutes. The heap used slope is the V8 heap's, to tell a leak of JavaScript objects (both rise) from native or allocator growth (only RSS rises).`,
   ];
   if (outcome.unexpectedExamples.length > 0) lines.push('', `5xx outside faults, first ones: ${outcome.unexpectedExamples.join('; ')}`);
-  lines.push('', reasons.length === 0 ? 'Verdict: PASS' : `Verdict: FAIL (${reasons.join('; ')})`);
+  // A run too short to judge memory passes on exactness only, and says so.
+  const unjudged = outcome.memory.filter((trend) => memoryVerdict(trend, limits, outcome.minutes) === 'too short to judge').map((trend) => trend.service);
+  const pass = unjudged.length === 0 ? 'Verdict: PASS' : `Verdict: PASS on exactness; memory not judged (${unjudged.join(', ')}: too short to judge)`;
+  lines.push('', reasons.length === 0 ? pass : `Verdict: FAIL (${reasons.join('; ')})`);
   return `${lines.join('\n')}\n`;
 }
 
