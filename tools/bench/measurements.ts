@@ -71,8 +71,16 @@ export function activityPerEvent(before: DatabaseActivity, after: DatabaseActivi
 }
 
 /** Province officers refreshing the province ranking: `readers` loops of GET, latency of each. */
-export async function provinceReaders(url: string, token: string, readers: number, until: () => boolean): Promise<{ queries: number; failures: number; p50: number; p99: number; communes: number }> {
+export async function provinceReaders(
+  url: string,
+  token: string,
+  readers: number,
+  until: () => boolean,
+): Promise<{ queries: number; failures: number; p50: number; p99: number; communes: number; refreshingShare: number; ageP99: number }> {
   const samples: number[] = [];
+  /** How old the served figures were (answer time minus computedAt), when the answer says. */
+  const ages: number[] = [];
+  let refreshing = 0;
   let failures = 0;
   let communes = 0;
   const reader = async () => {
@@ -85,9 +93,13 @@ export async function provinceReaders(url: string, token: string, readers: numbe
         failures += 1;
         continue;
       }
-      communes = (JSON.parse(body) as { communes: unknown[] }).communes.length;
+      const answer = JSON.parse(body) as { communes: unknown[]; computedAt?: string; refreshing?: boolean };
+      communes = answer.communes.length;
+      if (answer.computedAt) ages.push(Date.now() - Date.parse(answer.computedAt));
+      if (answer.refreshing) refreshing += 1;
     }
   };
   await Promise.all(Array.from({ length: readers }, reader));
-  return { queries: samples.length, failures, p50: percentile(samples, 50), p99: percentile(samples, 99), communes };
+  const answered = samples.length - failures;
+  return { queries: samples.length, failures, p50: percentile(samples, 50), p99: percentile(samples, 99), communes, refreshingShare: answered ? refreshing / answered : 0, ageP99: ages.length ? percentile(ages, 99) : Number.NaN };
 }

@@ -14,7 +14,7 @@ export interface PhaseCost {
 
 export interface LoadPhaseFigures {
   report: LoadReport;
-  reads?: { queries: number; failures: number; p50: number; p99: number; communes: number };
+  reads?: { queries: number; failures: number; p50: number; p99: number; communes: number; refreshingShare?: number; ageP99?: number };
   events: number;
   eventsPerSecond: number;
   relayLagMs: Percentiles & { events: number };
@@ -95,6 +95,13 @@ export function reportRows(f: BenchFigures): Row[] {
       target: 'p99 < 50 ms, >= 200 communes',
       verdict: check((f.paced.reads?.p99 ?? Infinity) < 50 && (f.paced.reads?.communes ?? 0) >= 200),
       vsBaseline: `${int(f.paced.reads?.queries ?? 0)} queries during the paced load`,
+    },
+    {
+      figure: 'province figures served while a refresh ran',
+      value: `${Math.round((f.paced.reads?.refreshingShare ?? 0) * 100)}% of answers; age p99 ${ms(f.paced.reads?.ageP99 ?? Number.NaN)}`,
+      target: '',
+      verdict: '',
+      vsBaseline: 'age: answer time minus the figures\' computedAt',
     },
     ...(
       [

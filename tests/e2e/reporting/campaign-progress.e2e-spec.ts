@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { deleteTestTopics, FieldStream, publish, type Resident, dropTestSchemas, eventually, newRunId, query, testServiceEnv, testToken } from '@dtc/testkit';
+import { openStream } from '../../support/event-stream';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
 
@@ -249,6 +250,37 @@ describe('campaign progress from field events', () => {
     expect(own.status).toBe(200);
     expect(indicator(own.body, 'cccd_applications')).toMatchObject({ target: 100, achieved: 90, percent: 90 });
     expect((await request('GET', `${reporting.url}/campaigns/${provinceCampaign}/progress?communeCode=16279`, neighbour)).status).toBe(404);
+  });
+
+  it('serves the province ranking from its last figures, refreshes it after a change and tells live viewers when', async () => {
+    const ranking = () => request<ProvinceProgress & { computedAt: string; refreshing: boolean }>('GET', `${reporting.url}/campaigns/${provinceCampaign}/province-progress?asOf=${END}`, officer);
+    const settled = await eventually(async () => {
+      const response = await ranking();
+      expect(response.body.refreshing).toBe(false);
+      return response.body;
+    });
+    const viewer = await openStream(`${reporting.url}/campaigns/${provinceCampaign}/live`, officer);
+    expect(viewer.status).toBe(200);
+    try {
+      // A fourth commune's field work arrives: every reader keeps getting an answer, the newer
+      // figures follow, and the province's viewer is told to fetch them.
+      await publish(prefix, smallCommune('16283', '38', 4, 3).events);
+      const changed = await eventually(
+        async () => {
+          const response = await ranking();
+          expect(response.status).toBe(200);
+          expect(response.body.communes.find((c) => c.communeCode === '16283')?.indicators[0]).toMatchObject({ achieved: 3, target: 4 });
+          expect(response.body.refreshing).toBe(false);
+          return response.body;
+        },
+        { timeoutMs: 60000, intervalMs: 100 },
+      );
+      expect(Date.parse(changed.computedAt)).toBeGreaterThan(Date.parse(settled.computedAt));
+      expect(indicator(changed, 'cccd_applications').achieved).toBe(indicator(settled, 'cccd_applications').achieved! + 3);
+      await eventually(() => expect(viewer.text()).toContain('event: changed'), { timeoutMs: 10000 });
+    } finally {
+      viewer.close();
+    }
   });
 
   it('ranks teams and their members for commendations', async () => {

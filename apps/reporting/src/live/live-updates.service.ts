@@ -55,6 +55,18 @@ export class LiveUpdatesService implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Newer figures of a scope were stored without anything new being projected (a background
+   * refresh finished): viewers fetch again, and no cached figure is made unreachable.
+   */
+  async refreshed(notice: ChangeNotice): Promise<void> {
+    try {
+      await this.redis.client.publish(this.channel, JSON.stringify(notice));
+    } catch {
+      this.notices.next(notice);
+    }
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.notices.complete();
     this.subscriber.disconnect();

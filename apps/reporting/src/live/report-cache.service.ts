@@ -1,21 +1,53 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { MetricsService, RedisService, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { versionKey } from './change-notice';
 
 const TTL_SECONDS = 60;
+/** A latest-figures entry outlives its scope's quiet spells; a version mismatch, not age, marks it stale. */
+const LATEST_TTL_SECONDS = 3600;
+/** One refresh of a latest-figures entry may start this often, across all instances. */
+export const REFRESH_EVERY_MS = 300;
+/** Older stale figures are not served: the reader waits for a computation (a scope nobody watched). */
+export const STALE_LIMIT_MS = 5000;
+
+type CacheScope = { kind: 'commune' | 'province'; code: string };
+
+/** Figures with when they were computed; refreshing: changes arrived since, newer figures are on their way. */
+export interface LatestFigures<T> {
+  value: T;
+  computedAt: string;
+  refreshing: boolean;
+}
+
+interface StoredFigures<T> {
+  value: T;
+  computedAt: string;
+  /** The scope's version counters the computation started from: "all:own". */
+  versions: string;
+}
 
 /**
  * Hot report queries cached in Redis. A cached figure is filed under the version counters of
  * its scope (bumped after every batch that touches the scope, and globally after a rebuild), so
  * a change makes old entries unreachable at once. Any Redis error means: compute from Postgres.
+ *
+ * Expensive views read while their scope keeps changing (the province ranking during an evening's
+ * uploads) use latest() instead: a reader always gets the last figures in one Redis round trip,
+ * and a change only starts a background refresh, at most every REFRESH_EVERY_MS per view.
  */
 @Injectable()
-export class ReportCache {
+export class ReportCache implements OnModuleDestroy {
+  private readonly logger = new Logger('report-cache');
+  private readonly instanceId = randomUUID();
   private readonly hits;
   private readonly misses;
+  private readonly staleServed;
+  private readonly refreshes;
   /** Computations under way, by cache key: readers missing together share one (no stampede after a change). */
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  /** Refreshes waiting for another refresh's turn to pass, by cache key. */
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly redis: RedisService,
@@ -24,15 +56,16 @@ export class ReportCache {
   ) {
     this.hits = metrics.counter('report_cache_hits_total', 'Report queries answered from Redis', []);
     this.misses = metrics.counter('report_cache_misses_total', 'Report queries computed from Postgres (miss or Redis down)', []);
+    this.staleServed = metrics.counter('report_cache_stale_total', 'Report queries answered with the last figures while newer ones were computed', []);
+    this.refreshes = metrics.counter('report_cache_refreshes_total', 'Latest-figures entries recomputed in the background after their scope changed', []);
   }
 
-  async get<T>(scope: { kind: 'commune' | 'province'; code: string }, request: unknown, compute: () => Promise<T>): Promise<T> {
+  async get<T>(scope: CacheScope, request: unknown, compute: () => Promise<T>): Promise<T> {
     const prefix = this.config.topicPrefix;
     let key: string | undefined;
     try {
       const [all, own] = await this.redis.client.mget(versionKey(prefix, 'all'), versionKey(prefix, scope.kind, scope.code));
-      const digest = createHash('sha1').update(JSON.stringify(request)).digest('hex');
-      key = `${prefix}reporting:cache:${scope.kind}:${scope.code}:${all ?? 0}:${own ?? 0}:${digest}`;
+      key = `${prefix}reporting:cache:${scope.kind}:${scope.code}:${all ?? 0}:${own ?? 0}:${digest(request)}`;
       const cached = await this.redis.client.get(key);
       if (cached !== null) {
         this.hits.inc();
@@ -43,15 +76,105 @@ export class ReportCache {
     }
     this.misses.inc();
     if (!key) return compute();
-    const running = this.inFlight.get(key);
-    if (running) return running as Promise<T>;
     const cacheKey = key;
-    const computing = (async () => {
+    return this.once(cacheKey, async () => {
       const value = await compute();
       await this.redis.client.set(cacheKey, JSON.stringify(value), 'EX', TTL_SECONDS).catch(() => undefined);
       return value;
-    })().finally(() => this.inFlight.delete(cacheKey));
-    this.inFlight.set(cacheKey, computing);
-    return computing;
+    });
   }
+
+  /**
+   * The last figures computed for this request, in one Redis round trip. When the scope changed
+   * since, the reader still gets them at once (refreshing: true) and a background refresh starts;
+   * onRefreshed runs when newer figures are stored, so live viewers can fetch them. Figures more
+   * than STALE_LIMIT_MS behind a change are never served: that reader waits for a computation.
+   */
+  async latest<T>(scope: CacheScope, request: unknown, compute: () => Promise<T>, onRefreshed: () => void): Promise<LatestFigures<T>> {
+    const key = this.latestKey(scope, request);
+    let reading: { stored: StoredFigures<T> | null; versions: string };
+    try {
+      reading = await this.readLatest<T>(key, scope);
+    } catch {
+      this.misses.inc();
+      return { value: await compute(), computedAt: new Date().toISOString(), refreshing: false };
+    }
+    const { stored, versions } = reading;
+    if (stored && stored.versions === versions) {
+      this.hits.inc();
+      return { value: stored.value, computedAt: stored.computedAt, refreshing: false };
+    }
+    if (stored && Date.now() - Date.parse(stored.computedAt) <= STALE_LIMIT_MS) {
+      this.staleServed.inc();
+      this.refreshSoon(key, scope, compute, onRefreshed);
+      return { value: stored.value, computedAt: stored.computedAt, refreshing: true };
+    }
+    this.misses.inc();
+    const fresh = await this.computeLatest(key, versions, compute);
+    return { value: fresh.value, computedAt: fresh.computedAt, refreshing: false };
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+  }
+
+  private latestKey(scope: CacheScope, request: unknown): string {
+    return `${this.config.topicPrefix}reporting:latest:${scope.kind}:${scope.code}:${digest(request)}`;
+  }
+
+  private async readLatest<T>(key: string, scope: CacheScope): Promise<{ stored: StoredFigures<T> | null; versions: string }> {
+    const prefix = this.config.topicPrefix;
+    const [entry, all, own] = await this.redis.client.mget(key, versionKey(prefix, 'all'), versionKey(prefix, scope.kind, scope.code));
+    return { stored: entry === null ? null : (JSON.parse(entry) as StoredFigures<T>), versions: `${all ?? 0}:${own ?? 0}` };
+  }
+
+  /**
+   * Computes and stores figures labelled with the versions read before the computation started:
+   * a change committed during it leaves the entry marked stale, never newer than it is.
+   */
+  private computeLatest<T>(key: string, versions: string, compute: () => Promise<T>): Promise<StoredFigures<T>> {
+    return this.once(key, async () => {
+      // Taken before the snapshot: the figures hold every change projected before this instant.
+      const computedAt = new Date().toISOString();
+      const stored: StoredFigures<T> = { value: await compute(), computedAt, versions };
+      await this.redis.client.set(key, JSON.stringify(stored), 'EX', LATEST_TTL_SECONDS).catch(() => undefined);
+      return stored;
+    });
+  }
+
+  /** Starts a refresh now if no instance started one in the last REFRESH_EVERY_MS, else when that turn ends. */
+  private refreshSoon<T>(key: string, scope: CacheScope, compute: () => Promise<T>, onRefreshed: () => void): void {
+    if (this.inFlight.has(key) || this.waiting.has(key)) return;
+    void (async () => {
+      const { stored, versions } = await this.readLatest<T>(key, scope);
+      if (stored && stored.versions === versions) return;
+      const turn = await this.redis.client.set(`${key}:refresh`, this.instanceId, 'PX', REFRESH_EVERY_MS, 'NX');
+      if (turn !== 'OK') {
+        const left = await this.redis.client.pttl(`${key}:refresh`);
+        const timer = setTimeout(() => {
+          this.waiting.delete(key);
+          this.refreshSoon(key, scope, compute, onRefreshed);
+        }, Math.max(10, left));
+        timer.unref();
+        this.waiting.set(key, timer);
+        return;
+      }
+      this.refreshes.inc();
+      await this.computeLatest(key, versions, compute);
+      onRefreshed();
+    })().catch((error: Error) => this.logger.warn({ err: error.message, key }, 'background refresh failed; the next reader tries again'));
+  }
+
+  private once<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const running = this.inFlight.get(key);
+    if (running) return running as Promise<T>;
+    const started = run().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, started);
+    return started;
+  }
+}
+
+function digest(request: unknown): string {
+  return createHash('sha1').update(JSON.stringify(request)).digest('hex');
 }

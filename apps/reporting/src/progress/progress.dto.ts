@@ -137,7 +137,14 @@ export class ProvinceProgress {
   @ApiPropertyOptional({ example: 'cccd_applications', nullable: true, type: String }) rankedBy!: string | null;
   @ApiProperty({ type: [IndicatorProgress], description: 'Province totals' }) indicators!: IndicatorProgress[];
   @ApiProperty({ type: [CommuneRank], description: 'Laggards first' }) communes!: CommuneRank[];
-  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind' }) dataAsOf!: DataAsOf;
+  @ApiProperty({ type: DataAsOf, description: 'How fresh these figures are: per source stream, the newest event applied and the messages still behind, read with the figures' }) dataAsOf!: DataAsOf;
+  @ApiProperty({ example: '2026-08-02T09:15:00.300Z', description: 'When these figures were computed: they hold every event projected before this instant' }) computedAt!: string;
+  @ApiProperty({
+    example: false,
+    description:
+      'True when events were projected after computedAt: these are the last figures, newer ones are being computed (at most every 300 ms per ranking; figures more than 5 s behind a change are never served). Live viewers get a "changed" event when they are ready.',
+  })
+  refreshing!: boolean;
 }
 
 export class LeaderboardEntry {

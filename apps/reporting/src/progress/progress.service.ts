@@ -6,6 +6,7 @@ import type { CampaignView, TargetView } from '../campaigns/campaign.dto';
 import { CAMPAIGN_MAX_DAYS, CampaignsService } from '../campaigns/campaigns.service';
 import { FreshnessService } from '../freshness/freshness.service';
 import { obstacleLabel } from '../indicators/obstacle-labels';
+import { LiveUpdatesService } from '../live/live-updates.service';
 import { ReportCache } from '../live/report-cache.service';
 import { ProjectionStore } from '../projections/projection-store';
 import { achievements, reportedValues, supports, type DayWindow, type Dimension, type Scope } from './achievements';
@@ -36,6 +37,7 @@ export class ProgressService {
     private readonly campaigns: CampaignsService,
     private readonly cache: ReportCache,
     private readonly freshness: FreshnessService,
+    private readonly live: LiveUpdatesService,
   ) {}
 
   /**
@@ -58,9 +60,21 @@ export class ProgressService {
     const campaign = await this.campaigns.get(campaignId, principal);
     if (campaign.communeCode) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'campaignId', reason: 'a commune campaign has no province ranking; use /progress' }] });
     if (!canAccessProvince(principal, campaign.provinceCode)) throw new NotFoundException(`Campaign ${campaignId} not found`);
-    return this.fresh<ProvinceProgress>(() => this.cache.get({ kind: 'province', code: campaign.provinceCode }, ['province', campaign, asOf ?? vietnamToday(), rankBy ?? null], () =>
-      this.store.read(async (tx) => this.provinceProgress(tx, this.plan(campaign, asOf, await this.catalogue(tx, campaign)), rankBy)),
-    ));
+    const province = campaign.provinceCode;
+    // The ranking is the costliest answer and its province changes many times a second in the
+    // evening: readers get the last ranking at once, refreshed in the background (see ReportCache.latest).
+    // Its freshness is stored with it: current stream heads would overstate what stale figures hold.
+    const latest = await this.cache.latest(
+      { kind: 'province', code: province },
+      ['province', campaign, asOf ?? vietnamToday(), rankBy ?? null],
+      () =>
+        this.store.read(async (tx) => {
+          const figures = await this.provinceProgress(tx, this.plan(campaign, asOf, await this.catalogue(tx, campaign)), rankBy);
+          return { ...figures, dataAsOf: await this.freshness.read(tx) };
+        }),
+      () => void this.live.refreshed({ communes: [], provinces: [province] }),
+    );
+    return { ...latest.value, computedAt: latest.computedAt, refreshing: latest.refreshing };
   }
 
   async teams(campaignId: string, communeCode: string | undefined, asOf: string | undefined, principal: Principal): Promise<TeamLeaderboard> {
@@ -212,7 +226,7 @@ export class ProgressService {
     };
   }
 
-  async provinceProgress(tx: EntityManager, plan: Plan, rankBy: string | undefined): Promise<Omit<ProvinceProgress, 'dataAsOf'>> {
+  async provinceProgress(tx: EntityManager, plan: Plan, rankBy: string | undefined): Promise<Omit<ProvinceProgress, 'dataAsOf' | 'computedAt' | 'refreshing'>> {
     const province = plan.campaign.provinceCode;
     const scope = { provinceCode: province };
     const people = await populations(tx, scope, plan.asOf);

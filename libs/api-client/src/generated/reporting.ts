@@ -1310,7 +1310,12 @@ export interface components {
             campaign: components["schemas"]["CampaignSummary"];
             /** @description Laggards first */
             communes: components["schemas"]["CommuneRank"][];
-            /** @description How fresh these figures are: per source stream, the newest event applied and the messages still behind */
+            /**
+             * @description When these figures were computed: they hold every event projected before this instant
+             * @example 2026-08-02T09:15:00.300Z
+             */
+            computedAt: string;
+            /** @description How fresh these figures are: per source stream, the newest event applied and the messages still behind, read with the figures */
             dataAsOf: components["schemas"]["DataAsOf"];
             /** @description Province totals */
             indicators: components["schemas"]["IndicatorProgress"][];
@@ -1318,6 +1323,11 @@ export interface components {
             provinceCode: string;
             /** @example cccd_applications */
             rankedBy?: string | null;
+            /**
+             * @description True when events were projected after computedAt: these are the last figures, newer ones are being computed (at most every 300 ms per ranking; figures more than 5 s behind a change are never served). Live viewers get a "changed" event when they are ready.
+             * @example false
+             */
+            refreshing: boolean;
         };
         SeriesPoint: {
             /** @example 1630 */
