@@ -34,6 +34,8 @@ const routes = {
 };
 /** The heap cap the local runs (npm start, bench, soak) use, whose figures size these manifests. */
 const SERVICE_NODE_OPTIONS = /SERVICE_NODE_OPTIONS = '([^']+)'/.exec(source('tools/runtime/service-heap.js'))![1];
+/** The malloc arenas the local runs use (the soak judged memory with it). */
+const SERVICE_MALLOC_ARENA_MAX = /SERVICE_MALLOC_ARENA_MAX = '([^']+)'/.exec(source('tools/runtime/service-heap.js'))![1];
 const healthCheckTimeoutMs = Number(/report\(timeoutMs = (\d+)\)/.exec(source('libs/platform/src/health/health.registry.ts'))![1]);
 
 // The brief for this deployment: reporting runs three instances (as the multi-instance test
@@ -41,8 +43,8 @@ const healthCheckTimeoutMs = Number(/report\(timeoutMs = (\d+)\)/.exec(source('l
 const REPLICAS: Record<string, number> = { reporting: 3 };
 const DEFAULT_REPLICAS = 2;
 const EXPECTED_RSS_BYTES = 300e6;
-// Variables Node itself reads (heap cap; a managed database's CA bundle).
-const NODE_VARIABLES = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS'];
+// Variables Node and its C library read (heap cap; a managed database's CA bundle; malloc arenas).
+const RUNTIME_VARIABLES = ['NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'MALLOC_ARENA_MAX'];
 
 const deployment = (app: string) => find(manifests, 'Deployment', app)!;
 const podSpec = (app: string) => deployment(app).spec!.template.spec;
@@ -127,7 +129,7 @@ describe.each(apps)('%s on Kubernetes', (app) => {
   });
 
   it('sets only variables the service reads (or Node itself)', () => {
-    const known = new Set([...Object.values(serviceConfigSpec(defaults)).map((field) => field.env), ...appSettingVariables(app), ...NODE_VARIABLES]);
+    const known = new Set([...Object.values(serviceConfigSpec(defaults)).map((field) => field.env), ...appSettingVariables(app), ...RUNTIME_VARIABLES]);
     expect(Object.keys(env(app).env).filter((name) => !known.has(name))).toEqual([]);
   });
 
@@ -163,7 +165,7 @@ describe.each(apps)('%s on Kubernetes', (app) => {
     expect(startupProbe.failureThreshold * startupProbe.periodSeconds).toBeGreaterThanOrEqual(120);
   });
 
-  it('requests resources for about 300 MB resident memory, with a heap cap under the limit', () => {
+  it('requests resources for about 300 MB resident memory, with a heap cap under the limit and the malloc arenas the soak ran with', () => {
     const { requests, limits } = container(app).resources;
     expect(quantity(requests.memory)).toBeGreaterThanOrEqual(EXPECTED_RSS_BYTES);
     expect(quantity(limits.memory)).toBeGreaterThan(quantity(requests.memory));
@@ -173,6 +175,8 @@ describe.each(apps)('%s on Kubernetes', (app) => {
     // The same cap as the image and the local runs.
     expect(env(app).env.NODE_OPTIONS).toBe(SERVICE_NODE_OPTIONS);
     expect(dockerfile).toContain(`ENV NODE_OPTIONS=${SERVICE_NODE_OPTIONS}\n`);
+    expect(env(app).env.MALLOC_ARENA_MAX).toBe(SERVICE_MALLOC_ARENA_MAX);
+    expect(dockerfile).toContain(`ENV MALLOC_ARENA_MAX=${SERVICE_MALLOC_ARENA_MAX}\n`);
   });
 
   it(`runs ${REPLICAS[app] ?? DEFAULT_REPLICAS} replicas, spread over nodes, with rolling updates that keep capacity`, () => {

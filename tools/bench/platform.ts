@@ -6,7 +6,7 @@ import { loadKafkaClientConfig, signToken, type TokenClaims } from '@dtc/platfor
 import { createKafka } from '@dtc/messaging';
 import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
-import { SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
+import { SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 // The services run with NODE_ENV=production, which refuses secrets written in the repository.
@@ -75,6 +75,7 @@ export class BenchPlatform {
           ...process.env,
           NODE_ENV: 'production',
           NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+          MALLOC_ARENA_MAX: SERVICE_MALLOC_ARENA_MAX,
           PORT: String(port),
           HOST: '127.0.0.1',
           LOG_LEVEL: 'warn',

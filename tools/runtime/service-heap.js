@@ -5,4 +5,9 @@
 // lazily, which reads as a leak in an RSS trend.
 const SERVICE_NODE_OPTIONS = '--max-old-space-size=192';
 
-module.exports = { SERVICE_NODE_OPTIONS };
+// glibc's malloc gives each thread that allocates its own arena (up to 8 per core), and memory
+// freed in one arena is not reused by another: Node's libuv and V8 helper threads then grow the
+// resident set outside the JS heap (the soak saw RSS rise with the heap flat). Two arenas bound it.
+const SERVICE_MALLOC_ARENA_MAX = '2';
+
+module.exports = { SERVICE_NODE_OPTIONS, SERVICE_MALLOC_ARENA_MAX };

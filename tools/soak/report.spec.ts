@@ -9,6 +9,7 @@ function outcome(overrides: Partial<SoakOutcome> = {}, exactness: Partial<SoakOu
     startedAt: '2026-11-24T01:00:00.000Z',
     minutes: 60,
     seed: 42,
+    serviceSettings: 'NODE_OPTIONS=--max-old-space-size=192 MALLOC_ARENA_MAX=2',
     phones: 3,
     faults: [
       { fault: 'broker-kill', injected: 3, failed: 0, errorsDuring: 0, households: 120, lost: 0, countedTwice: 0 },
@@ -43,6 +44,7 @@ describe('soak verdict and table', () => {
     const clean = outcome();
     expect(failures(clean, limits)).toEqual([]);
     const report = renderReport(clean, limits);
+    expect(report).toContain('seed 42; services ran with NODE_OPTIONS=--max-old-space-size=192 MALLOC_ARENA_MAX=2.');
     expect(report).toContain('| fault | times injected | phone errors during it (retried) | households uploaded through it | lost | counted twice | 5xx outside faults | verdict |');
     expect(report).toContain('| Postgres stopped (immediate), started | 3 | 57 | 90 | 0 | 0 | – | ok |');
     expect(report).toContain('| no fault active | – | – | 590 | 0 | 0 | 0 | ok |');

@@ -38,6 +38,8 @@ export interface SoakOutcome {
   minutes: number;
   seed: number;
   phones: number;
+  /** The runtime settings the services ran with (heap cap, allocator), so runs compare like with like. */
+  serviceSettings: string;
   faults: FaultTally[];
   /** 5xx answers (and refused connections) outside every fault window, with a few examples. */
   unexpectedErrors: number;
@@ -120,7 +122,7 @@ export function renderReport(outcome: SoakOutcome, limits: MemoryLimits): string
   const quietVerdict = exactness.quietLost || exactness.quietCountedTwice || outcome.unexpectedErrors ? 'FAIL' : 'ok';
   const reasons = failures(outcome, limits);
   const lines = [
-    `Soak ${outcome.startedAt}: ${outcome.minutes} min, ${outcome.phones} phones, seed ${outcome.seed}.`,
+    `Soak ${outcome.startedAt}: ${outcome.minutes} min, ${outcome.phones} phones, seed ${outcome.seed}; services ran with ${outcome.serviceSettings}.`,
     '',
     table(
       ['fault', 'times injected', 'phone errors during it (retried)', 'households uploaded through it', 'lost', 'counted twice', '5xx outside faults', 'verdict'],

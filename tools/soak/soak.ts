@@ -10,7 +10,7 @@ import { parseGauge, readRss, rssTrends, type RssSample } from './memory';
 import { parseOptions, type SoakOptions } from './options';
 import { failures, renderReport, type FaultTally, type MemoryLimits, type SoakOutcome } from './report';
 import { faultAt, faultsDuring, planFaults, seededRandom, type FaultName, type FaultWindow } from './schedule';
-import { SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
+import { SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
 import { find, loadKustomization } from '../../tests/support/kubernetes-manifests';
 
 // npm run soak -- --minutes N: phones upload continuously while the fault suite's faults are
@@ -52,9 +52,10 @@ async function main(options: SoakOptions): Promise<number> {
 
   assertOwnBroker();
   const replicas = manifestReplicas();
-  // The services (and the replacements faults start) run with production's heap cap: memory is
+  // The services (and the replacements faults start) run with production's heap cap and arenas: memory is
   // judged as production would see it, not V8 sizing its heap from this machine's RAM.
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, SERVICE_NODE_OPTIONS].filter(Boolean).join(' ');
+  process.env.MALLOC_ARENA_MAX = SERVICE_MALLOC_ARENA_MAX;
   const platform = new FaultPlatform(newRunId(), '21900');
   const tallies = new Map<FaultName, FaultTally>(options.faults.map((fault) => [fault, { fault, injected: 0, failed: 0, errorsDuring: 0, households: 0, lost: 0, countedTwice: 0 }]));
   const windows: FaultWindow[] = [];
@@ -183,6 +184,7 @@ async function main(options: SoakOptions): Promise<number> {
       minutes: Math.round(((Date.now() - start) / 60000) * 10) / 10,
       seed: options.seed,
       phones: options.phones,
+      serviceSettings: `NODE_OPTIONS=${SERVICE_NODE_OPTIONS} MALLOC_ARENA_MAX=${SERVICE_MALLOC_ARENA_MAX}`,
       faults: [...tallies.values()],
       unexpectedErrors: unexpected.length,
       unexpectedExamples: unexpected.slice(0, 5),

@@ -8,7 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn, spawnSync } = require('node:child_process');
-const { SERVICE_NODE_OPTIONS } = require('../runtime/service-heap');
+const { SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } = require('../runtime/service-heap');
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const logsDir = path.join(repoRoot, '.data', 'logs');
@@ -60,8 +60,8 @@ async function main() {
     const log = fs.openSync(path.join(logsDir, `${service.name}.log`), 'a');
     const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', `dist/apps/${service.name}/src/main.js`], {
       cwd: repoRoot,
-      // The heap cap production uses: services stay under ~300 MB resident.
-      env: { NODE_OPTIONS: SERVICE_NODE_OPTIONS, ...env, PORT: String(service.port) },
+      // The heap cap and malloc arenas production uses: services stay under ~300 MB resident.
+      env: { NODE_OPTIONS: SERVICE_NODE_OPTIONS, MALLOC_ARENA_MAX: SERVICE_MALLOC_ARENA_MAX, ...env, PORT: String(service.port) },
       stdio: ['ignore', log, log],
     });
     return { service, child };
