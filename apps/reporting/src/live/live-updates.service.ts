@@ -47,12 +47,7 @@ export class LiveUpdatesService implements OnModuleDestroy {
   }
 
   async publish(notice: ChangeNotice): Promise<void> {
-    try {
-      await announceChange(this.redis.client, this.config.topicPrefix, notice);
-    } catch (error) {
-      this.logger.warn({ err: (error as Error).message }, 'Redis unavailable: notifying local viewers only');
-      this.notices.next(notice);
-    }
+    await this.toAllInstances(notice, () => announceChange(this.redis.client, this.config.topicPrefix, notice));
   }
 
   /**
@@ -60,9 +55,15 @@ export class LiveUpdatesService implements OnModuleDestroy {
    * refresh finished): viewers fetch again, and no cached figure is made unreachable.
    */
   async refreshed(notice: ChangeNotice): Promise<void> {
+    await this.toAllInstances(notice, () => this.redis.client.publish(this.channel, JSON.stringify(notice)));
+  }
+
+  /** Sends a notice through Redis to every instance; with Redis down, at least this instance's viewers get it. */
+  private async toAllInstances(notice: ChangeNotice, send: () => Promise<unknown>): Promise<void> {
     try {
-      await this.redis.client.publish(this.channel, JSON.stringify(notice));
-    } catch {
+      await send();
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'Redis unavailable: notifying local viewers only');
       this.notices.next(notice);
     }
   }

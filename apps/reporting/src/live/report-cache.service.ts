@@ -106,7 +106,7 @@ export class ReportCache implements OnModuleDestroy {
     }
     if (stored && Date.now() - Date.parse(stored.computedAt) <= STALE_LIMIT_MS) {
       this.staleServed.inc();
-      this.refreshSoon(key, scope, compute, onRefreshed);
+      this.refreshSoon(key, scope, compute, onRefreshed, reading);
       return { value: stored.value, computedAt: stored.computedAt, refreshing: true };
     }
     this.misses.inc();
@@ -143,11 +143,20 @@ export class ReportCache implements OnModuleDestroy {
     });
   }
 
-  /** Starts a refresh now if no instance started one in the last REFRESH_EVERY_MS, else when that turn ends. */
-  private refreshSoon<T>(key: string, scope: CacheScope, compute: () => Promise<T>, onRefreshed: () => void): void {
+  /**
+   * Starts a refresh now if no instance started one in the last REFRESH_EVERY_MS, else when that turn
+   * ends. `justRead` is the stale reading the caller has in hand; a retry after another turn reads again.
+   */
+  private refreshSoon<T>(
+    key: string,
+    scope: CacheScope,
+    compute: () => Promise<T>,
+    onRefreshed: () => void,
+    justRead?: { stored: StoredFigures<T> | null; versions: string },
+  ): void {
     if (this.inFlight.has(key) || this.waiting.has(key)) return;
     void (async () => {
-      const { stored, versions } = await this.readLatest<T>(key, scope);
+      const { stored, versions } = justRead ?? (await this.readLatest<T>(key, scope));
       if (stored && stored.versions === versions) return;
       const turn = await this.redis.client.set(`${key}:refresh`, this.instanceId, 'PX', REFRESH_EVERY_MS, 'NX');
       if (turn !== 'OK') {
