@@ -54,6 +54,7 @@ const settings = {
   sustainedSeconds: option('seconds', quick ? 30 : 300),
   phones: option('phones', 32),
   readers: option('readers', 8),
+  readerIntervalMs: option('reader-interval', 0),
   loadCommunes: option('load-communes', 20),
   partitions: option('partitions', 6),
   keep: process.argv.includes('--keep'),
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
       const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>
         Promise.all([
           runLoad(plan, bar).finally(() => (loading = false)),
-          withReaders ? provinceReaders(`${platform.url('reporting')}/campaigns/${campaign.id}/province-progress`, officer, settings.readers, () => !loading) : Promise.resolve(undefined),
+          withReaders ? provinceReaders(`${platform.url('reporting')}/campaigns/${campaign.id}/province-progress`, officer, settings.readers, () => !loading, settings.readerIntervalMs) : Promise.resolve(undefined),
         ]),
       );
       const to = new Date();

@@ -1,4 +1,6 @@
-import { activityPerEvent } from './measurements';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { activityPerEvent, provinceReaders } from './measurements';
 
 describe('benchmark database work per event', () => {
   it('divides the counters moved during a phase by its events', () => {
@@ -9,5 +11,47 @@ describe('benchmark database work per event', () => {
     const cost = activityPerEvent({ commits: 1, rowsWritten: 1 }, { commits: 9, rowsWritten: 9 }, 0);
     expect(cost.commitsPerEvent).toBeNaN();
     expect(cost.rowsWrittenPerEvent).toBeNaN();
+  });
+});
+
+describe('province readers', () => {
+  let server: Server;
+  let url: string;
+  let served = 0;
+  const answer = JSON.stringify({ communes: [{}, {}], computedAt: new Date().toISOString(), refreshing: false });
+
+  beforeAll(async () => {
+    server = createServer((_request, response) => {
+      served += 1;
+      response.setHeader('content-type', 'application/json');
+      response.end(answer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/province-progress`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    served = 0;
+  });
+
+  /** Readers until `requests` answers were served in all, counted by the server. */
+  const untilServed = (requests: number) => () => served >= requests;
+
+  it('in a closed loop asks again on every answer', async () => {
+    const reads = await provinceReaders(url, 'token', 2, untilServed(40));
+    expect(reads.queries).toBeGreaterThanOrEqual(40);
+    expect(reads.failures).toBe(0);
+    expect(reads.communes).toBe(2);
+  });
+
+  it('at a fixed interval starts at most one request per reader per interval', async () => {
+    const startedAt = Date.now();
+    const stopAt = startedAt + 450;
+    const reads = await provinceReaders(url, 'token', 2, () => Date.now() >= stopAt, 200);
+    const elapsed = Date.now() - startedAt;
+    // Each reader's requests start 200 ms apart: in `elapsed` ms at most floor(elapsed / 200) + 1 each.
+    expect(reads.queries).toBeGreaterThanOrEqual(2);
+    expect(reads.queries).toBeLessThanOrEqual(2 * (Math.floor(elapsed / 200) + 1));
+    expect(reads.failures).toBe(0);
   });
 });

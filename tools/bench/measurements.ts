@@ -70,12 +70,18 @@ export function activityPerEvent(before: DatabaseActivity, after: DatabaseActivi
   };
 }
 
-/** Province officers refreshing the province ranking: `readers` loops of GET, latency of each. */
+/**
+ * Province officers refreshing the province ranking: `readers` loops of GET, latency of each.
+ * With `intervalMs` 0 each reader asks again as soon as it has an answer (closed loop: the most
+ * load readers can put on reporting); otherwise each starts a request every `intervalMs`, as a
+ * screen polling at a fixed rate would, so the readers' own load stays the same however fast the answers are.
+ */
 export async function provinceReaders(
   url: string,
   token: string,
   readers: number,
   until: () => boolean,
+  intervalMs = 0,
 ): Promise<{ queries: number; failures: number; p50: number; p99: number; communes: number; refreshingShare: number; ageP99: number }> {
   const samples: number[] = [];
   /** How old the served figures were (answer time minus computedAt), when the answer says. */
@@ -97,6 +103,8 @@ export async function provinceReaders(
       communes = answer.communes.length;
       if (answer.computedAt) ages.push(Date.now() - Date.parse(answer.computedAt));
       if (answer.refreshing) refreshing += 1;
+      const wait = started + intervalMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   };
   await Promise.all(Array.from({ length: readers }, reader));
