@@ -59,7 +59,7 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # A heap cap makes V8 collect garbage early: each service stays under ~300 MB resident (see docs/benchmarks.md).
 ENV NODE_OPTIONS=--max-old-space-size=192
-# Two glibc malloc arenas instead of up to 8 per core: native memory stays bounded (docs/reliability.md, soak).
+# Two glibc malloc arenas instead of up to 8 per core, as the soak runs (tools/runtime/service-heap.js).
 ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 

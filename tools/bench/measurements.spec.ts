@@ -16,18 +16,25 @@ describe('benchmark database work per event', () => {
 
 describe('province readers', () => {
   let server: Server;
+  let base: string;
   let url: string;
   let served = 0;
   const answer = JSON.stringify({ communes: [{}, {}], computedAt: new Date().toISOString(), refreshing: false });
 
   beforeAll(async () => {
-    server = createServer((_request, response) => {
+    server = createServer((request, response) => {
       served += 1;
+      if (request.url?.endsWith('/failing')) {
+        response.statusCode = 503;
+        response.end();
+        return;
+      }
       response.setHeader('content-type', 'application/json');
       response.end(answer);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/province-progress`;
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = `${base}/province-progress`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => {
@@ -53,5 +60,14 @@ describe('province readers', () => {
     expect(reads.queries).toBeGreaterThanOrEqual(2);
     expect(reads.queries).toBeLessThanOrEqual(2 * (Math.floor(elapsed / 200) + 1));
     expect(reads.failures).toBe(0);
+  });
+
+  it('paces failed answers too', async () => {
+    const startedAt = Date.now();
+    const stopAt = startedAt + 450;
+    const reads = await provinceReaders(`${base}/failing`, 'token', 2, () => Date.now() >= stopAt, 200);
+    const elapsed = Date.now() - startedAt;
+    expect(reads.failures).toBe(reads.queries);
+    expect(reads.queries).toBeLessThanOrEqual(2 * (Math.floor(elapsed / 200) + 1));
   });
 });

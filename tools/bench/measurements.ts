@@ -89,20 +89,25 @@ export async function provinceReaders(
   let refreshing = 0;
   let failures = 0;
   let communes = 0;
+  const readOnce = async () => {
+    const started = performance.now();
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    const body = response ? await response.text() : '';
+    samples.push(performance.now() - started);
+    if (response?.status !== 200) {
+      failures += 1;
+      return;
+    }
+    const answer = JSON.parse(body) as { communes: unknown[]; computedAt?: string; refreshing?: boolean };
+    communes = answer.communes.length;
+    if (answer.computedAt) ages.push(Date.now() - Date.parse(answer.computedAt));
+    if (answer.refreshing) refreshing += 1;
+  };
   const reader = async () => {
     while (!until()) {
       const started = performance.now();
-      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
-      const body = response ? await response.text() : '';
-      samples.push(performance.now() - started);
-      if (response?.status !== 200) {
-        failures += 1;
-        continue;
-      }
-      const answer = JSON.parse(body) as { communes: unknown[]; computedAt?: string; refreshing?: boolean };
-      communes = answer.communes.length;
-      if (answer.computedAt) ages.push(Date.now() - Date.parse(answer.computedAt));
-      if (answer.refreshing) refreshing += 1;
+      await readOnce();
+      // Failed answers are paced too: a reader never hammers a struggling service faster than its rate.
       const wait = started + intervalMs - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }

@@ -5,9 +5,10 @@
 // lazily, which reads as a leak in an RSS trend.
 const SERVICE_NODE_OPTIONS = '--max-old-space-size=192';
 
-// glibc's malloc gives each thread that allocates its own arena (up to 8 per core), and memory
-// freed in one arena is not reused by another: Node's libuv and V8 helper threads then grow the
-// resident set outside the JS heap (the soak saw RSS rise with the heap flat). Two arenas bound it.
+// glibc's malloc gives threads that allocate at once their own arenas (up to 8 per core), and
+// memory freed in one arena is not reused by another: with Node's libuv and V8 helper threads
+// that can grow the resident set outside the JS heap. Two arenas limit it; the soak judges
+// memory with them (docs/reliability.md has what the runs with and without showed).
 const SERVICE_MALLOC_ARENA_MAX = '2';
 
 module.exports = { SERVICE_NODE_OPTIONS, SERVICE_MALLOC_ARENA_MAX };
