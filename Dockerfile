@@ -8,11 +8,11 @@
 # docker-compose.yml passes SERVICE for each service. Without Docker, `npm start`
 # runs the whole platform locally.
 #
-# The web apps (apps/field-app, built with Vite) are served by nginx from the `gateway` target:
+# The web apps (apps/field-app and apps/console, built with Vite) are served by nginx from the `gateway` target:
 #
 #   docker build --target gateway -t dtc/gateway .
 #
-# Its default server (deploy/nginx/web.conf) serves /field/ only, as Kubernetes runs it behind the
+# Its default server (deploy/nginx/web.conf) serves /field/ and /console/ only, as Kubernetes runs it behind the
 # Ingress; docker-compose mounts deploy/nginx/gateway.conf to add the four APIs under /api/.
 # `runtime` stays the last stage, so a build without --target is a service image.
 
@@ -22,7 +22,7 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY . .
-# vite build -> dist/web/<app> (dist/web/field-app for the field app)
+# vite build -> dist/web/<app> (dist/web/field-app and dist/web/console)
 RUN npm run build:web
 
 ########################## gateway ############################
@@ -32,10 +32,12 @@ FROM nginx:1.27-alpine AS gateway
 RUN sed -i -e '/^user /d' -e 's#^pid .*#pid /tmp/nginx.pid;#' /etc/nginx/nginx.conf \
  && chown -R nginx:nginx /var/cache/nginx
 COPY deploy/nginx/field-app.conf /etc/nginx/snippets/field-app.conf
+COPY deploy/nginx/console-app.conf /etc/nginx/snippets/console-app.conf
 COPY deploy/nginx/web.conf /etc/nginx/conf.d/default.conf
 # FIELD_OIDC_* -> /field/config.json and the provider's origin in the page's CSP, at each start.
 COPY deploy/nginx/40-field-config.sh /docker-entrypoint.d/40-field-config.sh
 COPY --from=web /app/dist/web/field-app /usr/share/nginx/html/field
+COPY --from=web /app/dist/web/console /usr/share/nginx/html/console
 USER nginx
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD wget -q -O /dev/null http://127.0.0.1:8080/field/ || exit 1

@@ -9,7 +9,7 @@
 //                      apps, scripts and tests; never for a service, which calls no other over HTTP)
 //   type:testkit    -> test helpers (tests only)
 //   type:e2e        -> cross-service tests (spawn the built services; never import them)
-//   type:web        -> a browser app (apps/field-app): talks to the services over HTTP through the
+//   type:web        -> a browser app (apps/field-app, apps/console): talks to the services over HTTP through the
 //                      generated API client only, never imports a service's or the server libs' code
 //   scope:<service> -> a service's own code; scope:shared -> usable by every service
 import nx from '@nx/eslint-plugin';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { API_ROUTES, FIELD_CSP, FIELD_PREFIX, fieldCsp, IMMUTABLE } from '../support/gateway';
+import { API_ROUTES, CONSOLE_PREFIX, FIELD_CSP, FIELD_PREFIX, fieldCsp, IMMUTABLE } from '../support/gateway';
 import { hostPath, loadCompose, portMappings, repoRoot, stringMap } from '../support/compose-file';
 import { addedHeader, all, locations, nginxSeconds, nginxSize, one, readNginx, type Directive } from '../support/nginx-conf';
 
@@ -23,6 +23,8 @@ const composeConf = confFile('gateway.conf');
 const webConf = confFile('web.conf');
 const snippet = readNginx('field-app.conf');
 const snippetLocations = locations(snippet);
+const consoleSnippet = readNginx('console-app.conf');
+const consoleLocations = locations(consoleSnippet);
 
 /** A Dockerfile stage's lines, from its FROM to the next. */
 function stage(name: string): string[] {
@@ -53,7 +55,7 @@ describe('the gateway service in docker-compose.yml', () => {
 
   it('holds no secret and no development token route', () => {
     expect(Object.keys(stringMap(gateway.environment))).not.toContain('JWT_SECRET');
-    for (const file of ['gateway.conf', 'web.conf', 'field-app.conf']) expect(fs.readFileSync(path.join(repoRoot, 'deploy/nginx', file), 'utf8')).not.toMatch(/\/dev\//);
+    for (const file of ['gateway.conf', 'web.conf', 'field-app.conf', 'console-app.conf']) expect(fs.readFileSync(path.join(repoRoot, 'deploy/nginx', file), 'utf8')).not.toMatch(/\/dev\//);
   });
 });
 
@@ -107,8 +109,8 @@ describe('deploy/nginx/gateway.conf routes', () => {
     expect(one(handler, 'return')!.args[1]).toContain('"service":"$api_service"');
   });
 
-  it.each([['gateway.conf', composeConf], ['web.conf', webConf]] as const)('%s serves the field app and redirects / to it', (_file, conf) => {
-    expect(all(conf.server, 'include').map((d) => d.args[0])).toEqual(['/etc/nginx/snippets/field-app.conf']);
+  it.each([['gateway.conf', composeConf], ['web.conf', webConf]] as const)('%s serves the field app and the console, and redirects / to the field app', (_file, conf) => {
+    expect(all(conf.server, 'include').map((d) => d.args[0])).toEqual(['/etc/nginx/snippets/field-app.conf', '/etc/nginx/snippets/console-app.conf']);
     expect(one(locations(conf.server).get('= /')!, 'return')!.args).toEqual(['302', FIELD_PREFIX]);
     expect(one(conf.server, 'absolute_redirect')?.args).toEqual(['off']);
     // nginx's own mime.types has no entry for the web app manifest.
@@ -117,7 +119,7 @@ describe('deploy/nginx/gateway.conf routes', () => {
 
   it('web.conf (the image default, behind the Kubernetes Ingress) proxies nothing', () => {
     const names = (directives: Directive[]): string[] => directives.flatMap((d) => [d.name, ...names(d.block ?? [])]);
-    expect(names([...webConf.http, ...snippet])).not.toContain('proxy_pass');
+    expect(names([...webConf.http, ...snippet, ...consoleSnippet])).not.toContain('proxy_pass');
     expect([...locations(webConf.server).keys()].sort()).toEqual(['/', '= /']);
   });
 });
@@ -176,6 +178,39 @@ describe('deploy/nginx/field-app.conf', () => {
     expect(roots.size).toBe(1);
     const gatewayCopies = copies(stage('gateway'));
     expect(gatewayCopies.get('/app/dist/web/field-app')).toBe(`${[...roots][0]}/field`);
+  });
+});
+
+describe('deploy/nginx/console-app.conf', () => {
+  const at = (key: string) => consoleLocations.get(key)!;
+
+  it('serves hashed assets immutable for a year, everything else revalidated, nosniff and no-referrer everywhere', () => {
+    expect(addedHeader(at('/console/assets/'), 'Cache-Control')).toBe(IMMUTABLE);
+    for (const key of ['/console/', '= /console/index.html']) expect(addedHeader(at(key), 'Cache-Control')).toBe('no-cache');
+    for (const key of ['/console/', '/console/assets/', '= /console/index.html']) {
+      expect({ key, nosniff: addedHeader(at(key), 'X-Content-Type-Options'), referrer: addedHeader(at(key), 'Referrer-Policy') }).toEqual({ key, nosniff: 'nosniff', referrer: 'no-referrer' });
+    }
+  });
+
+  it("sends the gateway's Content-Security-Policy with the shell (this origin only)", () => {
+    expect(addedHeader(at('= /console/index.html'), 'Content-Security-Policy')).toBe(FIELD_CSP);
+  });
+
+  it('redirects /console to /console/ and answers navigations to client-side places with the shell', () => {
+    expect(one(at('= /console'), 'return')!.args).toEqual(['301', `${CONSOLE_PREFIX}$is_args$args`]);
+    expect(one(at(CONSOLE_PREFIX), 'try_files')!.args.at(-1)).toBe('@console_app_shell');
+    const shell = at('@console_app_shell');
+    expect(one(shell, 'if')!.args.join(' ')).toMatch(/\$http_accept !~\* text\/html/);
+    expect(one(shell, 'rewrite')!.args).toEqual(['^', `${CONSOLE_PREFIX}index.html`, 'last']);
+    expect(one(at('/console/assets/'), 'try_files')!.args).toEqual(['$uri', '=404']);
+  });
+
+  it('serves from where the image puts the build, and the image puts the snippet where the servers include it', () => {
+    const roots = new Set(['/console/', '/console/assets/', '= /console/index.html'].map((key) => one(at(key), 'root')?.args[0]));
+    expect(roots.size).toBe(1);
+    const gatewayCopies = copies(stage('gateway'));
+    expect(gatewayCopies.get('/app/dist/web/console')).toBe(`${[...roots][0]}/console`);
+    expect(gatewayCopies.get('deploy/nginx/console-app.conf')).toBe('/etc/nginx/snippets/console-app.conf');
   });
 });
 

@@ -1,4 +1,4 @@
-import { API_ROUTES, FIELD_PREFIX } from '../support/gateway';
+import { API_ROUTES, CONSOLE_PREFIX, FIELD_PREFIX } from '../support/gateway';
 import { find, loadKustomization, ofKind, quantity, type Manifest } from '../support/kubernetes-manifests';
 import { one, readNginx } from '../support/nginx-conf';
 
@@ -37,8 +37,8 @@ describe('Ingress routes (deploy/kubernetes/gateway.yaml)', () => {
     for (const ingress of ingresses) expect({ name: ingress.metadata.name, class: ingress.spec!.ingressClassName }).toEqual({ name: ingress.metadata.name, class: 'nginx' });
   });
 
-  it('cover exactly the four APIs, the web apps under /field/ and the / redirect', () => {
-    expect(allRoutes.map((r) => r.path).sort()).toEqual([...routes.map((r) => `${r.prefix}(/|$)(.*)`), '/field', '/'].sort());
+  it('cover exactly the four APIs, the web apps under /field/ and /console/ and the / redirect', () => {
+    expect(allRoutes.map((r) => r.path).sort()).toEqual([...routes.map((r) => `${r.prefix}(/|$)(.*)`), '/field', '/console', '/'].sort());
     expect(allRoutes.find((r) => r.path === '/')?.pathType).toBe('Exact');
     expect(allRoutes.some((r) => /\/dev\b/.test(r.path))).toBe(false);
   });
@@ -74,11 +74,11 @@ describe('Ingress routes (deploy/kubernetes/gateway.yaml)', () => {
     for (const { prefix } of routes) expect(annotations(apiRoute(prefix)!)).toEqual(api);
   });
 
-  it('sends /field/ to the web apps with the path unchanged (nginx serves them under /field/)', () => {
-    const field = allRoutes.find((r) => r.path === '/field')!;
-    expect(field.service).toBe('web');
-    expect(forwarded(field, `${FIELD_PREFIX}assets/app-abc123.js`)).toBe(`${FIELD_PREFIX}assets/app-abc123.js`);
-    expect(annotations(field)['nginx.ingress.kubernetes.io/rewrite-target']).toBeUndefined();
+  it.each([FIELD_PREFIX, CONSOLE_PREFIX])('sends %s to the web apps with the path unchanged (nginx serves them there)', (prefix) => {
+    const app = allRoutes.find((r) => r.path === prefix.replace(/\/$/, ''))!;
+    expect(app.service).toBe('web');
+    expect(forwarded(app, `${prefix}assets/app-abc123.js`)).toBe(`${prefix}assets/app-abc123.js`);
+    expect(annotations(app)['nginx.ingress.kubernetes.io/rewrite-target']).toBeUndefined();
   });
 });
 

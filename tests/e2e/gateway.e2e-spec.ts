@@ -54,6 +54,10 @@ function fakeWebRoot(): string {
   fs.writeFileSync(path.join(app, 'sw.js'), 'self.addEventListener("fetch", () => {});\n');
   fs.writeFileSync(path.join(app, 'manifest.webmanifest'), JSON.stringify({ name: 'DTC', start_url: '/field/', scope: '/field/' }));
   fs.writeFileSync(path.join(app, 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  const console = path.join(root, 'console');
+  fs.mkdirSync(path.join(console, 'assets'), { recursive: true });
+  fs.writeFileSync(path.join(console, 'index.html'), '<!doctype html><html><head><script type="module" src="/console/assets/console-def456.js"></script></head><body><div id="console-root"></div></body></html>');
+  fs.writeFileSync(path.join(console, 'assets', 'console-def456.js'), 'console.log("console");\n');
   return root;
 }
 
@@ -262,6 +266,28 @@ describe('one-origin gateway', () => {
       expect(answer.status).toBe(503);
       expect(await answer.text()).toMatch(/run npm run build:web/);
       fs.rmSync(empty, { recursive: true, force: true });
+    });
+  });
+
+  describe('the console under /console/', () => {
+    it('redirects /console to /console/ and serves the shell with the same Content-Security-Policy', async () => {
+      const redirect = await fetch(url('/console?campaign=x'), { redirect: 'manual' });
+      expect({ status: redirect.status, location: redirect.headers.get('location') }).toEqual({ status: 301, location: '/console/?campaign=x' });
+      const answer = await fetch(url('/console/'));
+      expect(await answer.text()).toContain('<div id="console-root">');
+      expect({ status: answer.status, cache: answer.headers.get('cache-control'), csp: answer.headers.get('content-security-policy') }).toEqual({ status: 200, cache: 'no-cache', csp: FIELD_CSP });
+      const script = await fetch(url('/console/assets/console-def456.js'));
+      expect({ status: script.status, cache: script.headers.get('cache-control') }).toEqual({ status: 200, cache: IMMUTABLE });
+    });
+
+    it('answers navigations with the console shell (never the field app), missing files with 404, and refuses traversal', async () => {
+      const navigation = await fetch(url('/console/?campaign=abc&commune=50391'), { headers: { accept: 'text/html' } });
+      expect(await navigation.text()).toContain('<div id="console-root">');
+      const deep = await fetch(url('/console/communes/50391'), { headers: { accept: 'text/html' } });
+      expect(await deep.text()).toContain('<div id="console-root">');
+      expect((await fetch(url('/console/assets/console-old.js'))).status).toBe(404);
+      expect((await fetch(url('/console/config.json'))).status).toBe(404);
+      expect([400, 404]).toContain((await rawRequest(gateway.url, '/console/..%2f..%2fpackage.json', { accept: 'text/html' })).status);
     });
   });
 

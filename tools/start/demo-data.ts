@@ -11,6 +11,8 @@ const registryUrl = process.argv[2] ?? 'http://127.0.0.1:3001';
 const enrollmentUrl = process.argv[3] ?? 'http://127.0.0.1:3002';
 const trainingUrl = process.argv[4] ?? 'http://127.0.0.1:3003';
 const reportingUrl = process.argv[5] ?? 'http://127.0.0.1:3004';
+// The console under the one-origin gateway (npm start passes it; the gateway starts after this load).
+const consoleUrl = process.argv[6] ?? 'http://localhost:3000/console/';
 const COMMUNE = { code: '16279', name: 'Xã Đông Tiến', provinceCode: '38', provinceName: 'Thanh Hóa' };
 const VILLAGES = [
   { code: 'DONG-HOA', name: 'Thôn Đông Hòa', households: 42, distanceKm: 1.5, signal: 'good' },
@@ -501,6 +503,11 @@ async function loadReviews(visits: string[], enrollments: DemoEnrollment[]): Pro
 }
 
 function printDashboard(): void {
+  // Development sign-in links: the token rides in the fragment (never sent to a server) and the
+  // console moves it to the tab's session storage at once.
+  process.stdout.write(`console, commune official (valid 8 h): ${consoleUrl}#token=${communeAdmin}\n`);
+  process.stdout.write(`console, province officer:             ${consoleUrl}#token=${provinceOfficer}\n`);
+  process.stdout.write(`console, operations:                   ${consoleUrl}#token=${operator}\n`);
   process.stdout.write(`dashboard (commune admin, valid 8 h): ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${communeAdmin}\n`);
   process.stdout.write(`dashboard (province officer):        ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${provinceOfficer}\n`);
   process.stdout.write(`commendation list (XLSX, commune admin token): ${reportingUrl.replace('127.0.0.1', 'localhost')}/communes/${COMMUNE.code}/commendations.xlsx\n`);

@@ -7,6 +7,7 @@
  *
  *   /api/<service>/...  -> that service with the prefix stripped (streaming proxy; SSE flows through)
  *   /field/...          -> <webRoot>/field-app (the Vite build), SPA fallback for navigations
+ *   /console/...        -> <webRoot>/console (the officials' console, Vite build), SPA fallback too
  *   /                   -> redirect to /field/
  *   /dev/roster, /dev/token -> development token picker, only with `devTokens` (npm start with the
  *                          development secret); 404 otherwise
@@ -34,6 +35,7 @@ export const API_ROUTES: Record<UpstreamKey, { prefix: string; service: string }
   reporting: { prefix: '/api/reporting', service: 'reporting' },
 };
 export const FIELD_PREFIX = '/field/';
+export const CONSOLE_PREFIX = '/console/';
 
 /** Scripts, styles, requests and images from this origin only (images also as data: URLs). */
 export const FIELD_CSP =
@@ -46,7 +48,7 @@ export interface GatewayOptions {
   /** default 127.0.0.1 */
   host?: string;
   upstreams: Record<UpstreamKey, string>;
-  /** holds field-app/ (the output of npm run build:web) */
+  /** holds field-app/ and console/ (the output of npm run build:web) */
   webRoot: string;
   /** Enables /dev/roster and /dev/token, signing with these settings. Development only. */
   devTokens?: { secret: string; issuer: string; audience: string };
@@ -140,7 +142,6 @@ class UpstreamError extends Error {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? ((line: string) => process.stderr.write(`gateway: ${line}\n`));
-  const fieldRoot = path.resolve(options.webRoot, 'field-app');
   // Pooled upstream connections; a stream the client abandons destroys its own socket only.
   const agent = new http.Agent({ keepAlive: true });
 
@@ -181,7 +182,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     req.pipe(upstream);
   }
 
-  // ---------------------------------------------------------------- field app
+  // ---------------------------------------------------------------- web apps
   async function fileStats(file: string): Promise<Stats | undefined> {
     try {
       const stats = await fsp.stat(file);
@@ -191,31 +192,38 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  const csp = fieldCsp(options.oidc);
   // How the app signs in here: read by the app at sign-in time (never precached by its worker).
   const fieldConfig = { ...(options.oidc ? { oidc: options.oidc } : {}), devSignIn: Boolean(options.devTokens) };
 
-  async function serveField(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
+  /** The web apps by path prefix: each a Vite build under webRoot, served the same way. */
+  const webApps = [
+    { prefix: FIELD_PREFIX, root: path.resolve(options.webRoot, 'field-app'), config: fieldConfig, csp: fieldCsp(options.oidc) },
+    // The console signs in with a link's token (no provider of its own yet): this origin only.
+    { prefix: CONSOLE_PREFIX, root: path.resolve(options.webRoot, 'console'), config: undefined, csp: FIELD_CSP },
+  ];
+
+  async function serveWebApp(req: IncomingMessage, res: ServerResponse, rawPath: string, app: (typeof webApps)[number]): Promise<void> {
+    const { prefix, root: appRoot } = app;
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed\n', { allow: 'GET, HEAD' });
-    if (rawPath === `${FIELD_PREFIX}config.json`) return sendJson(res, 200, fieldConfig);
+    if (app.config && rawPath === `${prefix}config.json`) return sendJson(res, 200, app.config);
     let relative: string;
     try {
-      relative = decodeURIComponent(rawPath.slice(FIELD_PREFIX.length));
+      relative = decodeURIComponent(rawPath.slice(prefix.length));
     } catch {
       return sendText(res, 400, 'Bad request: malformed path\n');
     }
     // Decoded, `..%2f` is a traversal too: refuse any `..` segment before touching the disk.
     if (relative.includes('\0') || relative.split(/[\\/]/).includes('..')) return sendText(res, 400, 'Bad request: path outside the app\n');
-    const file = path.resolve(fieldRoot, relative || 'index.html');
-    if (!file.startsWith(fieldRoot + path.sep)) return sendText(res, 400, 'Bad request: path outside the app\n');
+    const file = path.resolve(appRoot, relative || 'index.html');
+    if (!file.startsWith(appRoot + path.sep)) return sendText(res, 400, 'Bad request: path outside the app\n');
 
-    const index = path.join(fieldRoot, 'index.html');
+    const index = path.join(appRoot, 'index.html');
     const indexStats = await fileStats(index);
-    if (!indexStats) return sendText(res, 503, `The field app is not built: run npm run build:web (it writes ${fieldRoot}).\n`);
+    if (!indexStats) return sendText(res, 503, `The web app under ${prefix} is not built: run npm run build:web (it writes ${appRoot}).\n`);
     let stats = await fileStats(file);
     let served = file;
     if (!stats) {
-      // Client-side routes (/field/households/42) are navigations: the app shell answers them.
+      // Client-side routes (/field/households/42, /console/?campaign=…) are navigations: the app shell answers them.
       // Anything else missing (a stale hashed script, an icon) is a real 404, never HTML.
       if (!String(req.headers.accept ?? '').includes('text/html')) return sendText(res, 404, 'Not found\n');
       stats = indexStats;
@@ -227,12 +235,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       'content-type': type,
       // Hashed assets never change under their name; everything else (index.html, sw.js, the
       // manifest, icons) is revalidated on every load so a new release is picked up at once.
-      'cache-control': path.relative(fieldRoot, served).startsWith(`assets${path.sep}`) ? IMMUTABLE : 'no-cache',
+      'cache-control': path.relative(appRoot, served).startsWith(`assets${path.sep}`) ? IMMUTABLE : 'no-cache',
       etag,
       'last-modified': stats.mtime.toUTCString(),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      ...(type.startsWith('text/html') ? { 'content-security-policy': csp } : {}),
+      ...(type.startsWith('text/html') ? { 'content-security-policy': app.csp } : {}),
     };
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, headers);
@@ -353,9 +361,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (pathname === prefix || pathname.startsWith(`${prefix}/`)) return proxy(req, res, key, `${pathname.slice(prefix.length) || '/'}${search}`);
     }
     if (pathname === '/' || pathname === '/field') return redirect(res, pathname === '/' ? 302 : 301, `${FIELD_PREFIX}${search}`);
-    if (pathname.startsWith(FIELD_PREFIX)) return serveField(req, res, pathname);
+    if (pathname === '/console') return redirect(res, 301, `${CONSOLE_PREFIX}${search}`);
+    for (const app of webApps) if (pathname.startsWith(app.prefix)) return serveWebApp(req, res, pathname, app);
     if (dev && DEV_ROUTES.includes(pathname)) return devRoute(req, res, pathname, new URLSearchParams(search));
-    sendProblem(res, { statusCode: 404, error: 'Not Found', message: `Nothing at ${pathname}: the field app is at ${FIELD_PREFIX}, the APIs under /api/<service>/` });
+    sendProblem(res, { statusCode: 404, error: 'Not Found', message: `Nothing at ${pathname}: the field app is at ${FIELD_PREFIX}, the console at ${CONSOLE_PREFIX}, the APIs under /api/<service>/` });
   }
 
   const server = http.createServer({ noDelay: true }, (req, res) => {

@@ -94,7 +94,7 @@ async function main() {
     process.stdout.write(`    ${service.name.padEnd(20)} healthy\n`);
   }
 
-  step('demo data', process.execPath, ['-r', './tools/runtime/register.js', 'tools/start/demo-data.ts', `http://127.0.0.1:${services[0].port}`, `http://127.0.0.1:${services[1].port}`, `http://127.0.0.1:${services[2].port}`, `http://127.0.0.1:${services[3].port}`]);
+  step('demo data', process.execPath, ['-r', './tools/runtime/register.js', 'tools/start/demo-data.ts', `http://127.0.0.1:${services[0].port}`, `http://127.0.0.1:${services[1].port}`, `http://127.0.0.1:${services[2].port}`, `http://127.0.0.1:${services[3].port}`, `http://localhost:${gatewayPort}/console/`]);
 
   if (stopping) return; // Ctrl-C during the demo load: the services are already stopping
   // One origin for phones: the field app and the four APIs behind one port (no CORS).
@@ -118,6 +118,7 @@ async function main() {
 
   process.stdout.write('\nThe platform is running:\n');
   process.stdout.write(`  Field app (phones): http://localhost:${gatewayPort}/field/\n`);
+  process.stdout.write(`  Console (officials, province, operations): http://localhost:${gatewayPort}/console/   (sign-in links per role printed by the demo data above)\n`);
   process.stdout.write(`  APIs, same origin:  http://localhost:${gatewayPort}/api/registry/  /api/enrollment/  /api/training/  /api/reporting/\n`);
   if (devTokens) process.stdout.write(`  Dev token picker:   http://localhost:${gatewayPort}/dev/roster?communeCode=16279   (development secret only)\n`);
   for (const { name, port } of services) {

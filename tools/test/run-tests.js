@@ -56,14 +56,16 @@ const steps = [
   ...(faultsOnly
     ? [['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']], faultStep]
     : [
-        ['browser for the dashboard tests, libfaketime for the fixed-clock runs', [process.execPath, 'tools/test/ensure-chromium.js']],
+        ['browser for the dashboard, field app and console tests, libfaketime for the fixed-clock runs', [process.execPath, 'tools/test/ensure-chromium.js']],
         ['', [process.execPath, '-e', "require('./tools/test/fixed-clock').ensureLibfaketime()"]],
-        ['type-check (services, libraries, tools, tests; then the field app)', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
+        ['type-check (services, libraries, tools, tests; then the field app and the console)', [process.execPath, tsc, '-p', 'tsconfig.json', '--noEmit']],
         ['', [process.execPath, tsc, '-p', 'apps/field-app/tsconfig.json']],
+        ['', [process.execPath, tsc, '-p', 'apps/console/tsconfig.json']],
         ['lint (incl. Nx module boundaries)', [process.execPath, path.join(repoRoot, 'node_modules', 'nx', 'dist', 'bin', 'nx.js'), 'show', 'projects'], { quiet: true }],
         ['', [process.execPath, path.join(repoRoot, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']],
         ['build services', [process.execPath, tsc, '-p', 'tsconfig.build.json']],
-        ['build web apps (the field app the browser tests open)', [process.execPath, path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/field-app/vite.config.ts', '--logLevel', 'warn']],
+        ['build web apps (the field app and the console the browser tests open)', [process.execPath, path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/field-app/vite.config.ts', '--logLevel', 'warn']],
+        ['', [process.execPath, path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn']],
         ['unit, integration and end-to-end tests', [process.execPath, jest, '--ci', '--testPathIgnorePatterns', '/node_modules/', '/dist/', '/tests/faults/', ...extraArgs]],
         faultStep,
         ...clockSteps,

@@ -1,0 +1,85 @@
+import { registryApi, reportingApi, trainingApi, type RegistrySchemas, type ReportingSchemas, type TrainingSchemas } from '@dtc/api-client';
+
+/** The services under the console's own origin (`/api/<service>/`): no CORS, one place to configure. */
+export const apiBase = (service: 'registry' | 'enrollment' | 'training' | 'reporting') => `${location.origin}/api/${service}`;
+
+export type CampaignView = ReportingSchemas['schemas']['CampaignView'];
+export type CommuneProgress = ReportingSchemas['schemas']['CommuneProgress'];
+export type IndicatorProgress = ReportingSchemas['schemas']['IndicatorProgress'];
+export type ProvinceProgress = ReportingSchemas['schemas']['ProvinceProgress'];
+export type TeamLeaderboard = ReportingSchemas['schemas']['TeamLeaderboard'];
+export type CampaignSeries = ReportingSchemas['schemas']['CampaignSeries'];
+export type Commendations = ReportingSchemas['schemas']['CommendationsView'];
+export type DataAsOf = ReportingSchemas['schemas']['DataAsOf'];
+export type TeamView = TrainingSchemas['schemas']['TeamView'];
+export type CommuneMember = TrainingSchemas['schemas']['CommuneMemberView'];
+export type CommuneView = RegistrySchemas['schemas']['CommuneView'];
+
+/** A refused or failed request, with the server's reason (a problem document) when it gave one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+  get expired(): boolean {
+    return this.status === 401;
+  }
+}
+
+interface Outcome<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+function reasonOf(error: unknown, response: Response): string {
+  const problem = (error ?? {}) as { message?: unknown; detail?: unknown; title?: unknown; fields?: Array<{ field: string; reason: string }> };
+  const fields = problem.fields?.map((f) => `${f.field}: ${f.reason}`).join('; ');
+  return [String(problem.message ?? problem.detail ?? problem.title ?? response.statusText), fields].filter(Boolean).join(' — ');
+}
+
+async function must<T>(pending: Promise<Outcome<T>>): Promise<T> {
+  let outcome: Outcome<T>;
+  try {
+    outcome = await pending;
+  } catch {
+    throw new ApiError(0, 'network');
+  }
+  if (outcome.data !== undefined) return outcome.data;
+  throw new ApiError(outcome.response.status, reasonOf(outcome.error, outcome.response));
+}
+
+/** What the console reads, through the clients generated from the services' OpenAPI documents. */
+export function consoleApi(token: string) {
+  const reporting = reportingApi({ baseUrl: apiBase('reporting'), token });
+  const training = trainingApi({ baseUrl: apiBase('training'), token });
+  const registry = registryApi({ baseUrl: apiBase('registry'), token });
+  const view = (communeCode?: string) => (communeCode ? { communeCode } : {});
+  return {
+    campaigns: () => must(reporting.GET('/campaigns', { params: { query: {} } })),
+    progress: (id: string, communeCode?: string) => must(reporting.GET('/campaigns/{id}/progress', { params: { path: { id }, query: view(communeCode) } })),
+    provinceProgress: (id: string) => must(reporting.GET('/campaigns/{id}/province-progress', { params: { path: { id }, query: {} } })),
+    teams: (id: string, communeCode?: string) => must(reporting.GET('/campaigns/{id}/teams', { params: { path: { id }, query: view(communeCode) } })),
+    series: (id: string, communeCode?: string) => must(reporting.GET('/campaigns/{id}/series', { params: { path: { id }, query: view(communeCode) } })),
+    commendations: (communeCode: string, window: { from: string; to: string }) => must(reporting.GET('/communes/{code}/commendations', { params: { path: { code: communeCode }, query: window } })),
+    communeTeams: (communeCode: string) => must(training.GET('/teams', { params: { query: { communeCode } } })),
+    communeMembers: (communeCode: string) => must(training.GET('/communes/{code}/members', { params: { path: { code: communeCode } } })),
+    commune: (code: string) => must(registry.GET('/communes/{code}', { params: { path: { code } } })),
+    /** A report file (CSV or XLSX) fetched with the token, handed to the browser as a download. */
+    async download(path: string, fileName: string): Promise<void> {
+      const response = await fetch(`${apiBase('reporting')}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      if (!response.ok) throw new ApiError(response.status, response.statusText);
+      const url = URL.createObjectURL(await response.blob());
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+  };
+}
+export type ConsoleApi = ReturnType<typeof consoleApi>;

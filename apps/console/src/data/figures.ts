@@ -1,0 +1,75 @@
+import { addDays, vietnamToday } from '@dtc/calendar';
+import type { CampaignView, CommuneMember, DataAsOf, ProvinceProgress, TeamLeaderboard, TeamView } from './api';
+
+export type Language = 'vi' | 'en';
+
+export const locale = (language: Language) => (language === 'vi' ? 'vi-VN' : 'en-GB');
+
+/** A count or a share as officials read it; "–" when there is no figure (no target, no data). */
+export function formatNumber(value: number | null | undefined, language: Language, digits = 0): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  return value.toLocaleString(locale(language), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export const formatPercent = (value: number | null | undefined, language: Language) => (value === null || value === undefined ? '–' : `${formatNumber(value, language, 1)}%`);
+
+/** A leaderboard row with the team's name and members as the training service knows them. */
+export interface NamedTeamRow {
+  rank: number;
+  id: string;
+  name: string;
+  kind?: string;
+  members: number;
+  active: boolean;
+  total: number;
+  indicators: TeamLeaderboard['entries'][number]['indicators'];
+}
+
+/** The reporting leaderboard keys teams by id; officials know them by name. */
+export function namedTeams(board: TeamLeaderboard, teams: TeamView[]): NamedTeamRow[] {
+  const byId = new Map(teams.map((team) => [team.id, team]));
+  return board.entries.map((entry) => {
+    const team = byId.get(entry.id);
+    return {
+      rank: entry.rank,
+      id: entry.id,
+      // A team formed a moment ago may not have reached this page's copy of the teams yet.
+      name: team?.name ?? entry.id.slice(0, 8),
+      kind: team?.kind ?? entry.kind ?? undefined,
+      members: entry.members ?? 0,
+      // The leaderboard says whether the team is active; a missing answer means it is.
+      active: entry.active ?? true,
+      total: entry.total,
+      indicators: entry.indicators,
+    };
+  });
+}
+
+export const memberNames = (members: CommuneMember[]) => new Map(members.map((member) => [member.id, member.fullName]));
+
+/** Communes furthest behind first (no figure counts as furthest behind), ties by code. */
+export function laggardsFirst(communes: ProvinceProgress['communes']): ProvinceProgress['communes'] {
+  return [...communes].sort((a, b) => (a.percent ?? -1) - (b.percent ?? -1) || a.communeCode.localeCompare(b.communeCode));
+}
+
+/**
+ * The days the honour roll covers: the campaign's days so far (Vietnam calendar), at most the
+ * 366 the API accepts; a campaign that has not begun shows today.
+ */
+export function honourRollWindow(campaign: Pick<CampaignView, 'startsOn' | 'endsOn'>, today = vietnamToday()): { from: string; to: string } {
+  const to = campaign.endsOn < today ? campaign.endsOn : today;
+  if (campaign.startsOn > to) return { from: to, to };
+  const earliest = addDays(to, -366);
+  return { from: campaign.startsOn < earliest ? earliest : campaign.startsOn, to };
+}
+
+/**
+ * The moment up to which the figures hold every event: the oldest of the streams' newest events.
+ * A stream that has carried no event yet holds nothing back, so it does not count.
+ */
+export function figuresUpTo(dataAsOf: DataAsOf | null | undefined): string | undefined {
+  if (!dataAsOf) return undefined;
+  if (dataAsOf.oldestStreamAt) return dataAsOf.oldestStreamAt;
+  const newest = dataAsOf.streams.map((stream) => stream.newestEventAt).filter((at): at is string => Boolean(at));
+  return newest.length > 0 ? newest.reduce((oldest, at) => (Date.parse(at) < Date.parse(oldest) ? at : oldest)) : undefined;
+}

@@ -1,0 +1,66 @@
+import { useCallback, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { forgetToken, keepToken, takeToken, viewerOf, type Viewer } from '../data/session';
+import { CampaignsPage } from './CampaignsPage';
+import { toggleLanguage } from './i18n';
+import { SignIn } from './SignIn';
+
+export function App() {
+  const { t } = useTranslation();
+  const [viewer, setViewer] = useState<Viewer | undefined>(() => {
+    const token = takeToken();
+    return token ? viewerOf(token) : undefined;
+  });
+  const [expired, setExpired] = useState(false);
+
+  // The server decides when a token is no longer good (a 401, or the live stream's "expired"):
+  // the console forgets it and asks for a new one rather than showing stale figures.
+  const expire = useCallback(() => {
+    forgetToken();
+    setViewer(undefined);
+    setExpired(true);
+  }, []);
+  const signIn = (next: Viewer) => {
+    keepToken(next.token);
+    setExpired(false);
+    setViewer(next);
+  };
+  const signOut = () => {
+    forgetToken();
+    setExpired(false);
+    setViewer(undefined);
+  };
+
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="top">
+        <h1>{t('app.title')}</h1>
+        <div className="top-actions">
+          {viewer && (
+            <span className="who" data-testid="role">
+              {t(`roles.${viewer.role}`)}
+              {viewer.communes.length > 0 ? ` · ${viewer.communes.join(', ')}` : viewer.province ? ` · ${viewer.province}` : ''}
+            </span>
+          )}
+          {viewer && (
+            <button type="button" className="secondary no-print" onClick={() => window.print()}>
+              {t('app.print')}
+            </button>
+          )}
+          <button type="button" className="secondary no-print" onClick={toggleLanguage} lang={t('app.language') === 'English' ? 'en' : 'vi'}>
+            {t('app.language')}
+          </button>
+          {viewer && (
+            <button type="button" className="secondary no-print" onClick={signOut}>
+              {t('app.signOut')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main id="main">{viewer ? <CampaignsPage viewer={viewer} onExpired={expire} /> : <SignIn expired={expired} onSignIn={signIn} />}</main>
+    </>
+  );
+}

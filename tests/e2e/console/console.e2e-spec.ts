@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { addDays, vietnamToday } from '@dtc/platform';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
+import { householdBody, onboardCommune } from '../../support/demo-commune';
+import { startGateway, type Gateway } from '../../support/gateway';
+import { request } from '../../support/http';
+import { startServices, type RunningService } from '../../support/services';
+
+// The officials' console (apps/console, built by `npm run build:web`) in headless Chromium at
+// desktop size, behind the one-origin gateway, against the real registry, training and reporting
+// services and the real broker: a commune official signs in from a link and sees the campaign's
+// indicators, teams by name, obstacles by label and the days; a field member's upload appears
+// without a reload; the exports hold the figures on screen; a province officer ranks communes and
+// opens one; both languages; no serious or critical accessibility violation on any page.
+const runId = newRunId();
+const COMMUNE = '50481';
+const PROVINCE = '48';
+const TEAM_NAME = 'Tổ công tác lưu động thôn Đông';
+const MEMBER_NAME = 'Nguyễn Thị Mai';
+const admin = testToken({ sub: 'admin-50481', role: 'commune_admin', communes: [COMMUNE] });
+const provinceOfficer = testToken({ sub: 'officer-48', role: 'province_officer', province: PROVINCE });
+const webRoot = path.resolve(__dirname, '..', '..', '..', 'dist', 'web');
+const DESKTOP = { width: 1366, height: 900 };
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** axe-core in the page (evaluated through the debugging protocol, so the page's CSP does not apply to it). */
+async function seriousViolations(page: Page): Promise<Array<{ id: string; impact: string | null; targets: string[] }>> {
+  await page.evaluate(axeSource);
+  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`)) as AxeViolation[];
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+describe('console (officials and province officers, desktop)', () => {
+  let services: Record<string, RunningService>;
+  let stopServices: () => Promise<void>;
+  let gateway: Gateway;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let teamId: string;
+  let memberId: string;
+  let agent: string;
+  let campaignId: string;
+  let provinceCampaignId: string;
+  const households: string[] = [];
+  const cspViolations: string[] = [];
+  const today = vietnamToday();
+  const registry = () => services['household-registry'];
+  const visitedFigure = () => page.getByTestId('figure-households_visited');
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(webRoot, 'console', 'index.html'))) throw new Error('dist/web/console is missing: run npm run build:web (npm test does)');
+    ({ services, stop: stopServices } = await startServices(runId, ['household-registry', 'training', 'reporting']));
+    await onboardCommune(registry().url, COMMUNE, PROVINCE, ['DONG', 'TAY']);
+    const team = await request<{ id: string }>('POST', `${services.training.url}/teams`, admin, { communeCode: COMMUNE, name: TEAM_NAME, kind: 'mobile_working_group', activeFrom: addDays(today, -30) });
+    expect(team.status).toBe(201);
+    teamId = team.body.id;
+    const joined = await request<{ memberships: Array<{ memberId: string }> }>('POST', `${services.training.url}/teams/${teamId}/members`, admin, { fullName: MEMBER_NAME, affiliation: 'youth_union' });
+    memberId = joined.body.memberships[0].memberId;
+    agent = testToken({ sub: memberId, role: 'field_agent', communes: [COMMUNE] });
+    for (const headName of ['Hộ Lê Văn Một', 'Hộ Trần Thị Hai', 'Hộ Phạm Văn Ba', 'Hộ Đỗ Thị Bốn']) {
+      const created = await request<{ id: string }>('POST', `${registry().url}/households`, admin, householdBody(COMMUNE, 'DONG', { headName }));
+      expect(created.status).toBe(201);
+      households.push(created.body.id);
+    }
+    // Two visits already made: one done, one where nobody was home and there was no signal.
+    for (const [index, body] of [{ outcome: 'done', obstacles: [] }, { outcome: 'nobody_home', obstacles: ['no_signal'] }].entries()) {
+      const visit = await request('POST', `${registry().url}/households/${households[index]}/visits`, agent, { ...body, teamId, memberId });
+      expect(visit.status).toBe(201);
+    }
+    const created = await request<{ id: string }>('POST', `${services.reporting.url}/campaigns`, admin, {
+      name: 'Chiến dịch 30 ngày thôn Đông',
+      communeCode: COMMUNE,
+      provinceCode: PROVINCE,
+      startsOn: addDays(today, -5),
+      endsOn: addDays(today, 25),
+      targets: [{ indicatorCode: 'households_visited', targetCount: 4 }],
+    });
+    expect(created.status).toBe(201);
+    campaignId = created.body.id;
+    const province = await request<{ id: string }>('POST', `${services.reporting.url}/campaigns`, testToken({ sub: 'ops', role: 'operations' }), {
+      name: 'Chiến dịch toàn tỉnh',
+      provinceCode: PROVINCE,
+      startsOn: addDays(today, -5),
+      endsOn: addDays(today, 25),
+      targets: [{ indicatorCode: 'households_visited', targetCount: 10, communeTargets: { [COMMUNE]: 4 } }],
+    });
+    expect(province.status).toBe(201);
+    provinceCampaignId = province.body.id;
+    await eventually(
+      async () => {
+        const progress = await request<{ indicators: Array<{ achieved: number }> }>('GET', `${services.reporting.url}/campaigns/${campaignId}/progress`, admin);
+        expect(progress.body.indicators[0]?.achieved).toBe(2);
+      },
+      { timeoutMs: 60000, intervalMs: 250 },
+    );
+
+    gateway = await startGateway({
+      port: 0,
+      upstreams: { registry: registry().url, enrollment: registry().url, training: services.training.url, reporting: services.reporting.url },
+      webRoot,
+      log: () => undefined,
+    });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN', acceptDownloads: true });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+  }, 180000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    await stopServices?.();
+    await dropTestSchemas(runId);
+    await deleteTestTopics(runId);
+  });
+
+  it('asks for a sign-in without a token, and the page has no serious accessibility problem', async () => {
+    await page.goto(`${gateway.url}/console/`);
+    await page.getByRole('heading', { name: 'Đăng nhập bảng điều hành' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("signs a commune official in from a link and shows the campaign's figures, teams by name and obstacles by label", async () => {
+    await page.goto(`${gateway.url}/console/?campaign=${campaignId}#token=${admin}`);
+    await visitedFigure().filter({ hasText: '2 / 4 50,0%' }).waitFor();
+    // The token left the address bar for this tab's session storage only.
+    expect(page.url()).toBe(`${gateway.url}/console/?campaign=${campaignId}`);
+    expect(await page.evaluate('sessionStorage.getItem("dtc-console-token")')).toBe(admin);
+    expect(await page.evaluate('Object.keys(localStorage).filter((key) => /token/i.test(key))')).toEqual([]);
+    expect(await page.getByTestId('role').textContent()).toBe(`Cán bộ xã · ${COMMUNE}`);
+    const teams = page.getByTestId('teams');
+    expect(await teams.getByRole('rowheader').first().textContent()).toContain(TEAM_NAME);
+    expect(await teams.textContent()).not.toContain(teamId.slice(0, 8));
+    expect(await page.getByTestId('obstacles').textContent()).toMatch(/sóng/i);
+    expect(await page.getByTestId('obstacles').textContent()).not.toContain('no_signal');
+    expect(await page.getByTestId('villages').textContent()).toContain('Thôn DONG');
+    expect(await page.getByTestId('households').textContent()).toBe('4');
+    // The daily chart is drawn (a canvas) and its figures are in a table too.
+    await page.locator('.chart-canvas canvas').first().waitFor();
+    expect(await page.getByTestId('series-households_visited').locator('tbody tr').count()).toBeGreaterThan(0);
+    // Data as of, always visible.
+    await page.getByTestId('live').and(page.locator('[data-live="true"]')).waitFor();
+    expect(await page.getByTestId('freshness').textContent()).toMatch(/Số liệu đã gồm mọi sự kiện đến/);
+    // The honour roll names the member who visited.
+    expect(await page.getByTestId('honour-members').textContent()).toContain(MEMBER_NAME);
+    expect(cspViolations).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it("shows a field member's upload within seconds, without a reload", async () => {
+    await page.evaluate('window.notReloaded = true');
+    const visitedAt = new Date().toISOString();
+    // The phone's upload, through the same origin the field app uses.
+    const uploaded = await fetch(`${gateway.url}/api/registry/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json', 'x-device-id': 'console-test-phone' },
+      body: JSON.stringify({ items: [{ clientId: randomUUID(), command: 'visit.record', occurredAt: visitedAt, target: households[2], payload: { outcome: 'done', obstacles: [], teamId, memberId, visitedAt } }] }),
+    });
+    expect(((await uploaded.json()) as { results: Array<{ status: number }> }).results.map((result) => result.status)).toEqual([201]);
+    await visitedFigure().filter({ hasText: '3 / 4 75,0%' }).waitFor({ timeout: 20000 });
+    expect(await page.evaluate('window.notReloaded')).toBe(true);
+  });
+
+  it('downloads CSV and XLSX reports that hold the figures on screen', async () => {
+    const onScreen = (await visitedFigure().textContent())!;
+    expect(onScreen).toContain('3 / 4');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải CSV' }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    const csvText = fs.readFileSync((await csv.path())!, 'utf8');
+    const visitedLine = csvText.split('\n').find((line) => /Hộ đã được đến tận nhà/.test(line));
+    expect(visitedLine).toBeDefined();
+    expect(visitedLine!.split(/[,;]/)).toEqual(expect.arrayContaining(['3', '4']));
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải Excel (XLSX)' }).click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/\.xlsx$/);
+    const bytes = fs.readFileSync((await xlsx.path())!);
+    // An XLSX is a ZIP container.
+    expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('switches to English and back', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await visitedFigure().filter({ hasText: '3 / 4 75.0%' }).waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Digital transformation console');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    expect(await page.getByTestId('freshness').textContent()).toMatch(/Figures include every event up to/);
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await visitedFigure().filter({ hasText: '3 / 4 75,0%' }).waitFor();
+  });
+
+  it('ranks communes for a province officer, furthest behind first, and opens one read-only', async () => {
+    // Another person on another computer: its own storage (and language choice).
+    const officerContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
+    const officer = await officerContext.newPage();
+    await officer.goto(`${gateway.url}/console/?campaign=${provinceCampaignId}#token=${provinceOfficer}`);
+    const ranking = officer.getByTestId('ranking');
+    await ranking.locator(`tr[data-commune="${COMMUNE}"]`).waitFor();
+    expect(await ranking.locator(`tr[data-commune="${COMMUNE}"]`).textContent()).toContain('3 / 4');
+    expect(await seriousViolations(officer)).toEqual([]);
+    await officer.getByRole('button', { name: `Xem xã ${COMMUNE}` }).click();
+    await officer.getByTestId('figure-households_visited').filter({ hasText: '3 / 4' }).waitFor();
+    expect(officer.url()).toContain(`commune=${COMMUNE}`);
+    // The console offers a province officer no commune set-up; the API refuses it anyway.
+    const refused = await fetch(`${gateway.url}/api/training/teams`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${provinceOfficer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ communeCode: COMMUNE, name: 'Tổ của tỉnh', kind: 'mobile_working_group', activeFrom: today }),
+    });
+    expect(refused.status).toBe(403);
+    await officer.getByRole('button', { name: 'Về toàn tỉnh' }).click();
+    await ranking.waitFor();
+    await officerContext.close();
+  });
+});
