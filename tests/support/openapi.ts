@@ -9,7 +9,7 @@ export function openApiGaps(doc: OpenApiDocument) {
   return {
     operations: operations.length,
     withoutSummary: operations.filter(({ op }) => !op.summary).map(({ id }) => id),
-    withoutSuccess: operations.filter(({ op }) => !Object.keys(op.responses).some((status) => status.startsWith('2'))).map(({ id }) => id),
+    withoutSuccess: operations.filter(({ op }) => !Object.keys(op.responses).some((status) => /^[23]/.test(status))).map(({ id }) => id), // a redirect's 3XX is its success
     withoutExample: Object.entries(doc.components.schemas).flatMap(([name, schema]) =>
       Object.entries(schema.properties ?? {})
         .filter(([, property]) => property.example === undefined && !property.$ref && !property.items?.$ref && !property.allOf)

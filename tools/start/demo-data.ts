@@ -502,14 +502,12 @@ async function loadReviews(visits: string[], enrollments: DemoEnrollment[]): Pro
   return { verified, returned };
 }
 
-function printDashboard(): void {
+function printSignInLinks(): void {
   // Development sign-in links: the token rides in the fragment (never sent to a server) and the
   // console moves it to the tab's session storage at once.
   process.stdout.write(`console, commune official (valid 8 h): ${consoleUrl}#token=${communeAdmin}\n`);
   process.stdout.write(`console, province officer:             ${consoleUrl}#token=${provinceOfficer}\n`);
   process.stdout.write(`console, operations:                   ${consoleUrl}#token=${operator}\n`);
-  process.stdout.write(`dashboard (commune admin, valid 8 h): ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${communeAdmin}\n`);
-  process.stdout.write(`dashboard (province officer):        ${reportingUrl.replace('127.0.0.1', 'localhost')}/dashboard#token=${provinceOfficer}\n`);
   process.stdout.write(`commendation list (XLSX, commune admin token): ${reportingUrl.replace('127.0.0.1', 'localhost')}/communes/${COMMUNE.code}/commendations.xlsx\n`);
 }
 
@@ -517,7 +515,7 @@ async function main(): Promise<void> {
   if ((await call('GET', `/communes/${COMMUNE.code}`, operator)).status === 200) {
     process.stdout.write(`demo commune ${COMMUNE.code} (${COMMUNE.name}) already loaded\n`);
     await loadCampaigns();
-    printDashboard();
+    printSignInLinks();
     return;
   }
   await expectCreated(await call('POST', '/communes', operator, COMMUNE), 'commune');
@@ -562,7 +560,7 @@ async function main(): Promise<void> {
     `${process.stdout.isTTY ? '\n' : ''}demo commune ${COMMUNE.code} (${COMMUNE.name}, ${COMMUNE.provinceName}): ${VILLAGES.length} villages, ${total} households with residents, visits and digital cores, ${ORGANISATIONS.length} organisations, ${enrollments.count} enrollments at every stage, ${training.teams} field teams, ${training.sessions} training sessions with ${training.attendees} attendees (uploaded through offline sync), ${plans} micro-plans, ${reviews.verified} records verified and ${reviews.returned} returned to their teams\n`,
   );
   await loadCampaigns();
-  printDashboard();
+  printSignInLinks();
 }
 
 main().catch((error: Error) => {

@@ -61,7 +61,9 @@ async function main() {
     const child = spawn(process.execPath, ['-r', './tools/runtime/register.js', `dist/apps/${service.name}/src/main.js`], {
       cwd: repoRoot,
       // The heap cap and malloc arenas production uses: services stay under ~300 MB resident.
-      env: { NODE_OPTIONS: SERVICE_NODE_OPTIONS, MALLOC_ARENA_MAX: SERVICE_MALLOC_ARENA_MAX, ...env, PORT: String(service.port) },
+      // CONSOLE_URL: the old dashboard address (reporting's GET /dashboard) redirects to the console
+      // on the gateway, also when the service's own port is opened.
+      env: { NODE_OPTIONS: SERVICE_NODE_OPTIONS, MALLOC_ARENA_MAX: SERVICE_MALLOC_ARENA_MAX, CONSOLE_URL: `http://localhost:${gatewayPort}/console/`, ...env, PORT: String(service.port) },
       stdio: ['ignore', log, log],
     });
     return { service, child };
@@ -134,7 +136,7 @@ async function main() {
       `  curl -s localhost:${services[3].port}/communes/16279/households-by-village -H "authorization: Bearer $TOKEN"`,
       `  curl -s localhost:${services[3].port}/campaigns -H "authorization: Bearer $TOKEN"     # then /campaigns/<id>/progress, /report.xlsx`,
       `  curl -s localhost:${gatewayPort}/api/reporting/campaigns -H "authorization: Bearer $TOKEN"   # the same API through the one origin`,
-      `  open the dashboard links printed above (or http://localhost:${services[3].port}/dashboard#token=$TOKEN)`,
+      `  open the console sign-in links printed above (or http://localhost:${gatewayPort}/console/#token=$TOKEN)`,
       '  npm run rebuild    # replay every topic into new projection tables and switch over (while serving)',
       '',
       'Press Ctrl-C to stop the services.',

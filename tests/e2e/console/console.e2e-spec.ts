@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { addDays, vietnamToday } from '@dtc/platform';
-import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testToken } from '@dtc/testkit';
+import { addDays, signToken, vietnamToday } from '@dtc/platform';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
@@ -15,7 +15,9 @@ import { startServices, type RunningService } from '../../support/services';
 // services and the real broker: a commune official signs in from a link and sees the campaign's
 // indicators, teams by name, obstacles by label and the days; a field member's upload appears
 // without a reload; the exports hold the figures on screen; a province officer ranks communes and
-// opens one; both languages; no serious or critical accessibility violation on any page.
+// opens one; both languages; no serious or critical accessibility violation on any page. Two
+// reporting instances: the console reads from one while the other may apply the events, so the
+// live notice has to travel through Redis.
 const runId = newRunId();
 const COMMUNE = '50481';
 const PROVINCE = '48';
@@ -43,6 +45,7 @@ async function seriousViolations(page: Page): Promise<Array<{ id: string; impact
 describe('console (officials and province officers, desktop)', () => {
   let services: Record<string, RunningService>;
   let stopServices: () => Promise<void>;
+  let stopSecondReporting: () => Promise<void>;
   let gateway: Gateway;
   let browser: Browser;
   let context: BrowserContext;
@@ -61,6 +64,7 @@ describe('console (officials and province officers, desktop)', () => {
   beforeAll(async () => {
     if (!fs.existsSync(path.join(webRoot, 'console', 'index.html'))) throw new Error('dist/web/console is missing: run npm run build:web (npm test does)');
     ({ services, stop: stopServices } = await startServices(runId, ['household-registry', 'training', 'reporting']));
+    ({ stop: stopSecondReporting } = await startServices(runId, ['reporting']));
     await onboardCommune(registry().url, COMMUNE, PROVINCE, ['DONG', 'TAY']);
     const team = await request<{ id: string }>('POST', `${services.training.url}/teams`, admin, { communeCode: COMMUNE, name: TEAM_NAME, kind: 'mobile_working_group', activeFrom: addDays(today, -30) });
     expect(team.status).toBe(201);
@@ -122,6 +126,7 @@ describe('console (officials and province officers, desktop)', () => {
   afterAll(async () => {
     await browser?.close();
     await gateway?.close();
+    await stopSecondReporting?.();
     await stopServices?.();
     await dropTestSchemas(runId);
     await deleteTestTopics(runId);
@@ -198,6 +203,30 @@ describe('console (officials and province officers, desktop)', () => {
     expect(await page.getByTestId('freshness').textContent()).toMatch(/Figures include every event up to/);
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();
     await visitedFigure().filter({ hasText: '3 / 4 75,0%' }).waitFor();
+  });
+
+  it('opens the console from an old dashboard link, signed in', async () => {
+    const tab = await context.newPage();
+    await tab.goto(`${gateway.url}/api/reporting/dashboard#token=${admin}`);
+    await tab.getByTestId('figure-households_visited').waitFor();
+    expect(tab.url()).toBe(`${gateway.url}/console/`);
+    await tab.close();
+  });
+
+  it('drops an expired token when the server says so, and asks for a new sign-in', async () => {
+    // Long enough for the page to load and go live on a loaded machine, short enough that the live
+    // stream's own "expired" event is what ends it (the server's clock decides, not the browser's).
+    const lifetimeSeconds = 12;
+    const shortLived = signToken({ secret: TEST_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, { sub: 'admin-50481', role: 'commune_admin', communes: [COMMUNE] }, lifetimeSeconds);
+    const tabContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
+    const tab = await tabContext.newPage();
+    await tab.goto(`${gateway.url}/console/?campaign=${campaignId}#token=${shortLived}`);
+    await tab.locator('[data-testid="live"][data-live="true"]').waitFor({ timeout: lifetimeSeconds * 1000 });
+    await tab.getByText('Phiên đăng nhập đã hết hạn').waitFor({ timeout: (lifetimeSeconds + 15) * 1000 });
+    expect(await tab.evaluate('sessionStorage.getItem("dtc-console-token")')).toBeNull();
+    await tab.reload();
+    await tab.getByRole('heading', { name: 'Đăng nhập bảng điều hành' }).waitFor();
+    await tabContext.close();
   });
 
   it('ranks communes for a province officer, furthest behind first, and opens one read-only', async () => {

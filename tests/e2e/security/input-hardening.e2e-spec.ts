@@ -1,6 +1,8 @@
+import path from 'node:path';
 import { addDays, vietnamMonth, vietnamToday, vietnamYear } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, query } from '@dtc/testkit';
 import { launchChromium } from '../../support/browser';
+import { startGateway } from '../../support/gateway';
 import { householdBody } from '../../support/demo-commune';
 import { request } from '../../support/http';
 import type { OpenApiDocument } from '../../support/openapi';
@@ -12,7 +14,7 @@ import { ALL_SERVICES, campaignBody, fingerprint, hoursFromNow, send, sessionBod
 // oversize bodies and batches, invalid codes, impossible or future dates, invalid ids in the path.
 // Each gets a 4xx problem naming the field and the reason, nothing is written, and nothing internal
 // (stack, SQL, file names) is shown. Free text that looks like SQL or HTML is stored and returned as
-// it was, and exports and the dashboard never run it.
+// it was, and exports and the console never run it.
 const runId = newRunId();
 
 interface Req {
@@ -1171,7 +1173,7 @@ describe('input hardening: every write and every parameter of every service', ()
       expect(cells.filter((cell) => /^[=+\-@\t\r]/.test(cell) && Number.isNaN(Number(cell)))).toEqual([]);
     });
 
-    it('the dashboard shows stored HTML as text and runs none of it', async () => {
+    it('the console shows stored HTML as text and runs none of it', async () => {
       const A = world.A;
       const villageCode = `X${next()}`;
       const villageName = '<img src=x onerror="window.__villageXss=1">Thôn <b>Đậm</b>';
@@ -1181,19 +1183,17 @@ describe('input hardening: every write and every parameter of every service', ()
       const campaign = await created<{ id: string }>('reporting', 'POST', '/campaigns', campaignBody(A, { name: campaignName }), A.tokens.commune_admin);
       const projection = await activeProjectionSchema(world.services.reporting);
       await eventually(async () => expect(await query(`select 1 from "${projection}".village_households where commune_code = $1 and village_code = $2`, [A.code, villageCode])).toHaveLength(1));
-      const page = await send('GET', url('reporting', '/dashboard'), undefined);
-      expect(page.contentType).toContain('text/html');
-      expect(page.text).not.toContain(campaignName);
 
+      const upstreams = { registry: url('household-registry', ''), enrollment: url('enrollment', ''), training: url('training', ''), reporting: url('reporting', '') };
+      const gateway = await startGateway({ port: 0, upstreams, webRoot: path.resolve(__dirname, '..', '..', '..', 'dist', 'web'), log: () => undefined });
       const browser = await launchChromium();
       try {
         const tab = await browser.newPage();
-        await tab.goto(`${url('reporting', '/dashboard')}#token=${A.tokens.commune_admin}&campaign=${campaign.id}`);
-        await tab.fill('#asOf', '2026-08-01');
-        await tab.dispatchEvent('#asOf', 'change');
-        await eventually(async () => expect(await tab.textContent('[data-testid="villages"]')).toContain(villageName), { timeoutMs: 15000, intervalMs: 100 });
+        await tab.goto(`${gateway.url}/console/?campaign=${campaign.id}#token=${A.tokens.commune_admin}`);
+        await eventually(async () => expect(await tab.textContent('[data-testid="villages"]')).toContain(villageName), { timeoutMs: 30000, intervalMs: 100 });
         const options = await tab.$$eval('select option', (elements) => elements.map((e) => e.textContent ?? ''));
         expect(options.some((o) => o.startsWith(campaignName))).toBe(true);
+        expect(await tab.textContent('h2')).toContain(campaignName);
         const injected = await tab.evaluate(() => {
           const g = globalThis as unknown as { __villageXss?: number; __campaignXss?: number; document: { querySelectorAll(s: string): { length: number } } };
           return { village: g.__villageXss ?? null, campaign: g.__campaignXss ?? null, images: g.document.querySelectorAll('img[src="x"]').length, bold: g.document.querySelectorAll('[data-testid="villages"] b').length };
@@ -1201,6 +1201,7 @@ describe('input hardening: every write and every parameter of every service', ()
         expect(injected).toEqual({ village: null, campaign: null, images: 0, bold: 0 });
       } finally {
         await browser.close();
+        await gateway.close();
       }
     });
   });

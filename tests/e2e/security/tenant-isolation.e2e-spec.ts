@@ -74,7 +74,7 @@ const PUBLIC: Record<ServiceName, Record<string, string>> = {
     'GET /health': 'liveness/readiness for load balancers; no data',
     'GET /health/live': 'liveness for Kubernetes; checks nothing, no data',
     'GET /metrics': 'Prometheus counters; no tenant data',
-    'GET /dashboard': 'a static page; every figure it shows is fetched with the viewer’s token from the endpoints below',
+    'GET /dashboard': 'a redirect to the console, a static app; every figure it shows is fetched with the viewer’s token from the endpoints below',
   },
 };
 

@@ -51,18 +51,25 @@ async function must<T>(pending: Promise<Outcome<T>>): Promise<T> {
   throw new ApiError(outcome.response.status, reasonOf(outcome.error, outcome.response));
 }
 
+export interface ReportView {
+  communeCode?: string;
+  /** report day (Vietnam calendar, YYYY-MM-DD) */
+  asOf?: string;
+}
+
 /** What the console reads, through the clients generated from the services' OpenAPI documents. */
 export function consoleApi(token: string) {
   const reporting = reportingApi({ baseUrl: apiBase('reporting'), token });
   const training = trainingApi({ baseUrl: apiBase('training'), token });
   const registry = registryApi({ baseUrl: apiBase('registry'), token });
-  const view = (communeCode?: string) => (communeCode ? { communeCode } : {});
+  /** Which commune (within a province campaign) and which report day (today when absent). */
+  const view = ({ communeCode, asOf }: ReportView) => ({ ...(communeCode ? { communeCode } : {}), ...(asOf ? { asOf } : {}) });
   return {
     campaigns: () => must(reporting.GET('/campaigns', { params: { query: {} } })),
-    progress: (id: string, communeCode?: string) => must(reporting.GET('/campaigns/{id}/progress', { params: { path: { id }, query: view(communeCode) } })),
-    provinceProgress: (id: string) => must(reporting.GET('/campaigns/{id}/province-progress', { params: { path: { id }, query: {} } })),
-    teams: (id: string, communeCode?: string) => must(reporting.GET('/campaigns/{id}/teams', { params: { path: { id }, query: view(communeCode) } })),
-    series: (id: string, communeCode?: string) => must(reporting.GET('/campaigns/{id}/series', { params: { path: { id }, query: view(communeCode) } })),
+    progress: (id: string, report: ReportView) => must(reporting.GET('/campaigns/{id}/progress', { params: { path: { id }, query: view(report) } })),
+    provinceProgress: (id: string, asOf?: string) => must(reporting.GET('/campaigns/{id}/province-progress', { params: { path: { id }, query: view({ asOf }) } })),
+    teams: (id: string, report: ReportView) => must(reporting.GET('/campaigns/{id}/teams', { params: { path: { id }, query: view(report) } })),
+    series: (id: string, report: ReportView) => must(reporting.GET('/campaigns/{id}/series', { params: { path: { id }, query: view(report) } })),
     commendations: (communeCode: string, window: { from: string; to: string }) => must(reporting.GET('/communes/{code}/commendations', { params: { path: { code: communeCode }, query: window } })),
     communeTeams: (communeCode: string) => must(training.GET('/teams', { params: { query: { communeCode } } })),
     communeMembers: (communeCode: string) => must(training.GET('/communes/{code}/members', { params: { path: { code: communeCode } } })),

@@ -53,10 +53,12 @@ export function laggardsFirst(communes: ProvinceProgress['communes']): ProvinceP
 }
 
 /**
- * The days the honour roll covers: the campaign's days so far (Vietnam calendar), at most the
+ * The days the honour roll covers: the campaign's days up to the report day (today on the Vietnam
+ * calendar unless one is chosen), at most the
  * 366 the API accepts; a campaign that has not begun shows today.
  */
-export function honourRollWindow(campaign: Pick<CampaignView, 'startsOn' | 'endsOn'>, today = vietnamToday()): { from: string; to: string } {
+export function honourRollWindow(campaign: Pick<CampaignView, 'startsOn' | 'endsOn'>, asOf?: string, today = vietnamToday()): { from: string; to: string } {
+  if (asOf) today = asOf;
   const to = campaign.endsOn < today ? campaign.endsOn : today;
   if (campaign.startsOn > to) return { from: to, to };
   const earliest = addDays(to, -366);

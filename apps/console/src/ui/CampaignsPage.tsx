@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { vietnamToday } from '@dtc/calendar';
 import { ApiError, consoleApi, type CampaignView } from '../data/api';
 import { seesProvince, type Viewer } from '../data/session';
 import { CommuneProgressView } from './CommuneProgressView';
@@ -9,18 +10,24 @@ import { ProvinceProgressView } from './ProvinceProgressView';
 interface Place {
   campaign?: string;
   commune?: string;
+  /** report day (YYYY-MM-DD); today when absent */
+  asOf?: string;
 }
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The page's place (campaign, commune) lives in the address, so a link or a reload opens the same view. */
 function readPlace(): Place {
   const query = new URLSearchParams(location.search);
-  return { campaign: query.get('campaign') ?? undefined, commune: query.get('commune') ?? undefined };
+  const asOf = query.get('asOf') ?? '';
+  return { campaign: query.get('campaign') ?? undefined, commune: query.get('commune') ?? undefined, asOf: DAY.test(asOf) ? asOf : undefined };
 }
 
 function writePlace(place: Place): void {
   const query = new URLSearchParams();
   if (place.campaign) query.set('campaign', place.campaign);
   if (place.commune) query.set('commune', place.commune);
+  if (place.asOf) query.set('asOf', place.asOf);
   const search = query.toString();
   history.pushState(place, '', `${location.pathname}${search ? `?${search}` : ''}`);
 }
@@ -60,23 +67,25 @@ export function CampaignsPage({ viewer, onExpired }: { viewer: Viewer; onExpired
     <>
       <div className="toolbar no-print">
         <label htmlFor="campaign">{t('campaigns.choose')}</label>
-        <select id="campaign" value={campaign.id} onChange={(event) => go({ campaign: event.target.value })}>
+        <select id="campaign" value={campaign.id} onChange={(event) => go({ campaign: event.target.value, asOf: place.asOf })}>
           {campaigns.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name} ({t(`campaigns.scope_${c.scope}`)}, {t('campaigns.window', { from: c.startsOn, to: c.endsOn })})
             </option>
           ))}
         </select>
+        <label htmlFor="as-of">{t('campaigns.asOf')}</label>
+        <input id="as-of" type="date" value={place.asOf ?? ''} max={vietnamToday()} onChange={(event) => go({ ...place, campaign: campaign.id, asOf: DAY.test(event.target.value) ? event.target.value : undefined })} />
         {province && seesProvince(viewer) && commune && (
-          <button type="button" className="secondary" onClick={() => go({ campaign: campaign.id })}>
+          <button type="button" className="secondary" onClick={() => go({ campaign: campaign.id, asOf: place.asOf })}>
             {t('province.back')}
           </button>
         )}
       </div>
       {province && seesProvince(viewer) && !commune ? (
-        <ProvinceProgressView api={api} campaign={campaign} viewer={viewer} onExpired={onExpired} onOpenCommune={(code) => go({ campaign: campaign.id, commune: code })} />
+        <ProvinceProgressView api={api} campaign={campaign} asOf={place.asOf} viewer={viewer} onExpired={onExpired} onOpenCommune={(code) => go({ campaign: campaign.id, commune: code, asOf: place.asOf })} />
       ) : (
-        <CommuneProgressView api={api} campaign={campaign} communeCode={commune} viewer={viewer} onExpired={onExpired} />
+        <CommuneProgressView api={api} campaign={campaign} communeCode={commune} asOf={place.asOf} viewer={viewer} onExpired={onExpired} />
       )}
     </>
   );

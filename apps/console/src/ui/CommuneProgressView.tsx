@@ -13,6 +13,8 @@ interface Props {
   campaign: CampaignView;
   /** the commune within a province campaign; undefined for a commune campaign */
   communeCode?: string;
+  /** report day; today when absent */
+  asOf?: string;
   viewer: Viewer;
   onExpired: () => void;
 }
@@ -21,7 +23,7 @@ interface Props {
 const orEmpty = <T,>(pending: Promise<T[]>) => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : ([] as T[])));
 
 /** A commune's live progress in a campaign: indicators, villages, teams by name, days, honour roll, exports. */
-export function CommuneProgressView({ api, campaign, communeCode, viewer, onExpired }: Props) {
+export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, onExpired }: Props) {
   const { t } = useTranslation();
   const language = currentLanguage();
   // A commune campaign names its commune; a province campaign's commune comes from the place chosen.
@@ -30,25 +32,26 @@ export function CommuneProgressView({ api, campaign, communeCode, viewer, onExpi
   const [exportError, setExportError] = useState<ApiError>();
 
   const load = useCallback(async () => {
+    const report = { communeCode, asOf };
     const [progress, board, series, teams, members, honour] = await Promise.all([
-      api.progress(campaign.id, communeCode),
-      api.teams(campaign.id, communeCode),
-      api.series(campaign.id, communeCode),
+      api.progress(campaign.id, report),
+      api.teams(campaign.id, report),
+      api.series(campaign.id, report),
       orEmpty(api.communeTeams(code)),
       orEmpty(api.communeMembers(code)),
-      api.commendations(code, honourRollWindow(campaign)).catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : undefined)),
+      api.commendations(code, honourRollWindow(campaign, asOf)).catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : undefined)),
     ]);
     return { progress, teams: namedTeams(board, teams), series, names: memberNames(members), honour };
-  }, [api, campaign, communeCode, code]);
+  }, [api, campaign, communeCode, asOf, code]);
 
   const liveUrl = `${apiBase('reporting')}/campaigns/${encodeURIComponent(campaign.id)}/live${communeCode ? `?communeCode=${encodeURIComponent(communeCode)}` : ''}`;
-  const { figures, error, live, refreshedAt } = useLiveFigures(load, `${campaign.id}/${code}`, liveUrl, viewer.token, onExpired);
+  const { figures, error, live, refreshedAt } = useLiveFigures(load, `${campaign.id}/${code}/${asOf ?? ''}`, liveUrl, viewer.token, onExpired);
 
   if (!figures) return error ? <ProblemNotice error={error} /> : <p aria-busy="true">{t('app.loading')}</p>;
   const { progress, teams, series, names, honour } = figures;
   const countIndicators = progress.indicators.filter((indicator) => indicator.unit !== 'percent');
   const charted = series.indicators.find((indicator) => indicator.code === chosenIndicator) ?? series.indicators[0];
-  const exportQuery = `?${new URLSearchParams({ ...(communeCode ? { communeCode } : {}), lang: language })}`;
+  const exportQuery = `?${new URLSearchParams({ ...(communeCode ? { communeCode } : {}), ...(asOf ? { asOf } : {}), lang: language })}`;
   const download = (kind: 'csv' | 'xlsx') =>
     api.download(`/campaigns/${encodeURIComponent(campaign.id)}/report.${kind}${exportQuery}`, `${campaign.name}-${code}-${progress.asOf}.${kind}`).then(
       () => setExportError(undefined),

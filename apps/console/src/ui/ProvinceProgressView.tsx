@@ -10,18 +10,20 @@ import { useLiveFigures } from './useLiveFigures';
 interface Props {
   api: ConsoleApi;
   campaign: CampaignView;
+  /** report day; today when absent */
+  asOf?: string;
   viewer: Viewer;
   onExpired: () => void;
   onOpenCommune: (communeCode: string) => void;
 }
 
 /** A province campaign: the province's indicators and its communes, the ones furthest behind first. */
-export function ProvinceProgressView({ api, campaign, viewer, onExpired, onOpenCommune }: Props) {
+export function ProvinceProgressView({ api, campaign, asOf, viewer, onExpired, onOpenCommune }: Props) {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const load = useCallback(() => api.provinceProgress(campaign.id), [api, campaign.id]);
+  const load = useCallback(() => api.provinceProgress(campaign.id, asOf), [api, campaign.id, asOf]);
   const liveUrl = `${apiBase('reporting')}/campaigns/${encodeURIComponent(campaign.id)}/live`;
-  const { figures: province, error, live, refreshedAt } = useLiveFigures(load, campaign.id, liveUrl, viewer.token, onExpired);
+  const { figures: province, error, live, refreshedAt } = useLiveFigures(load, `${campaign.id}/${asOf ?? ''}`, liveUrl, viewer.token, onExpired);
 
   if (!province) return error ? <ProblemNotice error={error} /> : <p aria-busy="true">{t('app.loading')}</p>;
   const labels = new Map(province.indicators.map((indicator) => [indicator.code, indicatorLabel(indicator)]));

@@ -1,34 +1,41 @@
-import { createHash } from 'node:crypto';
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { pageContentSecurityPolicy, Public } from '@dtc/platform';
-import { DASHBOARD_HTML } from './dashboard.page';
+import { Controller, Get, Redirect } from '@nestjs/common';
+import { ApiFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { loadConfig, parsers, Public } from '@dtc/platform';
 
-/** CSP hashes of the page's inline blocks, computed from the page itself so they never drift. */
-function hashesOf(html: string, tag: 'script' | 'style'): string[] {
-  return [...html.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, 'g'))].map((match) => `sha256-${createHash('sha256').update(match[1]!, 'utf8').digest('base64')}`);
+/** Where the officials' console is served: the one origin's /console/ unless this service is reached elsewhere. */
+export function consoleUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return loadConfig(
+    'reporting',
+    {
+      url: {
+        env: 'CONSOLE_URL',
+        description: "the officials' console (apps/console) that GET /dashboard redirects to; a path on the one origin, or a full URL when the service is reached directly",
+        parse: parsers.string(),
+        default: '/console/',
+      },
+    },
+    env,
+  ).url;
 }
 
-export const DASHBOARD_CSP = pageContentSecurityPolicy({ scripts: hashesOf(DASHBOARD_HTML, 'script'), styles: hashesOf(DASHBOARD_HTML, 'style') });
+const CONSOLE_URL = consoleUrl();
 
 @ApiTags('dashboard')
 @Controller('dashboard')
 export class DashboardController {
-  /** The page itself holds no data: every figure it shows is fetched with the viewer's token. */
+  /**
+   * The old dashboard's links (`/dashboard#token=…`) keep working: a browser carries the fragment
+   * over the redirect, and the console takes the token from it the same way.
+   */
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Live dashboard page (Vietnamese/English): progress bars, villages, team leaderboard, daily chart' })
-  @ApiProduces('text/html')
-  @ApiOkResponse({
-    description:
-      'HTML page, served with a Content-Security-Policy (only its own hashed script and style, same-origin requests, no framing), X-Content-Type-Options nosniff and Referrer-Policy no-referrer. Open it with #token=<bearer token>: the token is moved to the tab\'s sessionStorage and removed from the address bar.',
-    schema: { type: 'string', example: '<!doctype html><html lang="vi">…</html>' },
-    headers: { 'Content-Security-Policy': { description: 'Scripts and styles only by hash; frame-ancestors none', schema: { type: 'string', example: "default-src 'self'; script-src 'sha256-…'; style-src 'sha256-…'; frame-ancestors 'none'" } } },
+  @Redirect(CONSOLE_URL, 302)
+  @ApiOperation({ summary: "Moved: redirects to the officials' console (GET /console/ of the one origin), keeping the link's #token fragment" })
+  @ApiFoundResponse({
+    description: "Redirect to the console (Location: CONSOLE_URL, by default /console/ on the same origin). The page that was here (a live dashboard) is now the console's live progress page.",
+    headers: { Location: { description: 'The console', schema: { type: 'string', example: '/console/' } } },
   })
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Cache-Control', 'no-cache')
-  @Header('Content-Security-Policy', DASHBOARD_CSP)
-  page(): string {
-    return DASHBOARD_HTML;
+  page(): void {
+    // Nest answers with the @Redirect above.
   }
 }

@@ -352,7 +352,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live dashboard page (Vietnamese/English): progress bars, villages, team leaderboard, daily chart */
+        /** Moved: redirects to the officials' console (GET /console/ of the one origin), keeping the link's #token fragment */
         get: operations["DashboardController_page"];
         put?: never;
         post?: never;
@@ -3637,16 +3637,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description HTML page, served with a Content-Security-Policy (only its own hashed script and style, same-origin requests, no framing), X-Content-Type-Options nosniff and Referrer-Policy no-referrer. Open it with #token=<bearer token>: the token is moved to the tab's sessionStorage and removed from the address bar. */
-            200: {
+            /** @description Redirect to the console (Location: CONSOLE_URL, by default /console/ on the same origin). The page that was here (a live dashboard) is now the console's live progress page. */
+            302: {
                 headers: {
-                    /** @description Scripts and styles only by hash; frame-ancestors none */
-                    "Content-Security-Policy"?: string;
+                    /** @description The console */
+                    Location?: string;
                     [name: string]: unknown;
                 };
-                content: {
-                    "text/html": string;
-                };
+                content?: never;
             };
         };
     };
