@@ -9,6 +9,7 @@
 //                      apps, scripts and tests; never for a service, which calls no other over HTTP)
 //   type:testkit    -> test helpers (tests only)
 //   type:e2e        -> cross-service tests (spawn the built services; never import them)
+//   type:csv        -> reading people's CSV files (pure; for the console and the operations CLI)
 //   type:web        -> a browser app (apps/field-app, apps/console): talks to the services over HTTP through the
 //                      generated API client only, never imports a service's or the server libs' code
 //   scope:<service> -> a service's own code; scope:shared -> usable by every service
@@ -31,9 +32,10 @@ function boundaries({ tests }) {
       { sourceTag: 'type:sync', onlyDependOnLibsWithTags: withTestkit(['type:platform', 'type:persistence']) },
       { sourceTag: 'type:platform', onlyDependOnLibsWithTags: withTestkit(['type:calendar']) },
       { sourceTag: 'type:calendar', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:csv', onlyDependOnLibsWithTags: [] },
       { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: withTestkit([]) },
       { sourceTag: 'type:api-client', onlyDependOnLibsWithTags: [] },
-      { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:api-client', 'type:calendar'] },
+      { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:api-client', 'type:calendar', 'type:csv'] },
       { sourceTag: 'type:testkit', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:persistence'] },
       { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...sharedLibs, 'type:testkit', 'type:api-client'] },
       { sourceTag: 'scope:registry', onlyDependOnLibsWithTags: ['scope:registry', 'scope:shared'] },

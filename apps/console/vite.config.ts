@@ -12,7 +12,7 @@ export default defineConfig({
   root,
   base: '/console/',
   plugins: [react()],
-  resolve: { alias: { '@dtc/api-client': path.join(repoRoot, 'libs/api-client/src/index.ts'), '@dtc/calendar': path.join(repoRoot, 'libs/calendar/src/index.ts') } },
+  resolve: { alias: { '@dtc/api-client': path.join(repoRoot, 'libs/api-client/src/index.ts'), '@dtc/calendar': path.join(repoRoot, 'libs/calendar/src/index.ts'), '@dtc/csv': path.join(repoRoot, 'libs/csv/src/index.ts') } },
   build: {
     outDir: path.join(repoRoot, 'dist/web/console'),
     emptyOutDir: true,

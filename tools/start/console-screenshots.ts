@@ -1,7 +1,7 @@
 /**
  * Screenshots of the console for docs/console.md, taken from a running `npm start` (its demo
  * commune 16279 and province 38), at 1366x900: the commune official's live progress in Vietnamese
- * and in English, and the province officer's ranking. Tokens are minted with the development
+ * and in English, the commune set-up page, and the province officer's ranking. Tokens are minted with the development
  * secret, as npm start's own sign-in links are.
  *
  *   npm start            # in one terminal
@@ -19,9 +19,9 @@ const settings = { secret: process.env.JWT_SECRET || DEV_JWT_SECRET, issuer: pro
 const communeOfficial = signToken(settings, { sub: 'demo-commune-admin', role: 'commune_admin', communes: ['16279'] }, 600);
 const provinceOfficer = signToken(settings, { sub: 'demo-province-officer', role: 'province_officer', province: '38' }, 600);
 
-async function shoot(page: Page, name: string): Promise<void> {
-  // The chart draws once its figures are in; the live badge says the stream is open.
-  await page.locator('[data-testid="live"][data-live="true"]').waitFor({ timeout: 60_000 });
+async function shoot(page: Page, name: string, ready = page.locator('[data-testid="live"][data-live="true"]')): Promise<void> {
+  // On a progress page the live badge says the figures are in and the stream is open.
+  await ready.waitFor({ timeout: 60_000 });
   await page.waitForTimeout(500); // let the canvas finish its first frame (a picture, not a test)
   const file = path.join(outDir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
@@ -39,6 +39,9 @@ async function main(): Promise<void> {
     await shoot(page, 'commune-official-vi');
     await page.getByRole('button', { name: 'English' }).click();
     await shoot(page, 'commune-official-en');
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await page.getByRole('button', { name: 'Thiết lập xã' }).click();
+    await shoot(page, 'commune-official-setup', page.getByTestId('admin-villages'));
 
     const officer = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' })).newPage();
     await officer.goto(`${base}/console/#token=${provinceOfficer}`);

@@ -205,6 +205,56 @@ describe('console (officials and province officers, desktop)', () => {
     await visitedFigure().filter({ hasText: '3 / 4 75,0%' }).waitFor();
   });
 
+  it('lets a commune official set up villages (add, rename, import from CSV) and teams (form, members, villages, leaving)', async () => {
+    await page.getByRole('button', { name: 'Thiết lập xã' }).click();
+    const villages = page.getByTestId('admin-villages');
+    await villages.waitFor();
+    await page.getByLabel('Mã', { exact: true }).fill('nam');
+    await page.getByLabel('Tên', { exact: true }).fill('Thôn Nam');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await villages.getByRole('rowheader', { name: 'Thôn Nam' }).waitFor();
+    await page.getByRole('button', { name: 'Đổi tên Thôn Nam' }).click();
+    await page.getByLabel('Tên mới của NAM').fill('Thôn Nam Sơn');
+    await page.getByRole('button', { name: 'Lưu', exact: true }).click();
+    await villages.getByRole('rowheader', { name: 'Thôn Nam Sơn' }).waitFor();
+    // A spreadsheet: a header, a new village, one the commune has, and a line with no name.
+    await page.getByLabel('Nhập danh sách thôn từ tệp CSV').setInputFiles({ name: 'thon.csv', mimeType: 'text/csv', buffer: Buffer.from('Mã;Tên\nBAC;Thôn Bắc\nDONG;Thôn Đông lần hai\nLE\n', 'utf8') });
+    const results = page.getByTestId('import-results');
+    await results.waitFor();
+    expect((await results.locator('tbody tr').allTextContents()).map((row) => row.trim())).toEqual(['2BACĐã thêm', '3DONGĐã có, giữ nguyên', '4Không đọc được: thiếu mã hoặc tên']);
+    await villages.getByRole('rowheader', { name: 'Thôn Bắc' }).waitFor();
+    const registered = await request<Array<{ id: string; code: string; name: string }>>('GET', `${registry().url}/communes/${COMMUNE}/villages`, admin);
+    expect(registered.body.map((v) => `${v.code}=${v.name}`).sort()).toEqual(['BAC=Thôn Bắc', 'DONG=Thôn DONG', 'NAM=Thôn Nam Sơn', 'TAY=Thôn TAY']);
+
+    await page.getByLabel('Tên tổ').fill('Tổ công tác thôn Bắc');
+    await page.getByRole('button', { name: 'Lập tổ', exact: true }).click();
+    const card = page.locator('[data-team="Tổ công tác thôn Bắc"]');
+    await card.waitFor();
+    await card.getByLabel('Họ và tên').fill('Trần Văn Bắc');
+    await card.getByLabel('Đơn vị').selectOption('village_head');
+    await card.getByRole('button', { name: 'Thêm thành viên' }).click();
+    await card.getByText('Trần Văn Bắc').waitFor();
+    await card.getByLabel('Thôn Bắc', { exact: true }).check();
+    await card.getByRole('button', { name: 'Lưu thôn phụ trách' }).click();
+    await page.getByText('Đã lưu thôn phụ trách của Tổ công tác thôn Bắc').waitFor();
+    const teams = await request<Array<{ name: string; villageIds: string[]; memberships: Array<{ fullName: string; affiliation: string; leftAt?: string | null }> }>>('GET', `${services.training.url}/teams?communeCode=${COMMUNE}`, admin);
+    const formed = teams.body.find((team) => team.name === 'Tổ công tác thôn Bắc')!;
+    expect(formed.villageIds).toEqual([registered.body.find((v) => v.code === 'BAC')!.id]);
+    expect(formed.memberships.map(({ fullName, affiliation }) => ({ fullName, affiliation }))).toEqual([{ fullName: 'Trần Văn Bắc', affiliation: 'village_head' }]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await card.getByRole('button', { name: 'Trần Văn Bắc rời tổ' }).click();
+    await card.getByText('Chưa có thành viên').waitFor();
+    // The province officer gets no set-up section; the API refuses the same write anyway.
+    const refused = await fetch(`${gateway.url}/api/registry/communes/${COMMUNE}/villages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${provinceOfficer}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'TINH', name: 'Thôn của tỉnh' }),
+    });
+    expect(refused.status).toBe(403);
+    await page.getByRole('button', { name: 'Tiến độ' }).click();
+    await visitedFigure().waitFor();
+  });
+
   it('opens the console from an old dashboard link, signed in', async () => {
     const tab = await context.newPage();
     await tab.goto(`${gateway.url}/api/reporting/dashboard#token=${admin}`);
@@ -236,6 +286,7 @@ describe('console (officials and province officers, desktop)', () => {
     await officer.goto(`${gateway.url}/console/?campaign=${provinceCampaignId}#token=${provinceOfficer}`);
     const ranking = officer.getByTestId('ranking');
     await ranking.locator(`tr[data-commune="${COMMUNE}"]`).waitFor();
+    expect(await officer.getByRole('button', { name: 'Thiết lập xã' }).count()).toBe(0);
     expect(await ranking.locator(`tr[data-commune="${COMMUNE}"]`).textContent()).toContain('3 / 4');
     expect(await seriousViolations(officer)).toEqual([]);
     await officer.getByRole('button', { name: `Xem xã ${COMMUNE}` }).click();

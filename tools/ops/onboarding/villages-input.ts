@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { splitCsvLine } from '@dtc/csv';
 import { UsageError } from '@dtc/platform';
 
 export interface VillageInput {
@@ -66,28 +67,6 @@ function fromCsv(text: string, path: string): VillageInput[] {
   const nameColumn = header.indexOf('name');
   if (codeColumn < 0 || nameColumn < 0) throw new UsageError(`--villages-file ${path}: the first line must be a header with "code" and "name" columns (got "${lines[0].cells.join(',')}")`);
   return lines.slice(1).map(({ number, cells }) => checked(cells[codeColumn] ?? '', cells[nameColumn] ?? '', `--villages-file ${path} line ${number}`));
-}
-
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const char = line[i];
-    if (quoted) {
-      if (char === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
-  }
-  cells.push(cell);
-  return cells;
 }
 
 /** One list in input order; the same code twice is fine only with the same name. */

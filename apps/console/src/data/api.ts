@@ -14,12 +14,19 @@ export type DataAsOf = ReportingSchemas['schemas']['DataAsOf'];
 export type TeamView = TrainingSchemas['schemas']['TeamView'];
 export type CommuneMember = TrainingSchemas['schemas']['CommuneMemberView'];
 export type CommuneView = RegistrySchemas['schemas']['CommuneView'];
+export type VillageView = RegistrySchemas['schemas']['VillageView'];
+export type FormTeam = TrainingSchemas['schemas']['FormTeamDto'];
+export type JoinTeam = TrainingSchemas['schemas']['JoinTeamDto'];
+export type Affiliation = NonNullable<JoinTeam['affiliation']>;
+export type TeamKind = FormTeam['kind'];
 
 /** A refused or failed request, with the server's reason (a problem document) when it gave one. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the fields the service refused, with its reasons */
+    readonly fields: Array<{ field: string; reason: string }> = [],
   ) {
     super(message);
   }
@@ -48,7 +55,7 @@ async function must<T>(pending: Promise<Outcome<T>>): Promise<T> {
     throw new ApiError(0, 'network');
   }
   if (outcome.data !== undefined) return outcome.data;
-  throw new ApiError(outcome.response.status, reasonOf(outcome.error, outcome.response));
+  throw new ApiError(outcome.response.status, reasonOf(outcome.error, outcome.response), (outcome.error as { fields?: ApiError['fields'] } | undefined)?.fields ?? []);
 }
 
 export interface ReportView {
@@ -74,6 +81,13 @@ export function consoleApi(token: string) {
     communeTeams: (communeCode: string) => must(training.GET('/teams', { params: { query: { communeCode } } })),
     communeMembers: (communeCode: string) => must(training.GET('/communes/{code}/members', { params: { path: { code: communeCode } } })),
     commune: (code: string) => must(registry.GET('/communes/{code}', { params: { path: { code } } })),
+    villages: (code: string) => must(registry.GET('/communes/{code}/villages', { params: { path: { code } } })),
+    addVillage: (code: string, village: { code: string; name: string }) => must(registry.POST('/communes/{code}/villages', { params: { path: { code } }, body: village })),
+    renameVillage: (code: string, villageId: string, name: string) => must(registry.PATCH('/communes/{code}/villages/{villageId}', { params: { path: { code, villageId } }, body: { name } })),
+    formTeam: (team: FormTeam) => must(training.POST('/teams', { body: team })),
+    joinTeam: (teamId: string, member: JoinTeam) => must(training.POST('/teams/{id}/members', { params: { path: { id: teamId } }, body: member })),
+    leaveTeam: (teamId: string, memberId: string) => must(training.POST('/teams/{id}/members/{memberId}/leave', { params: { path: { id: teamId, memberId } }, body: {} })),
+    assignVillages: (teamId: string, villageIds: string[]) => must(training.PUT('/teams/{id}/villages', { params: { path: { id: teamId } }, body: { villageIds } })),
     /** A report file (CSV or XLSX) fetched with the token, handed to the browser as a download. */
     async download(path: string, fileName: string): Promise<void> {
       const response = await fetch(`${apiBase('reporting')}${path}`, { headers: { authorization: `Bearer ${token}` } });

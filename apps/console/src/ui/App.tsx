@@ -1,7 +1,9 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { consoleApi } from '../data/api';
 import { forgetToken, keepToken, takeToken, viewerOf, type Viewer } from '../data/session';
 import { CampaignsPage } from './CampaignsPage';
+import { CommuneAdmin } from './CommuneAdmin';
 import { toggleLanguage } from './i18n';
 import { SignIn } from './SignIn';
 
@@ -60,7 +62,35 @@ export function App() {
           )}
         </div>
       </header>
-      <main id="main">{viewer ? <CampaignsPage viewer={viewer} onExpired={expire} /> : <SignIn expired={expired} onSignIn={signIn} />}</main>
+      <main id="main">{viewer ? <Signedin viewer={viewer} onExpired={expire} /> : <SignIn expired={expired} onSignIn={signIn} />}</main>
+    </>
+  );
+}
+
+type Section = 'progress' | 'admin';
+
+/** The sections a role has: commune officials also set their commune up (the APIs refuse it to others). */
+function Signedin({ viewer, onExpired }: { viewer: Viewer; onExpired: () => void }) {
+  const { t } = useTranslation();
+  const adminCommune = viewer.role === 'commune_admin' ? viewer.communes[0] : undefined;
+  const [section, setSection] = useState<Section>(() => (adminCommune && new URLSearchParams(location.search).get('section') === 'admin' ? 'admin' : 'progress'));
+  const api = useMemo(() => consoleApi(viewer.token), [viewer.token]);
+  const open = (next: Section) => {
+    history.pushState(null, '', next === 'admin' ? `${location.pathname}?section=admin` : location.pathname);
+    setSection(next);
+  };
+  return (
+    <>
+      {adminCommune && (
+        <nav className="sections no-print" aria-label={t('app.title')}>
+          {(['progress', 'admin'] as const).map((name) => (
+            <button key={name} type="button" className={section === name ? '' : 'secondary'} aria-current={section === name ? 'page' : undefined} onClick={() => open(name)}>
+              {t(name === 'admin' ? 'admin.tab' : 'admin.progressTab')}
+            </button>
+          ))}
+        </nav>
+      )}
+      {section === 'admin' && adminCommune ? <CommuneAdmin api={api} communeCode={adminCommune} onExpired={onExpired} /> : <CampaignsPage viewer={viewer} onExpired={onExpired} />}
     </>
   );
 }

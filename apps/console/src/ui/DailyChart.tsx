@@ -38,8 +38,8 @@ export function DailyChart({ indicator }: { indicator: CampaignSeries['indicator
     chart.current?.setOption(
       {
         animation: false,
-        grid: { left: 48, right: 48, top: 36, bottom: 32 },
-        legend: { data: [t('progress.dailyValue'), t('progress.cumulative')] },
+        grid: { left: 48, right: 48, top: 40, bottom: 32 },
+        legend: { top: 0, data: [t('progress.dailyValue'), t('progress.cumulative')] },
         tooltip: { trigger: 'axis', renderMode: 'richText' },
         xAxis: { type: 'category', data: indicator.points.map((point) => point.day.slice(5)) },
         yAxis: [
