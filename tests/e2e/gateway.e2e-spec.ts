@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { addDays, vietnamToday } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, freePort, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
-import { API_ROUTES, FIELD_CSP, IMMUTABLE, startGateway, type Gateway, type UpstreamKey } from '../support/gateway';
+import { API_ROUTES, consoleCsp, FIELD_CSP, IMMUTABLE, startGateway, type Gateway, type UpstreamKey } from '../support/gateway';
 import { householdBody, onboardCommune } from '../support/demo-commune';
 import { request } from '../support/http';
 import { startServices, type RunningService, type ServiceName } from '../support/services';
@@ -286,9 +286,20 @@ describe('one-origin gateway', () => {
       const deep = await fetch(url('/console/communes/50391'), { headers: { accept: 'text/html' } });
       expect(await deep.text()).toContain('<div id="console-root">');
       expect((await fetch(url('/console/assets/console-old.js'))).status).toBe(404);
+      // No map settings and no config.json in this build: nothing to configure.
       expect((await fetch(url('/console/config.json'))).status).toBe(404);
       expect([400, 404]).toContain((await rawRequest(gateway.url, '/console/..%2f..%2fpackage.json', { accept: 'text/html' })).status);
     });
+  });
+
+  it("gives the console a map base when one is configured, and lets its page load that server's tiles", async () => {
+    const mapped = await startGateway({ port: 0, upstreams, webRoot, consoleMap: { tileUrl: 'https://{s}.tiles.example.vn/{z}/{x}/{y}.png', attribution: '© Bản đồ Việt Nam' } });
+    others.push(mapped);
+    expect(await (await fetch(`${mapped.url}/console/config.json`)).json()).toEqual({ mapTileUrl: 'https://{s}.tiles.example.vn/{z}/{x}/{y}.png', mapAttribution: '© Bản đồ Việt Nam' });
+    const csp = (await fetch(`${mapped.url}/console/`)).headers.get('content-security-policy')!;
+    expect(csp).toBe(consoleCsp({ tileUrl: 'https://{s}.tiles.example.vn/{z}/{x}/{y}.png' }));
+    expect(csp).toContain("img-src 'self' data: https://*.tiles.example.vn;");
+    expect(csp).toContain("connect-src 'self';");
   });
 
   describe('development token picker', () => {

@@ -77,6 +77,20 @@ function birthDate(minAge: number, maxAge: number): string {
 }
 
 /** One household's offline session: the household, its members, its digital core and a visit. */
+/** The commune hall, and each village on a bearing of its own at its distance from it. */
+const COMMUNE_CENTRE = { latitude: 19.9012, longitude: 105.6487 };
+const KM_PER_DEGREE = 111.32;
+
+/** Where a household of the village stands: the village's centre, give or take 300 m (the map's demo positions). */
+function positionIn(village: (typeof VILLAGES)[number]): { latitude: number; longitude: number } {
+  const bearing = (VILLAGES.indexOf(village) / VILLAGES.length) * 2 * Math.PI;
+  const north = village.distanceKm * Math.cos(bearing) + (random() - 0.5) * 0.6;
+  const east = village.distanceKm * Math.sin(bearing) + (random() - 0.5) * 0.6;
+  const latitude = COMMUNE_CENTRE.latitude + north / KM_PER_DEGREE;
+  const longitude = COMMUNE_CENTRE.longitude + east / (KM_PER_DEGREE * Math.cos((COMMUNE_CENTRE.latitude * Math.PI) / 180));
+  return { latitude: Math.round(latitude * 1e6) / 1e6, longitude: Math.round(longitude * 1e6) / 1e6 };
+}
+
 function householdSession(village: (typeof VILLAGES)[number], daysAgo: number, visitor: { teamId: string; memberId: string }): SyncItem[] {
   const at = (minutes: number) => new Date(Date.now() - daysAgo * 86400000 + minutes * 60000).toISOString();
   const remote = village.signal === 'none';
@@ -98,6 +112,7 @@ function householdSession(village: (typeof VILLAGES)[number], daysAgo: number, v
         hasInternet: village.signal === 'good' && random() < 0.7,
         smartDevices: Math.floor(random() * (remote ? 2 : 4)),
         distanceToCentreKm: Math.round((village.distanceKm + random()) * 10) / 10,
+        ...positionIn(village),
       },
     },
   ];

@@ -17,6 +17,8 @@
  * ENROLLMENT_URL, TRAINING_URL, REPORTING_URL (127.0.0.1:3001-3004), JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE,
  * and the field app's OpenID Connect provider: FIELD_OIDC_AUTHORITY, FIELD_OIDC_CLIENT_ID (dtc-field),
  * FIELD_OIDC_SCOPE (openid), FIELD_OIDC_RESOURCE. GET /field/config.json tells the app how to sign in.
+ * CONSOLE_MAP_TILE_URL (e.g. https://tile.example.vn/{z}/{x}/{y}.png) and CONSOLE_MAP_ATTRIBUTION give the
+ * console's map a base (GET /console/config.json); without them it draws on an empty base.
  */
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   webRoot: string;
   /** Enables /dev/roster and /dev/token, signing with these settings. Development only. */
   devTokens?: { secret: string; issuer: string; audience: string };
+  /** The console's map tiles (served in /console/config.json; their origin joins the console's img-src). Without: an empty base. */
+  consoleMap?: { tileUrl: string; attribution?: string };
   /** The province's OpenID Connect provider the field app signs in with (served in /field/config.json). */
   oidc?: FieldOidcConfig;
   /** Where errors go (one line each); default stderr. */
@@ -72,6 +76,14 @@ export interface FieldOidcConfig {
  */
 export function fieldCsp(oidc?: FieldOidcConfig): string {
   return oidc ? FIELD_CSP.replace("connect-src 'self'", `connect-src 'self' ${new URL(oidc.authority).origin}`) : FIELD_CSP;
+}
+
+/** The console's Content-Security-Policy: this origin only, plus the map tiles' origin when a tile server is configured. */
+export function consoleCsp(map?: { tileUrl: string }): string {
+  if (!map) return FIELD_CSP;
+  // Leaflet's {s} spreads tiles over subdomains (a, b, c): allow them all.
+  const origin = new URL(map.tileUrl.replace('{s}', 'subdomain').replace(/\{[a-z]+\}/g, '0')).origin.replace('//subdomain.', '//*.');
+  return FIELD_CSP.replace("img-src 'self' data:", `img-src 'self' data: ${origin}`);
 }
 
 export interface Gateway {
@@ -198,8 +210,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** The web apps by path prefix: each a Vite build under webRoot, served the same way. */
   const webApps = [
     { prefix: FIELD_PREFIX, root: path.resolve(options.webRoot, 'field-app'), config: fieldConfig, csp: fieldCsp(options.oidc) },
-    // The console signs in with a link's token (no provider of its own yet): this origin only.
-    { prefix: CONSOLE_PREFIX, root: path.resolve(options.webRoot, 'console'), config: undefined, csp: FIELD_CSP },
+    // The console signs in with a link's token (no provider of its own yet); without map settings
+    // its own build's config.json (no tiles) answers.
+    {
+      prefix: CONSOLE_PREFIX,
+      root: path.resolve(options.webRoot, 'console'),
+      config: options.consoleMap ? { mapTileUrl: options.consoleMap.tileUrl, ...(options.consoleMap.attribution ? { mapAttribution: options.consoleMap.attribution } : {}) } : undefined,
+      csp: consoleCsp(options.consoleMap),
+    },
   ];
 
   async function serveWebApp(req: IncomingMessage, res: ServerResponse, rawPath: string, app: (typeof webApps)[number]): Promise<void> {
@@ -426,6 +444,7 @@ if (require.main === module) {
       reporting: env.REPORTING_URL || 'http://127.0.0.1:3004',
     },
     devTokens: wantsDevTokens ? { secret, issuer: env.JWT_ISSUER || 'dtc-platform', audience: env.JWT_AUDIENCE || 'dtc-api' } : undefined,
+    consoleMap: env.CONSOLE_MAP_TILE_URL ? { tileUrl: env.CONSOLE_MAP_TILE_URL, attribution: env.CONSOLE_MAP_ATTRIBUTION || undefined } : undefined,
     oidc: env.FIELD_OIDC_AUTHORITY
       ? { authority: env.FIELD_OIDC_AUTHORITY, clientId: env.FIELD_OIDC_CLIENT_ID || 'dtc-field', scope: env.FIELD_OIDC_SCOPE || undefined, resource: env.FIELD_OIDC_RESOURCE || undefined }
       : undefined,

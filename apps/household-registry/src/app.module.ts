@@ -5,6 +5,7 @@ import { auditLogRetention, AuditModule, PersistenceModule, RetentionModule } fr
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CommuneEntity } from './communes/commune.entity';
 import { CommunesModule } from './communes/communes.module';
+import { HouseholdMapModule } from './household-map/household-map.module';
 import { FieldReadModelModule } from './field-read-model/field-read-model.module';
 import { VillageEntity } from './communes/village.entity';
 import { HouseholdEntity } from './households/household.entity';
@@ -29,6 +30,7 @@ export class HouseholdRegistryModule {
         }),
         MessagingModule.forRoot({ produces: ['household-registry.events'] }),
         CommunesModule,
+        HouseholdMapModule,
         HouseholdsModule,
         ResidentsModule,
         VisitsModule,

@@ -72,8 +72,9 @@ describe('console (officials and province officers, desktop)', () => {
     const joined = await request<{ memberships: Array<{ memberId: string }> }>('POST', `${services.training.url}/teams/${teamId}/members`, admin, { fullName: MEMBER_NAME, affiliation: 'youth_union' });
     memberId = joined.body.memberships[0].memberId;
     agent = testToken({ sub: memberId, role: 'field_agent', communes: [COMMUNE] });
-    for (const headName of ['Hộ Lê Văn Một', 'Hộ Trần Thị Hai', 'Hộ Phạm Văn Ba', 'Hộ Đỗ Thị Bốn']) {
-      const created = await request<{ id: string }>('POST', `${registry().url}/households`, admin, householdBody(COMMUNE, 'DONG', { headName }));
+    for (const [index, headName] of ['Hộ Lê Văn Một', 'Hộ Trần Thị Hai', 'Hộ Phạm Văn Ba', 'Hộ Đỗ Thị Bốn'].entries()) {
+      const position = { latitude: 19.9 + index * 0.002, longitude: 105.65 + (index % 2) * 0.003 };
+      const created = await request<{ id: string }>('POST', `${registry().url}/households`, admin, householdBody(COMMUNE, 'DONG', { headName, ...position }));
       expect(created.status).toBe(201);
       households.push(created.body.id);
     }
@@ -159,6 +160,15 @@ describe('console (officials and province officers, desktop)', () => {
     // Data as of, always visible.
     await page.getByTestId('live').and(page.locator('[data-live="true"]')).waitFor();
     expect(await page.getByTestId('freshness').textContent()).toMatch(/Số liệu đã gồm mọi sự kiện đến/);
+    // The coverage map draws the households by status on an empty base (no tile server here) and
+    // labels the village; nothing is fetched from another origin.
+    const map = page.getByTestId('coverage-map');
+    await map.locator('path.household').nth(3).waitFor();
+    const drawn = async (status: string) => map.locator(`path.household-${status}`).count();
+    expect({ all: await map.locator('path.household').count(), visited: await drawn('visited'), obstacle: await drawn('obstacle'), notVisited: await drawn('not_visited') }).toEqual({ all: 4, visited: 1, obstacle: 1, notVisited: 2 });
+    expect(await map.locator('.village-label').allTextContents()).toEqual(['Thôn DONG']);
+    expect(await page.getByTestId('map-legend').textContent()).toContain('Chưa thăm: 2');
+    expect(await map.locator('img').count()).toBe(0);
     // The honour roll names the member who visited.
     expect(await page.getByTestId('honour-members').textContent()).toContain(MEMBER_NAME);
     expect(cspViolations).toEqual([]);
@@ -176,6 +186,7 @@ describe('console (officials and province officers, desktop)', () => {
     });
     expect(((await uploaded.json()) as { results: Array<{ status: number }> }).results.map((result) => result.status)).toEqual([201]);
     await visitedFigure().filter({ hasText: '3 / 4 75,0%' }).waitFor({ timeout: 20000 });
+    await page.getByTestId('coverage-map').locator('path.household-visited').nth(1).waitFor();
     expect(await page.evaluate('window.notReloaded')).toBe(true);
   });
 
@@ -288,6 +299,10 @@ describe('console (officials and province officers, desktop)', () => {
     await ranking.locator(`tr[data-commune="${COMMUNE}"]`).waitFor();
     expect(await officer.getByRole('button', { name: 'Thiết lập xã' }).count()).toBe(0);
     expect(await ranking.locator(`tr[data-commune="${COMMUNE}"]`).textContent()).toContain('3 / 4');
+    // Why it is behind: the obstacle its teams met and the village with households not yet visited.
+    const why = ranking.locator(`tr[data-commune="${COMMUNE}"]`).getByTestId('why');
+    await why.waitFor();
+    expect(await why.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Khó khăn: .*sóng.* \(1\)$/), 'Thôn còn nhiều hộ chưa thăm: Thôn DONG (1 hộ)']);
     expect(await seriousViolations(officer)).toEqual([]);
     await officer.getByRole('button', { name: `Xem xã ${COMMUNE}` }).click();
     await officer.getByTestId('figure-households_visited').filter({ hasText: '3 / 4' }).waitFor();

@@ -164,6 +164,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       ],
     },
     'GET /communes/{code}/villages': { valid: (w) => ({ path: `/communes/${w.A.code}/villages` }), bad: [] },
+    'GET /communes/{code}/household-map': { valid: (w) => ({ path: `/communes/${w.A.code}/household-map` }), bad: [] },
     'PATCH /communes/{code}': {
       valid: (w) => ({ path: `/communes/${w.A.code}`, body: { name: `Xã Kiểm Thử ${next()}` } }),
       bad: [

@@ -84,6 +84,8 @@ const EVERYONE: Role[] = ['field_agent', 'commune_admin', 'province_officer', 'i
 const ADMIN: Role[] = ['commune_admin'];
 const TARGET_SETTERS: Role[] = ['commune_admin', 'province_officer'];
 const PROVINCE_READERS: Role[] = ['province_officer', 'integrator'];
+/** The console's coverage map: officials of the commune and of its province (and operations). */
+const MAP_READERS: Role[] = ['commune_admin', 'province_officer'];
 
 const isEmpty = (body: unknown) => (Array.isArray(body) ? body.length === 0 : Array.isArray((body as { items?: unknown[] })?.items) && (body as { items: unknown[] }).items.length === 0);
 const deniedOrEmpty = (r: SentResponse) => [403, 404].includes(r.status) || (r.status === 200 && isEmpty(r.body));
@@ -174,6 +176,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
     'GET /communes/{code}': { write: false, allowed: EVERYONE, call: (c) => ({ path: `/communes/${c.code}` }) },
     'POST /communes/{code}/villages': { write: true, allowed: ADMIN, call: (c) => ({ path: `/communes/${c.code}/villages`, body: { code: `V${next()}`, name: 'Thôn Mới' } }) },
     'GET /communes/{code}/villages': { write: false, allowed: EVERYONE, call: (c) => ({ path: `/communes/${c.code}/villages` }) },
+    'GET /communes/{code}/household-map': { write: false, allowed: MAP_READERS, call: (c) => ({ path: `/communes/${c.code}/household-map` }) },
     'PATCH /communes/{code}': { write: true, allowed: [], call: (c) => ({ path: `/communes/${c.code}`, body: { name: `Xã Đổi Tên ${next()}` } }) },
     'PATCH /communes/{code}/villages/{villageId}': {
       write: true,

@@ -11,10 +11,28 @@ export type TeamLeaderboard = ReportingSchemas['schemas']['TeamLeaderboard'];
 export type CampaignSeries = ReportingSchemas['schemas']['CampaignSeries'];
 export type Commendations = ReportingSchemas['schemas']['CommendationsView'];
 export type DataAsOf = ReportingSchemas['schemas']['DataAsOf'];
+export type PlanProgress = ReportingSchemas['schemas']['PlanProgressView'];
 export type TeamView = TrainingSchemas['schemas']['TeamView'];
 export type CommuneMember = TrainingSchemas['schemas']['CommuneMemberView'];
 export type CommuneView = RegistrySchemas['schemas']['CommuneView'];
 export type VillageView = RegistrySchemas['schemas']['VillageView'];
+export type HouseholdMap = RegistrySchemas['schemas']['HouseholdMapView'];
+export type HouseholdMapStatus = HouseholdMap['households'][number]['status'];
+
+/** How the console draws maps here (GET /console/config.json): a tile server, or none (an empty base). */
+export interface ConsoleConfig {
+  mapTileUrl?: string;
+  mapAttribution?: string;
+}
+
+export async function consoleConfig(): Promise<ConsoleConfig> {
+  try {
+    const response = await fetch(`${location.origin}/console/config.json`, { cache: 'no-store' });
+    return response.ok ? ((await response.json()) as ConsoleConfig) : {};
+  } catch {
+    return {};
+  }
+}
 export type FormTeam = TrainingSchemas['schemas']['FormTeamDto'];
 export type JoinTeam = TrainingSchemas['schemas']['JoinTeamDto'];
 export type Affiliation = NonNullable<JoinTeam['affiliation']>;
@@ -78,10 +96,14 @@ export function consoleApi(token: string) {
     teams: (id: string, report: ReportView) => must(reporting.GET('/campaigns/{id}/teams', { params: { path: { id }, query: view(report) } })),
     series: (id: string, report: ReportView) => must(reporting.GET('/campaigns/{id}/series', { params: { path: { id }, query: view(report) } })),
     commendations: (communeCode: string, window: { from: string; to: string }) => must(reporting.GET('/communes/{code}/commendations', { params: { path: { code: communeCode }, query: window } })),
+    /** The commune's teams against their micro-plans over the campaign window. */
+    teamPlans: (communeCode: string, window: { from: string; to: string }) =>
+      must(reporting.GET('/communes/{code}/plan-progress', { params: { path: { code: communeCode }, query: { ...window, groupBy: 'team' } } })),
     communeTeams: (communeCode: string) => must(training.GET('/teams', { params: { query: { communeCode } } })),
     communeMembers: (communeCode: string) => must(training.GET('/communes/{code}/members', { params: { path: { code: communeCode } } })),
     commune: (code: string) => must(registry.GET('/communes/{code}', { params: { path: { code } } })),
     villages: (code: string) => must(registry.GET('/communes/{code}/villages', { params: { path: { code } } })),
+    householdMap: (code: string) => must(registry.GET('/communes/{code}/household-map', { params: { path: { code } } })),
     addVillage: (code: string, village: { code: string; name: string }) => must(registry.POST('/communes/{code}/villages', { params: { path: { code } }, body: village })),
     renameVillage: (code: string, villageId: string, name: string) => must(registry.PATCH('/communes/{code}/villages/{villageId}', { params: { path: { code, villageId } }, body: { name } })),
     formTeam: (team: FormTeam) => must(training.POST('/teams', { body: team })),

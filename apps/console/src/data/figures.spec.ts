@@ -1,4 +1,4 @@
-import { figuresUpTo, formatNumber, formatPercent, honourRollWindow, laggardsFirst, namedTeams } from './figures';
+import { figuresUpTo, formatNumber, formatPercent, honourRollWindow, lagReasons, laggardsFirst, namedTeams } from './figures';
 
 describe('console figures', () => {
   it('formats counts and shares the Vietnamese or the English way, and shows no figure as a dash', () => {
@@ -53,5 +53,27 @@ describe('console figures', () => {
     expect(figuresUpTo({ streams: [stream('2026-12-02T03:00:00.000Z'), stream(null), stream('2026-12-02T02:00:00.000Z')], oldestStreamAt: null, totalLag: 0, lagMeasuredAt: null } as never)).toBe('2026-12-02T02:00:00.000Z');
     expect(figuresUpTo({ streams: [stream(null)], oldestStreamAt: null, totalLag: 0, lagMeasuredAt: null } as never)).toBeUndefined();
     expect(figuresUpTo(undefined)).toBeUndefined();
+  });
+
+  it('explains a lagging commune: its most met obstacles, its villages with most households not visited, its teams behind plan', () => {
+    const obstacle = (code: string, households: number) => ({ obstacle: code, code, labelVi: `vi ${code}`, labelEn: `en ${code}`, households });
+    const village = (villageName: string, households: number, visited: number) => ({ villageName, villageCode: villageName, households, visited });
+    const progress = {
+      households: { obstacles: [obstacle('elderly', 3), obstacle('no_signal', 9), obstacle('absent', 4)] },
+      villages: [village('Thôn A', 40, 38), village('Thôn B', 30, 10), village('Thôn C', 20, 20), village('Thôn D', 25, 5)],
+    };
+    const plans = { groups: [{ teamName: 'Tổ 1', households: { behindPlan: true } }, { teamName: 'Tổ 2', households: { behindPlan: false } }, { teamName: 'Tổ 3', households: { behindPlan: null } }] };
+    expect(lagReasons(progress as never, plans as never)).toEqual({
+      obstacles: [
+        { labelVi: 'vi no_signal', labelEn: 'en no_signal', households: 9 },
+        { labelVi: 'vi absent', labelEn: 'en absent', households: 4 },
+      ],
+      villages: [
+        { name: 'Thôn B', notVisited: 20 },
+        { name: 'Thôn D', notVisited: 20 },
+      ],
+      teamsBehindPlan: ['Tổ 1'],
+    });
+    expect(lagReasons(progress as never).teamsBehindPlan).toEqual([]);
   });
 });

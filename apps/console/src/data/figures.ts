@@ -1,5 +1,5 @@
 import { addDays, vietnamToday } from '@dtc/calendar';
-import type { CampaignView, CommuneMember, DataAsOf, ProvinceProgress, TeamLeaderboard, TeamView } from './api';
+import type { CampaignView, CommuneMember, CommuneProgress, DataAsOf, PlanProgress, ProvinceProgress, TeamLeaderboard, TeamView } from './api';
 
 export type Language = 'vi' | 'en';
 
@@ -74,4 +74,29 @@ export function figuresUpTo(dataAsOf: DataAsOf | null | undefined): string | und
   if (dataAsOf.oldestStreamAt) return dataAsOf.oldestStreamAt;
   const newest = dataAsOf.streams.map((stream) => stream.newestEventAt).filter((at): at is string => Boolean(at));
   return newest.length > 0 ? newest.reduce((oldest, at) => (Date.parse(at) < Date.parse(oldest) ? at : oldest)) : undefined;
+}
+
+/** Why a commune lags, as a province officer asks: what the teams met, where, and who is behind plan. */
+export interface LagReasons {
+  /** the obstacles recorded most, with the households that met them */
+  obstacles: Array<{ labelVi: string; labelEn: string; households: number }>;
+  /** the villages with the most households not yet visited */
+  villages: Array<{ name: string; notVisited: number }>;
+  /** teams whose households done so far are below their plan so far */
+  teamsBehindPlan: string[];
+}
+
+export function lagReasons(progress: Pick<CommuneProgress, 'households' | 'villages'>, plans?: Pick<PlanProgress, 'groups'>, top = 2): LagReasons {
+  return {
+    obstacles: [...progress.households.obstacles]
+      .sort((a, b) => b.households - a.households)
+      .slice(0, top)
+      .map(({ labelVi, labelEn, households }) => ({ labelVi, labelEn, households })),
+    villages: progress.villages
+      .map((village) => ({ name: village.villageName || village.villageCode || village.villageId, notVisited: village.households - village.visited }))
+      .filter((village) => village.notVisited > 0)
+      .sort((a, b) => b.notVisited - a.notVisited || a.name.localeCompare(b.name))
+      .slice(0, top),
+    teamsBehindPlan: (plans?.groups ?? []).filter((group) => group.households?.behindPlan === true).map((group) => group.teamName ?? group.teamId ?? '–'),
+  };
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { apiBase, ApiError, type CampaignView, type ConsoleApi } from '../data/api';
 import { formatNumber, formatPercent, honourRollWindow, memberNames, namedTeams } from '../data/figures';
 import type { Viewer } from '../data/session';
+import { CoverageMap } from './CoverageMap';
 import { DailyChart } from './DailyChart';
 import { currentLanguage } from './i18n';
 import { indicatorLabel, IndicatorsPanel, ProblemNotice, ReportHead } from './parts';
@@ -19,8 +20,9 @@ interface Props {
   onExpired: () => void;
 }
 
-/** Names are a nicety: a role that may read the figures but not the roster still sees the figures. */
+/** Names, the honour roll and the map are extras: a role that may read the figures but not those still sees the figures. */
 const orEmpty = <T,>(pending: Promise<T[]>) => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : ([] as T[])));
+const orNothing = <T,>(pending: Promise<T>) => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : undefined));
 
 /** A commune's live progress in a campaign: indicators, villages, teams by name, days, honour roll, exports. */
 export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, onExpired }: Props) {
@@ -33,22 +35,23 @@ export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, 
 
   const load = useCallback(async () => {
     const report = { communeCode, asOf };
-    const [progress, board, series, teams, members, honour] = await Promise.all([
+    const [progress, board, series, teams, members, honour, map] = await Promise.all([
       api.progress(campaign.id, report),
       api.teams(campaign.id, report),
       api.series(campaign.id, report),
       orEmpty(api.communeTeams(code)),
       orEmpty(api.communeMembers(code)),
-      api.commendations(code, honourRollWindow(campaign, asOf)).catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : undefined)),
+      orNothing(api.commendations(code, honourRollWindow(campaign, asOf))),
+      orNothing(api.householdMap(code)),
     ]);
-    return { progress, teams: namedTeams(board, teams), series, names: memberNames(members), honour };
+    return { progress, teams: namedTeams(board, teams), series, names: memberNames(members), honour, map };
   }, [api, campaign, communeCode, asOf, code]);
 
   const liveUrl = `${apiBase('reporting')}/campaigns/${encodeURIComponent(campaign.id)}/live${communeCode ? `?communeCode=${encodeURIComponent(communeCode)}` : ''}`;
   const { figures, error, live, refreshedAt } = useLiveFigures(load, `${campaign.id}/${code}/${asOf ?? ''}`, liveUrl, viewer.token, onExpired);
 
   if (!figures) return error ? <ProblemNotice error={error} /> : <p aria-busy="true">{t('app.loading')}</p>;
-  const { progress, teams, series, names, honour } = figures;
+  const { progress, teams, series, names, honour, map } = figures;
   const countIndicators = progress.indicators.filter((indicator) => indicator.unit !== 'percent');
   const charted = series.indicators.find((indicator) => indicator.code === chosenIndicator) ?? series.indicators[0];
   const exportQuery = `?${new URLSearchParams({ ...(communeCode ? { communeCode } : {}), ...(asOf ? { asOf } : {}), lang: language })}`;
@@ -100,6 +103,13 @@ export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, 
           )}
         </section>
       </div>
+
+      {map && (
+        <section aria-labelledby="map-title" className="panel">
+          <h3 id="map-title">{t('map.title')}</h3>
+          <CoverageMap map={map} />
+        </section>
+      )}
 
       <section aria-labelledby="villages-title" className="panel">
         <h3 id="villages-title">{t('progress.villages')}</h3>

@@ -1,7 +1,7 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiBase, type CampaignView, type ConsoleApi } from '../data/api';
-import { formatNumber, formatPercent, laggardsFirst } from '../data/figures';
+import { apiBase, ApiError, type CampaignView, type ConsoleApi, type ProvinceProgress } from '../data/api';
+import { formatNumber, formatPercent, honourRollWindow, lagReasons, laggardsFirst, type LagReasons } from '../data/figures';
 import type { Viewer } from '../data/session';
 import { currentLanguage } from './i18n';
 import { indicatorLabel, IndicatorsPanel, ProblemNotice, ReportHead } from './parts';
@@ -25,6 +25,8 @@ export function ProvinceProgressView({ api, campaign, asOf, viewer, onExpired, o
   const liveUrl = `${apiBase('reporting')}/campaigns/${encodeURIComponent(campaign.id)}/live`;
   const { figures: province, error, live, refreshedAt } = useLiveFigures(load, `${campaign.id}/${asOf ?? ''}`, liveUrl, viewer.token, onExpired);
 
+  const reasons = useLagReasons(api, campaign, province, asOf, onExpired);
+
   if (!province) return error ? <ProblemNotice error={error} /> : <p aria-busy="true">{t('app.loading')}</p>;
   const labels = new Map(province.indicators.map((indicator) => [indicator.code, indicatorLabel(indicator)]));
 
@@ -46,6 +48,7 @@ export function ProvinceProgressView({ api, campaign, asOf, viewer, onExpired, o
                     {labels.get(indicator.code)}
                   </th>
                 ))}
+                <th scope="col" className="why">{t('province.why')}</th>
                 <th scope="col" className="no-print">
                   <span className="visually-hidden">{t('province.open')}</span>
                 </th>
@@ -66,6 +69,7 @@ export function ProvinceProgressView({ api, campaign, asOf, viewer, onExpired, o
                       </td>
                     );
                   })}
+                  <td className="why">{reasons.get(commune.communeCode) && <WhyBehind reasons={reasons.get(commune.communeCode)!} />}</td>
                   <td className="no-print">
                     <button type="button" className="secondary" onClick={() => onOpenCommune(commune.communeCode)} aria-label={`${t('province.open')} ${commune.communeCode}`}>
                       {t('province.open')}
@@ -78,5 +82,56 @@ export function ProvinceProgressView({ api, campaign, asOf, viewer, onExpired, o
         </div>
       </section>
     </article>
+  );
+}
+
+/** How many of the communes furthest behind get their reasons fetched (one commune's figures each). */
+const EXPLAINED_LAGGARDS = 5;
+
+/**
+ * Reasons for the communes furthest behind (below 100%): each one's progress and its teams against
+ * plan, fetched after the ranking and again when it refreshes. Reasons are an aid: one that cannot
+ * be read leaves its cell empty.
+ */
+function useLagReasons(api: ConsoleApi, campaign: CampaignView, province: ProvinceProgress | undefined, asOf: string | undefined, onExpired: () => void): Map<string, LagReasons> {
+  const [reasons, setReasons] = useState(new Map<string, LagReasons>());
+  const laggards = province ? laggardsFirst(province.communes).filter((commune) => (commune.percent ?? 0) < 100).slice(0, EXPLAINED_LAGGARDS).map((commune) => commune.communeCode) : [];
+  const key = `${province?.computedAt ?? ''}|${laggards.join(',')}`;
+  useEffect(() => {
+    if (laggards.length === 0) return;
+    let cancelled = false;
+    void Promise.all(
+      laggards.map(async (communeCode) => {
+        try {
+          const [progress, plans] = await Promise.all([api.progress(campaign.id, { communeCode, asOf }), api.teamPlans(communeCode, honourRollWindow(campaign, asOf)).catch(() => undefined)]);
+          return [communeCode, lagReasons(progress, plans)] as const;
+        } catch (failure) {
+          if (failure instanceof ApiError && failure.expired) onExpired();
+          return undefined;
+        }
+      }),
+    ).then((found) => !cancelled && setReasons(new Map(found.filter((entry): entry is NonNullable<typeof entry> => Boolean(entry)))));
+    return () => {
+      cancelled = true;
+    };
+    // The key stands for the laggards and the ranking's moment (refetched when either changes).
+  }, [key, api, campaign, asOf, onExpired]);
+  return reasons;
+}
+
+function WhyBehind({ reasons }: { reasons: LagReasons }) {
+  const { t } = useTranslation();
+  const language = currentLanguage();
+  const parts = [
+    reasons.obstacles.length > 0 && `${t('province.whyObstacles')}: ${reasons.obstacles.map((o) => `${language === 'vi' ? o.labelVi : o.labelEn} (${formatNumber(o.households, language)})`).join(', ')}`,
+    reasons.villages.length > 0 && `${t('province.whyVillages')}: ${reasons.villages.map((v) => t('province.notVisited', { name: v.name, count: v.notVisited })).join(', ')}`,
+    reasons.teamsBehindPlan.length > 0 && `${t('province.whyTeams')}: ${reasons.teamsBehindPlan.join(', ')}`,
+  ].filter(Boolean) as string[];
+  return (
+    <ul className="why-list" data-testid="why">
+      {parts.map((part) => (
+        <li key={part}>{part}</li>
+      ))}
+    </ul>
   );
 }

@@ -61,6 +61,26 @@ export interface paths {
         patch: operations["CommunesController_rename"];
         trace?: never;
     };
+    "/communes/{code}/household-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The commune's coverage map: located households by status (digital core, obstacle, visited, not visited) and villages with their counts and centres
+         * @description For the console. No names, addresses or residents: a position, a village and a status per household. Commune admins of the commune, province officers of its province, operations.
+         */
+        get: operations["HouseholdMapController_householdMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/communes/{code}/villages": {
         parameters: {
             query?: never;
@@ -631,6 +651,29 @@ export interface components {
             /** @example Thôn Đông Hòa */
             villageName: string;
         };
+        HouseholdMapPoint: {
+            /** @example 0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11 */
+            id: string;
+            /** @example 19.806692 */
+            latitude: number;
+            /** @example 105.785182 */
+            longitude: number;
+            /**
+             * @description digital_core: a member holds a level-2 e-ID; obstacle: the latest visit recorded an obstacle; visited: visited at least once; not_visited: never
+             * @example visited
+             * @enum {string}
+             */
+            status: "digital_core" | "obstacle" | "visited" | "not_visited";
+            /** @example 5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e */
+            villageId: string;
+        };
+        HouseholdMapView: {
+            /** @example 09955 */
+            communeCode: string;
+            /** @description Households with a recorded position (no names or addresses) */
+            households: components["schemas"]["HouseholdMapPoint"][];
+            villages: components["schemas"]["VillageCoverage"][];
+        };
         HouseholdPage: {
             items: components["schemas"]["HouseholdView"][];
             /** @example 1 */
@@ -689,6 +732,12 @@ export interface components {
             villageHistory?: components["schemas"]["VillageStay"][];
             /** @example 5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e */
             villageId: string;
+        };
+        MapPosition: {
+            /** @example 19.806692 */
+            latitude: number;
+            /** @example 105.785182 */
+            longitude: number;
         };
         MoveHouseholdDto: {
             /** @example 2026-07-22T09:15:00.000Z */
@@ -1254,6 +1303,38 @@ export interface components {
              * @example 1
              */
             version: number;
+        };
+        VillageCoverage: {
+            /**
+             * @description Mean position of its located households; absent when none is located
+             * @example {
+             *       "latitude": 19.8061,
+             *       "longitude": 105.7849
+             *     }
+             */
+            centre?: components["schemas"]["MapPosition"];
+            /** @example THON-1 */
+            code: string;
+            /**
+             * @description Households registered in the village
+             * @example 42
+             */
+            households: number;
+            /** @example 5c1d2b7e-6a0f-4c9b-8d3e-2f1a0b9c8d7e */
+            id: string;
+            /**
+             * @description Of them, with a recorded position (drawn on the map)
+             * @example 40
+             */
+            located: number;
+            /** @example Thôn 1 */
+            name: string;
+            /** @example 30 */
+            visited: number;
+            /** @example 18 */
+            withDigitalCore: number;
+            /** @example 4 */
+            withObstacle: number;
         };
         VillageStay: {
             /** @example 2026-07-21T08:30:00.000Z */
@@ -1838,6 +1919,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description The token has used its request budget for this minute; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HouseholdMapController_householdMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 5-digit commune code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdMapView"];
+                };
+            };
+            /** @description Malformed input: a parameter or body field of the wrong type or format, unknown or missing (the fields say which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not read the map */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such commune in the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
