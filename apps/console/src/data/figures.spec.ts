@@ -37,14 +37,13 @@ describe('console figures', () => {
     expect(laggardsFirst(communes as never).map((c) => c.communeCode)).toEqual(['4', '1', '3', '2']);
   });
 
-  it('gives the honour roll the campaign days so far, on the Vietnam calendar', () => {
-    expect(honourRollWindow({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, undefined, '2026-12-02')).toEqual({ from: '2026-11-20', to: '2026-12-02' });
+  it('gives the honour roll the campaign days up to the report day', () => {
+    expect(honourRollWindow({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, '2026-12-02')).toEqual({ from: '2026-11-20', to: '2026-12-02' });
     // Ended: its whole window. Not begun: today only. Longer than the API's 366 days: the last 366.
-    expect(honourRollWindow({ startsOn: '2026-11-01', endsOn: '2026-11-30' }, undefined, '2026-12-02')).toEqual({ from: '2026-11-01', to: '2026-11-30' });
-    expect(honourRollWindow({ startsOn: '2026-12-10', endsOn: '2026-12-20' }, undefined, '2026-12-02')).toEqual({ from: '2026-12-02', to: '2026-12-02' });
-    expect(honourRollWindow({ startsOn: '2024-01-01', endsOn: '2027-01-01' }, undefined, '2026-12-02')).toEqual({ from: '2025-12-01', to: '2026-12-02' });
-    // A chosen report day stands for today.
-    expect(honourRollWindow({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, '2026-11-25', '2026-12-02')).toEqual({ from: '2026-11-20', to: '2026-11-25' });
+    expect(honourRollWindow({ startsOn: '2026-11-01', endsOn: '2026-11-30' }, '2026-12-02')).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    expect(honourRollWindow({ startsOn: '2026-12-10', endsOn: '2026-12-20' }, '2026-12-02')).toEqual({ from: '2026-12-02', to: '2026-12-02' });
+    expect(honourRollWindow({ startsOn: '2024-01-01', endsOn: '2027-01-01' }, '2026-12-02')).toEqual({ from: '2025-12-01', to: '2026-12-02' });
+    expect(honourRollWindow({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, '2026-11-25')).toEqual({ from: '2026-11-20', to: '2026-11-25' });
   });
 
   it('says the figures hold every event up to the oldest stream that carried one', () => {

@@ -1,4 +1,4 @@
-import { addDays, vietnamToday } from '@dtc/calendar';
+import { addDays } from '@dtc/calendar';
 import type { CampaignView, CommuneMember, CommuneProgress, DataAsOf, PlanProgress, ProvinceProgress, TeamLeaderboard, TeamView } from './api';
 
 export type Language = 'vi' | 'en';
@@ -53,13 +53,13 @@ export function laggardsFirst(communes: ProvinceProgress['communes']): ProvinceP
 }
 
 /**
- * The days the honour roll covers: the campaign's days up to the report day (today on the Vietnam
- * calendar unless one is chosen), at most the
- * 366 the API accepts; a campaign that has not begun shows today.
+ * The days the honour roll (and the plans) cover: the campaign's days up to the report day, at
+ * most the 366 the API accepts; a campaign that has not begun shows the report day. The report day
+ * is the one chosen, else the server's today (the `asOf` of its last answer): never this
+ * computer's clock, which may be a day off.
  */
-export function honourRollWindow(campaign: Pick<CampaignView, 'startsOn' | 'endsOn'>, asOf?: string, today = vietnamToday()): { from: string; to: string } {
-  if (asOf) today = asOf;
-  const to = campaign.endsOn < today ? campaign.endsOn : today;
+export function honourRollWindow(campaign: Pick<CampaignView, 'startsOn' | 'endsOn'>, reportDay: string): { from: string; to: string } {
+  const to = campaign.endsOn < reportDay ? campaign.endsOn : reportDay;
   if (campaign.startsOn > to) return { from: to, to };
   const earliest = addDays(to, -366);
   return { from: campaign.startsOn < earliest ? earliest : campaign.startsOn, to };

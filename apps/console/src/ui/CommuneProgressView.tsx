@@ -35,13 +35,15 @@ export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, 
 
   const load = useCallback(async () => {
     const report = { communeCode, asOf };
+    const pendingProgress = api.progress(campaign.id, report);
     const [progress, board, series, teams, members, honour, map] = await Promise.all([
-      api.progress(campaign.id, report),
+      pendingProgress,
       api.teams(campaign.id, report),
       api.series(campaign.id, report),
       orEmpty(api.communeTeams(code)),
       orEmpty(api.communeMembers(code)),
-      orNothing(api.commendations(code, honourRollWindow(campaign, asOf))),
+      // The honour roll's days end on the server's report day, known from the progress answer.
+      orNothing(pendingProgress.then((answer) => api.commendations(code, honourRollWindow(campaign, asOf ?? answer.asOf)))),
       orNothing(api.householdMap(code)),
     ]);
     return { progress, teams: namedTeams(board, teams), series, names: memberNames(members), honour, map };

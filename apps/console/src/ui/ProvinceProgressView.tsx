@@ -103,7 +103,8 @@ function useLagReasons(api: ConsoleApi, campaign: CampaignView, province: Provin
     void Promise.all(
       laggards.map(async (communeCode) => {
         try {
-          const [progress, plans] = await Promise.all([api.progress(campaign.id, { communeCode, asOf }), api.teamPlans(communeCode, honourRollWindow(campaign, asOf)).catch(() => undefined)]);
+          const window = honourRollWindow(campaign, asOf ?? province!.asOf);
+          const [progress, plans] = await Promise.all([api.progress(campaign.id, { communeCode, asOf }), api.teamPlans(communeCode, window).catch(() => undefined)]);
           return [communeCode, lagReasons(progress, plans)] as const;
         } catch (failure) {
           if (failure instanceof ApiError && failure.expired) onExpired();
