@@ -63,7 +63,8 @@ describe('console (officials and province officers, desktop)', () => {
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(webRoot, 'console', 'index.html'))) throw new Error('dist/web/console is missing: run npm run build:web (npm test does)');
-    ({ services, stop: stopServices } = await startServices(runId, ['household-registry', 'training', 'reporting']));
+    // Enrollments held for their resident count as overdue at once, so the review queue has one to show.
+    ({ services, stop: stopServices } = await startServices(runId, ['household-registry', 'enrollment', 'training', 'reporting'], { enrollment: { ENROLLMENT_PENDING_REPORT_MINUTES: '0' } }));
     ({ stop: stopSecondReporting } = await startServices(runId, ['reporting']));
     await onboardCommune(registry().url, COMMUNE, PROVINCE, ['DONG', 'TAY']);
     const team = await request<{ id: string }>('POST', `${services.training.url}/teams`, admin, { communeCode: COMMUNE, name: TEAM_NAME, kind: 'mobile_working_group', activeFrom: addDays(today, -30) });
@@ -112,7 +113,7 @@ describe('console (officials and province officers, desktop)', () => {
 
     gateway = await startGateway({
       port: 0,
-      upstreams: { registry: registry().url, enrollment: registry().url, training: services.training.url, reporting: services.reporting.url },
+      upstreams: { registry: registry().url, enrollment: services.enrollment.url, training: services.training.url, reporting: services.reporting.url },
       webRoot,
       log: () => undefined,
     });
@@ -266,6 +267,91 @@ describe('console (officials and province officers, desktop)', () => {
     await visitedFigure().waitFor();
   });
 
+  it("lets a commune official set a campaign's targets and report the month's values", async () => {
+    await page.getByRole('button', { name: 'Chiến dịch và chỉ tiêu' }).click();
+    const list = page.getByTestId('setup-campaigns');
+    // The province's campaign shows with the commune's own share, and is not the commune's to edit.
+    await list.locator('tr[data-campaign="Chiến dịch toàn tỉnh"]').getByText('Do tỉnh đặt').waitFor();
+    expect(await list.locator('tr[data-campaign="Chiến dịch toàn tỉnh"]').textContent()).toContain('xã được giao 4');
+    await page.getByRole('button', { name: 'Tạo chiến dịch mới' }).click();
+    const editor = page.getByTestId('campaign-editor');
+    await editor.getByLabel('Tên chiến dịch').fill('Chiến dịch VNeID mức 2');
+    await editor.getByLabel('Chỉ số').selectOption('households_visited');
+    await editor.getByLabel('Số lượng').fill('40');
+    await editor.getByRole('button', { name: 'Thêm chỉ tiêu' }).click();
+    const second = editor.getByTestId('target-1');
+    await second.getByLabel('Chỉ số').selectOption('online_application_share');
+    await second.getByLabel('Cách đặt chỉ tiêu').selectOption('value');
+    await second.getByLabel('Giá trị cần đạt (%)').fill('80,5');
+    await second.getByLabel('Cách tính').selectOption('cumulative');
+    await editor.getByRole('button', { name: 'Lưu chiến dịch' }).click();
+    await page.getByText('Đã tạo chiến dịch Chiến dịch VNeID mức 2').waitFor();
+    await list.locator('tr[data-campaign="Chiến dịch VNeID mức 2"]').waitFor();
+    type Campaign = { id: string; name: string; version: number; communeCode: string | null; targets: Array<Record<string, unknown>> };
+    const created = (await request<Campaign[]>('GET', `${services.reporting.url}/campaigns?communeCode=${COMMUNE}`, admin)).body.find((c) => c.name === 'Chiến dịch VNeID mức 2')!;
+    expect(created.communeCode).toBe(COMMUNE);
+    expect(created.targets.map(({ indicatorCode, targetCount, targetValue, counting }) => ({ indicatorCode, targetCount, targetValue, counting }))).toEqual([
+      { indicatorCode: 'households_visited', targetCount: 40, targetValue: null, counting: 'window' },
+      { indicatorCode: 'online_application_share', targetCount: null, targetValue: 80.5, counting: 'cumulative' },
+    ]);
+    // Editing sends the version read: the target changes, the campaign keeps its id.
+    await page.getByRole('button', { name: 'Sửa Chiến dịch VNeID mức 2' }).click();
+    await editor.getByTestId('target-0').getByLabel('Số lượng').fill('45');
+    await editor.getByRole('button', { name: 'Lưu chiến dịch' }).click();
+    await page.getByText('Đã lưu chiến dịch Chiến dịch VNeID mức 2').waitFor();
+    const edited = await request<Campaign>('GET', `${services.reporting.url}/campaigns/${created.id}`, admin);
+    expect([edited.body.version, edited.body.targets[0].targetCount]).toEqual([2, 45]);
+
+    await page.getByLabel('Chỉ số', { exact: true }).last().selectOption('on_time_processing_share');
+    await page.getByLabel('Giá trị (%)').fill('92,25');
+    await page.getByRole('button', { name: 'Ghi nhận' }).click();
+    const values = page.getByTestId('reported-values');
+    await values.getByRole('rowheader', { name: 'Tỷ lệ hồ sơ giải quyết đúng hạn' }).waitFor();
+    expect(await values.locator('tbody tr').first().textContent()).toContain('92,25%');
+    const stored = await request<Array<{ indicatorCode: string; period: string; value: number }>>('GET', `${services.reporting.url}/communes/${COMMUNE}/indicator-values`, admin);
+    expect(stored.body.map(({ indicatorCode, period, value }) => ({ indicatorCode, period, value }))).toEqual([{ indicatorCode: 'on_time_processing_share', period: today.slice(0, 7), value: 92.25 }]);
+    expect(await seriousViolations(page)).toEqual([]);
+    // A field member has no such screen, and the API refuses the same writes anyway.
+    expect((await request('POST', `${services.reporting.url}/campaigns`, agent, { name: 'Của tổ', communeCode: COMMUNE, startsOn: today, endsOn: today, targets: [{ indicatorCode: 'households_visited', targetCount: 1 }] })).status).toBe(403);
+    expect((await request('PUT', `${services.reporting.url}/communes/${COMMUNE}/indicator-values/on_time_processing_share/${today.slice(0, 7)}`, agent, { value: 10 })).status).toBe(403);
+  });
+
+  it('shows a commune official what waits for review: likely duplicates to decide, enrollments held for their resident, and each member\'s sync', async () => {
+    // The same person twice: once registered online, once from a phone that synced later.
+    const person = { householdId: households[2], dateOfBirth: '1979-03-08', sex: 'female', ethnicity: 'Kinh', relationshipToHead: 'spouse', ownsSmartphone: false };
+    expect((await request('POST', `${registry().url}/residents`, agent, { ...person, fullName: 'Hoàng Thị Cúc' })).status).toBe(201);
+    const upload = await fetch(`${registry().url}/sync`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json', 'x-device-id': 'mai-phone' },
+      body: JSON.stringify({ items: [{ clientId: randomUUID(), command: 'resident.register', occurredAt: new Date().toISOString(), payload: { ...person, fullName: 'hoang thi cuc' } }] }),
+    });
+    expect(upload.status).toBe(200);
+    expect(((await upload.json()) as { results: Array<{ status: number }> }).results[0].status).toBe(201);
+    const held = await request<{ validation: string }>('POST', `${services.enrollment.url}/enrollments`, agent, { communeCode: COMMUNE, serviceCode: 'vneid_level2', residentId: randomUUID(), teamId, memberId });
+    expect(held.body.validation).toBe('pending_subject');
+
+    await page.getByRole('button', { name: 'Rà soát' }).click();
+    const flags = page.getByTestId('duplicate-flags');
+    await flags.getByRole('rowheader', { name: /hoang thi cuc · 1979-03-08/ }).waitFor();
+    expect(await flags.locator('tbody tr').first().textContent()).toContain('Hoàng Thị Cúc · 1979-03-08');
+    const pending = page.getByTestId('pending-enrollments');
+    expect(await pending.locator('tbody tr').first().textContent()).toContain(MEMBER_NAME);
+    const mai = page.getByTestId('sync-health').locator(`tr[data-member="${MEMBER_NAME}"]`);
+    // Items sent (the visit uploaded earlier and this resident), refused, held enrollments, phones.
+    expect((await mai.locator('td').allTextContents()).slice(1)).toEqual(['2', '0', '1', '2']);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'hoang thi cuc là trùng' }).click();
+    await page.getByText('Đã ghi nhận hoang thi cuc là trùng').waitFor();
+    await flags.getByText('Không có nghi trùng nào chờ xử lý.').waitFor();
+    const decided = await request<{ items: Array<{ status: string }> }>('GET', `${registry().url}/duplicate-flags?communeCode=${COMMUNE}&status=duplicate`, admin);
+    expect(decided.body.items).toHaveLength(1);
+    // A province officer may read the flags but not decide them; the console offers no review section to one.
+    const flagId = (decided.body.items[0] as { id?: string }).id;
+    expect((await request('POST', `${registry().url}/duplicate-flags/${flagId}/resolve`, provinceOfficer, { decision: 'not_duplicate' })).status).toBe(403);
+    await page.getByRole('button', { name: 'Tiến độ' }).click();
+    await visitedFigure().waitFor();
+  });
+
   it('opens the console from an old dashboard link, signed in', async () => {
     const tab = await context.newPage();
     await tab.goto(`${gateway.url}/api/reporting/dashboard#token=${admin}`);
@@ -298,6 +384,7 @@ describe('console (officials and province officers, desktop)', () => {
     const ranking = officer.getByTestId('ranking');
     await ranking.locator(`tr[data-commune="${COMMUNE}"]`).waitFor();
     expect(await officer.getByRole('button', { name: 'Thiết lập xã' }).count()).toBe(0);
+    expect(await officer.getByRole('button', { name: 'Rà soát' }).count()).toBe(0);
     expect(await ranking.locator(`tr[data-commune="${COMMUNE}"]`).textContent()).toContain('3 / 4');
     // Why it is behind: the obstacle its teams met and the village with households not yet visited.
     const why = ranking.locator(`tr[data-commune="${COMMUNE}"]`).getByTestId('why');
@@ -316,6 +403,24 @@ describe('console (officials and province officers, desktop)', () => {
     expect(refused.status).toBe(403);
     await officer.getByRole('button', { name: 'Về toàn tỉnh' }).click();
     await ranking.waitFor();
+
+    // The officer sets a province campaign and gives a commune its own share of the target.
+    await officer.getByRole('button', { name: 'Chiến dịch và chỉ tiêu' }).click();
+    await officer.getByTestId('setup-campaigns').getByRole('button', { name: 'Sửa Chiến dịch toàn tỉnh' }).waitFor();
+    await officer.getByRole('button', { name: 'Tạo chiến dịch mới' }).click();
+    const editor = officer.getByTestId('campaign-editor');
+    await editor.getByLabel('Tên chiến dịch').fill('Tháng cao điểm định danh điện tử');
+    await editor.getByLabel('Chỉ số').selectOption('households_visited');
+    await editor.getByLabel('Số lượng').fill('100');
+    await editor.getByRole('button', { name: 'Giao chỉ tiêu 1 cho một xã' }).click();
+    await editor.getByLabel('Xã', { exact: true }).fill(COMMUNE);
+    await editor.getByLabel(`Chỉ tiêu của xã ${COMMUNE}`).fill('60');
+    await editor.getByRole('button', { name: 'Lưu chiến dịch' }).click();
+    await officer.getByText('Đã tạo chiến dịch Tháng cao điểm định danh điện tử').waitFor();
+    expect(await officer.getByTestId('setup-campaigns').locator('tr[data-campaign="Tháng cao điểm định danh điện tử"]').textContent()).toContain(`${COMMUNE}: 60`);
+    const set = (await request<Array<{ name: string; scope: string; provinceCode: string; targets: Array<{ targetCount: number; communeTargets: Record<string, number> }> }>>('GET', `${services.reporting.url}/campaigns?provinceCode=${PROVINCE}`, provinceOfficer)).body.find((c) => c.name === 'Tháng cao điểm định danh điện tử')!;
+    expect([set.scope, set.provinceCode, set.targets[0].targetCount, set.targets[0].communeTargets]).toEqual(['province', PROVINCE, 100, { [COMMUNE]: 60 }]);
+    expect(await seriousViolations(officer)).toEqual([]);
     await officerContext.close();
   });
 });

@@ -1,4 +1,5 @@
-import { registryApi, reportingApi, trainingApi, type RegistrySchemas, type ReportingSchemas, type TrainingSchemas } from '@dtc/api-client';
+import { enrollmentApi, registryApi, reportingApi, trainingApi, type EnrollmentSchemas, type RegistrySchemas, type ReportingSchemas, type TrainingSchemas } from '@dtc/api-client';
+import type { CreateCampaign, TargetDto } from './campaign-form';
 
 /** The services under the console's own origin (`/api/<service>/`): no CORS, one place to configure. */
 export const apiBase = (service: 'registry' | 'enrollment' | 'training' | 'reporting') => `${location.origin}/api/${service}`;
@@ -17,6 +18,12 @@ export type CommuneMember = TrainingSchemas['schemas']['CommuneMemberView'];
 export type CommuneView = RegistrySchemas['schemas']['CommuneView'];
 export type VillageView = RegistrySchemas['schemas']['VillageView'];
 export type HouseholdMap = RegistrySchemas['schemas']['HouseholdMapView'];
+export type IndicatorView = ReportingSchemas['schemas']['IndicatorView'];
+export type IndicatorValue = ReportingSchemas['schemas']['IndicatorValueView'];
+export type DuplicateFlag = RegistrySchemas['schemas']['DuplicateFlagView'];
+export type ResidentView = RegistrySchemas['schemas']['ResidentView'];
+export type EnrollmentView = EnrollmentSchemas['schemas']['EnrollmentView'];
+export type SyncHealth = EnrollmentSchemas['schemas']['SyncHealthView'];
 export type HouseholdMapStatus = HouseholdMap['households'][number]['status'];
 
 /** How the console draws maps here (GET /console/config.json): a tile server, or none (an empty base). */
@@ -87,6 +94,7 @@ export function consoleApi(token: string) {
   const reporting = reportingApi({ baseUrl: apiBase('reporting'), token });
   const training = trainingApi({ baseUrl: apiBase('training'), token });
   const registry = registryApi({ baseUrl: apiBase('registry'), token });
+  const enrollment = enrollmentApi({ baseUrl: apiBase('enrollment'), token });
   /** Which commune (within a province campaign) and which report day (today when absent). */
   const view = ({ communeCode, asOf }: ReportView) => ({ ...(communeCode ? { communeCode } : {}), ...(asOf ? { asOf } : {}) });
   return {
@@ -110,6 +118,25 @@ export function consoleApi(token: string) {
     joinTeam: (teamId: string, member: JoinTeam) => must(training.POST('/teams/{id}/members', { params: { path: { id: teamId } }, body: member })),
     leaveTeam: (teamId: string, memberId: string) => must(training.POST('/teams/{id}/members/{memberId}/leave', { params: { path: { id: teamId, memberId } }, body: {} })),
     assignVillages: (teamId: string, villageIds: string[]) => must(training.PUT('/teams/{id}/villages', { params: { path: { id: teamId } }, body: { villageIds } })),
+    indicators: () => must(reporting.GET('/indicators')),
+    createCampaign: (campaign: CreateCampaign) => must(reporting.POST('/campaigns', { body: campaign })),
+    updateCampaign: (id: string, change: { version: number; name: string; startsOn: string; endsOn: string; targets: TargetDto[] }) =>
+      must(reporting.PATCH('/campaigns/{id}', { params: { path: { id } }, body: change })),
+    indicatorValues: (communeCode: string) => must(reporting.GET('/communes/{code}/indicator-values', { params: { path: { code: communeCode }, query: {} } })),
+    reportIndicatorValue: (communeCode: string, indicatorCode: string, period: string, value: number) =>
+      must(reporting.PUT('/communes/{code}/indicator-values/{indicatorCode}/{period}', { params: { path: { code: communeCode, indicatorCode, period } }, body: { value } })),
+    openDuplicateFlags: (communeCode: string) => must(registry.GET('/duplicate-flags', { params: { query: { communeCode, status: 'open' } } })),
+    resolveDuplicateFlag: (id: string, decision: 'duplicate' | 'not_duplicate') => must(registry.POST('/duplicate-flags/{id}/resolve', { params: { path: { id } }, body: { decision } })),
+    resident: (id: string) => must(registry.GET('/residents/{id}', { params: { path: { id } } })),
+    services: () => must(enrollment.GET('/services')),
+    overduePendingEnrollments: (communeCode: string) => must(enrollment.GET('/enrollments/pending', { params: { query: { communeCode } } })),
+    /** Each member's uploads to the three services that take field work, over the last `days` days. */
+    syncHealth: (communeCode: string, days: number) =>
+      Promise.all([
+        must(registry.GET('/sync/health', { params: { query: { communeCode, days } } })),
+        must(enrollment.GET('/sync/health', { params: { query: { communeCode, days } } })),
+        must(training.GET('/sync/health', { params: { query: { communeCode, days } } })),
+      ]),
     /** A report file (CSV or XLSX) fetched with the token, handed to the browser as a download. */
     async download(path: string, fileName: string): Promise<void> {
       const response = await fetch(`${apiBase('reporting')}${path}`, { headers: { authorization: `Bearer ${token}` } });

@@ -2,9 +2,11 @@ import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { consoleApi } from '../data/api';
 import { forgetToken, keepToken, takeToken, viewerOf, type Viewer } from '../data/session';
+import { CampaignSetup, type SetupScope } from './CampaignSetup';
 import { CampaignsPage } from './CampaignsPage';
 import { CommuneAdmin } from './CommuneAdmin';
 import { toggleLanguage } from './i18n';
+import { ReviewQueues } from './ReviewQueues';
 import { SignIn } from './SignIn';
 
 export function App() {
@@ -67,30 +69,49 @@ export function App() {
   );
 }
 
-type Section = 'progress' | 'admin';
+type Section = 'progress' | 'admin' | 'campaigns' | 'review';
 
-/** The sections a role has: commune officials also set their commune up (the APIs refuse it to others). */
+/** The sections a role has. The APIs refuse the rest anyway; the console only leaves out what would be refused. */
+function sectionsOf(viewer: Viewer): Section[] {
+  if (viewer.role === 'commune_admin' && viewer.communes[0]) return ['progress', 'admin', 'campaigns', 'review'];
+  if (viewer.role === 'province_officer' && viewer.province) return ['progress', 'campaigns'];
+  return ['progress'];
+}
+
 function Signedin({ viewer, onExpired }: { viewer: Viewer; onExpired: () => void }) {
   const { t } = useTranslation();
-  const adminCommune = viewer.role === 'commune_admin' ? viewer.communes[0] : undefined;
-  const [section, setSection] = useState<Section>(() => (adminCommune && new URLSearchParams(location.search).get('section') === 'admin' ? 'admin' : 'progress'));
+  const sections = sectionsOf(viewer);
+  const commune = viewer.communes[0];
+  const [section, setSection] = useState<Section>(() => {
+    const asked = new URLSearchParams(location.search).get('section') as Section | null;
+    return asked && sections.includes(asked) ? asked : 'progress';
+  });
   const api = useMemo(() => consoleApi(viewer.token), [viewer.token]);
   const open = (next: Section) => {
-    history.pushState(null, '', next === 'admin' ? `${location.pathname}?section=admin` : location.pathname);
+    history.pushState(null, '', next === 'progress' ? location.pathname : `${location.pathname}?section=${next}`);
     setSection(next);
   };
+  const scope: SetupScope = viewer.role === 'province_officer' && viewer.province ? { provinceCode: viewer.province } : { communeCode: commune };
   return (
     <>
-      {adminCommune && (
-        <nav className="sections no-print" aria-label={t('app.title')}>
-          {(['progress', 'admin'] as const).map((name) => (
+      {sections.length > 1 && (
+        <nav className="sections no-print" aria-label={t('app.sections')}>
+          {sections.map((name) => (
             <button key={name} type="button" className={section === name ? '' : 'secondary'} aria-current={section === name ? 'page' : undefined} onClick={() => open(name)}>
-              {t(name === 'admin' ? 'admin.tab' : 'admin.progressTab')}
+              {t(`app.section_${name}`)}
             </button>
           ))}
         </nav>
       )}
-      {section === 'admin' && adminCommune ? <CommuneAdmin api={api} communeCode={adminCommune} onExpired={onExpired} /> : <CampaignsPage viewer={viewer} onExpired={onExpired} />}
+      {section === 'admin' ? (
+        <CommuneAdmin api={api} communeCode={commune} onExpired={onExpired} />
+      ) : section === 'campaigns' ? (
+        <CampaignSetup api={api} scope={scope} onExpired={onExpired} />
+      ) : section === 'review' ? (
+        <ReviewQueues api={api} communeCode={commune} onExpired={onExpired} />
+      ) : (
+        <CampaignsPage api={api} viewer={viewer} onExpired={onExpired} />
+      )}
     </>
   );
 }

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { vietnamToday } from '@dtc/calendar';
-import { ApiError, consoleApi, type CampaignView } from '../data/api';
+import type { ApiError, CampaignView, ConsoleApi } from '../data/api';
 import { seesProvince, type Viewer } from '../data/session';
 import { CommuneProgressView } from './CommuneProgressView';
 import { ProblemNotice } from './parts';
@@ -32,9 +32,8 @@ function writePlace(place: Place): void {
   history.pushState(place, '', `${location.pathname}${search ? `?${search}` : ''}`);
 }
 
-export function CampaignsPage({ viewer, onExpired }: { viewer: Viewer; onExpired: () => void }) {
+export function CampaignsPage({ api, viewer, onExpired }: { api: ConsoleApi; viewer: Viewer; onExpired: () => void }) {
   const { t } = useTranslation();
-  const api = useMemo(() => consoleApi(viewer.token), [viewer.token]);
   const [campaigns, setCampaigns] = useState<CampaignView[]>();
   const [error, setError] = useState<ApiError>();
   const [place, setPlace] = useState<Place>(readPlace);

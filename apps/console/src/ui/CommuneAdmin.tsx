@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { vietnamToday } from '@dtc/calendar';
 import { ApiError, type Affiliation, type ConsoleApi, type TeamKind, type TeamView, type VillageView } from '../data/api';
 import { parseVillagesCsv } from '../data/villages-csv';
-import { ProblemNotice } from './parts';
+import { NotYet, Outcome, useLoaded, useOutcome, type RunWrite } from './parts';
 
 const AFFILIATIONS: Affiliation[] = ['commune_police', 'official', 'teacher', 'village_head', 'youth_union', 'womens_union', 'security_forces', 'student_volunteer', 'digital_technology_team'];
 const KINDS: TeamKind[] = ['mobile_working_group', 'community_digital_team'];
@@ -14,52 +14,17 @@ interface Props {
   onExpired: () => void;
 }
 
-/** What a refused write says, next to the form that sent it. */
-function useOutcome(onExpired: () => void) {
-  const [error, setError] = useState<ApiError>();
-  const [done, setDone] = useState<string>();
-  const run = useCallback(
-    async (write: () => Promise<unknown>, success: string): Promise<boolean> => {
-      try {
-        await write();
-        setError(undefined);
-        setDone(success);
-        return true;
-      } catch (failure) {
-        if (failure instanceof ApiError && failure.expired) onExpired();
-        else setError(failure instanceof ApiError ? failure : new ApiError(0, String(failure)));
-        setDone(undefined);
-        return false;
-      }
-    },
-    [onExpired],
-  );
-  return { error, done, run };
-}
-
 /** A commune's set-up: its villages (add, rename, import from CSV) and its teams and members. */
 export function CommuneAdmin({ api, communeCode, onExpired }: Props) {
   const { t } = useTranslation();
-  const [villages, setVillages] = useState<VillageView[]>();
-  const [teams, setTeams] = useState<TeamView[]>();
-  const [loadError, setLoadError] = useState<ApiError>();
+  const load = useCallback(async () => {
+    const [villages, teams] = await Promise.all([api.villages(communeCode), api.communeTeams(communeCode)]);
+    return { villages, teams };
+  }, [api, communeCode]);
+  const { data, error, reload } = useLoaded(load, onExpired);
 
-  const reload = useCallback(async () => {
-    try {
-      const [nextVillages, nextTeams] = await Promise.all([api.villages(communeCode), api.communeTeams(communeCode)]);
-      setVillages(nextVillages);
-      setTeams(nextTeams);
-      setLoadError(undefined);
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.expired) onExpired();
-      else setLoadError(failure as ApiError);
-    }
-  }, [api, communeCode, onExpired]);
-
-  useEffect(() => void reload(), [reload]);
-
-  if (loadError) return <ProblemNotice error={loadError} />;
-  if (!villages || !teams) return <p aria-busy="true">{t('app.loading')}</p>;
+  if (!data) return <NotYet error={error} />;
+  const { villages, teams } = data;
   return (
     <article className="report">
       <header className="report-head">
@@ -70,19 +35,6 @@ export function CommuneAdmin({ api, communeCode, onExpired }: Props) {
       <VillagesPanel api={api} communeCode={communeCode} villages={villages} onChanged={reload} onExpired={onExpired} />
       <TeamsPanel api={api} communeCode={communeCode} villages={villages} teams={teams} onChanged={reload} onExpired={onExpired} />
     </article>
-  );
-}
-
-function Outcome({ error, done }: { error?: ApiError; done?: string }) {
-  return (
-    <>
-      {error && <ProblemNotice error={error} />}
-      {done && (
-        <p className="notice ok" role="status">
-          {done}
-        </p>
-      )}
-    </>
   );
 }
 
@@ -260,7 +212,7 @@ interface TeamCardProps {
   team: TeamView;
   villages: VillageView[];
   villageNames: Map<string, string>;
-  run: (write: () => Promise<unknown>, success: string) => Promise<boolean>;
+  run: RunWrite;
   onChanged: () => Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import type { Viewer } from '../data/session';
 import { CoverageMap } from './CoverageMap';
 import { DailyChart } from './DailyChart';
 import { currentLanguage } from './i18n';
-import { indicatorLabel, IndicatorsPanel, ProblemNotice, ReportHead } from './parts';
+import { indicatorLabel, IndicatorsPanel, orEmpty, orNothing, ProblemNotice, ReportHead } from './parts';
 import { useLiveFigures } from './useLiveFigures';
 
 interface Props {
@@ -20,9 +20,6 @@ interface Props {
   onExpired: () => void;
 }
 
-/** Names, the honour roll and the map are extras: a role that may read the figures but not those still sees the figures. */
-const orEmpty = <T,>(pending: Promise<T[]>) => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : ([] as T[])));
-const orNothing = <T,>(pending: Promise<T>) => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : undefined));
 
 /** A commune's live progress in a campaign: indicators, villages, teams by name, days, honour roll, exports. */
 export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, onExpired }: Props) {

@@ -4,7 +4,7 @@ import { apiBase, ApiError, type CampaignView, type ConsoleApi, type ProvincePro
 import { formatNumber, formatPercent, honourRollWindow, lagReasons, laggardsFirst, type LagReasons } from '../data/figures';
 import type { Viewer } from '../data/session';
 import { currentLanguage } from './i18n';
-import { indicatorLabel, IndicatorsPanel, ProblemNotice, ReportHead } from './parts';
+import { indicatorLabel, IndicatorsPanel, orNothing, ProblemNotice, ReportHead } from './parts';
 import { useLiveFigures } from './useLiveFigures';
 
 interface Props {
@@ -104,7 +104,7 @@ function useLagReasons(api: ConsoleApi, campaign: CampaignView, province: Provin
       laggards.map(async (communeCode) => {
         try {
           const window = honourRollWindow(campaign, asOf ?? province!.asOf);
-          const [progress, plans] = await Promise.all([api.progress(campaign.id, { communeCode, asOf }), api.teamPlans(communeCode, window).catch(() => undefined)]);
+          const [progress, plans] = await Promise.all([api.progress(campaign.id, { communeCode, asOf }), orNothing(api.teamPlans(communeCode, window))]);
           return [communeCode, lagReasons(progress, plans)] as const;
         } catch (failure) {
           if (failure instanceof ApiError && failure.expired) onExpired();

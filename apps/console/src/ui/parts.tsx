@@ -1,5 +1,6 @@
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ApiError, CampaignView, DataAsOf, IndicatorProgress } from '../data/api';
+import { ApiError, type CampaignView, type DataAsOf, type IndicatorProgress } from '../data/api';
 import { figuresUpTo, formatNumber, formatPercent, locale } from '../data/figures';
 import { currentLanguage } from './i18n';
 
@@ -105,5 +106,87 @@ export function IndicatorsPanel({ indicators }: { indicators: IndicatorProgress[
       <h3 id="indicators-title">{t('progress.indicators')}</h3>
       <IndicatorCards indicators={indicators} />
     </section>
+  );
+}
+
+/**
+ * Extras (names, the honour roll, the map, plans) a role may not be allowed to read: without them the
+ * figures still show. An expired token is not an extra: it still ends the session.
+ */
+export const orNothing = <T,>(pending: Promise<T>): Promise<T | undefined> => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : undefined));
+export const orEmpty = <T,>(pending: Promise<T[]>): Promise<T[]> => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : ([] as T[])));
+
+/** Sends a write and says how it went; false when it was refused. */
+export type RunWrite = (write: () => Promise<unknown>, success: string) => Promise<boolean>;
+
+/** What a refused write says, next to the form that sent it. */
+export function useOutcome(onExpired: () => void) {
+  const [error, setError] = useState<ApiError>();
+  const [done, setDone] = useState<string>();
+  const run = useCallback(
+    async (write: () => Promise<unknown>, success: string): Promise<boolean> => {
+      try {
+        await write();
+        setError(undefined);
+        setDone(success);
+        return true;
+      } catch (failure) {
+        if (failure instanceof ApiError && failure.expired) onExpired();
+        else setError(failure instanceof ApiError ? failure : new ApiError(0, String(failure)));
+        setDone(undefined);
+        return false;
+      }
+    },
+    [onExpired],
+  );
+  return { error, done, run };
+}
+
+export function Outcome({ error, done }: { error?: ApiError; done?: string }) {
+  return (
+    <>
+      {error && <ProblemNotice error={error} />}
+      {done && (
+        <p className="notice ok" role="status">
+          {done}
+        </p>
+      )}
+    </>
+  );
+}
+
+
+/**
+ * What a screen reads when it opens, read again after each write. A 401 ends the session; other
+ * problems stay on screen.
+ */
+export function useLoaded<T>(load: () => Promise<T>, onExpired: () => void): { data?: T; error?: ApiError; reload: () => Promise<void> } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError>();
+  const reload = useCallback(async () => {
+    try {
+      setData(await load());
+      setError(undefined);
+    } catch (failure) {
+      if (failure instanceof ApiError && failure.expired) onExpired();
+      else setError(failure instanceof ApiError ? failure : new ApiError(0, String(failure)));
+    }
+  }, [load, onExpired]);
+  useEffect(() => void reload(), [reload]);
+  return { data, error, reload };
+}
+
+/** Until a screen's first answer: its problem, or that it is loading. */
+export function NotYet({ error }: { error?: ApiError }) {
+  const { t } = useTranslation();
+  return error ? <ProblemNotice error={error} /> : <p aria-busy="true">{t('app.loading')}</p>;
+}
+
+/** The one row of an empty table, saying why it is empty. */
+export function EmptyRow({ columns, children }: { columns: number; children: string }) {
+  return (
+    <tr>
+      <td colSpan={columns}>{children}</td>
+    </tr>
   );
 }

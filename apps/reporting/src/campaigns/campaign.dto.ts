@@ -40,7 +40,7 @@ export class TargetDto {
   @IsIn(['window', 'cumulative'])
   counting?: 'window' | 'cumulative';
 
-  @ApiPropertyOptional({ example: { '16279': 10084 }, description: 'Province campaigns: a count target per commune (commune code -> number)' })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer', minimum: 0 }, example: { '16279': 10084 }, description: 'Province campaigns: a count target per commune (commune code -> number)' })
   @IsOptional()
   @IsObject()
   communeTargets?: Record<string, number>;
@@ -118,7 +118,7 @@ export class TargetView {
   @ApiPropertyOptional({ example: null, nullable: true, enum: POPULATIONS }) population!: Population | null;
   @ApiPropertyOptional({ example: null, nullable: true, type: Number }) targetValue!: number | null;
   @ApiProperty({ example: 'window', enum: ['window', 'cumulative'] }) counting!: 'window' | 'cumulative';
-  @ApiPropertyOptional({ example: null, nullable: true }) communeTargets!: Record<string, number> | null;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'integer' }, nullable: true, example: null, description: 'Province campaigns: the count target per commune' }) communeTargets!: Record<string, number> | null;
 }
 
 export class CampaignView {

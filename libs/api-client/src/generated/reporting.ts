@@ -1420,7 +1420,9 @@ export interface components {
              *       "16279": 10084
              *     }
              */
-            communeTargets?: Record<string, never>;
+            communeTargets?: {
+                [key: string]: number;
+            };
             /**
              * @description Count only what happened in the campaign window, or everything up to the report day
              * @default window
@@ -1456,8 +1458,13 @@ export interface components {
             targetValue?: number;
         };
         TargetView: {
-            /** @example null */
-            communeTargets?: Record<string, never> | null;
+            /**
+             * @description Province campaigns: the count target per commune
+             * @example null
+             */
+            communeTargets?: {
+                [key: string]: number;
+            } | null;
             /**
              * @example window
              * @enum {string}

@@ -1,0 +1,183 @@
+import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConsoleApi, DuplicateFlag, EnrollmentView, ResidentView } from '../data/api';
+import { locale } from '../data/figures';
+import { mergeSyncHealth, type MemberSyncHealth } from '../data/sync-health';
+import { currentLanguage } from './i18n';
+import { EmptyRow, NotYet, orNothing, Outcome, useLoaded, useOutcome } from './parts';
+
+interface Props {
+  api: ConsoleApi;
+  communeCode: string;
+  onExpired: () => void;
+}
+
+/** A duplicate flag with both residents, so the official decides with names and birthdays in front of them. */
+interface FlagWithResidents {
+  flag: DuplicateFlag;
+  resident?: ResidentView;
+  duplicateOf?: ResidentView;
+}
+
+interface Queues {
+  flags: FlagWithResidents[];
+  pending: EnrollmentView[];
+  health: MemberSyncHealth[];
+  /** member id -> name, from the commune's teams */
+  names: Map<string, string>;
+  /** service code -> name in the page's language */
+  services: Map<string, string>;
+}
+
+const HEALTH_DAYS = 7;
+
+/** What waits for the commune official: likely duplicates, enrollments held for their resident, and whose phone has gone quiet. */
+export function ReviewQueues({ api, communeCode, onExpired }: Props) {
+  const { t } = useTranslation();
+  const { error, done, run } = useOutcome(onExpired);
+  const load = useCallback(async (): Promise<Queues> => {
+    const [flags, pending, health, members, services] = await Promise.all([
+      api.openDuplicateFlags(communeCode),
+      api.overduePendingEnrollments(communeCode),
+      api.syncHealth(communeCode, HEALTH_DAYS),
+      api.communeMembers(communeCode),
+      api.services(),
+    ]);
+    const withResidents = await Promise.all(
+      flags.items.map(async (flag) => {
+        // A resident since moved to another commune is no longer readable here: the flag still shows.
+        const [resident, duplicateOf] = await Promise.all([orNothing(api.resident(flag.residentId)), orNothing(api.resident(flag.duplicateOfId))]);
+        return { flag, resident, duplicateOf };
+      }),
+    );
+    const vietnamese = currentLanguage() === 'vi';
+    return {
+      flags: withResidents,
+      pending: pending.items,
+      health: mergeSyncHealth(health),
+      names: new Map(members.map((member) => [member.id, member.fullName])),
+      services: new Map(services.map((service) => [service.code, vietnamese ? service.nameVi : service.nameEn])),
+    };
+  }, [api, communeCode]);
+  const { data: queues, error: loadError, reload } = useLoaded(load, onExpired);
+
+  if (!queues) return <NotYet error={loadError} />;
+  const language = currentLanguage();
+  const time = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(locale(language), { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }) : '–');
+  const nameOf = (memberId?: string | null) => (memberId ? (queues.names.get(memberId) ?? memberId) : '–');
+  const who = (resident?: ResidentView) => (resident ? `${resident.fullName} · ${resident.dateOfBirth} · ${resident.villageCode}` : t('review.residentElsewhere'));
+
+  const decide = async (entry: FlagWithResidents, decision: 'duplicate' | 'not_duplicate') => {
+    const name = entry.resident?.fullName ?? entry.flag.residentId;
+    if (await run(() => api.resolveDuplicateFlag(entry.flag.id, decision), t(`review.decided_${decision}`, { name }))) await reload();
+  };
+
+  return (
+    <article className="report">
+      <header className="report-head">
+        <h2>
+          {t('review.title')} · {t('campaigns.commune')} {communeCode}
+        </h2>
+      </header>
+      <section aria-labelledby="flags-title" className="panel">
+        <h3 id="flags-title">{t('review.flags', { count: queues.flags.length })}</h3>
+        <p className="hint">{t('review.flagsHint')}</p>
+        <div className="table-scroll">
+          <table data-testid="duplicate-flags">
+            <thead>
+              <tr>
+                <th scope="col">{t('review.newResident')}</th>
+                <th scope="col">{t('review.existingResident')}</th>
+                <th scope="col">{t('review.why')}</th>
+                <th scope="col">{t('review.decision')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queues.flags.map((entry) => (
+                <tr key={entry.flag.id}>
+                  <th scope="row">{who(entry.resident)}</th>
+                  <td>{who(entry.duplicateOf)}</td>
+                  <td>{entry.flag.reason}</td>
+                  <td className="actions">
+                    <button type="button" onClick={() => void decide(entry, 'duplicate')} aria-label={t('review.markDuplicate', { name: entry.resident?.fullName ?? '' })}>
+                      {t('review.duplicate')}
+                    </button>
+                    <button type="button" className="secondary" onClick={() => void decide(entry, 'not_duplicate')} aria-label={t('review.markNotDuplicate', { name: entry.resident?.fullName ?? '' })}>
+                      {t('review.notDuplicate')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+              {queues.flags.length === 0 && (
+                <EmptyRow columns={4}>{t('review.noFlags')}</EmptyRow>
+              )}
+            </tbody>
+          </table>
+        </div>
+        <Outcome error={error} done={done} />
+      </section>
+      <section aria-labelledby="pending-title" className="panel">
+        <h3 id="pending-title">{t('review.pending', { count: queues.pending.length })}</h3>
+        <p className="hint">{t('review.pendingHint')}</p>
+        <div className="table-scroll">
+          <table data-testid="pending-enrollments">
+            <thead>
+              <tr>
+                <th scope="col">{t('review.service')}</th>
+                <th scope="col">{t('review.member')}</th>
+                <th scope="col">{t('review.openedAt')}</th>
+                <th scope="col">{t('review.resident')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queues.pending.map((enrollment) => (
+                <tr key={enrollment.id}>
+                  <th scope="row">{queues.services.get(enrollment.serviceCode) ?? enrollment.serviceCode}</th>
+                  <td>{nameOf(enrollment.memberId)}</td>
+                  <td>{time(enrollment.occurredAt)}</td>
+                  <td className="muted">{enrollment.subjectId}</td>
+                </tr>
+              ))}
+              {queues.pending.length === 0 && (
+                <EmptyRow columns={4}>{t('review.noPending')}</EmptyRow>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="sync-title" className="panel">
+        <h3 id="sync-title">{t('review.sync', { days: HEALTH_DAYS })}</h3>
+        <p className="hint">{t('review.syncHint')}</p>
+        <div className="table-scroll">
+          <table data-testid="sync-health">
+            <thead>
+              <tr>
+                <th scope="col">{t('review.member')}</th>
+                <th scope="col">{t('review.lastUpload')}</th>
+                <th scope="col">{t('review.uploaded')}</th>
+                <th scope="col">{t('review.refused')}</th>
+                <th scope="col">{t('review.held')}</th>
+                <th scope="col">{t('review.phones')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queues.health.map((member) => (
+                <tr key={member.memberId} className={member.refused > 0 || member.pendingEnrollments > 0 ? 'refused' : ''} data-member={nameOf(member.memberId)}>
+                  <th scope="row">{nameOf(member.memberId)}</th>
+                  <td>{member.lastUploadAt ? time(member.lastUploadAt) : t('review.never')}</td>
+                  <td>{member.itemsUploaded}</td>
+                  <td>{member.refused > 0 ? t('review.refusedAt', { count: member.refused, time: time(member.lastRefusedAt) }) : 0}</td>
+                  <td>{member.pendingEnrollments}</td>
+                  <td>{member.devices}</td>
+                </tr>
+              ))}
+              {queues.health.length === 0 && (
+                <EmptyRow columns={6}>{t('review.noUploads')}</EmptyRow>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </article>
+  );
+}
