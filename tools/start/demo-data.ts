@@ -160,6 +160,20 @@ const ORGANISATIONS = [
   { name: 'Doanh nghiệp tư nhân Thương mại Khe Nước', kind: 'enterprise', village: 'KHE-NUOC', eIdStatus: 'none' },
 ] as const;
 
+/**
+ * One resident registered a second time from another phone, the name typed without diacritics and
+ * no CCCD number: the commune's review queue has a likely duplicate to decide.
+ */
+async function loadLookalike(): Promise<void> {
+  const response = await call('GET', `/residents?communeCode=${COMMUNE.code}&pageSize=1`, communeAdmin);
+  const [original] = ((await response.json()) as { items: Array<{ householdId: string; fullName: string; dateOfBirth: string; sex: string; ethnicity: string }> }).items;
+  if (!original) return;
+  const plain = original.fullName.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+  const { householdId, dateOfBirth, sex, ethnicity } = original;
+  const payload = { householdId, fullName: plain, dateOfBirth, sex, ethnicity, relationshipToHead: 'other', ownsSmartphone: false };
+  await upload([{ clientId: clientId(), command: 'resident.register', occurredAt: new Date(Date.now() - 86400000).toISOString(), payload }]);
+}
+
 const DEMO_PHONES = ['android-a51-0193', 'android-redmi9-2207', 'android-vsmart-0412'];
 type SyncResult = { clientId: string; status: number; body: { id?: string } };
 
@@ -567,6 +581,7 @@ async function main(): Promise<void> {
       payload: { communeCode: COMMUNE.code, villageCode: org.village, name: org.name, taxCode: `28010${String(12345 + index * 7)}`, kind: org.kind, eIdStatus: org.eIdStatus },
     })),
   );
+  await loadLookalike();
   const training = await loadTraining(teams);
   const enrollments = await loadEnrollments(teams);
   const plans = await loadPlans(teams, villages);

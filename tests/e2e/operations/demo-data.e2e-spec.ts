@@ -49,6 +49,9 @@ describe('the demo commune npm start loads', () => {
     ]);
     const values = await request<Array<{ indicatorCode: string; period: string; value: number }>>('GET', `${services.reporting.url}/communes/${COMMUNE}/indicator-values`, admin);
     expect(values.body).toEqual([expect.objectContaining({ indicatorCode: 'online_application_share', period: vietnamMonth(), value: 72.5 })]);
+    // The console's review queue has a likely duplicate: a resident registered again without diacritics.
+    const flags = await request<{ items: Array<{ reason: string }> }>('GET', `${services['household-registry'].url}/duplicate-flags?communeCode=${COMMUNE}`, admin);
+    expect(flags.body.items).toEqual([expect.objectContaining({ reason: expect.stringMatching(/name/) })]);
 
     // Issue 17: the demo shows a commune with micro-plans (one reassigned mid-campaign), work
     // lists with items returned on review, and a commendation list with team names.
