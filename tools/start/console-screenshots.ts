@@ -42,6 +42,10 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();
     await page.getByRole('button', { name: 'Thiết lập xã' }).click();
     await shoot(page, 'commune-official-setup', page.getByTestId('admin-villages'));
+    await page.getByRole('button', { name: 'Chiến dịch và chỉ tiêu' }).click();
+    await shoot(page, 'commune-official-campaigns', page.getByTestId('reported-values'));
+    await page.getByRole('button', { name: 'Rà soát' }).click();
+    await shoot(page, 'commune-official-review', page.getByTestId('sync-health'));
 
     const officer = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' })).newPage();
     await officer.goto(`${base}/console/#token=${provinceOfficer}`);
