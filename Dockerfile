@@ -36,6 +36,7 @@ COPY deploy/nginx/console-app.conf /etc/nginx/snippets/console-app.conf
 COPY deploy/nginx/web.conf /etc/nginx/conf.d/default.conf
 # FIELD_OIDC_* -> /field/config.json and the provider's origin in the page's CSP, at each start.
 COPY deploy/nginx/40-field-config.sh /docker-entrypoint.d/40-field-config.sh
+COPY deploy/nginx/41-console-config.sh /docker-entrypoint.d/41-console-config.sh
 COPY --from=web /app/dist/web/field-app /usr/share/nginx/html/field
 COPY --from=web /app/dist/web/console /usr/share/nginx/html/console
 USER nginx

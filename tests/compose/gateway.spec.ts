@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { API_ROUTES, CONSOLE_PREFIX, FIELD_CSP, FIELD_PREFIX, fieldCsp, IMMUTABLE } from '../support/gateway';
+import { API_ROUTES, CONSOLE_PREFIX, consoleCsp, FIELD_CSP, FIELD_PREFIX, fieldCsp, IMMUTABLE } from '../support/gateway';
 import { hostPath, loadCompose, portMappings, repoRoot, stringMap } from '../support/compose-file';
 import { addedHeader, all, locations, nginxSeconds, nginxSize, one, readNginx, type Directive } from '../support/nginx-conf';
 
@@ -192,8 +192,36 @@ describe('deploy/nginx/console-app.conf', () => {
     }
   });
 
-  it("sends the gateway's Content-Security-Policy with the shell (this origin only)", () => {
-    expect(addedHeader(at('= /console/index.html'), 'Content-Security-Policy')).toBe(FIELD_CSP);
+  it("sends the gateway's Content-Security-Policy with the shell (this origin only, unless a tile server is configured)", () => {
+    const shell = at('= /console/index.html');
+    expect(one(shell, 'set')!.args).toEqual(['$console_img_src', "'self' data:"]);
+    expect(one(shell, 'include')!.args).toEqual(['/tmp/dtc-console/*.conf']);
+    expect(addedHeader(shell, 'Content-Security-Policy')!.replace('$console_img_src', "'self' data:")).toBe(consoleCsp());
+  });
+
+  it("serves the map base written at container start from CONSOLE_MAP_*, as the gateway does, and lets the page load those tiles", () => {
+    const script = path.join(repoRoot, 'deploy/nginx/41-console-config.sh');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dtc-console-config-'));
+    const run = (env: Record<string, string>) => execFileSync('sh', [script], { env: { PATH: process.env.PATH!, CONSOLE_CONFIG_DIR: dir, ...env } });
+    const imgSrc = () => /^set \$console_img_src "(.*)";$/.exec(fs.readFileSync(path.join(dir, 'csp.conf'), 'utf8').trim())![1];
+    const shellCsp = addedHeader(at('= /console/index.html'), 'Content-Security-Policy')!;
+    for (const map of [
+      { tileUrl: 'https://{s}.tile.example.vn/{z}/{x}/{y}.png', attribution: '© "Bản đồ" \\ Cục Đo đạc' },
+      { tileUrl: 'https://tiles.example.gov.vn/osm/{z}/{x}/{y}.png' },
+    ]) {
+      run({ CONSOLE_MAP_TILE_URL: map.tileUrl, ...(map.attribution ? { CONSOLE_MAP_ATTRIBUTION: map.attribution } : {}) });
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({ mapTileUrl: map.tileUrl, ...(map.attribution ? { mapAttribution: map.attribution } : {}) });
+      expect(shellCsp.replace('$console_img_src', imgSrc())).toBe(consoleCsp(map));
+    }
+    // Without a tile server: an empty base, images from this origin only.
+    run({});
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({});
+    expect(fs.existsSync(path.join(dir, 'csp.conf'))).toBe(false);
+    const config = at('= /console/config.json');
+    expect(one(config, 'alias')!.args).toEqual(['/tmp/dtc-console/config.json']);
+    expect(addedHeader(config, 'Cache-Control')).toBe('no-store');
+    expect(stage('gateway')).toContain('COPY deploy/nginx/41-console-config.sh /docker-entrypoint.d/41-console-config.sh');
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('redirects /console to /console/ and answers navigations to client-side places with the shell', () => {

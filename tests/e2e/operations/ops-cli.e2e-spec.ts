@@ -183,7 +183,7 @@ describe('operations CLI (npm run ops -- ...)', () => {
     const agent = tokenOf(run, `field-agent-${COMMUNE}-2`);
     expect((await request('POST', `${registry.url}/households`, agent, householdBody(COMMUNE, 'XOM-1'))).status).toBe(201);
     expect((await request('POST', `${registry.url}/communes/${COMMUNE}/villages`, agent, { code: 'THON-X', name: 'Thôn X' })).status).toBe(403);
-    expect(run.stdout).toContain(`dashboard: ${reporting.url}/dashboard#token=${admin}`);
+    expect(run.stdout).toContain(`console (commune official): ${reporting.url}/dashboard#token=${admin}`);
   });
 
   it('is idempotent: run again, it says everything is already there and duplicates nothing', async () => {

@@ -77,6 +77,7 @@ export const onboardCommuneCommand = defineCommand({
     ];
     print(`\ntokens (valid ${hours} h, until ${tokens[0].expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC):`);
     print(tokensTable(tokens));
-    print(`\ndashboard: ${urls.reporting}/dashboard#token=${tokens[0].token}`);
+    // Reporting's /dashboard redirects to the console wherever CONSOLE_URL puts it; the fragment rides along.
+    print(`\nconsole (commune official): ${urls.reporting}/dashboard#token=${tokens[0].token}`);
   },
 });
