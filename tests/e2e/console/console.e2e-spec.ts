@@ -267,6 +267,54 @@ describe('console (officials and province officers, desktop)', () => {
     await visitedFigure().waitFor();
   });
 
+  it('lets a commune official plan which team covers which villages and households on which days, reassign and withdraw it', async () => {
+    await page.getByRole('button', { name: 'Thiết lập xã' }).click();
+    const plans = page.getByTestId('plans');
+    await plans.getByText('Chưa có kế hoạch nào đang áp dụng.').waitFor();
+    await page.getByRole('button', { name: 'Lập kế hoạch mới' }).click();
+    const editor = page.getByTestId('plan-editor');
+    await editor.getByLabel('Tổ', { exact: true }).selectOption({ label: TEAM_NAME });
+    await editor.getByLabel('Thôn TAY', { exact: true }).check();
+    await editor.getByLabel('Chọn hộ của thôn').selectOption('DONG');
+    await editor.getByLabel(/^Hộ Đỗ Thị Bốn/).check();
+    await editor.getByLabel('Số hộ mỗi ngày (cả tổ)').fill('5');
+    await editor.getByRole('button', { name: 'Thêm chỉ tiêu hồ sơ' }).click();
+    await editor.getByLabel('Dịch vụ').selectOption('vneid_level2');
+    await editor.getByLabel('Mỗi ngày').fill('3');
+    await editor.getByRole('button', { name: 'Lưu kế hoạch' }).click();
+    await page.getByText(`Đã lập kế hoạch cho ${TEAM_NAME}`).waitFor();
+    const row = plans.locator(`tr[data-plan-team="${TEAM_NAME}"]`);
+    expect(await row.textContent()).toContain('Thôn TAY và 1 hộ lẻ');
+    type Plan = { id: string; teamId: string; version: number; status: string; villageIds: string[]; householdIds: string[]; householdsPerDay: number; enrollmentsPerDay: Array<{ serviceCode: string; perDay: number }> };
+    const villages = await request<Array<{ id: string; code: string }>>('GET', `${registry().url}/communes/${COMMUNE}/villages`, admin);
+    const [created] = (await request<Plan[]>('GET', `${services.training.url}/plans?communeCode=${COMMUNE}`, admin)).body;
+    expect(created).toMatchObject({
+      teamId,
+      version: 1,
+      villageIds: [villages.body.find((v) => v.code === 'TAY')!.id],
+      householdIds: [households[3]],
+      householdsPerDay: 5,
+      enrollmentsPerDay: [{ serviceCode: 'vneid_level2', perDay: 3 }],
+    });
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Another team takes the plan over: a new version of the same plan.
+    await page.getByRole('button', { name: `Sửa kế hoạch của ${TEAM_NAME}` }).click();
+    await editor.getByLabel('Tổ', { exact: true }).selectOption({ label: 'Tổ công tác thôn Bắc' });
+    await editor.getByRole('button', { name: 'Lưu kế hoạch' }).click();
+    await plans.locator('tr[data-plan-team="Tổ công tác thôn Bắc"]').getByText('lần sửa 2').waitFor();
+    const reassigned = await request<Plan>('GET', `${services.training.url}/plans/${created.id}`, admin);
+    expect([reassigned.body.version, reassigned.body.teamId === teamId]).toEqual([2, false]);
+    await page.getByRole('button', { name: 'Thu hồi kế hoạch của Tổ công tác thôn Bắc' }).click();
+    await plans.getByText('Chưa có kế hoạch nào đang áp dụng.').waitFor();
+    expect((await request<Plan>('GET', `${services.training.url}/plans/${created.id}`, admin)).body.status).toBe('withdrawn');
+    // A field member has no set-up section, and training refuses the plan anyway.
+    const refused = await request('POST', `${services.training.url}/plans`, agent, { communeCode: COMMUNE, teamId, startsOn: today, endsOn: today, villageIds: [], householdsPerDay: 1 });
+    expect(refused.status).toBe(403);
+    await page.getByRole('button', { name: 'Tiến độ' }).click();
+    await visitedFigure().waitFor();
+  });
+
   it("lets a commune official set a campaign's targets and report the month's values", async () => {
     await page.getByRole('button', { name: 'Chiến dịch và chỉ tiêu' }).click();
     const list = page.getByTestId('setup-campaigns');
@@ -389,7 +437,19 @@ describe('console (officials and province officers, desktop)', () => {
     // Why it is behind: the obstacle its teams met and the village with households not yet visited.
     const why = ranking.locator(`tr[data-commune="${COMMUNE}"]`).getByTestId('why');
     await why.waitFor();
-    expect(await why.locator('li').allTextContents()).toEqual([expect.stringMatching(/^Khó khăn: .*sóng.* \(1\)$/), 'Thôn còn nhiều hộ chưa thăm: Thôn DONG (1 hộ)']);
+    const map = await request<{ villages: Array<{ code: string; noSignal: number }> }>('GET', `${registry().url}/communes/${COMMUNE}/household-map`, provinceOfficer);
+    expect(map.body.villages.map((village) => [village.code, village.noSignal])).toEqual([
+      ['BAC', 0],
+      ['DONG', 1],
+      ['NAM', 0],
+      ['TAY', 0],
+    ]);
+    // The village without signal comes from the registry's map: the visit that met no_signal there.
+    expect(await why.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^Khó khăn: .*sóng.* \(1\)$/),
+      'Thôn còn nhiều hộ chưa thăm: Thôn DONG (1 hộ)',
+      'Thôn không có sóng di động: Thôn DONG (1 hộ)',
+    ]);
     expect(await seriousViolations(officer)).toEqual([]);
     await officer.getByRole('button', { name: `Xem xã ${COMMUNE}` }).click();
     await officer.getByTestId('figure-households_visited').filter({ hasText: '3 / 4' }).waitFor();

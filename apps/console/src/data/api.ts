@@ -1,5 +1,6 @@
 import { enrollmentApi, registryApi, reportingApi, trainingApi, type EnrollmentSchemas, type RegistrySchemas, type ReportingSchemas, type TrainingSchemas } from '@dtc/api-client';
 import type { CreateCampaign, TargetDto } from './campaign-form';
+import type { PlanFields } from './plan-form';
 
 /** The services under the console's own origin (`/api/<service>/`): no CORS, one place to configure. */
 export const apiBase = (service: 'registry' | 'enrollment' | 'training' | 'reporting') => `${location.origin}/api/${service}`;
@@ -137,6 +138,11 @@ export function consoleApi(token: string) {
         must(enrollment.GET('/sync/health', { params: { query: { communeCode, days } } })),
         must(training.GET('/sync/health', { params: { query: { communeCode, days } } })),
       ]),
+    plans: (communeCode: string) => must(training.GET('/plans', { params: { query: { communeCode } } })),
+    createPlan: (communeCode: string, fields: PlanFields) => must(training.POST('/plans', { body: { communeCode, ...fields } })),
+    updatePlan: (id: string, version: number, fields: PlanFields) => must(training.PUT('/plans/{id}', { params: { path: { id } }, body: { version, ...fields } })),
+    withdrawPlan: (id: string, version: number, reason?: string) => must(training.POST('/plans/{id}/withdraw', { params: { path: { id } }, body: { version, ...(reason ? { reason } : {}) } })),
+    villageHouseholds: (communeCode: string, villageCode: string) => must(registry.GET('/households', { params: { query: { communeCode, villageCode, pageSize: 200 } } })),
     /** A report file (CSV or XLSX) fetched with the token, handed to the browser as a download. */
     async download(path: string, fileName: string): Promise<void> {
       const response = await fetch(`${apiBase('reporting')}${path}`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,4 +1,4 @@
-import { figuresUpTo, formatNumber, formatPercent, honourRollWindow, lagReasons, laggardsFirst, namedTeams } from './figures';
+import { figuresUpTo, formatNumber, formatPercent, campaignDaysUpTo, lagReasons, laggardsFirst, namedTeams } from './figures';
 
 describe('console figures', () => {
   it('formats counts and shares the Vietnamese or the English way, and shows no figure as a dash', () => {
@@ -38,12 +38,12 @@ describe('console figures', () => {
   });
 
   it('gives the honour roll the campaign days up to the report day', () => {
-    expect(honourRollWindow({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, '2026-12-02')).toEqual({ from: '2026-11-20', to: '2026-12-02' });
+    expect(campaignDaysUpTo({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, '2026-12-02')).toEqual({ from: '2026-11-20', to: '2026-12-02' });
     // Ended: its whole window. Not begun: today only. Longer than the API's 366 days: the last 366.
-    expect(honourRollWindow({ startsOn: '2026-11-01', endsOn: '2026-11-30' }, '2026-12-02')).toEqual({ from: '2026-11-01', to: '2026-11-30' });
-    expect(honourRollWindow({ startsOn: '2026-12-10', endsOn: '2026-12-20' }, '2026-12-02')).toEqual({ from: '2026-12-02', to: '2026-12-02' });
-    expect(honourRollWindow({ startsOn: '2024-01-01', endsOn: '2027-01-01' }, '2026-12-02')).toEqual({ from: '2025-12-01', to: '2026-12-02' });
-    expect(honourRollWindow({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, '2026-11-25')).toEqual({ from: '2026-11-20', to: '2026-11-25' });
+    expect(campaignDaysUpTo({ startsOn: '2026-11-01', endsOn: '2026-11-30' }, '2026-12-02')).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    expect(campaignDaysUpTo({ startsOn: '2026-12-10', endsOn: '2026-12-20' }, '2026-12-02')).toEqual({ from: '2026-12-02', to: '2026-12-02' });
+    expect(campaignDaysUpTo({ startsOn: '2024-01-01', endsOn: '2027-01-01' }, '2026-12-02')).toEqual({ from: '2025-12-01', to: '2026-12-02' });
+    expect(campaignDaysUpTo({ startsOn: '2026-11-20', endsOn: '2026-12-20' }, '2026-11-25')).toEqual({ from: '2026-11-20', to: '2026-11-25' });
   });
 
   it('says the figures hold every event up to the oldest stream that carried one', () => {
@@ -54,7 +54,7 @@ describe('console figures', () => {
     expect(figuresUpTo(undefined)).toBeUndefined();
   });
 
-  it('explains a lagging commune: its most met obstacles, its villages with most households not visited, its teams behind plan', () => {
+  it('explains a lagging commune: its most met obstacles, its villages with most households not visited, its teams behind plan, its villages without signal', () => {
     const obstacle = (code: string, households: number) => ({ obstacle: code, code, labelVi: `vi ${code}`, labelEn: `en ${code}`, households });
     const village = (villageName: string, households: number, visited: number) => ({ villageName, villageCode: villageName, households, visited });
     const progress = {
@@ -62,7 +62,8 @@ describe('console figures', () => {
       villages: [village('Thôn A', 40, 38), village('Thôn B', 30, 10), village('Thôn C', 20, 20), village('Thôn D', 25, 5)],
     };
     const plans = { groups: [{ teamName: 'Tổ 1', households: { behindPlan: true } }, { teamName: 'Tổ 2', households: { behindPlan: false } }, { teamName: 'Tổ 3', households: { behindPlan: null } }] };
-    expect(lagReasons(progress as never, plans as never)).toEqual({
+    const map = { villages: [{ name: 'Thôn A', noSignal: 2 }, { name: 'Thôn C', noSignal: 0 }, { name: 'Thôn D', noSignal: 7 }, { name: 'Thôn B', noSignal: 2 }] };
+    expect(lagReasons(progress as never, plans as never, map as never)).toEqual({
       obstacles: [
         { labelVi: 'vi no_signal', labelEn: 'en no_signal', households: 9 },
         { labelVi: 'vi absent', labelEn: 'en absent', households: 4 },
@@ -72,7 +73,11 @@ describe('console figures', () => {
         { name: 'Thôn D', notVisited: 20 },
       ],
       teamsBehindPlan: ['Tổ 1'],
+      noSignalVillages: [
+        { name: 'Thôn D', households: 7 },
+        { name: 'Thôn A', households: 2 },
+      ],
     });
-    expect(lagReasons(progress as never).teamsBehindPlan).toEqual([]);
+    expect(lagReasons(progress as never)).toMatchObject({ teamsBehindPlan: [], noSignalVillages: [] });
   });
 });

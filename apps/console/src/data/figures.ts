@@ -1,5 +1,5 @@
 import { addDays } from '@dtc/calendar';
-import type { CampaignView, CommuneMember, CommuneProgress, DataAsOf, PlanProgress, ProvinceProgress, TeamLeaderboard, TeamView } from './api';
+import type { CampaignView, CommuneMember, CommuneProgress, DataAsOf, HouseholdMap, PlanProgress, ProvinceProgress, TeamLeaderboard, TeamView } from './api';
 
 export type Language = 'vi' | 'en';
 
@@ -58,7 +58,7 @@ export function laggardsFirst(communes: ProvinceProgress['communes']): ProvinceP
  * is the one chosen, else the server's today (the `asOf` of its last answer): never this
  * computer's clock, which may be a day off.
  */
-export function honourRollWindow(campaign: Pick<CampaignView, 'startsOn' | 'endsOn'>, reportDay: string): { from: string; to: string } {
+export function campaignDaysUpTo(campaign: Pick<CampaignView, 'startsOn' | 'endsOn'>, reportDay: string): { from: string; to: string } {
   const to = campaign.endsOn < reportDay ? campaign.endsOn : reportDay;
   if (campaign.startsOn > to) return { from: to, to };
   const earliest = addDays(to, -366);
@@ -84,9 +84,11 @@ export interface LagReasons {
   villages: Array<{ name: string; notVisited: number }>;
   /** teams whose households done so far are below their plan so far */
   teamsBehindPlan: string[];
+  /** the villages with the most households without mobile signal (the registry's map) */
+  noSignalVillages: Array<{ name: string; households: number }>;
 }
 
-export function lagReasons(progress: Pick<CommuneProgress, 'households' | 'villages'>, plans?: Pick<PlanProgress, 'groups'>, top = 2): LagReasons {
+export function lagReasons(progress: Pick<CommuneProgress, 'households' | 'villages'>, plans?: Pick<PlanProgress, 'groups'>, map?: Pick<HouseholdMap, 'villages'>, top = 2): LagReasons {
   return {
     obstacles: [...progress.households.obstacles]
       .sort((a, b) => b.households - a.households)
@@ -98,5 +100,10 @@ export function lagReasons(progress: Pick<CommuneProgress, 'households' | 'villa
       .sort((a, b) => b.notVisited - a.notVisited || a.name.localeCompare(b.name))
       .slice(0, top),
     teamsBehindPlan: (plans?.groups ?? []).filter((group) => group.households?.behindPlan === true).map((group) => group.teamName ?? group.teamId ?? '–'),
+    noSignalVillages: (map?.villages ?? [])
+      .filter((village) => village.noSignal > 0)
+      .sort((a, b) => b.noSignal - a.noSignal || a.name.localeCompare(b.name))
+      .slice(0, top)
+      .map((village) => ({ name: village.name, households: village.noSignal })),
   };
 }

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { vietnamToday } from '@dtc/calendar';
 import { ApiError, type Affiliation, type ConsoleApi, type TeamKind, type TeamView, type VillageView } from '../data/api';
 import { parseVillagesCsv } from '../data/villages-csv';
+import { MicroPlans } from './MicroPlans';
 import { NotYet, Outcome, useLoaded, useOutcome, type RunWrite } from './parts';
 
 const AFFILIATIONS: Affiliation[] = ['commune_police', 'official', 'teacher', 'village_head', 'youth_union', 'womens_union', 'security_forces', 'student_volunteer', 'digital_technology_team'];
@@ -34,6 +35,7 @@ export function CommuneAdmin({ api, communeCode, onExpired }: Props) {
       </header>
       <VillagesPanel api={api} communeCode={communeCode} villages={villages} onChanged={reload} onExpired={onExpired} />
       <TeamsPanel api={api} communeCode={communeCode} villages={villages} teams={teams} onChanged={reload} onExpired={onExpired} />
+      <MicroPlans api={api} communeCode={communeCode} villages={villages} teams={teams} onExpired={onExpired} />
     </article>
   );
 }

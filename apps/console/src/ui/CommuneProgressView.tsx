@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiBase, ApiError, type CampaignView, type ConsoleApi } from '../data/api';
-import { formatNumber, formatPercent, honourRollWindow, memberNames, namedTeams } from '../data/figures';
+import { formatNumber, formatPercent, campaignDaysUpTo, memberNames, namedTeams } from '../data/figures';
 import type { Viewer } from '../data/session';
 import { CoverageMap } from './CoverageMap';
 import { DailyChart } from './DailyChart';
@@ -40,7 +40,7 @@ export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, 
       orEmpty(api.communeTeams(code)),
       orEmpty(api.communeMembers(code)),
       // The honour roll's days end on the server's report day, known from the progress answer.
-      orNothing(pendingProgress.then((answer) => api.commendations(code, honourRollWindow(campaign, asOf ?? answer.asOf)))),
+      orNothing(pendingProgress.then((answer) => api.commendations(code, campaignDaysUpTo(campaign, asOf ?? answer.asOf)))),
       orNothing(api.householdMap(code)),
     ]);
     return { progress, teams: namedTeams(board, teams), series, names: memberNames(members), honour, map };

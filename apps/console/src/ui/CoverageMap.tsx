@@ -6,13 +6,8 @@ import { consoleConfig, type ConsoleConfig, type HouseholdMap, type HouseholdMap
 import { formatNumber } from '../data/figures';
 import { currentLanguage } from './i18n';
 
-export const STATUS_COLOURS: Record<HouseholdMapStatus, string> = {
-  digital_core: '#1d6b35',
-  visited: '#0b4f8a',
-  obstacle: '#b45309',
-  not_visited: '#8a94a3',
-};
-const STATUSES = Object.keys(STATUS_COLOURS) as HouseholdMapStatus[];
+/** Legend order. Each status's colour is in styles.css (`.household-<status>` and `.swatch-<status>`), in one place. */
+const STATUSES: HouseholdMapStatus[] = ['digital_core', 'visited', 'obstacle', 'not_visited'];
 
 /**
  * The commune's households on a map, coloured by status, and its villages labelled at their
@@ -52,7 +47,6 @@ export function CoverageMap({ map }: { map: HouseholdMap }) {
         radius: 5,
         weight: 1,
         color: '#ffffff',
-        fillColor: STATUS_COLOURS[household.status],
         fillOpacity: 0.95,
         className: `household household-${household.status}`,
       }).addTo(current.layers),

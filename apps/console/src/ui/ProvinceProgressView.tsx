@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiBase, ApiError, type CampaignView, type ConsoleApi, type ProvinceProgress } from '../data/api';
-import { formatNumber, formatPercent, honourRollWindow, lagReasons, laggardsFirst, type LagReasons } from '../data/figures';
+import { formatNumber, formatPercent, campaignDaysUpTo, lagReasons, laggardsFirst, type LagReasons } from '../data/figures';
 import type { Viewer } from '../data/session';
 import { currentLanguage } from './i18n';
 import { indicatorLabel, IndicatorsPanel, orNothing, ProblemNotice, ReportHead } from './parts';
@@ -87,6 +87,7 @@ export function ProvinceProgressView({ api, campaign, asOf, viewer, onExpired, o
 
 /** How many of the communes furthest behind get their reasons fetched (one commune's figures each). */
 const EXPLAINED_LAGGARDS = 5;
+const REASONS_REFRESH_MS = 60_000;
 
 /**
  * Reasons for the communes furthest behind (below 100%): each one's progress and its teams against
@@ -96,16 +97,19 @@ const EXPLAINED_LAGGARDS = 5;
 function useLagReasons(api: ConsoleApi, campaign: CampaignView, province: ProvinceProgress | undefined, asOf: string | undefined, onExpired: () => void): Map<string, LagReasons> {
   const [reasons, setReasons] = useState(new Map<string, LagReasons>());
   const laggards = province ? laggardsFirst(province.communes).filter((commune) => (commune.percent ?? 0) < 100).slice(0, EXPLAINED_LAGGARDS).map((commune) => commune.communeCode) : [];
-  const key = `${province?.computedAt ?? ''}|${laggards.join(',')}`;
+  // Ten requests per refresh would follow every field event in the province: the reasons move
+  // slower than the ranking, so they are read again when the laggards change or once a minute.
+  const minute = province ? Math.floor(Date.parse(province.computedAt) / REASONS_REFRESH_MS) : 0;
+  const key = `${minute}|${laggards.join(',')}`;
   useEffect(() => {
     if (laggards.length === 0) return;
     let cancelled = false;
     void Promise.all(
       laggards.map(async (communeCode) => {
         try {
-          const window = honourRollWindow(campaign, asOf ?? province!.asOf);
-          const [progress, plans] = await Promise.all([api.progress(campaign.id, { communeCode, asOf }), orNothing(api.teamPlans(communeCode, window))]);
-          return [communeCode, lagReasons(progress, plans)] as const;
+          const window = campaignDaysUpTo(campaign, asOf ?? province!.asOf);
+          const [progress, plans, map] = await Promise.all([api.progress(campaign.id, { communeCode, asOf }), orNothing(api.teamPlans(communeCode, window)), orNothing(api.householdMap(communeCode))]);
+          return [communeCode, lagReasons(progress, plans, map)] as const;
         } catch (failure) {
           if (failure instanceof ApiError && failure.expired) onExpired();
           return undefined;
@@ -115,7 +119,7 @@ function useLagReasons(api: ConsoleApi, campaign: CampaignView, province: Provin
     return () => {
       cancelled = true;
     };
-    // The key stands for the laggards and the ranking's moment (refetched when either changes).
+    // The key stands for the laggards and the ranking's minute (refetched when either changes).
   }, [key, api, campaign, asOf, onExpired]);
   return reasons;
 }
@@ -125,8 +129,9 @@ function WhyBehind({ reasons }: { reasons: LagReasons }) {
   const language = currentLanguage();
   const parts = [
     reasons.obstacles.length > 0 && `${t('province.whyObstacles')}: ${reasons.obstacles.map((o) => `${language === 'vi' ? o.labelVi : o.labelEn} (${formatNumber(o.households, language)})`).join(', ')}`,
-    reasons.villages.length > 0 && `${t('province.whyVillages')}: ${reasons.villages.map((v) => t('province.notVisited', { name: v.name, count: v.notVisited })).join(', ')}`,
+    reasons.villages.length > 0 && `${t('province.whyVillages')}: ${reasons.villages.map((v) => t('province.villageHouseholds', { name: v.name, count: v.notVisited })).join(', ')}`,
     reasons.teamsBehindPlan.length > 0 && `${t('province.whyTeams')}: ${reasons.teamsBehindPlan.join(', ')}`,
+    reasons.noSignalVillages.length > 0 && `${t('province.whyNoSignal')}: ${reasons.noSignalVillages.map((v) => t('province.villageHouseholds', { name: v.name, count: v.households })).join(', ')}`,
   ].filter(Boolean) as string[];
   return (
     <ul className="why-list" data-testid="why">

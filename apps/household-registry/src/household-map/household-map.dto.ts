@@ -30,6 +30,7 @@ export class VillageCoverage {
   @ApiProperty({ example: 30 }) visited!: number;
   @ApiProperty({ example: 18 }) withDigitalCore!: number;
   @ApiProperty({ example: 4 }) withObstacle!: number;
+  @ApiProperty({ example: 3, description: 'Households without mobile signal: registered so, or their latest visit met no_signal (work there must be done offline, or at the commune hall)' }) noSignal!: number;
   @ApiPropertyOptional({ type: MapPosition, example: { latitude: 19.8061, longitude: 105.7849 }, description: 'Mean position of its located households; absent when none is located' })
   centre?: MapPosition;
 }

@@ -9,6 +9,7 @@ export interface HouseholdMapRow {
   has_digital_core: boolean;
   visited: boolean;
   latest_obstacles: string[] | null;
+  mobile_signal: string | null;
 }
 
 export interface VillageRow {
@@ -29,7 +30,7 @@ export class HouseholdMapRepository {
   households(communeCode: string): Promise<HouseholdMapRow[]> {
     return this.dataSource.query(
       `select h.id, h.village_id, h.latitude, h.longitude, h.digital_core_resident_id is not null as has_digital_core,
-              latest.visited_at is not null as visited, latest.obstacles as latest_obstacles
+              latest.visited_at is not null as visited, latest.obstacles as latest_obstacles, h.mobile_signal
          from households h
          left join lateral (
            select v.visited_at, v.obstacles from visits v where v.household_id = h.id order by v.visited_at desc, v.created_at desc limit 1

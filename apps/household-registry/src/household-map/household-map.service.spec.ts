@@ -1,4 +1,4 @@
-import { householdStatus, villageCoverage } from './household-map.service';
+import { householdStatus, villageCoverage, withoutSignal } from './household-map.service';
 
 describe('coverage map decisions', () => {
   it('shows the digital core first, then what the latest visit found, then never visited', () => {
@@ -15,14 +15,21 @@ describe('coverage map decisions', () => {
       { id: 'b', code: 'B', name: 'Thôn B' },
     ];
     const coverage = villageCoverage(villages, [
-      { villageId: 'a', status: 'visited', visited: true, latitude: 19.8, longitude: 105.7 },
-      { villageId: 'a', status: 'obstacle', visited: true, latitude: 19.9, longitude: 105.9 },
-      { villageId: 'a', status: 'not_visited', visited: false, latitude: null, longitude: null },
-      { villageId: 'b', status: 'digital_core', visited: false, latitude: null, longitude: null },
+      { villageId: 'a', status: 'visited', visited: true, noSignal: false, latitude: 19.8, longitude: 105.7 },
+      { villageId: 'a', status: 'obstacle', visited: true, noSignal: true, latitude: 19.9, longitude: 105.9 },
+      { villageId: 'a', status: 'not_visited', visited: false, noSignal: true, latitude: null, longitude: null },
+      { villageId: 'b', status: 'digital_core', visited: false, noSignal: false, latitude: null, longitude: null },
     ]);
     expect(coverage).toEqual([
-      { id: 'a', code: 'A', name: 'Thôn A', households: 3, located: 2, visited: 2, withDigitalCore: 0, withObstacle: 1, centre: { latitude: 19.85, longitude: 105.8 } },
-      { id: 'b', code: 'B', name: 'Thôn B', households: 1, located: 0, visited: 0, withDigitalCore: 1, withObstacle: 0 },
+      { id: 'a', code: 'A', name: 'Thôn A', households: 3, located: 2, visited: 2, withDigitalCore: 0, withObstacle: 1, noSignal: 2, centre: { latitude: 19.85, longitude: 105.8 } },
+      { id: 'b', code: 'B', name: 'Thôn B', households: 1, located: 0, visited: 0, withDigitalCore: 1, withObstacle: 0, noSignal: 0 },
     ]);
+  });
+
+  it('counts a household without signal when registered so or when its latest visit met no_signal', () => {
+    expect(withoutSignal({ mobile_signal: 'none', latest_obstacles: null })).toBe(true);
+    expect(withoutSignal({ mobile_signal: 'weak', latest_obstacles: ['no_smartphone', 'no_signal'] })).toBe(true);
+    expect(withoutSignal({ mobile_signal: 'weak', latest_obstacles: ['no_smartphone'] })).toBe(false);
+    expect(withoutSignal({ mobile_signal: null, latest_obstacles: [] })).toBe(false);
   });
 });

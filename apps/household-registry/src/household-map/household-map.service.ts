@@ -11,8 +11,16 @@ export function householdStatus(row: Pick<HouseholdMapRow, 'has_digital_core' | 
   return (row.latest_obstacles ?? []).length > 0 ? 'obstacle' : 'visited';
 }
 
+/** No mobile signal at home: registered as such, or the latest visit could not go online there. */
+export function withoutSignal(row: Pick<HouseholdMapRow, 'mobile_signal' | 'latest_obstacles'>): boolean {
+  return row.mobile_signal === 'none' || (row.latest_obstacles ?? []).includes('no_signal');
+}
+
 /** Villages with their households counted by status and the mean position of the located ones. */
-export function villageCoverage(villages: VillageRow[], households: Array<{ villageId: string; status: HouseholdMapStatus; visited: boolean; latitude: number | null; longitude: number | null }>): VillageCoverage[] {
+export function villageCoverage(
+  villages: VillageRow[],
+  households: Array<{ villageId: string; status: HouseholdMapStatus; visited: boolean; noSignal: boolean; latitude: number | null; longitude: number | null }>,
+): VillageCoverage[] {
   return villages.map((village) => {
     const own = households.filter((household) => household.villageId === village.id);
     const located = own.filter((household) => household.latitude !== null && household.longitude !== null);
@@ -27,6 +35,7 @@ export function villageCoverage(villages: VillageRow[], households: Array<{ vill
       visited: own.filter((household) => household.visited).length,
       withDigitalCore: count('digital_core'),
       withObstacle: count('obstacle'),
+      noSignal: own.filter((household) => household.noSignal).length,
       ...(located.length > 0 ? { centre: { latitude: mean((h) => h.latitude!), longitude: mean((h) => h.longitude!) } } : {}),
     };
   });
@@ -50,6 +59,7 @@ export class HouseholdMapService {
       longitude: row.longitude === null ? null : Number(row.longitude),
       status: householdStatus(row),
       visited: row.visited,
+      noSignal: withoutSignal(row),
     }));
     return {
       communeCode,

@@ -1329,6 +1329,11 @@ export interface components {
             located: number;
             /** @example Thôn 1 */
             name: string;
+            /**
+             * @description Households without mobile signal: registered so, or their latest visit met no_signal (work there must be done offline, or at the commune hall)
+             * @example 3
+             */
+            noSignal: number;
             /** @example 30 */
             visited: number;
             /** @example 18 */
