@@ -274,13 +274,15 @@ describe('console (officials and province officers, desktop)', () => {
     await page.getByRole('button', { name: 'Lập kế hoạch mới' }).click();
     const editor = page.getByTestId('plan-editor');
     await editor.getByLabel('Tổ', { exact: true }).selectOption({ label: TEAM_NAME });
+    await editor.getByLabel('Ngày bắt đầu').fill(today);
+    await editor.getByLabel('Ngày kết thúc').fill(addDays(today, 13));
     await editor.getByLabel('Thôn TAY', { exact: true }).check();
     await editor.getByLabel('Chọn hộ của thôn').selectOption('DONG');
-    await editor.getByLabel(/^Hộ Đỗ Thị Bốn/).check();
+    await editor.getByLabel('Hộ Đỗ Thị Bốn · Xóm Bãi', { exact: true }).check();
     await editor.getByLabel('Số hộ mỗi ngày (cả tổ)').fill('5');
     await editor.getByRole('button', { name: 'Thêm chỉ tiêu hồ sơ' }).click();
     await editor.getByLabel('Dịch vụ').selectOption('vneid_level2');
-    await editor.getByLabel('Mỗi ngày').fill('3');
+    await editor.getByLabel('Mỗi ngày', { exact: true }).fill('3');
     await editor.getByRole('button', { name: 'Lưu kế hoạch' }).click();
     await page.getByText(`Đã lập kế hoạch cho ${TEAM_NAME}`).waitFor();
     const row = plans.locator(`tr[data-plan-team="${TEAM_NAME}"]`);
@@ -291,6 +293,8 @@ describe('console (officials and province officers, desktop)', () => {
     expect(created).toMatchObject({
       teamId,
       version: 1,
+      startsOn: today,
+      endsOn: addDays(today, 13),
       villageIds: [villages.body.find((v) => v.code === 'TAY')!.id],
       householdIds: [households[3]],
       householdsPerDay: 5,
@@ -350,14 +354,18 @@ describe('console (officials and province officers, desktop)', () => {
     const edited = await request<Campaign>('GET', `${services.reporting.url}/campaigns/${created.id}`, admin);
     expect([edited.body.version, edited.body.targets[0].targetCount]).toEqual([2, 45]);
 
+    // Last month, on the services' calendar: the browser offers months up to its own, and under the
+    // fixed-clock run its clock and the services' are a month apart.
+    const lastMonth = addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
     await page.getByLabel('Chỉ số', { exact: true }).last().selectOption('on_time_processing_share');
+    await page.getByLabel('Tháng', { exact: true }).fill(lastMonth);
     await page.getByLabel('Giá trị (%)').fill('92,25');
     await page.getByRole('button', { name: 'Ghi nhận' }).click();
     const values = page.getByTestId('reported-values');
     await values.getByRole('rowheader', { name: 'Tỷ lệ hồ sơ giải quyết đúng hạn' }).waitFor();
     expect(await values.locator('tbody tr').first().textContent()).toContain('92,25%');
     const stored = await request<Array<{ indicatorCode: string; period: string; value: number }>>('GET', `${services.reporting.url}/communes/${COMMUNE}/indicator-values`, admin);
-    expect(stored.body.map(({ indicatorCode, period, value }) => ({ indicatorCode, period, value }))).toEqual([{ indicatorCode: 'on_time_processing_share', period: today.slice(0, 7), value: 92.25 }]);
+    expect(stored.body.map(({ indicatorCode, period, value }) => ({ indicatorCode, period, value }))).toEqual([{ indicatorCode: 'on_time_processing_share', period: lastMonth, value: 92.25 }]);
     expect(await seriousViolations(page)).toEqual([]);
     // A field member has no such screen, and the API refuses the same writes anyway.
     expect((await request('POST', `${services.reporting.url}/campaigns`, agent, { name: 'Của tổ', communeCode: COMMUNE, startsOn: today, endsOn: today, targets: [{ indicatorCode: 'households_visited', targetCount: 1 }] })).status).toBe(403);

@@ -53,7 +53,7 @@ export function CampaignSetup({ api, scope, onExpired }: Props) {
               <tr>
                 <th scope="col">{t('setup.name')}</th>
                 <th scope="col">{t('setup.window')}</th>
-                <th scope="col">{t('setup.targets')}</th>
+                <th scope="col" className="text">{t('setup.targets')}</th>
                 <th scope="col">
                   <span className="visually-hidden">{t('setup.edit')}</span>
                 </th>
@@ -66,7 +66,7 @@ export function CampaignSetup({ api, scope, onExpired }: Props) {
                     {campaign.name} <span className="muted">· {t(`campaigns.scope_${campaign.scope}`)}</span>
                   </th>
                   <td>{t('campaigns.window', { from: campaign.startsOn, to: campaign.endsOn })}</td>
-                  <td>
+                  <td className="text">
                     <ul className="plain">
                       {campaign.targets.map((target) => (
                         <li key={target.indicatorCode}>

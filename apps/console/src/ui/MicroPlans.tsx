@@ -49,8 +49,8 @@ export function MicroPlans({ api, communeCode, villages, teams, onExpired }: Pro
             <tr>
               <th scope="col">{t('plans.team')}</th>
               <th scope="col">{t('plans.days')}</th>
-              <th scope="col">{t('plans.covers')}</th>
-              <th scope="col">{t('plans.daily')}</th>
+              <th scope="col" className="text">{t('plans.covers')}</th>
+              <th scope="col" className="text">{t('plans.daily')}</th>
               <th scope="col">
                 <span className="visually-hidden">{t('plans.actions')}</span>
               </th>
@@ -65,11 +65,11 @@ export function MicroPlans({ api, communeCode, villages, teams, onExpired }: Pro
                     {team} {plan.version > 1 && <span className="muted">· {t('plans.version', { version: plan.version })}</span>}
                   </th>
                   <td>{t('campaigns.window', { from: plan.startsOn, to: plan.endsOn })}</td>
-                  <td>
+                  <td className="text">
                     {plan.villageIds.map((id) => villageNames.get(id) ?? id).join(', ')}
                     {plan.householdIds.length > 0 && ` ${t('plans.plusHouseholds', { count: plan.householdIds.length })}`}
                   </td>
-                  <td>
+                  <td className="text">
                     {t('plans.householdsPerDay', { count: plan.householdsPerDay })}
                     {plan.enrollmentsPerDay.map((target) => `; ${serviceNames.get(target.serviceCode) ?? target.serviceCode}: ${target.perDay}`).join('')}
                   </td>

@@ -87,8 +87,8 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
             <thead>
               <tr>
                 <th scope="col">{t('review.newResident')}</th>
-                <th scope="col">{t('review.existingResident')}</th>
-                <th scope="col">{t('review.why')}</th>
+                <th scope="col" className="text">{t('review.existingResident')}</th>
+                <th scope="col" className="text">{t('review.why')}</th>
                 <th scope="col">{t('review.decision')}</th>
               </tr>
             </thead>
@@ -96,8 +96,8 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
               {queues.flags.map((entry) => (
                 <tr key={entry.flag.id}>
                   <th scope="row">{who(entry.resident)}</th>
-                  <td>{who(entry.duplicateOf)}</td>
-                  <td>{entry.flag.reason}</td>
+                  <td className="text">{who(entry.duplicateOf)}</td>
+                  <td className="text">{entry.flag.reason}</td>
                   <td className="actions">
                     <button type="button" onClick={() => void decide(entry, 'duplicate')} aria-label={t('review.markDuplicate', { name: entry.resident?.fullName ?? '' })}>
                       {t('review.duplicate')}
@@ -133,7 +133,7 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
               {queues.pending.map((enrollment) => (
                 <tr key={enrollment.id}>
                   <th scope="row">{queues.services.get(enrollment.serviceCode) ?? enrollment.serviceCode}</th>
-                  <td>{nameOf(enrollment.memberId)}</td>
+                  <td className="text">{nameOf(enrollment.memberId)}</td>
                   <td>{time(enrollment.occurredAt)}</td>
                   <td className="muted">{enrollment.subjectId}</td>
                 </tr>

@@ -186,7 +186,9 @@ export function NotYet({ error }: { error?: ApiError }) {
 export function EmptyRow({ columns, children }: { columns: number; children: string }) {
   return (
     <tr>
-      <td colSpan={columns}>{children}</td>
+      <td colSpan={columns} className="text">
+        {children}
+      </td>
     </tr>
   );
 }
