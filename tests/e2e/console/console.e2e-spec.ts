@@ -338,6 +338,8 @@ describe('console (officials and province officers, desktop)', () => {
     await second.getByLabel('Cách tính').selectOption('cumulative');
     await editor.getByRole('button', { name: 'Lưu chiến dịch' }).click();
     await page.getByText('Đã tạo chiến dịch Chiến dịch VNeID mức 2').waitFor();
+    // The form closes once saved: a second click cannot create the campaign twice.
+    expect(await editor.count()).toBe(0);
     await list.locator('tr[data-campaign="Chiến dịch VNeID mức 2"]').waitFor();
     type Campaign = { id: string; name: string; version: number; communeCode: string | null; targets: Array<Record<string, unknown>> };
     const created = (await request<Campaign[]>('GET', `${services.reporting.url}/campaigns?communeCode=${COMMUNE}`, admin)).body.find((c) => c.name === 'Chiến dịch VNeID mức 2')!;

@@ -1,11 +1,11 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addDays, vietnamMonth, vietnamToday } from '@dtc/calendar';
-import { ApiError, type CampaignView, type ConsoleApi, type IndicatorValue, type IndicatorView } from '../data/api';
+import type { ApiError, CampaignView, ConsoleApi, IndicatorView } from '../data/api';
 import { emptyTarget, formOf, POPULATIONS, targetsOf, type CampaignForm, type TargetKind, type TargetRow, type TargetView } from '../data/campaign-form';
 import { formatNumber } from '../data/figures';
 import { currentLanguage } from './i18n';
-import { EmptyRow, indicatorLabel, NotYet, Outcome, useLoaded, useOutcome } from './parts';
+import { EmptyRow, indicatorLabel, NotYet, Outcome, ProblemNotice, useLoaded, useOutcome, type RunWrite } from './parts';
 
 /** Whose campaigns these are: a commune official's commune, or a province officer's province. */
 export type SetupScope = { communeCode: string } | { provinceCode: string };
@@ -26,6 +26,8 @@ export function CampaignSetup({ api, scope, onExpired }: Props) {
   const { t } = useTranslation();
   /** the campaign being edited, or 'new' */
   const [editing, setEditing] = useState<CampaignView | 'new'>();
+  // Said where the list is, so a saved campaign's notice stays when its form closes.
+  const { error: writeError, done, run } = useOutcome(onExpired);
   const load = useCallback(async () => {
     const [campaigns, indicators] = await Promise.all([api.campaigns(), api.indicators()]);
     return { campaigns, indicators };
@@ -92,6 +94,7 @@ export function CampaignSetup({ api, scope, onExpired }: Props) {
             </tbody>
           </table>
         </div>
+        {editing === undefined && <Outcome error={writeError} done={done} />}
         {editing === undefined && (
           <button type="button" onClick={() => setEditing('new')}>
             {t('setup.newCampaign')}
@@ -105,9 +108,14 @@ export function CampaignSetup({ api, scope, onExpired }: Props) {
           scope={scope}
           campaign={editing === 'new' ? undefined : editing}
           indicators={indicators}
-          onExpired={onExpired}
+          run={run}
+          refused={writeError}
           onClose={() => setEditing(undefined)}
-          onSaved={reload}
+          onSaved={async () => {
+            // Closed once saved: a second click must not create the campaign twice.
+            setEditing(undefined);
+            await reload();
+          }}
         />
       )}
       {'communeCode' in scope && <ReportedValuesPanel api={api} communeCode={scope.communeCode} indicators={indicators.filter((indicator) => indicator.source === 'external')} onExpired={onExpired} />}
@@ -136,16 +144,20 @@ function TargetText({ target, scope }: { target: TargetView; scope: SetupScope }
   );
 }
 
-interface EditorProps extends Props {
+interface EditorProps {
+  api: ConsoleApi;
+  scope: SetupScope;
   campaign?: CampaignView;
   indicators: IndicatorView[];
+  run: RunWrite;
+  /** why the last save was refused, shown beside the form */
+  refused?: ApiError;
   onClose: () => void;
   onSaved: () => Promise<void>;
 }
 
-function CampaignEditor({ api, scope, campaign, indicators, onExpired, onClose, onSaved }: EditorProps) {
+function CampaignEditor({ api, scope, campaign, indicators, run, refused, onClose, onSaved }: EditorProps) {
   const { t } = useTranslation();
-  const { error, done, run } = useOutcome(onExpired);
   const today = vietnamToday();
   const [form, setForm] = useState<CampaignForm>(() => (campaign ? formOf(campaign) : { name: '', startsOn: today, endsOn: addDays(today, 59), targets: [emptyTarget(indicators[0]?.code)] }));
   const province = 'provinceCode' in scope;
@@ -184,7 +196,7 @@ function CampaignEditor({ api, scope, campaign, indicators, onExpired, onClose, 
           </button>
         </div>
       </form>
-      <Outcome error={error} done={done} />
+      <Outcome error={refused} />
     </section>
   );
 }
@@ -272,23 +284,14 @@ function ReportedValuesPanel({ api, communeCode, indicators, onExpired }: { api:
   const { t } = useTranslation();
   const language = currentLanguage();
   const { error, done, run } = useOutcome(onExpired);
-  const [values, setValues] = useState<IndicatorValue[]>();
   const [indicatorCode, setIndicatorCode] = useState(indicators[0]?.code ?? '');
   const thisMonth = vietnamMonth();
   const [period, setPeriod] = useState(thisMonth);
   const [value, setValue] = useState('');
   const labels = useMemo(() => new Map(indicators.map((indicator) => [indicator.code, indicatorLabel(indicator)])), [indicators]);
 
-  const load = useCallback(async () => {
-    try {
-      setValues(await api.indicatorValues(communeCode));
-    } catch (failure) {
-      if (failure instanceof ApiError && failure.expired) onExpired();
-      // Reporting knows a commune only once its first field event arrived: nothing reported yet.
-      else setValues([]);
-    }
-  }, [api, communeCode, onExpired]);
-  useEffect(() => void load(), [load]);
+  const readValues = useCallback(() => api.indicatorValues(communeCode), [api, communeCode]);
+  const { data: values, error: unreadable, reload: load } = useLoaded(readValues, onExpired);
 
   const report = async (event: FormEvent) => {
     event.preventDefault();
@@ -320,6 +323,7 @@ function ReportedValuesPanel({ api, communeCode, indicators, onExpired }: { api:
         <button type="submit">{t('setup.report')}</button>
       </form>
       <Outcome error={error} done={done} />
+      {unreadable && <ProblemNotice error={unreadable} />}
       <div className="table-scroll">
         <table data-testid="reported-values">
           <thead>
