@@ -19,3 +19,4 @@ export * from './messaging.module';
 export * from './read-model/known-communes';
 export * from './faults/failpoints';
 export * from './consumer/dead-letter-admin';
+export * from './ops/ops.dto';

@@ -89,6 +89,21 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     return deadLetterTopic(this.config.topicPrefix, consumerName);
   }
 
+  /** The consumers this service runs, by name (the operations page reports on each). */
+  get consumers(): ReadonlyArray<Pick<ConsumerRegistration, 'name' | 'streams'>> {
+    return this.registrations;
+  }
+
+  /** Whether this service publishes events through an outbox. */
+  get publishes(): boolean {
+    return this.options.produces.length > 0;
+  }
+
+  /** Where any group stands on the topics, asked over the service's own admin connection. */
+  positionsOf(groupId: string, topics: string[]): Promise<PartitionPosition[]> {
+    return groupPositions(this.admin, groupId, topics);
+  }
+
   /** Called by feature modules (onModuleInit); consumers start at application bootstrap. */
   registerConsumer(registration: ConsumerRegistration): void {
     this.registrations.push(registration);

@@ -140,8 +140,20 @@ const syncHealthCases: Bad[] = [
   unknownQuery,
 ];
 
+/** The operations page's endpoints with input, which every service has. */
+function opsRows(consumer: string): Record<string, Row> {
+  return {
+    'GET /ops/dead-letters/{consumer}': { valid: () => ({ path: `/ops/dead-letters/${consumer}` }), bad: [] },
+    'POST /ops/dead-letters/{consumer}/replay': {
+      valid: () => ({ path: `/ops/dead-letters/${consumer}/replay`, body: {} }),
+      bad: [{ what: 'a choice of letters (a replay takes them all)', req: set({ eventIds: [uuid()] }), status: 400, field: 'eventIds', reason: /should not exist/ }],
+    },
+  };
+}
+
 const TABLE: Record<ServiceName, Record<string, Row>> = {
   'household-registry': {
+    ...opsRows('registry-field-read-model'),
     'POST /communes': {
       valid: () => ({ path: '/communes', body: { code: `61${500 + (next() % 400)}`, name: 'Xã Kiểm Thử', provinceCode: '61', provinceName: 'Tỉnh Kiểm Thử' } }),
       bad: [
@@ -439,6 +451,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
   },
 
   enrollment: {
+    ...opsRows('enrollment-registry-read-model'),
     'GET /services': {
       valid: (w) => ({ path: `/services?provinceCode=${w.A.province}` }),
       bad: [{ what: 'province code with SQL', req: replaceQuery('provinceCode', "61' OR '1'='1"), status: 400, field: 'provinceCode' }, unknownQuery],
@@ -530,6 +543,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
   },
 
   training: {
+    ...opsRows('training-registry-read-model'),
     'GET /topics': { valid: () => ({ path: '/topics' }), bad: [] },
     'POST /topics': {
       valid: () => ({ path: '/topics', body: { code: `hard_${next()}`, nameVi: 'Chủ đề thử', nameEn: 'Test topic' } }),
@@ -755,6 +769,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
   },
 
   reporting: {
+    ...opsRows('reporting-projections'),
     'POST /campaigns': {
       valid: (w) => ({ path: '/campaigns', body: campaignBody(w.A, { name: 'Chiến dịch kiểm thử' }) }),
       bad: [
@@ -969,7 +984,7 @@ function badPathParam(template: string, base: Req, param: string): Req {
   const templateParts = template.split('/');
   const parts = path.split('/');
   const index = templateParts.indexOf(`{${param}}`);
-  parts[index] = param === 'code' || param === 'province' ? "1' OR '1'='1" : 'not-a-uuid';
+  parts[index] = param === 'code' || param === 'province' || param === 'consumer' ? "1' OR '1'='1" : 'not-a-uuid';
   return { ...base, path: `${parts.map((part, i) => (i === index ? encodeURIComponent(part) : part)).join('/')}${search ? `?${search}` : ''}` };
 }
 
@@ -1011,7 +1026,7 @@ describe('input hardening: every write and every parameter of every service', ()
       const cases: Bad[] = [...row.bad];
       // Every endpoint: each id (or commune code) in the path that is not one gets 400 naming it.
       for (const param of [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((p) => !['indicatorCode', 'period'].includes(p))) {
-        const reason = { code: /5-digit/, province: /2-digit/, stepNumber: /whole number/ }[param] ?? /UUID/;
+        const reason = { code: /5-digit/, province: /2-digit/, stepNumber: /whole number/, consumer: /consumer name/ }[param] ?? /UUID/;
         cases.push({ what: `path parameter ${param} invalid`, req: (b) => badPathParam(template, b, param), status: 400, field: param, reason });
       }
       if (writes) {

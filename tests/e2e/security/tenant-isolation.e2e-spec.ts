@@ -166,8 +166,19 @@ async function versionOf(service: ServiceName, path: string): Promise<number> {
   return (await created<{ version: number }>(service, 'GET', path, world.ops, undefined)).version;
 }
 
+/** The operations page's endpoints, which every service has: operations only (they span every tenant). */
+function opsRows(consumer: string): Record<string, Row> {
+  const global = 'the platform status and dead letters of every tenant: operations only';
+  return {
+    'GET /ops/status': { write: false, allowed: [], global, call: () => ({ path: '/ops/status' }) },
+    'GET /ops/dead-letters/{consumer}': { write: false, allowed: [], global, call: () => ({ path: `/ops/dead-letters/${consumer}` }) },
+    'POST /ops/dead-letters/{consumer}/replay': { write: true, allowed: [], global, call: () => ({ path: `/ops/dead-letters/${consumer}/replay` }) },
+  };
+}
+
 const TABLE: Record<ServiceName, Record<string, Row>> = {
   'household-registry': {
+    ...opsRows('registry-field-read-model'),
     'POST /communes': {
       write: true,
       allowed: [],
@@ -277,6 +288,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
   },
 
   enrollment: {
+    ...opsRows('enrollment-registry-read-model'),
     'GET /services': { write: false, allowed: EVERYONE, global: 'the national and provincial service catalogue (names of services, no people)', call: (c) => ({ path: `/services?provinceCode=${c.province}` }) },
     'POST /services': {
       write: true,
@@ -331,6 +343,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
   },
 
   training: {
+    ...opsRows('training-registry-read-model'),
     'GET /topics': { write: false, allowed: EVERYONE, global: 'the training topic catalogue', call: () => ({ path: '/topics' }) },
     'POST /topics': { write: true, allowed: ['province_officer'], global: 'the training topic catalogue', call: () => ({ path: '/topics', body: { code: `topic_${runId}_${next()}`, nameVi: 'Chủ đề mới', nameEn: 'New topic' } }) },
     'POST /teams': {
@@ -449,6 +462,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
   },
 
   reporting: {
+    ...opsRows('reporting-projections'),
     'POST /campaigns': { write: true, allowed: TARGET_SETTERS, call: (c) => ({ path: '/campaigns', body: campaignBody(c, { name: 'Chiến dịch bổ sung' }) }) },
     'GET /campaigns': {
       write: false,

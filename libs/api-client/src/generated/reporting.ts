@@ -505,6 +505,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ops/dead-letters/{consumer}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The dead letters one consumer set aside, newest first, each with its reason and whether it was replayed */
+        get: operations["OpsController_deadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/dead-letters/{consumer}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends the consumer’s dead letters not yet replayed back to their original topics
+         * @description Safe to repeat: consumers drop an event they already applied, and a letter that fails again returns to the dead-letter topic. Logged with the operator.
+         */
+        post: operations["OpsController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ops/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This service’s outbox backlog, and each of its consumers’ lag per partition and dead letters (kept, and waiting for a replay) */
+        get: operations["OpsController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -684,6 +738,34 @@ export interface components {
              */
             rank: number;
         };
+        ConsumerStatusView: {
+            /**
+             * @description The consumer’s name (its dead letters are asked for by this name)
+             * @example reporting-projections
+             */
+            consumer: string;
+            /**
+             * @description Dead letters kept on its dead-letter topic; null when the broker could not be asked
+             * @example 0
+             */
+            deadLetters?: number | null;
+            /**
+             * @description Of those, the ones not yet replayed
+             * @example 0
+             */
+            deadLettersWaiting?: number | null;
+            /**
+             * @description Its Kafka consumer group
+             * @example dtc.reporting-projections
+             */
+            group: string;
+            /**
+             * @description Messages behind on all its partitions; null when the broker could not be asked
+             * @example 0
+             */
+            lag?: number | null;
+            partitions: components["schemas"]["PartitionLagView"][];
+        };
         CreateCampaignDto: {
             /**
              * @description The commune, for a commune campaign
@@ -728,6 +810,65 @@ export interface components {
              * @example 0
              */
             totalLag?: number | null;
+        };
+        DeadLettersView: {
+            /** @example reporting-projections */
+            consumer: string;
+            /** @description The newest 200 letters, newest first */
+            letters: components["schemas"]["DeadLetterView"][];
+            /** @example dtc.dead-letter.reporting-projections */
+            topic: string;
+            /**
+             * @description Dead letters kept on the topic
+             * @example 1
+             */
+            total: number;
+        };
+        DeadLetterView: {
+            /**
+             * @description Attempts before it was set aside
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description Why the consumer set it aside
+             * @example invalid event: data.householdId is required
+             */
+            error: string;
+            /** @example InvalidEventError */
+            errorType: string;
+            /** @example 0f6c1f7e-3b7d-4c49-9f0e-7f2b1d6a9c10 */
+            eventId?: string | null;
+            /** @example vn.dtc.registry.household.registered.v1 */
+            eventType?: string | null;
+            /**
+             * @description When it was set aside
+             * @example 2026-08-02T09:14:00.000Z
+             */
+            failedAt: string;
+            /**
+             * @description The message key (the aggregate id)
+             * @example 8d3f0c2e-5a61-4f1e-9b7a-2c4d6e8f0a1b
+             */
+            key?: string | null;
+            /**
+             * @description Offset on the dead-letter topic
+             * @example 12
+             */
+            offset: string;
+            /** @example 5521 */
+            originalOffset: string;
+            /** @example 1 */
+            originalPartition: number;
+            /** @example dtc.household-registry.events */
+            originalTopic: string;
+            /** @example 0 */
+            partition: number;
+            /**
+             * @description Whether a replay has sent it back to its original topic
+             * @example false
+             */
+            replayed: boolean;
         };
         EnrollmentFunnel: {
             /** @example 16279 */
@@ -1156,11 +1297,46 @@ export interface components {
              */
             obstacle: string;
         };
+        OpsStatusView: {
+            /**
+             * Format: date-time
+             * @example 2026-08-02T09:15:02.000Z
+             */
+            checkedAt: string;
+            consumers: components["schemas"]["ConsumerStatusView"][];
+            /**
+             * @description Whether the broker answered; when it did not, lags and dead letters are null
+             * @example true
+             */
+            kafkaReachable: boolean;
+            /** @description The outbox of a service that publishes events; absent for one that only consumes */
+            outbox?: components["schemas"]["OutboxStatusView"];
+            /** @example reporting */
+            service: string;
+        };
         OrganisationSummary: {
             /** @example 24 */
             eIdentified: number;
             /** @example 41 */
             total: number;
+        };
+        OutboxStatusView: {
+            /**
+             * @description Outbox rows not yet published to Kafka
+             * @example 0
+             */
+            backlog: number;
+            /**
+             * Format: date-time
+             * @description When the newest row still kept was published; null when none is
+             * @example 2026-08-02T09:15:00.000Z
+             */
+            lastPublishedAt?: string | null;
+            /**
+             * @description Age in seconds of the oldest unpublished row; null when nothing waits
+             * @example null
+             */
+            oldestUnpublishedSeconds?: number | null;
         };
         PaceView: {
             /**
@@ -1195,6 +1371,27 @@ export interface components {
              * @example 20
              */
             runRate: number | null;
+        };
+        PartitionLagView: {
+            /**
+             * @description The group’s committed offset; null before its first commit
+             * @example 1204
+             */
+            committed?: number | null;
+            /**
+             * @description The partition’s end offset
+             * @example 1204
+             */
+            end: number;
+            /**
+             * @description Messages on this partition the group has not yet applied
+             * @example 0
+             */
+            lag: number;
+            /** @example 0 */
+            partition: number;
+            /** @example dtc.household-registry.events */
+            topic: string;
         };
         PlannedDone: {
             /** @example 19 */
@@ -1328,6 +1525,16 @@ export interface components {
              * @example false
              */
             refreshing: boolean;
+        };
+        ReplayDeadLettersDto: Record<string, never>;
+        ReplayView: {
+            /** @example reporting-projections */
+            consumer: string;
+            /**
+             * @description Letters sent back to their original topics (a letter that fails again returns to the dead-letter topic)
+             * @example 1
+             */
+            replayed: number;
         };
         SeriesPoint: {
             /** @example 1630 */
@@ -4240,6 +4447,251 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    OpsController_deadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consumer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLettersView"];
+                };
+            };
+            /** @description Malformed input: a parameter or body field of the wrong type or format, unknown or missing (the fields say which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an operations token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This service runs no consumer of that name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has used its request budget for this minute; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    OpsController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                consumer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReplayDeadLettersDto"];
+            };
+        };
+        responses: {
+            /** @description Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayView"];
+                };
+            };
+            /** @description Malformed input: a parameter or body field of the wrong type or format, unknown or missing (the fields say which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an operations token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This service runs no consumer of that name */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A replay of this consumer’s letters is running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has used its request budget for this minute; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    OpsController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpsStatusView"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an operations token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has used its request budget for this minute; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
             };
         };
     };

@@ -28,6 +28,16 @@ const header = (headers: IHeaders | undefined, name: string): string | null => {
   return (Array.isArray(value) ? value[0] : value)?.toString() ?? null;
 };
 
+/** The CloudEvents `type` and `id` of a structured-mode message (no ce_ headers): a letter says what it was either way. */
+function bodyAttributes(message: KafkaMessage): { type: string | null; id: string | null } {
+  try {
+    const body = JSON.parse(message.value?.toString() ?? '') as { type?: unknown; id?: unknown };
+    return { type: typeof body.type === 'string' ? body.type : null, id: typeof body.id === 'string' ? body.id : null };
+  } catch {
+    return { type: null, id: null };
+  }
+}
+
 /** The consumer group whose committed offsets record how far dead letters were replayed. */
 export function replayGroup(prefix: string, deadLetterTopicName: string): string {
   return `${prefix}ops.replay.${deadLetterTopicName.slice(prefix.length)}`;
@@ -101,13 +111,14 @@ export async function listDeadLetters(kafka: Kafka, prefix: string, topic: strin
   const [messages, replayed] = await Promise.all([readToEnd(kafka, topic, prefix), replayedUpTo(kafka, replayGroup(prefix, topic), topic)]);
   return messages.map(({ partition, message }) => {
     const headers = message.headers;
+    const fromBody = header(headers, 'ce_type') && header(headers, 'ce_id') ? undefined : bodyAttributes(message);
     return {
       topic,
       partition,
       offset: message.offset,
       key: message.key?.toString() ?? null,
-      eventType: header(headers, 'ce_type'),
-      eventId: header(headers, 'ce_id'),
+      eventType: header(headers, 'ce_type') ?? fromBody?.type ?? null,
+      eventId: header(headers, 'ce_id') ?? fromBody?.id ?? null,
       error: header(headers, 'dlt-error') ?? '',
       errorType: header(headers, 'dlt-error-type') ?? '',
       consumer: header(headers, 'dlt-consumer') ?? '',
