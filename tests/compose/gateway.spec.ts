@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { API_ROUTES, CONSOLE_PREFIX, consoleCsp, FIELD_CSP, FIELD_PREFIX, fieldCsp, IMMUTABLE } from '../support/gateway';
+import { API_ROUTES, CONSOLE_PREFIX, consoleConfigOf, consoleCsp, FIELD_CSP, FIELD_PREFIX, fieldCsp, IMMUTABLE } from '../support/gateway';
 import { hostPath, loadCompose, portMappings, repoRoot, stringMap } from '../support/compose-file';
 import { addedHeader, all, locations, nginxSeconds, nginxSize, one, readNginx, type Directive } from '../support/nginx-conf';
 
@@ -210,12 +210,20 @@ describe('deploy/nginx/console-app.conf', () => {
       { tileUrl: 'https://tiles.example.gov.vn/osm/{z}/{x}/{y}.png' },
     ]) {
       run({ CONSOLE_MAP_TILE_URL: map.tileUrl, ...(map.attribution ? { CONSOLE_MAP_ATTRIBUTION: map.attribution } : {}) });
-      expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({ mapTileUrl: map.tileUrl, ...(map.attribution ? { mapAttribution: map.attribution } : {}) });
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual(consoleConfigOf({ consoleMap: map }));
       expect(shellCsp.replace('$console_img_src', imgSrc())).toBe(consoleCsp(map));
     }
+    // Grafana linked from the operations page, with or without a map.
+    const grafana = 'http://grafana.example.vn:3000';
+    run({ CONSOLE_GRAFANA_URL: grafana, CONSOLE_MAP_TILE_URL: 'https://tiles.example.gov.vn/osm/{z}/{x}/{y}.png' });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual(consoleConfigOf({ consoleMap: { tileUrl: 'https://tiles.example.gov.vn/osm/{z}/{x}/{y}.png' }, consoleGrafanaUrl: grafana }));
+    run({ CONSOLE_GRAFANA_URL: grafana });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({ grafanaUrl: grafana });
+    expect(fs.existsSync(path.join(dir, 'csp.conf'))).toBe(false);
     // Without a tile server: an empty base, images from this origin only.
     run({});
     expect(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'))).toEqual({});
+    expect(consoleConfigOf({})).toBeUndefined();
     expect(fs.existsSync(path.join(dir, 'csp.conf'))).toBe(false);
     const config = at('= /console/config.json');
     expect(one(config, 'alias')!.args).toEqual(['/tmp/dtc-console/config.json']);

@@ -13,4 +13,4 @@ export type UpstreamKey = import('../../tools/start/gateway').UpstreamKey;
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const gateway = require(path.join(repoRoot, 'tools/start/gateway')) as GatewayModule;
-export const { API_ROUTES, CONSOLE_PREFIX, FIELD_CSP, FIELD_PREFIX, IMMUTABLE, consoleCsp, fieldCsp, startGateway } = gateway;
+export const { API_ROUTES, CONSOLE_PREFIX, FIELD_CSP, FIELD_PREFIX, IMMUTABLE, consoleConfigOf, consoleCsp, fieldCsp, startGateway } = gateway;

@@ -18,7 +18,8 @@
  * and the field app's OpenID Connect provider: FIELD_OIDC_AUTHORITY, FIELD_OIDC_CLIENT_ID (dtc-field),
  * FIELD_OIDC_SCOPE (openid), FIELD_OIDC_RESOURCE. GET /field/config.json tells the app how to sign in.
  * CONSOLE_MAP_TILE_URL (e.g. https://tile.example.vn/{z}/{x}/{y}.png) and CONSOLE_MAP_ATTRIBUTION give the
- * console's map a base (GET /console/config.json); without them it draws on an empty base.
+ * console's map a base (GET /console/config.json); without them it draws on an empty base. CONSOLE_GRAFANA_URL
+ * (e.g. http://127.0.0.1:3000) is linked from the console's operations page.
  */
 import { createReadStream, promises as fsp, type Stats } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
@@ -56,6 +57,8 @@ export interface GatewayOptions {
   devTokens?: { secret: string; issuer: string; audience: string };
   /** The console's map tiles (served in /console/config.json; their origin joins the console's img-src). Without: an empty base. */
   consoleMap?: { tileUrl: string; attribution?: string };
+  /** The operations dashboards (Grafana's base URL), linked from the console's operations page (served in /console/config.json). */
+  consoleGrafanaUrl?: string;
   /** The province's OpenID Connect provider the field app signs in with (served in /field/config.json). */
   oidc?: FieldOidcConfig;
   /** Where errors go (one line each); default stderr. */
@@ -152,6 +155,15 @@ class UpstreamError extends Error {
   }
 }
 
+/** GET /console/config.json: the map base and the Grafana link, when configured (none: the build's own empty config answers). */
+export function consoleConfigOf({ consoleMap, consoleGrafanaUrl }: Pick<GatewayOptions, 'consoleMap' | 'consoleGrafanaUrl'>): Record<string, string> | undefined {
+  const config = {
+    ...(consoleMap ? { mapTileUrl: consoleMap.tileUrl, ...(consoleMap.attribution ? { mapAttribution: consoleMap.attribution } : {}) } : {}),
+    ...(consoleGrafanaUrl ? { grafanaUrl: consoleGrafanaUrl } : {}),
+  };
+  return Object.keys(config).length > 0 ? config : undefined;
+}
+
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? ((line: string) => process.stderr.write(`gateway: ${line}\n`));
   // Pooled upstream connections; a stream the client abandons destroys its own socket only.
@@ -215,7 +227,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     {
       prefix: CONSOLE_PREFIX,
       root: path.resolve(options.webRoot, 'console'),
-      config: options.consoleMap ? { mapTileUrl: options.consoleMap.tileUrl, ...(options.consoleMap.attribution ? { mapAttribution: options.consoleMap.attribution } : {}) } : undefined,
+      config: consoleConfigOf(options),
       csp: consoleCsp(options.consoleMap),
     },
   ];
@@ -445,6 +457,7 @@ if (require.main === module) {
     },
     devTokens: wantsDevTokens ? { secret, issuer: env.JWT_ISSUER || 'dtc-platform', audience: env.JWT_AUDIENCE || 'dtc-api' } : undefined,
     consoleMap: env.CONSOLE_MAP_TILE_URL ? { tileUrl: env.CONSOLE_MAP_TILE_URL, attribution: env.CONSOLE_MAP_ATTRIBUTION || undefined } : undefined,
+    consoleGrafanaUrl: env.CONSOLE_GRAFANA_URL || undefined,
     oidc: env.FIELD_OIDC_AUTHORITY
       ? { authority: env.FIELD_OIDC_AUTHORITY, clientId: env.FIELD_OIDC_CLIENT_ID || 'dtc-field', scope: env.FIELD_OIDC_SCOPE || undefined, resource: env.FIELD_OIDC_RESOURCE || undefined }
       : undefined,

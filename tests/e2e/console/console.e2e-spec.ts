@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { addDays, signToken, vietnamToday } from '@dtc/platform';
-import { deleteTestTopics, dropTestSchemas, eventually, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
+import { deleteTestTopics, dropTestSchemas, eventually, newRunId, TEST_JWT_SECRET, testKafka, testToken } from '@dtc/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { householdBody, onboardCommune } from '../../support/demo-commune';
@@ -25,6 +25,8 @@ const TEAM_NAME = 'Tổ công tác lưu động thôn Đông';
 const MEMBER_NAME = 'Nguyễn Thị Mai';
 const admin = testToken({ sub: 'admin-50481', role: 'commune_admin', communes: [COMMUNE] });
 const provinceOfficer = testToken({ sub: 'officer-48', role: 'province_officer', province: PROVINCE });
+const operations = testToken({ sub: 'ops-oncall', role: 'operations' });
+const GRAFANA = 'http://grafana.dtc.test:3000';
 const webRoot = path.resolve(__dirname, '..', '..', '..', 'dist', 'web');
 const DESKTOP = { width: 1366, height: 900 };
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -115,6 +117,7 @@ describe('console (officials and province officers, desktop)', () => {
       port: 0,
       upstreams: { registry: registry().url, enrollment: services.enrollment.url, training: services.training.url, reporting: services.reporting.url },
       webRoot,
+      consoleGrafanaUrl: GRAFANA,
       log: () => undefined,
     });
     browser = await launchChromium();
@@ -492,5 +495,50 @@ describe('console (officials and province officers, desktop)', () => {
     expect([set.scope, set.provinceCode, set.targets[0].targetCount, set.targets[0].communeTargets]).toEqual(['province', PROVINCE, 100, { [COMMUNE]: 60 }]);
     expect(await seriousViolations(officer)).toEqual([]);
     await officerContext.close();
+  });
+
+  it('shows operations every service, its lag and dead letters, and replays them; nobody else gets the page', async () => {
+    // A poison event: every consumer of the registry's stream sets it aside.
+    const poisonKey = randomUUID();
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({ topic: `t-${runId}.household-registry.events`, messages: [{ key: poisonKey, value: JSON.stringify({ specversion: '1.0', id: randomUUID(), type: 'vn.dtc.registry.household.registered.v1', data: {} }) }] });
+    await producer.disconnect();
+    await eventually(
+      async () => {
+        const status = await request<{ consumers: Array<{ consumer: string; deadLettersWaiting: number | null }> }>('GET', `${services.reporting.url}/ops/status`, operations);
+        expect(status.body.consumers.find((c) => c.consumer === 'reporting-projections')?.deadLettersWaiting).toBe(1);
+      },
+      { timeoutMs: 30000, intervalMs: 250 },
+    );
+
+    const opsContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
+    const ops = await opsContext.newPage();
+    await ops.goto(`${gateway.url}/console/#token=${operations}`);
+    const servicesTable = ops.getByTestId('ops-services');
+    await servicesTable.locator('tr[data-service="reporting"]').getByTestId('attention').filter({ hasText: 'có thư chết chờ phát lại' }).waitFor();
+    expect(await servicesTable.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-service')))).toEqual(['household-registry', 'enrollment', 'training', 'reporting']);
+    for (const row of await servicesTable.locator('tbody tr').all()) expect(await row.textContent()).toContain('Tốt');
+    const projections = ops.getByTestId('ops-consumers').locator('tr[data-consumer="reporting-projections"]');
+    expect((await projections.locator('td').allTextContents()).slice(0, 5)).toEqual(['reporting', expect.stringMatching(/^\d+$/), '0', '1', '1']);
+
+    await ops.getByRole('button', { name: 'Xem thư chết của reporting-projections' }).click();
+    const letters = ops.getByTestId('dead-letters');
+    await letters.locator('tr', { hasText: poisonKey }).waitFor();
+    expect(await letters.locator('tr', { hasText: poisonKey }).textContent()).toMatch(/vn\.dtc\.registry\.household\.registered\.v1.*Chưa$/);
+    expect(await seriousViolations(ops)).toEqual([]);
+
+    await ops.getByRole('button', { name: 'Phát lại thư chết của reporting-projections' }).click();
+    await ops.getByText('Đã phát lại 1 thư chết của reporting-projections.').waitFor();
+    await letters.locator('tr', { hasText: poisonKey }).filter({ hasText: /Có$/ }).waitFor();
+    expect(await ops.getByRole('link', { name: 'Bảng điều khiển nền tảng' }).getAttribute('href')).toBe(`${GRAFANA}/d/dtc-platform`);
+    await opsContext.close();
+
+    // The commune official is offered no operations page, and the API refuses it the replay anyway.
+    await page.goto(`${gateway.url}/console/#token=${admin}`);
+    await page.getByRole('button', { name: 'Rà soát' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Vận hành' }).count()).toBe(0);
+    const refused = await fetch(`${gateway.url}/api/reporting/ops/dead-letters/reporting-projections/replay`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
+    expect(refused.status).toBe(403);
   });
 });

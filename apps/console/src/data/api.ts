@@ -1,5 +1,6 @@
 import { enrollmentApi, registryApi, reportingApi, trainingApi, type EnrollmentSchemas, type RegistrySchemas, type ReportingSchemas, type TrainingSchemas } from '@dtc/api-client';
 import type { CreateCampaign, TargetDto } from './campaign-form';
+import type { HealthReport, ServiceKey } from './ops';
 import type { PlanFields } from './plan-form';
 
 /** The services under the console's own origin (`/api/<service>/`): no CORS, one place to configure. */
@@ -31,6 +32,8 @@ export type HouseholdMapStatus = HouseholdMap['households'][number]['status'];
 export interface ConsoleConfig {
   mapTileUrl?: string;
   mapAttribution?: string;
+  /** Grafana's base URL, linked from the operations page */
+  grafanaUrl?: string;
 }
 
 export async function consoleConfig(): Promise<ConsoleConfig> {
@@ -96,6 +99,8 @@ export function consoleApi(token: string) {
   const training = trainingApi({ baseUrl: apiBase('training'), token });
   const registry = registryApi({ baseUrl: apiBase('registry'), token });
   const enrollment = enrollmentApi({ baseUrl: apiBase('enrollment'), token });
+  // The ops endpoints are one controller in every service (libs/messaging): each client has them, typed alike.
+  const opsClient = (service: ServiceKey) => ({ registry, enrollment, training, reporting })[service] as unknown as typeof registry;
   /** Which commune (within a province campaign) and which report day (today when absent). */
   const view = ({ communeCode, asOf }: ReportView) => ({ ...(communeCode ? { communeCode } : {}), ...(asOf ? { asOf } : {}) });
   return {
@@ -143,6 +148,18 @@ export function consoleApi(token: string) {
     updatePlan: (id: string, version: number, fields: PlanFields) => must(training.PUT('/plans/{id}', { params: { path: { id } }, body: { version, ...fields } })),
     withdrawPlan: (id: string, version: number, reason?: string) => must(training.POST('/plans/{id}/withdraw', { params: { path: { id } }, body: { version, ...(reason ? { reason } : {}) } })),
     villageHouseholds: (communeCode: string, villageCode: string) => must(registry.GET('/households', { params: { query: { communeCode, villageCode, pageSize: 200 } } })),
+    opsStatus: (service: ServiceKey) => must(opsClient(service).GET('/ops/status')),
+    deadLetters: (service: ServiceKey, consumer: string) => must(opsClient(service).GET('/ops/dead-letters/{consumer}', { params: { path: { consumer } } })),
+    replayDeadLetters: (service: ServiceKey, consumer: string) => must(opsClient(service).POST('/ops/dead-letters/{consumer}/replay', { params: { path: { consumer } }, body: {} })),
+    /** Readiness (public): 200 or 503 with the same report; undefined when the service does not answer at all. */
+    async health(service: ServiceKey): Promise<HealthReport | undefined> {
+      try {
+        const response = await fetch(`${apiBase(service)}/health`, { cache: 'no-store' });
+        return response.status === 200 || response.status === 503 ? ((await response.json()) as HealthReport) : undefined;
+      } catch {
+        return undefined;
+      }
+    },
     /** A report file (CSV or XLSX) fetched with the token, handed to the browser as a download. */
     async download(path: string, fileName: string): Promise<void> {
       const response = await fetch(`${apiBase('reporting')}${path}`, { headers: { authorization: `Bearer ${token}` } });

@@ -11,6 +11,12 @@ export function formatNumber(value: number | null | undefined, language: Languag
   return value.toLocaleString(locale(language), { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
+/** An instant on the Vietnam clock, as officials read it; "–" when there is none. */
+export function formatTime(iso: string | null | undefined, language: Language, timeStyle: 'short' | 'medium' = 'short'): string {
+  if (!iso) return '–';
+  return new Date(iso).toLocaleString(locale(language), { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle });
+}
+
 export const formatPercent = (value: number | null | undefined, language: Language) => (value === null || value === undefined ? '–' : `${formatNumber(value, language, 1)}%`);
 
 /** A leaderboard row with the team's name and members as the training service knows them. */

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { consoleApi } from '../data/api';
 import { forgetToken, keepToken, takeToken, viewerOf, type Viewer } from '../data/session';
@@ -6,6 +6,7 @@ import { CampaignSetup, type SetupScope } from './CampaignSetup';
 import { CampaignsPage } from './CampaignsPage';
 import { CommuneAdmin } from './CommuneAdmin';
 import { toggleLanguage } from './i18n';
+import { Operations } from './Operations';
 import { ReviewQueues } from './ReviewQueues';
 import { SignIn } from './SignIn';
 
@@ -69,26 +70,34 @@ export function App() {
   );
 }
 
-type Section = 'progress' | 'admin' | 'campaigns' | 'review';
+type Section = 'progress' | 'admin' | 'campaigns' | 'review' | 'operations';
 
 /** The sections a role has. The APIs refuse the rest anyway; the console only leaves out what would be refused. */
 function sectionsOf(viewer: Viewer): Section[] {
   if (viewer.role === 'commune_admin' && viewer.communes[0]) return ['progress', 'admin', 'campaigns', 'review'];
   if (viewer.role === 'province_officer' && viewer.province) return ['progress', 'campaigns'];
+  if (viewer.role === 'operations') return ['operations', 'progress'];
   return ['progress'];
 }
 
 function Signedin({ viewer, onExpired }: { viewer: Viewer; onExpired: () => void }) {
   const { t } = useTranslation();
-  const sections = sectionsOf(viewer);
+  const sections = useMemo(() => sectionsOf(viewer), [viewer]);
   const commune = viewer.communes[0];
-  const [section, setSection] = useState<Section>(() => {
-    const asked = new URLSearchParams(location.search).get('section') as Section | null;
-    return asked && sections.includes(asked) ? asked : 'progress';
-  });
+  // The section is in the address (?section=), so a link opens it and the back button returns to the last one.
+  const asked = useCallback((): Section => {
+    const name = new URLSearchParams(location.search).get('section') as Section | null;
+    return name && sections.includes(name) ? name : sections[0];
+  }, [sections]);
+  const [section, setSection] = useState<Section>(asked);
+  useEffect(() => {
+    const follow = () => setSection(asked());
+    window.addEventListener('popstate', follow);
+    return () => window.removeEventListener('popstate', follow);
+  }, [asked]);
   const api = useMemo(() => consoleApi(viewer.token), [viewer.token]);
   const open = (next: Section) => {
-    history.pushState(null, '', next === 'progress' ? location.pathname : `${location.pathname}?section=${next}`);
+    history.pushState(null, '', next === sections[0] ? location.pathname : `${location.pathname}?section=${next}`);
     setSection(next);
   };
   const scope: SetupScope = viewer.role === 'province_officer' && viewer.province ? { provinceCode: viewer.province } : { communeCode: commune };
@@ -109,6 +118,8 @@ function Signedin({ viewer, onExpired }: { viewer: Viewer; onExpired: () => void
         <CampaignSetup api={api} scope={scope} onExpired={onExpired} />
       ) : section === 'review' ? (
         <ReviewQueues api={api} communeCode={commune} onExpired={onExpired} />
+      ) : section === 'operations' ? (
+        <Operations api={api} onExpired={onExpired} />
       ) : (
         <CampaignsPage api={api} viewer={viewer} onExpired={onExpired} />
       )}

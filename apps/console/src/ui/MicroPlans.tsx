@@ -141,7 +141,7 @@ function PlanEditor({ api, communeCode, plan, teams, villages, services, run, on
     setListedVillage(villageCode);
     setHouseholds(undefined);
     // A listing is no news: only a refusal is said (an empty success text shows nothing).
-    if (villageCode) await run(async () => setHouseholds((await api.villageHouseholds(communeCode, villageCode)).items), '');
+    if (villageCode) await run(async () => setHouseholds((await api.villageHouseholds(communeCode, villageCode)).items));
   };
   const save = async (event: FormEvent) => {
     event.preventDefault();

@@ -1,10 +1,10 @@
 import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConsoleApi, DuplicateFlag, EnrollmentView, ResidentView } from '../data/api';
-import { locale } from '../data/figures';
+import { formatTime } from '../data/figures';
 import { mergeSyncHealth, type MemberSyncHealth } from '../data/sync-health';
 import { currentLanguage } from './i18n';
-import { EmptyRow, NotYet, orNothing, Outcome, useLoaded, useOutcome } from './parts';
+import { NotYet, orNothing, Outcome, TablePanel, useLoaded, useOutcome } from './parts';
 
 interface Props {
   api: ConsoleApi;
@@ -63,7 +63,7 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
 
   if (!queues) return <NotYet error={loadError} />;
   const language = currentLanguage();
-  const time = (iso?: string | null) => (iso ? new Date(iso).toLocaleString(locale(language), { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'short' }) : '–');
+  const time = (iso?: string | null) => formatTime(iso, language);
   const nameOf = (memberId?: string | null) => (memberId ? (queues.names.get(memberId) ?? memberId) : '–');
   const who = (resident?: ResidentView) => (resident ? `${resident.fullName} · ${resident.dateOfBirth} · ${resident.villageCode}` : t('review.residentElsewhere'));
 
@@ -79,105 +79,67 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
           {t('review.title')} · {t('campaigns.commune')} {communeCode}
         </h2>
       </header>
-      <section aria-labelledby="flags-title" className="panel">
-        <h3 id="flags-title">{t('review.flags', { count: queues.flags.length })}</h3>
-        <p className="hint">{t('review.flagsHint')}</p>
-        <div className="table-scroll">
-          <table data-testid="duplicate-flags">
-            <thead>
-              <tr>
-                <th scope="col">{t('review.newResident')}</th>
-                <th scope="col" className="text">{t('review.existingResident')}</th>
-                <th scope="col" className="text">{t('review.why')}</th>
-                <th scope="col">{t('review.decision')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.flags.map((entry) => (
-                <tr key={entry.flag.id}>
-                  <th scope="row">{who(entry.resident)}</th>
-                  <td className="text">{who(entry.duplicateOf)}</td>
-                  <td className="text">{entry.flag.reason}</td>
-                  <td className="actions">
-                    <button type="button" onClick={() => void decide(entry, 'duplicate')} aria-label={t('review.markDuplicate', { name: entry.resident?.fullName ?? '' })}>
-                      {t('review.duplicate')}
-                    </button>
-                    <button type="button" className="secondary" onClick={() => void decide(entry, 'not_duplicate')} aria-label={t('review.markNotDuplicate', { name: entry.resident?.fullName ?? '' })}>
-                      {t('review.notDuplicate')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-              {queues.flags.length === 0 && (
-                <EmptyRow columns={4}>{t('review.noFlags')}</EmptyRow>
-              )}
-            </tbody>
-          </table>
-        </div>
-        <Outcome error={error} done={done} />
-      </section>
-      <section aria-labelledby="pending-title" className="panel">
-        <h3 id="pending-title">{t('review.pending', { count: queues.pending.length })}</h3>
-        <p className="hint">{t('review.pendingHint')}</p>
-        <div className="table-scroll">
-          <table data-testid="pending-enrollments">
-            <thead>
-              <tr>
-                <th scope="col">{t('review.service')}</th>
-                <th scope="col">{t('review.member')}</th>
-                <th scope="col">{t('review.openedAt')}</th>
-                <th scope="col">{t('review.resident')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.pending.map((enrollment) => (
-                <tr key={enrollment.id}>
-                  <th scope="row">{queues.services.get(enrollment.serviceCode) ?? enrollment.serviceCode}</th>
-                  <td className="text">{nameOf(enrollment.memberId)}</td>
-                  <td>{time(enrollment.occurredAt)}</td>
-                  <td className="muted">{enrollment.subjectId}</td>
-                </tr>
-              ))}
-              {queues.pending.length === 0 && (
-                <EmptyRow columns={4}>{t('review.noPending')}</EmptyRow>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section aria-labelledby="sync-title" className="panel">
-        <h3 id="sync-title">{t('review.sync', { days: HEALTH_DAYS })}</h3>
-        <p className="hint">{t('review.syncHint')}</p>
-        <div className="table-scroll">
-          <table data-testid="sync-health">
-            <thead>
-              <tr>
-                <th scope="col">{t('review.member')}</th>
-                <th scope="col">{t('review.lastUpload')}</th>
-                <th scope="col">{t('review.uploaded')}</th>
-                <th scope="col">{t('review.refused')}</th>
-                <th scope="col">{t('review.held')}</th>
-                <th scope="col">{t('review.phones')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.health.map((member) => (
-                <tr key={member.memberId} className={member.refused > 0 || member.pendingEnrollments > 0 ? 'refused' : ''} data-member={nameOf(member.memberId)}>
-                  <th scope="row">{nameOf(member.memberId)}</th>
-                  <td>{member.lastUploadAt ? time(member.lastUploadAt) : t('review.never')}</td>
-                  <td>{member.itemsUploaded}</td>
-                  <td>{member.refused > 0 ? t('review.refusedAt', { count: member.refused, time: time(member.lastRefusedAt) }) : 0}</td>
-                  <td>{member.pendingEnrollments}</td>
-                  <td>{member.devices}</td>
-                </tr>
-              ))}
-              {queues.health.length === 0 && (
-                <EmptyRow columns={6}>{t('review.noUploads')}</EmptyRow>
-              )}
-            </tbody>
-          </table>
-        </div>
-      </section>
+      <TablePanel
+        id="flags"
+        title={t('review.flags', { count: queues.flags.length })}
+        hint={t('review.flagsHint')}
+        testId="duplicate-flags"
+        columns={[{ label: t('review.newResident') }, { label: t('review.existingResident'), text: true }, { label: t('review.why'), text: true }, { label: t('review.decision') }]}
+        empty={queues.flags.length === 0 && t('review.noFlags')}
+        after={<Outcome error={error} done={done} />}
+      >
+        {queues.flags.map((entry) => (
+          <tr key={entry.flag.id}>
+            <th scope="row">{who(entry.resident)}</th>
+            <td className="text">{who(entry.duplicateOf)}</td>
+            <td className="text">{entry.flag.reason}</td>
+            <td className="actions">
+              <button type="button" onClick={() => void decide(entry, 'duplicate')} aria-label={t('review.markDuplicate', { name: entry.resident?.fullName ?? '' })}>
+                {t('review.duplicate')}
+              </button>
+              <button type="button" className="secondary" onClick={() => void decide(entry, 'not_duplicate')} aria-label={t('review.markNotDuplicate', { name: entry.resident?.fullName ?? '' })}>
+                {t('review.notDuplicate')}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </TablePanel>
+      <TablePanel
+        id="pending"
+        title={t('review.pending', { count: queues.pending.length })}
+        hint={t('review.pendingHint')}
+        testId="pending-enrollments"
+        columns={[{ label: t('review.service') }, { label: t('review.member') }, { label: t('review.openedAt') }, { label: t('review.resident') }]}
+        empty={queues.pending.length === 0 && t('review.noPending')}
+      >
+        {queues.pending.map((enrollment) => (
+          <tr key={enrollment.id}>
+            <th scope="row">{queues.services.get(enrollment.serviceCode) ?? enrollment.serviceCode}</th>
+            <td className="text">{nameOf(enrollment.memberId)}</td>
+            <td>{time(enrollment.occurredAt)}</td>
+            <td className="muted">{enrollment.subjectId}</td>
+          </tr>
+        ))}
+      </TablePanel>
+      <TablePanel
+        id="sync"
+        title={t('review.sync', { days: HEALTH_DAYS })}
+        hint={t('review.syncHint')}
+        testId="sync-health"
+        columns={[{ label: t('review.member') }, { label: t('review.lastUpload') }, { label: t('review.uploaded') }, { label: t('review.refused') }, { label: t('review.held') }, { label: t('review.phones') }]}
+        empty={queues.health.length === 0 && t('review.noUploads')}
+      >
+        {queues.health.map((member) => (
+          <tr key={member.memberId} className={member.refused > 0 || member.pendingEnrollments > 0 ? 'refused' : ''} data-member={nameOf(member.memberId)}>
+            <th scope="row">{nameOf(member.memberId)}</th>
+            <td>{member.lastUploadAt ? time(member.lastUploadAt) : t('review.never')}</td>
+            <td>{member.itemsUploaded}</td>
+            <td>{member.refused > 0 ? t('review.refusedAt', { count: member.refused, time: time(member.lastRefusedAt) }) : 0}</td>
+            <td>{member.pendingEnrollments}</td>
+            <td>{member.devices}</td>
+          </tr>
+        ))}
+      </TablePanel>
     </article>
   );
 }

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type CampaignView, type DataAsOf, type IndicatorProgress } from '../data/api';
-import { figuresUpTo, formatNumber, formatPercent, locale } from '../data/figures';
+import { figuresUpTo, formatNumber, formatPercent, formatTime, locale } from '../data/figures';
 import { currentLanguage } from './i18n';
 
 export function ProblemNotice({ error }: { error: ApiError }) {
@@ -18,7 +18,7 @@ export function ProblemNotice({ error }: { error: ApiError }) {
 export function Freshness({ dataAsOf, live, refreshedAt }: { dataAsOf?: DataAsOf | null; live: boolean; refreshedAt?: Date }) {
   const { t } = useTranslation();
   const language = currentLanguage();
-  const time = (iso: string) => new Date(iso).toLocaleString(locale(language), { timeZone: 'Asia/Ho_Chi_Minh', dateStyle: 'short', timeStyle: 'medium' });
+  const time = (iso: string) => formatTime(iso, language, 'medium');
   const waiting = dataAsOf?.totalLag;
   const upTo = figuresUpTo(dataAsOf);
   return (
@@ -116,19 +116,19 @@ export function IndicatorsPanel({ indicators }: { indicators: IndicatorProgress[
 export const orNothing = <T,>(pending: Promise<T>): Promise<T | undefined> => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : undefined));
 export const orEmpty = <T,>(pending: Promise<T[]>): Promise<T[]> => pending.catch((error: unknown) => (error instanceof ApiError && error.expired ? Promise.reject(error) : ([] as T[])));
 
-/** Sends a write and says how it went; false when it was refused. */
-export type RunWrite = (write: () => Promise<unknown>, success: string) => Promise<boolean>;
+/** Sends a write and says how it went (the success text may be made from the answer; none: says nothing); false when it was refused. */
+export type RunWrite = <T>(write: () => Promise<T>, success?: string | ((answer: T) => string)) => Promise<boolean>;
 
 /** What a refused write says, next to the form that sent it. */
 export function useOutcome(onExpired: () => void) {
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState<string>();
-  const run = useCallback(
-    async (write: () => Promise<unknown>, success: string): Promise<boolean> => {
+  const run: RunWrite = useCallback(
+    async (write, success) => {
       try {
-        await write();
+        const answer = await write();
         setError(undefined);
-        setDone(success);
+        setDone(typeof success === 'function' ? success(answer) : success);
         return true;
       } catch (failure) {
         if (failure instanceof ApiError && failure.expired) onExpired();
@@ -190,5 +190,39 @@ export function EmptyRow({ columns, children }: { columns: number; children: str
         {children}
       </td>
     </tr>
+  );
+}
+
+export interface Column {
+  label: string;
+  /** words, read from the left (figures are right-aligned) */
+  text?: boolean;
+}
+
+/** A titled panel around one table: heading, hint, the header row, the rows, and why it is empty when it is. */
+export function TablePanel({ id, title, hint, testId, columns, empty, children, after }: { id: string; title: string; hint?: string; testId?: string; columns: Column[]; empty?: string | false; children: ReactNode; after?: ReactNode }) {
+  return (
+    <section aria-labelledby={`${id}-title`} className="panel">
+      <h3 id={`${id}-title`}>{title}</h3>
+      {hint && <p className="hint">{hint}</p>}
+      <div className="table-scroll">
+        <table data-testid={testId}>
+          <thead>
+            <tr>
+              {columns.map((column) => (
+                <th key={column.label} scope="col" className={column.text ? 'text' : undefined}>
+                  {column.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {children}
+            {empty && <EmptyRow columns={columns.length}>{empty}</EmptyRow>}
+          </tbody>
+        </table>
+      </div>
+      {after}
+    </section>
   );
 }
