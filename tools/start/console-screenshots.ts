@@ -1,7 +1,8 @@
 /**
  * Screenshots of the console for docs/console.md, taken from a running `npm start` (its demo
  * commune 16279 and province 38), at 1366x900: the commune official's live progress in Vietnamese
- * and in English, the commune set-up page, and the province officer's ranking. Tokens are minted with the development
+ * and in English, the commune set-up, campaigns and review pages, the province officer's ranking, and the
+ * operations page. Tokens are minted with the development
  * secret, as npm start's own sign-in links are.
  *
  *   npm start            # in one terminal
@@ -18,6 +19,7 @@ const outDir = path.resolve(__dirname, '..', '..', 'docs', 'images', 'console');
 const settings = { secret: process.env.JWT_SECRET || DEV_JWT_SECRET, issuer: process.env.JWT_ISSUER || 'dtc-platform', audience: process.env.JWT_AUDIENCE || 'dtc-api' };
 const communeOfficial = signToken(settings, { sub: 'demo-commune-admin', role: 'commune_admin', communes: ['16279'] }, 600);
 const provinceOfficer = signToken(settings, { sub: 'demo-province-officer', role: 'province_officer', province: '38' }, 600);
+const operator = signToken(settings, { sub: 'demo-operations', role: 'operations' }, 600);
 
 async function shoot(page: Page, name: string, ready = page.locator('[data-testid="live"][data-live="true"]')): Promise<void> {
   // On a progress page the live badge says the figures are in and the stream is open.
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
     await campaign.selectOption(provinceWide!);
     await officer.getByTestId('ranking').waitFor({ timeout: 60_000 });
     await shoot(officer, 'province-officer-ranking');
+
+    const operations = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' })).newPage();
+    await operations.goto(`${base}/console/#token=${operator}`);
+    await shoot(operations, 'operations', operations.getByTestId('ops-consumers').locator('tbody tr').first());
   } finally {
     await browser.close();
   }
