@@ -165,6 +165,51 @@ describe('enrollment step review and sync health', () => {
     }
   });
 
+  it('lists the steps returned and not yet redone with the member who recorded them, until a later step or a verification', async () => {
+    const household = await request<{ id: string }>('POST', `${registry.url}/households`, recorder, householdBody(A, 'THON-1'));
+    const resident = await request<{ id: string }>('POST', `${registry.url}/residents`, recorder, {
+      householdId: household.body.id,
+      fullName: 'Trần Văn Bình',
+      dateOfBirth: '1985-02-03',
+      sex: 'male',
+      ethnicity: 'Kinh',
+      relationshipToHead: 'head',
+    });
+    const [teamId, memberId] = [randomUUID(), randomUUID()];
+    const open = async (serviceCode: string) => {
+      const opened = await eventually(async () => {
+        const response = await request<Enrollment>('POST', url('/enrollments'), recorder, { communeCode: A, serviceCode, residentId: resident.body.id, teamId, memberId });
+        // Held as pending (202) until the registry's resident event arrives, then answered as it stands (200).
+        expect([[200, 201].includes(response.status), response.body.validation]).toEqual([true, 'valid']);
+        return response;
+      });
+      return opened.body.id;
+    };
+    const vneid = await open('vneid_level2');
+    const ehealth = await open('ehealth_book');
+    expect((await request('POST', url(`/enrollments/${vneid}/transitions`), recorder, { to: 'issued', teamId, memberId })).status).toBe(200);
+    expect((await review(vneid, 2, { verdict: 'returned', reason: 'Chưa kích hoạt trên điện thoại' })).status).toBe(200);
+    expect((await review(ehealth, 1, { verdict: 'returned', reason: 'Sai ngày sinh' })).status).toBe(200);
+    const returned = async () => (await request<{ items: Array<Record<string, unknown>>; truncated: boolean }>('GET', url(`/enrollments/returned?communeCode=${A}`), adminA)).body;
+    const mine = async () => (await returned()).items.filter((item) => item.subjectId === resident.body.id);
+    // Newest returned first.
+    expect(await mine()).toEqual([
+      { enrollmentId: ehealth, serviceCode: 'ehealth_book', subjectType: 'resident', subjectId: resident.body.id, stepNumber: 1, state: 'registered', teamId, memberId, occurredAt: expect.any(String), reason: 'Sai ngày sinh', returnedAt: expect.any(String) },
+      { enrollmentId: vneid, serviceCode: 'vneid_level2', subjectType: 'resident', subjectId: resident.body.id, stepNumber: 2, state: 'issued', teamId, memberId, occurredAt: expect.any(String), reason: 'Chưa kích hoạt trên điện thoại', returnedAt: expect.any(String) },
+    ]);
+    expect((await returned()).truncated).toBe(false);
+    // The team moves on (a later step), and the other is verified once fixed: neither waits any more.
+    expect((await request('POST', url(`/enrollments/${vneid}/transitions`), recorder, { to: 'activated', teamId, memberId })).status).toBe(200);
+    expect((await review(ehealth, 1, { verdict: 'verified' })).status).toBe(200);
+    expect(await mine()).toEqual([]);
+
+    // The commune's admins and operations; nobody else, and never another commune's.
+    expect((await request('GET', url(`/enrollments/returned?communeCode=${A}`), ops)).status).toBe(200);
+    for (const token of [recorder, officer, adminB]) expect((await request('GET', url(`/enrollments/returned?communeCode=${A}`), token)).status).toBe(403);
+    const bad = await request<Problem>('GET', url('/enrollments/returned?communeCode=4001'), adminA);
+    expect([bad.status, bad.body.fields?.[0].field]).toEqual([400, 'communeCode']);
+  });
+
   it("shows per member and phone what was uploaded and refused, and the enrollments held for their resident; another commune's uploads never", async () => {
     const applyId = randomUUID();
     const first = await sync(url(''), lan, [{ clientId: applyId, command: 'enrollment.apply', occurredAt: new Date().toISOString(), payload: { communeCode: A, serviceCode: 'cccd', residentId: randomUUID() } }], 'lan-phone-1');

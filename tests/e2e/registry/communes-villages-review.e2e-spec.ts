@@ -226,6 +226,31 @@ describe('registry: commune and village events, visit review', () => {
       expect(reviewed.map((event) => (event.data as { visitedAt: string }).visitedAt)).toEqual(Array(3).fill(visit.visitedAt));
     });
 
+    it('lists visits returned and not yet redone with the member who recorded them, until a later visit or a verification', async () => {
+      const first = await request<{ id: string }>('POST', url('/households'), agent, householdBody(commune, 'THON-1', { headName: 'Hộ Đinh Văn Trả' }));
+      const second = await request<{ id: string }>('POST', url('/households'), agent, householdBody(commune, 'THON-2', { headName: 'Hộ Mai Thị Lại' }));
+      const one = await newVisit(first.body.id);
+      const two = await newVisit(second.body.id);
+      expect((await review(one.id, admin, { verdict: 'returned', reason: 'Thiếu chữ ký chủ hộ' })).status).toBe(200);
+      expect((await review(two.id, ops, { verdict: 'returned', reason: 'Sai thôn' })).status).toBe(200);
+      const returned = async (token = admin) => request<{ items: Array<Record<string, unknown>>; truncated: boolean } & Problem>('GET', url(`/visits/returned?communeCode=${commune}`), token);
+      const mine = async () => (await returned()).body.items.filter((item) => [first.body.id, second.body.id].includes(item.householdId as string));
+      expect(await mine()).toEqual([
+        { visitId: two.id, householdId: second.body.id, headName: 'Hộ Mai Thị Lại', address: expect.any(String), villageCode: 'THON-2', teamId, memberId, visitedAt: two.visitedAt, reason: 'Sai thôn', returnedAt: expect.any(String) },
+        { visitId: one.id, householdId: first.body.id, headName: 'Hộ Đinh Văn Trả', address: expect.any(String), villageCode: 'THON-1', teamId, memberId, visitedAt: one.visitedAt, reason: 'Thiếu chữ ký chủ hộ', returnedAt: expect.any(String) },
+      ]);
+      // The team goes back to the second household; the first is verified once fixed.
+      await newVisit(second.body.id);
+      expect((await review(one.id, admin, { verdict: 'verified' })).status).toBe(200);
+      expect(await mine()).toEqual([]);
+
+      expect((await returned(ops)).status).toBe(200);
+      for (const token of [agent, officer, outsider]) expect((await returned(token)).status).toBe(403);
+      const bad = await request<Problem>('GET', url('/visits/returned?communeCode=3100'), admin);
+      expect([bad.status, bad.body.fields?.[0].field]).toEqual([400, 'communeCode']);
+      expect((await request('GET', url('/visits/returned?communeCode=99999'), ops)).status).toBe(404);
+    });
+
     it('lets only the commune’s admins and operations review, with a verdict and a reason to return', async () => {
       const household = await request<{ id: string }>('POST', url('/households'), agent, householdBody(commune, 'THON-2'));
       const visit = await newVisit(household.body.id);

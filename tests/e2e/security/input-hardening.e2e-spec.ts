@@ -448,6 +448,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
     },
     'GET /audit': { valid: (w) => ({ path: `/audit?communeCode=${w.A.code}&entity=household` }), bad: auditCases },
     'GET /sync/health': { valid: (w) => ({ path: `/sync/health?communeCode=${w.A.code}&days=7` }), bad: syncHealthCases },
+    'GET /visits/returned': { valid: (w) => ({ path: `/visits/returned?communeCode=${w.A.code}` }), bad: [badCommuneQuery, missingCommuneQuery, unknownQuery] },
   },
 
   enrollment: {
@@ -491,6 +492,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       ],
     },
     'GET /enrollments/pending': { valid: (w) => ({ path: `/enrollments/pending?communeCode=${w.A.code}` }), bad: [badCommuneQuery, missingCommuneQuery, ...PAGE_CASES, unknownQuery] },
+    'GET /enrollments/returned': { valid: (w) => ({ path: `/enrollments/returned?communeCode=${w.A.code}` }), bad: [badCommuneQuery, missingCommuneQuery, unknownQuery] },
     'GET /enrollments/{id}': { valid: (w) => ({ path: `/enrollments/${w.A.enrollmentId}` }), bad: [] },
     'POST /enrollments/{id}/transitions': {
       valid: async (w) => ({ path: `/enrollments/${(await created('enrollment', 'POST', '/enrollments', { communeCode: w.A.code, serviceCode: 'vneid_level2', residentId: w.A.twinId })).id}/transitions`, body: { to: 'issued' } }),

@@ -214,6 +214,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       refs: [{ why: 'a member of another commune as the digital core', call: async (a, b) => ({ path: `/households/${(await fresh.household(a)).id}/digital-core`, body: { version: 1, residentId: b.residentId } }) }],
     },
     'GET /households/{householdId}/visits': { write: false, allowed: READERS, call: (c) => ({ path: `/households/${c.householdId}/visits` }) },
+    'GET /visits/returned': { write: false, allowed: ADMIN, call: (c) => ({ path: `/visits/returned?communeCode=${c.code}` }) },
     'POST /households/{householdId}/visits': { write: true, allowed: FIELD, call: (c) => ({ path: `/households/${c.householdId}/visits`, body: { outcome: 'done', obstacles: [] } }) },
     'POST /visits/{visitId}/review': {
       write: true,
@@ -312,6 +313,7 @@ const TABLE: Record<ServiceName, Record<string, Row>> = {
       refs: [{ why: 'listing one’s own commune filtered by another commune’s village', call: (a, b) => ({ path: `/enrollments?communeCode=${a.code}&villageId=${b.villageId}` }), refused: deniedOrEmpty }],
     },
     'GET /enrollments/pending': { write: false, allowed: READERS, call: (c) => ({ path: `/enrollments/pending?communeCode=${c.code}` }) },
+    'GET /enrollments/returned': { write: false, allowed: ADMIN, call: (c) => ({ path: `/enrollments/returned?communeCode=${c.code}` }) },
     'GET /enrollments/{id}': { write: false, allowed: READERS, call: (c) => ({ path: `/enrollments/${c.enrollmentId}` }) },
     'POST /enrollments/{id}/transitions': { write: true, allowed: FIELD, call: async (c) => ({ path: `/enrollments/${(await fresh.enrollment(c)).id}/transitions`, body: { to: 'issued' } }) },
     'POST /enrollments/{id}/obstacles': { write: true, allowed: FIELD, call: (c) => ({ path: `/enrollments/${c.enrollmentId}/obstacles`, body: { obstacle: 'no_signal', note: 'Mất sóng' } }) },

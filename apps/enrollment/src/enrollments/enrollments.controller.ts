@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFou
 import { CorrelationId, CurrentPrincipal, Roles, type Principal, ParseIdPipe } from '@dtc/platform';
 import type { Response } from 'express';
 import { ENROLLMENT_SETTINGS, type EnrollmentSettings } from '../enrollment-settings';
-import { ApplyDto, EnrollmentPage, EnrollmentQuery, EnrollmentView, ObstacleDto, PendingQuery, TransitionDto } from './enrollments.dto';
+import { ApplyDto, EnrollmentPage, EnrollmentQuery, EnrollmentView, ObstacleDto, PendingQuery, ReturnedStepsQuery, ReturnedStepsView, TransitionDto } from './enrollments.dto';
 import { EnrollmentsService } from './enrollments.service';
 
 const WRITERS = ['field_agent', 'commune_admin', 'operations'] as const;
@@ -50,6 +50,17 @@ export class EnrollmentsController {
   @ApiOkResponse({ type: EnrollmentPage })
   pending(@Query() query: PendingQuery, @CurrentPrincipal() principal: Principal): Promise<EnrollmentPage> {
     return this.enrollments.overduePending(query, this.settings.pendingReportMinutes, principal);
+  }
+
+  @Get('enrollments/returned')
+  @Roles('commune_admin', 'operations')
+  @ApiOperation({
+    summary: 'Steps returned on review and not yet redone, newest first, each with who recorded it and what to fix',
+    description: "Commune admins of the commune and operations: the review queue's items returned, per member. A later step of the enrollment, or a verification, takes it off.",
+  })
+  @ApiOkResponse({ type: ReturnedStepsView })
+  returned(@Query() query: ReturnedStepsQuery, @CurrentPrincipal() principal: Principal): Promise<ReturnedStepsView> {
+    return this.enrollments.returned(query, principal);
   }
 
   @Get('enrollments/:id')

@@ -153,3 +153,32 @@ export class EnrollmentPage {
   @ApiProperty({ example: 50 }) pageSize!: number;
   @ApiProperty({ example: 120 }) total!: number;
 }
+
+export class ReturnedStepsQuery {
+  @ApiProperty({ example: '16279' })
+  @Matches(/^[0-9]{5}$/, { message: 'communeCode must be the 5-digit official commune code' })
+  communeCode!: string;
+}
+
+/** A commune's returned steps list shows at most this many (the newest). */
+export const STEPS_LISTED_RETURNED = 500;
+
+/** An enrollment step returned to its team that the team has not yet redone (no later step, no verification). */
+export class ReturnedStepView {
+  @ApiProperty({ example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' }) enrollmentId!: string;
+  @ApiProperty({ example: 'vneid_level2' }) serviceCode!: string;
+  @ApiProperty({ example: 'resident', enum: ['resident', 'organisation'] }) subjectType!: string;
+  @ApiProperty({ example: '3f2e1d0c-9b8a-4765-8432-10fedcba9876' }) subjectId!: string;
+  @ApiProperty({ example: 2, type: 'integer', description: 'Position among the steps that reached a state (1 = opened)' }) stepNumber!: number;
+  @ApiProperty({ example: 'applied', description: 'The state the step recorded' }) state!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' }) teamId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', description: 'Who recorded the step' }) memberId!: string | null;
+  @ApiProperty({ example: '2026-07-22T09:15:00.000Z' }) occurredAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Ảnh chụp màn hình VNeID chưa kích hoạt', description: 'What to fix' }) reason!: string | null;
+  @ApiProperty({ example: '2026-07-23T02:00:00.000Z', description: 'When it was returned' }) returnedAt!: string;
+}
+
+export class ReturnedStepsView {
+  @ApiProperty({ type: [ReturnedStepView], description: `Newest returned first, at most ${STEPS_LISTED_RETURNED}` }) items!: ReturnedStepView[];
+  @ApiProperty({ example: false, description: 'More are returned than listed' }) truncated!: boolean;
+}

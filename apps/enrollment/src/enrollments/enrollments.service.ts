@@ -9,7 +9,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService, type ServiceRow } from '../catalogue/catalogue.service';
 import { ageOn, allowedTransitions, initialState, isFinal, REJECTED } from '../catalogue/lifecycle';
 import { lockSubject } from '../read-model/registry-read-model';
-import type { ApplyDto, EnrollmentQuery, EnrollmentView, ObstacleDto, PendingQuery, StepView, TransitionDto } from './enrollments.dto';
+import { STEPS_LISTED_RETURNED, type ApplyDto, type EnrollmentQuery, type EnrollmentView, type ObstacleDto, type PendingQuery, type ReturnedStepsQuery, type ReturnedStepsView, type StepView, type TransitionDto } from './enrollments.dto';
 
 export interface EnrollmentRow {
   id: string;
@@ -238,6 +238,40 @@ export class EnrollmentsService {
     assertCommuneAccess(principal, query.communeCode, await knownProvinceOf(this.dataSource.manager, query.communeCode));
     const where = "commune_code = $1 and validation = 'pending_subject' and recorded_at < now() - make_interval(mins => $2::int)";
     return this.page(where, [query.communeCode, olderThanMinutes], query);
+  }
+
+  /** The commune's steps returned on review that their team has not redone: a later step, or a verification, closes one. */
+  async returned(query: ReturnedStepsQuery, principal: Principal): Promise<ReturnedStepsView> {
+    assertCommuneAccess(principal, query.communeCode, await knownProvinceOf(this.dataSource.manager, query.communeCode));
+    const rows: Array<{ enrollment_id: string; service_code: string; subject_type: string; subject_id: string; step_number: number; to_state: string; team_id: string | null; member_id: string | null; occurred_at: Date; review_reason: string | null; reviewed_at: Date }> =
+      await this.dataSource.query(
+        `select s.enrollment_id, e.service_code, e.subject_type, e.subject_id, s.to_state, s.team_id, s.member_id,
+                s.occurred_at, s.review_reason, s.reviewed_at,
+                (select count(*)::int from enrollment_steps earlier where earlier.enrollment_id = s.enrollment_id and earlier.to_state is not null and earlier.id <= s.id) as step_number
+           from enrollment_steps s
+           join enrollments e on e.id = s.enrollment_id
+          where e.commune_code = $1 and s.review_verdict = 'returned'
+            and not exists (select 1 from enrollment_steps later where later.enrollment_id = s.enrollment_id and later.to_state is not null and later.id > s.id)
+          order by s.reviewed_at desc, s.id
+          limit ${STEPS_LISTED_RETURNED + 1}`,
+        [query.communeCode],
+      );
+    return {
+      items: rows.slice(0, STEPS_LISTED_RETURNED).map((row) => ({
+        enrollmentId: row.enrollment_id,
+        serviceCode: row.service_code,
+        subjectType: row.subject_type,
+        subjectId: row.subject_id,
+        stepNumber: row.step_number,
+        state: row.to_state,
+        teamId: row.team_id,
+        memberId: row.member_id,
+        occurredAt: new Date(row.occurred_at).toISOString(),
+        reason: row.review_reason,
+        returnedAt: new Date(row.reviewed_at).toISOString(),
+      })),
+      truncated: rows.length > STEPS_LISTED_RETURNED,
+    };
   }
 
   private async page(where: string, values: unknown[], query: { page: number; pageSize: number }): Promise<Page<EnrollmentView>> {

@@ -1,14 +1,28 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, ParseIdPipe, Roles, type Principal } from '@dtc/platform';
 import { ApiWriteErrors } from '../common/api-errors';
-import { ReviewVisitDto, VisitView } from './visits.dto';
+import { ReturnedVisitsQuery, ReturnedVisitsView, ReviewVisitDto, VisitView } from './visits.dto';
 import { VisitsService } from './visits.service';
 
 @ApiTags('visits')
 @Controller('visits')
 export class VisitReviewsController {
   constructor(private readonly visits: VisitsService) {}
+
+  @Get('returned')
+  @Roles('commune_admin', 'operations')
+  @ApiOperation({
+    summary: 'Visits returned to their teams and not yet redone, newest first, each with who recorded it and what to fix',
+    description: "Commune admins of the commune and operations: the review queue's items returned, per member. A later visit to the household, or a verification, takes it off.",
+  })
+  @ApiOkResponse({ type: ReturnedVisitsView })
+  @ApiBadRequestResponse({ description: 'communeCode is not a 5-digit code' })
+  @ApiForbiddenResponse({ description: 'Not a commune admin of this commune, nor operations' })
+  @ApiNotFoundResponse({ description: 'No such commune' })
+  returned(@Query() query: ReturnedVisitsQuery, @CurrentPrincipal() principal: Principal): Promise<ReturnedVisitsView> {
+    return this.visits.returned(query, principal);
+  }
 
   @Post(':visitId/review')
   @HttpCode(200)

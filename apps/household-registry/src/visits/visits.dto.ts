@@ -1,5 +1,8 @@
 import { REVIEW_VERDICTS, VISIT_OBSTACLES, VISIT_OUTCOMES } from '@dtc/contracts';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** A commune's returned visits list shows at most this many (the newest). */
+export const VISITS_LISTED_RETURNED = 500;
 import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { IsCalendarDay, IsIsoDateTime } from '@dtc/platform';
 
@@ -84,4 +87,29 @@ export class VisitView {
   @ApiProperty({ nullable: true, enum: REVIEW_VERDICTS, example: 'returned', description: "The commune admin's current verdict; null until reviewed" }) reviewStatus!: (typeof REVIEW_VERDICTS)[number] | null;
   @ApiProperty({ nullable: true, type: String, example: 'Thiếu ảnh minh chứng / no photo of the signed form', description: 'The reason given with the current verdict' }) reviewReason!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time', example: '2026-07-23T02:00:00.000Z', description: 'When the current verdict was given' }) reviewedAt!: string | null;
+}
+
+export class ReturnedVisitsQuery {
+  @ApiProperty({ example: '16279' })
+  @Matches(/^[0-9]{5}$/, { message: 'communeCode must be the 5-digit official commune code' })
+  communeCode!: string;
+}
+
+/** A visit returned to its team that the team has not yet gone back for (it is still the household's latest visit). */
+export class ReturnedVisitView {
+  @ApiProperty({ example: 'c4d5e6f7-1a2b-4c3d-8e9f-0a1b2c3d4e5f' }) visitId!: string;
+  @ApiProperty({ example: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11' }) householdId!: string;
+  @ApiProperty({ example: 'Lê Văn Một' }) headName!: string;
+  @ApiProperty({ example: 'Xóm 3, thôn Đông' }) address!: string;
+  @ApiProperty({ example: 'DONG' }) villageCode!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', example: 'e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b' }) teamId!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, format: 'uuid', example: 'f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b', description: 'Who recorded the visit' }) memberId!: string | null;
+  @ApiProperty({ example: '2026-07-22T09:15:00.000Z' }) visitedAt!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Thiếu ảnh minh chứng', description: 'What to fix' }) reason!: string | null;
+  @ApiProperty({ example: '2026-07-23T02:00:00.000Z', description: 'When it was returned' }) returnedAt!: string;
+}
+
+export class ReturnedVisitsView {
+  @ApiProperty({ type: [ReturnedVisitView], description: `Newest returned first, at most ${VISITS_LISTED_RETURNED}` }) items!: ReturnedVisitView[];
+  @ApiProperty({ example: false, description: 'More are returned than listed' }) truncated!: boolean;
 }

@@ -5,10 +5,10 @@ import { type Principal, notFound, resolveOccurredAt, unprocessable, vietnamDay 
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { recordAudit } from '@dtc/persistence';
-import { assertVisible } from '../common/commune-scope';
+import { assertVisible, communeForRead } from '../common/commune-scope';
 import { originOf } from '../common/event-origin';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import type { RecordVisitDto, ReviewVisitDto, VisitListQuery, VisitView } from './visits.dto';
+import { VISITS_LISTED_RETURNED, type RecordVisitDto, type ReturnedVisitsQuery, type ReturnedVisitsView, type ReviewVisitDto, type VisitListQuery, type VisitView } from './visits.dto';
 
 interface VisitRow {
   id: string;
@@ -91,6 +91,41 @@ export class VisitsService {
       params,
     );
     return rows.map(toView);
+  }
+
+  /**
+   * The commune's visits returned to their teams and not yet redone: a later visit to the household
+   * is the team going back (as the work list reads it), a verification closes it too.
+   */
+  async returned(query: ReturnedVisitsQuery, principal: Principal): Promise<ReturnedVisitsView> {
+    const commune = await communeForRead(this.dataSource.manager, query.communeCode, principal);
+    const rows: Array<{ id: string; household_id: string; head_name: string; address: string; village_code: string; team_id: string | null; member_id: string | null; visited_at: Date; review_reason: string | null; reviewed_at: Date }> =
+      await this.dataSource.query(
+        `select v.id, v.household_id, h.head_name, h.address, village.code as village_code, v.team_id, v.member_id, v.visited_at, v.review_reason, v.reviewed_at
+           from visits v
+           join households h on h.id = v.household_id
+           join villages village on village.id = h.village_id
+          where v.commune_code = $1 and v.review_status = 'returned'
+            and not exists (select 1 from visits later where later.household_id = v.household_id and (later.visited_at, later.id) > (v.visited_at, v.id))
+          order by v.reviewed_at desc, v.id
+          limit ${VISITS_LISTED_RETURNED + 1}`,
+        [commune.code],
+      );
+    return {
+      items: rows.slice(0, VISITS_LISTED_RETURNED).map((row) => ({
+        visitId: row.id,
+        householdId: row.household_id,
+        headName: row.head_name,
+        address: row.address,
+        villageCode: row.village_code,
+        teamId: row.team_id,
+        memberId: row.member_id,
+        visitedAt: new Date(row.visited_at).toISOString(),
+        reason: row.review_reason,
+        returnedAt: new Date(row.reviewed_at).toISOString(),
+      })),
+      truncated: rows.length > VISITS_LISTED_RETURNED,
+    };
   }
 
   /**

@@ -129,6 +129,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/enrollments/returned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Steps returned on review and not yet redone, newest first, each with who recorded it and what to fix
+         * @description Commune admins of the commune and operations: the review queue's items returned, per member. A later step of the enrollment, or a verification, takes it off.
+         */
+        get: operations["EnrollmentsController_returned"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -697,6 +717,61 @@ export interface components {
              * @example 1
              */
             replayed: number;
+        };
+        ReturnedStepsView: {
+            /** @description Newest returned first, at most 500 */
+            items: components["schemas"]["ReturnedStepView"][];
+            /**
+             * @description More are returned than listed
+             * @example false
+             */
+            truncated: boolean;
+        };
+        ReturnedStepView: {
+            /** @example 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d */
+            enrollmentId: string;
+            /**
+             * Format: uuid
+             * @description Who recorded the step
+             * @example f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b
+             */
+            memberId?: string | null;
+            /** @example 2026-07-22T09:15:00.000Z */
+            occurredAt: string;
+            /**
+             * @description What to fix
+             * @example Ảnh chụp màn hình VNeID chưa kích hoạt
+             */
+            reason?: string | null;
+            /**
+             * @description When it was returned
+             * @example 2026-07-23T02:00:00.000Z
+             */
+            returnedAt: string;
+            /** @example vneid_level2 */
+            serviceCode: string;
+            /**
+             * @description The state the step recorded
+             * @example applied
+             */
+            state: string;
+            /**
+             * @description Position among the steps that reached a state (1 = opened)
+             * @example 2
+             */
+            stepNumber: number;
+            /** @example 3f2e1d0c-9b8a-4765-8432-10fedcba9876 */
+            subjectId: string;
+            /**
+             * @example resident
+             * @enum {string}
+             */
+            subjectType: "resident" | "organisation";
+            /**
+             * Format: uuid
+             * @example e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b
+             */
+            teamId?: string | null;
         };
         ReviewStepDto: {
             /**
@@ -1653,6 +1728,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["EnrollmentPage"];
+                };
+            };
+            /** @description Malformed input: a parameter or body field of the wrong type or format, unknown or missing (the fields say which) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token's role may not do this, or its commune or province is not the data's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token has used its request budget for this minute; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EnrollmentsController_returned: {
+        parameters: {
+            query: {
+                communeCode: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnedStepsView"];
                 };
             };
             /** @description Malformed input: a parameter or body field of the wrong type or format, unknown or missing (the fields say which) */

@@ -546,6 +546,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/visits/returned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visits returned to their teams and not yet redone, newest first, each with who recorded it and what to fix
+         * @description Commune admins of the commune and operations: the review queue's items returned, per member. A later visit to the household, or a verification, takes it off.
+         */
+        get: operations["VisitReviewsController_returned"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/work-list": {
         parameters: {
             query?: never;
@@ -1234,6 +1254,50 @@ export interface components {
              * @enum {string}
              */
             decision: "duplicate" | "not_duplicate";
+        };
+        ReturnedVisitsView: {
+            /** @description Newest returned first, at most 500 */
+            items: components["schemas"]["ReturnedVisitView"][];
+            /**
+             * @description More are returned than listed
+             * @example false
+             */
+            truncated: boolean;
+        };
+        ReturnedVisitView: {
+            /** @example Xóm 3, thôn Đông */
+            address: string;
+            /** @example Lê Văn Một */
+            headName: string;
+            /** @example 0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11 */
+            householdId: string;
+            /**
+             * Format: uuid
+             * @description Who recorded the visit
+             * @example f1e2d3c4-b5a6-4978-8a9b-1c2d3e4f5a6b
+             */
+            memberId?: string | null;
+            /**
+             * @description What to fix
+             * @example Thiếu ảnh minh chứng
+             */
+            reason?: string | null;
+            /**
+             * @description When it was returned
+             * @example 2026-07-23T02:00:00.000Z
+             */
+            returnedAt: string;
+            /**
+             * Format: uuid
+             * @example e1f2a3b4-5c6d-4e7f-8a9b-0c1d2e3f4a5b
+             */
+            teamId?: string | null;
+            /** @example DONG */
+            villageCode: string;
+            /** @example 2026-07-22T09:15:00.000Z */
+            visitedAt: string;
+            /** @example c4d5e6f7-1a2b-4c3d-8e9f-0a1b2c3d4e5f */
+            visitId: string;
         };
         ReviewVisitDto: {
             /**
@@ -4939,6 +5003,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description The token has used its request budget for this minute; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database or another dependency is unavailable or busy for a moment: nothing was done; retry later */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    VisitReviewsController_returned: {
+        parameters: {
+            query: {
+                communeCode: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Any other refusal (a conflict, a business rule, ...): a problem naming the reason and the fields at fault */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReturnedVisitsView"];
+                };
+            };
+            /** @description communeCode is not a 5-digit code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No bearer token, or one that is expired, malformed, signed by an unknown key or for another issuer or audience */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a commune admin of this commune, nor operations */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such commune */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
             /** @description The token has used its request budget for this minute; Retry-After says when to try again */
