@@ -377,10 +377,11 @@ describe('console (officials and province officers, desktop)', () => {
     expect((await request('PUT', `${services.reporting.url}/communes/${COMMUNE}/indicator-values/on_time_processing_share/${today.slice(0, 7)}`, agent, { value: 10 })).status).toBe(403);
   });
 
-  it('shows a commune official what waits for review: likely duplicates to decide, enrollments held for their resident, and each member\'s sync', async () => {
+  it('shows a commune official what waits for review: likely duplicates to decide, enrollments held for their resident, what was returned to each member, and each member\'s sync', async () => {
     // The same person twice: once registered online, once from a phone that synced later.
     const person = { householdId: households[2], dateOfBirth: '1979-03-08', sex: 'female', ethnicity: 'Kinh', relationshipToHead: 'spouse', ownsSmartphone: false };
-    expect((await request('POST', `${registry().url}/residents`, agent, { ...person, fullName: 'Hoàng Thị Cúc' })).status).toBe(201);
+    const cuc = await request<{ id: string }>('POST', `${registry().url}/residents`, agent, { ...person, fullName: 'Hoàng Thị Cúc' });
+    expect(cuc.status).toBe(201);
     const upload = await fetch(`${registry().url}/sync`, {
       method: 'POST',
       headers: { authorization: `Bearer ${agent}`, 'content-type': 'application/json', 'x-device-id': 'mai-phone' },
@@ -391,6 +392,16 @@ describe('console (officials and province officers, desktop)', () => {
     const held = await request<{ validation: string }>('POST', `${services.enrollment.url}/enrollments`, agent, { communeCode: COMMUNE, serviceCode: 'vneid_level2', residentId: randomUUID(), teamId, memberId });
     expect(held.body.validation).toBe('pending_subject');
 
+    // Returned on review: a visit the member recorded, and a step of an enrollment she opened.
+    const [visit] = (await request<Array<{ id: string }>>('GET', `${registry().url}/households/${households[0]}/visits`, admin)).body;
+    expect((await request('POST', `${registry().url}/visits/${visit.id}/review`, admin, { verdict: 'returned', reason: 'Thiếu ảnh biên bản' })).status).toBe(200);
+    const opened = await eventually(async () => {
+      const response = await request<{ id: string; validation: string }>('POST', `${services.enrollment.url}/enrollments`, agent, { communeCode: COMMUNE, serviceCode: 'ehealth_book', residentId: cuc.body.id, teamId, memberId });
+      expect(response.body.validation).toBe('valid');
+      return response.body;
+    });
+    expect((await request('POST', `${services.enrollment.url}/enrollments/${opened.id}/steps/1/review`, admin, { verdict: 'returned', reason: 'Sai ngày sinh' })).status).toBe(200);
+
     await page.getByRole('button', { name: 'Rà soát' }).click();
     const flags = page.getByTestId('duplicate-flags');
     await flags.getByRole('rowheader', { name: /hoang thi cuc · 1979-03-08/ }).waitFor();
@@ -400,6 +411,11 @@ describe('console (officials and province officers, desktop)', () => {
     const mai = page.getByTestId('sync-health').locator(`tr[data-member="${MEMBER_NAME}"]`);
     // Items sent (the visit uploaded earlier and this resident), refused, held enrollments, phones.
     expect((await mai.locator('td').allTextContents()).slice(1)).toEqual(['2', '0', '1', '2']);
+    // What was returned to her: the visit and the step, each with what to fix.
+    const returned = page.getByTestId('returned-by-member').locator(`tr[data-member="${MEMBER_NAME}"]`);
+    const cells = await returned.locator('td').allTextContents();
+    expect(cells.slice(0, 3)).toEqual(['1', '1', '0']);
+    expect(await returned.locator('li').allTextContents()).toEqual(['Kích hoạt sổ sức khỏe điện tử, bước 1 (registered): Sai ngày sinh', 'Thăm hộ Hộ Lê Văn Một (thôn DONG): Thiếu ảnh biên bản']);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'hoang thi cuc là trùng' }).click();
     await page.getByText('Đã ghi nhận hoang thi cuc là trùng').waitFor();

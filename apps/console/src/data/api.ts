@@ -26,6 +26,8 @@ export type DuplicateFlag = RegistrySchemas['schemas']['DuplicateFlagView'];
 export type ResidentView = RegistrySchemas['schemas']['ResidentView'];
 export type EnrollmentView = EnrollmentSchemas['schemas']['EnrollmentView'];
 export type SyncHealth = EnrollmentSchemas['schemas']['SyncHealthView'];
+export type ReturnedVisit = RegistrySchemas['schemas']['ReturnedVisitView'];
+export type ReturnedStep = EnrollmentSchemas['schemas']['ReturnedStepView'];
 export type HouseholdMapStatus = HouseholdMap['households'][number]['status'];
 
 /** How the console draws maps here (GET /console/config.json): a tile server, or none (an empty base). */
@@ -135,6 +137,8 @@ export function consoleApi(token: string) {
     resolveDuplicateFlag: (id: string, decision: 'duplicate' | 'not_duplicate') => must(registry.POST('/duplicate-flags/{id}/resolve', { params: { path: { id } }, body: { decision } })),
     resident: (id: string) => must(registry.GET('/residents/{id}', { params: { path: { id } } })),
     services: () => must(enrollment.GET('/services')),
+    returnedVisits: (communeCode: string) => must(registry.GET('/visits/returned', { params: { query: { communeCode } } })),
+    returnedSteps: (communeCode: string) => must(enrollment.GET('/enrollments/returned', { params: { query: { communeCode } } })),
     overduePendingEnrollments: (communeCode: string) => must(enrollment.GET('/enrollments/pending', { params: { query: { communeCode } } })),
     /** Each member's uploads to the three services that take field work, over the last `days` days. */
     syncHealth: (communeCode: string, days: number) =>

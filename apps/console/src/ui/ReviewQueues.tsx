@@ -2,6 +2,7 @@ import { useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConsoleApi, DuplicateFlag, EnrollmentView, ResidentView } from '../data/api';
 import { formatTime } from '../data/figures';
+import { returnsByMember, type MemberReturns, type ReturnedItem } from '../data/returned';
 import { mergeSyncHealth, type MemberSyncHealth } from '../data/sync-health';
 import { currentLanguage } from './i18n';
 import { NotYet, orNothing, Outcome, TablePanel, useLoaded, useOutcome } from './parts';
@@ -23,6 +24,7 @@ interface Queues {
   flags: FlagWithResidents[];
   pending: EnrollmentView[];
   health: MemberSyncHealth[];
+  returns: MemberReturns[];
   /** member id -> name, from the commune's teams */
   names: Map<string, string>;
   /** service code -> name in the page's language */
@@ -36,13 +38,16 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
   const { t } = useTranslation();
   const { error, done, run } = useOutcome(onExpired);
   const load = useCallback(async (): Promise<Queues> => {
-    const [flags, pending, health, members, services] = await Promise.all([
+    const [flags, pending, health, members, services, returnedVisits, returnedSteps] = await Promise.all([
       api.openDuplicateFlags(communeCode),
       api.overduePendingEnrollments(communeCode),
       api.syncHealth(communeCode, HEALTH_DAYS),
       api.communeMembers(communeCode),
       api.services(),
+      api.returnedVisits(communeCode),
+      api.returnedSteps(communeCode),
     ]);
+    const merged = mergeSyncHealth(health);
     const withResidents = await Promise.all(
       flags.items.map(async (flag) => {
         // A resident since moved to another commune is no longer readable here: the flag still shows.
@@ -54,7 +59,8 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
     return {
       flags: withResidents,
       pending: pending.items,
-      health: mergeSyncHealth(health),
+      health: merged,
+      returns: returnsByMember(returnedVisits.items, returnedSteps.items, merged),
       names: new Map(members.map((member) => [member.id, member.fullName])),
       services: new Map(services.map((service) => [service.code, vietnamese ? service.nameVi : service.nameEn])),
     };
@@ -66,6 +72,11 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
   const time = (iso?: string | null) => formatTime(iso, language);
   const nameOf = (memberId?: string | null) => (memberId ? (queues.names.get(memberId) ?? memberId) : '–');
   const who = (resident?: ResidentView) => (resident ? `${resident.fullName} · ${resident.dateOfBirth} · ${resident.villageCode}` : t('review.residentElsewhere'));
+
+  const what = (item: ReturnedItem) =>
+    item.kind === 'visit'
+      ? t('review.returnedVisit', { head: item.visit.headName, village: item.visit.villageCode, reason: item.reason ?? '–' })
+      : t('review.returnedStep', { service: queues.services.get(item.step.serviceCode) ?? item.step.serviceCode, step: item.step.stepNumber, state: item.step.state, reason: item.reason ?? '–' });
 
   const decide = async (entry: FlagWithResidents, decision: 'duplicate' | 'not_duplicate') => {
     const name = entry.resident?.fullName ?? entry.flag.residentId;
@@ -118,6 +129,33 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
             <td className="text">{nameOf(enrollment.memberId)}</td>
             <td>{time(enrollment.occurredAt)}</td>
             <td className="muted">{enrollment.subjectId}</td>
+          </tr>
+        ))}
+      </TablePanel>
+      <TablePanel
+        id="returned"
+        title={t('review.returned', { count: queues.returns.reduce((sum, member) => sum + member.items.length, 0) })}
+        hint={t('review.returnedHint', { days: HEALTH_DAYS })}
+        testId="returned-by-member"
+        columns={[{ label: t('review.member') }, { label: t('review.returnedVisits') }, { label: t('review.returnedSteps') }, { label: t('review.refused') }, { label: t('review.since') }, { label: t('review.toRedo'), text: true }]}
+        empty={queues.returns.length === 0 && t('review.noReturned')}
+      >
+        {queues.returns.map((member) => (
+          <tr key={member.memberId ?? ''} data-member={member.memberId ? nameOf(member.memberId) : ''}>
+            <th scope="row">{member.memberId ? nameOf(member.memberId) : t('review.noMember')}</th>
+            <td>{member.visits}</td>
+            <td>{member.steps}</td>
+            <td>{member.refused}</td>
+            <td>{time(member.oldestReturnedAt)}</td>
+            <td className="text">
+              {member.items.length > 0 && (
+                <ul className="plain">
+                  {member.items.map((item) => (
+                    <li key={item.kind === 'visit' ? item.visit.visitId : `${item.step.enrollmentId}-${item.step.stepNumber}`}>{what(item)}</li>
+                  ))}
+                </ul>
+              )}
+            </td>
           </tr>
         ))}
       </TablePanel>
