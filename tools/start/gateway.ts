@@ -82,11 +82,20 @@ export function fieldCsp(oidc?: FieldOidcConfig): string {
 }
 
 /** The console's Content-Security-Policy: this origin only, plus the map tiles' origin when a tile server is configured. */
+/**
+ * The two fixed <style> rules React Aria Components inject (press: touch-action on pressable
+ * elements; modal: overscroll-behavior while a dialog is open), allowed by their SHA-256 so the
+ * console needs no 'unsafe-inline'. tools/start/console-csp.spec.ts recomputes them from the
+ * installed library: an upgrade that changes a rule fails there, naming the new hash.
+ */
+export const CONSOLE_STYLE_HASHES = ["'sha256-38RhXrc7EdReTKsOm23ZPOCUgniTUUcjky8QOOrQx6o='", "'sha256-gYiS/BvZvRcK27JIXTuwhZ3hs2+VJ1X+2gUlE+farlg='"];
+export const CONSOLE_CSP = FIELD_CSP.replace("style-src 'self'", `style-src 'self' ${CONSOLE_STYLE_HASHES.join(' ')}`);
+
 export function consoleCsp(map?: { tileUrl: string }): string {
-  if (!map) return FIELD_CSP;
+  if (!map) return CONSOLE_CSP;
   // Leaflet's {s} spreads tiles over subdomains (a, b, c): allow them all.
   const origin = new URL(map.tileUrl.replace('{s}', 'subdomain').replace(/\{[a-z]+\}/g, '0')).origin.replace('//subdomain.', '//*.');
-  return FIELD_CSP.replace("img-src 'self' data:", `img-src 'self' data: ${origin}`);
+  return CONSOLE_CSP.replace("img-src 'self' data:", `img-src 'self' data: ${origin}`);
 }
 
 export interface Gateway {

@@ -530,6 +530,10 @@ describe('console (officials and province officers, desktop)', () => {
 
     const opsContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
     const ops = await opsContext.newPage();
+    const opsCsp: string[] = [];
+    ops.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) opsCsp.push(message.text());
+    });
     await ops.goto(`${gateway.url}/console/#token=${operations}`);
     const servicesTable = ops.getByTestId('ops-services');
     await servicesTable.locator('tr[data-service="reporting"]').getByTestId('attention').filter({ hasText: 'có thư chết chờ phát lại' }).waitFor();
@@ -544,10 +548,20 @@ describe('console (officials and province officers, desktop)', () => {
     expect(await letters.locator('tr', { hasText: poisonKey }).textContent()).toMatch(/vn\.dtc\.registry\.household\.registered\.v1.*Chưa$/);
     expect(await seriousViolations(ops)).toEqual([]);
 
+    // Asked first: the dialog says what will happen; Cancel sends nothing.
     await ops.getByRole('button', { name: 'Phát lại thư chết của reporting-projections' }).click();
+    const ask = ops.getByRole('alertdialog', { name: 'Phát lại thư chết của reporting-projections' });
+    await ask.getByText('Gửi 1 thư chết của reporting-projections về luồng gốc để xử lý lại?', { exact: false }).waitFor();
+    expect(await seriousViolations(ops)).toEqual([]);
+    await ask.getByRole('button', { name: 'Hủy' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await ops.getByRole('button', { name: 'Phát lại thư chết của reporting-projections' }).click();
+    await ops.getByRole('alertdialog').getByRole('button', { name: 'Phát lại', exact: true }).click();
     await ops.getByText('Đã phát lại 1 thư chết của reporting-projections.').waitFor();
     await letters.locator('tr', { hasText: poisonKey }).filter({ hasText: /Có$/ }).waitFor();
     expect(await ops.getByRole('link', { name: 'Bảng điều khiển nền tảng' }).getAttribute('href')).toBe(`${GRAFANA}/d/dtc-platform`);
+    // The components' injected rules are allowed by hash: the strict policy refused nothing.
+    expect(opsCsp).toEqual([]);
     await opsContext.close();
 
     // The commune official is offered no operations page, and the API refuses it the replay anyway.

@@ -5,6 +5,7 @@ import { forgetToken, keepToken, takeToken, viewerOf, type Viewer } from '../dat
 import { CampaignSetup, type SetupScope } from './CampaignSetup';
 import { CampaignsPage } from './CampaignsPage';
 import { CommuneAdmin } from './CommuneAdmin';
+import { Button } from './controls';
 import { toggleLanguage } from './i18n';
 import { Operations } from './Operations';
 import { ReviewQueues } from './ReviewQueues';
@@ -51,17 +52,17 @@ export function App() {
             </span>
           )}
           {viewer && (
-            <button type="button" className="secondary no-print" onClick={() => window.print()}>
+            <Button className="secondary no-print" onPress={() => window.print()}>
               {t('app.print')}
-            </button>
+            </Button>
           )}
-          <button type="button" className="secondary no-print" onClick={toggleLanguage} lang={t('app.language') === 'English' ? 'en' : 'vi'}>
+          <Button className="secondary no-print" onPress={toggleLanguage} lang={t('app.language') === 'English' ? 'en' : 'vi'}>
             {t('app.language')}
-          </button>
+          </Button>
           {viewer && (
-            <button type="button" className="secondary no-print" onClick={signOut}>
+            <Button className="secondary no-print" onPress={signOut}>
               {t('app.signOut')}
-            </button>
+            </Button>
           )}
         </div>
       </header>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, consoleConfig, type ConsoleApi } from '../data/api';
 import { formatNumber, formatTime } from '../data/figures';
 import { attentionOf, grafanaLinks, PLATFORM_SERVICES, type DeadLetters, type ServiceKey, type ServiceState } from '../data/ops';
+import { Button, ConfirmButton } from './controls';
 import { currentLanguage } from './i18n';
 import { NotYet, orNothing, Outcome, ProblemNotice, TablePanel, useLoaded, useOutcome } from './parts';
 
@@ -73,9 +74,9 @@ export function Operations({ api, onExpired }: Props) {
         <h2>{t('ops.title')}</h2>
         <p className="muted" data-testid="ops-checked">
           {t('ops.checkedAt', { time: formatTime(platform.checkedAt, language, 'medium') })}{' '}
-          <button type="button" className="secondary no-print" onClick={() => void reload()}>
+          <Button className="secondary no-print" onPress={() => void reload()}>
             {t('ops.refresh')}
-          </button>
+          </Button>
         </p>
         {loadError && <ProblemNotice error={loadError} />}
       </header>
@@ -151,12 +152,19 @@ export function Operations({ api, onExpired }: Props) {
             <td>{number(consumer.deadLetters)}</td>
             <td>{number(consumer.deadLettersWaiting)}</td>
             <td className="actions">
-              <button type="button" className="secondary" onClick={() => void showLetters(service.key, consumer.consumer)} aria-label={t('ops.showLettersOf', { consumer: consumer.consumer })}>
+              <Button className="secondary" onPress={() => void showLetters(service.key, consumer.consumer)} aria-label={t('ops.showLettersOf', { consumer: consumer.consumer })}>
                 {t('ops.showLetters')}
-              </button>
-              <button type="button" disabled={!consumer.deadLettersWaiting} onClick={() => void replay(service.key, consumer.consumer)} aria-label={t('ops.replayOf', { consumer: consumer.consumer })}>
-                {t('ops.replay')}
-              </button>
+              </Button>
+              <ConfirmButton
+                label={t('ops.replay')}
+                ariaLabel={t('ops.replayOf', { consumer: consumer.consumer })}
+                isDisabled={!consumer.deadLettersWaiting}
+                title={t('ops.replayOf', { consumer: consumer.consumer })}
+                question={t('ops.replayQuestion', { count: consumer.deadLettersWaiting ?? 0, consumer: consumer.consumer })}
+                confirm={t('ops.replay')}
+                cancel={t('ops.cancel')}
+                onConfirm={() => void replay(service.key, consumer.consumer)}
+              />
             </td>
           </tr>
         ))}
