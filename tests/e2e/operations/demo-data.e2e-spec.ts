@@ -66,6 +66,11 @@ describe('the demo commune npm start loads', () => {
       expect({ visits: visits.length > 0, steps: steps.length > 0, all: returned.body.items.length === new Set([...visits, ...steps]).size }).toEqual({ visits: true, steps: true, all: true });
       for (const item of visits) expect(item.visit).toEqual(expect.objectContaining({ status: 'returned', returnedReason: expect.any(String) }));
     });
+    // The console's review lists the same per member: every returned visit and step names who recorded it.
+    const returnedVisits = await request<{ items: Array<{ memberId: string | null; reason: string | null }> }>('GET', `${services['household-registry'].url}/visits/returned?communeCode=${COMMUNE}`, admin);
+    const returnedSteps = await request<{ items: Array<{ memberId: string | null; reason: string | null }> }>('GET', `${services.enrollment.url}/enrollments/returned?communeCode=${COMMUNE}`, admin);
+    expect({ visits: returnedVisits.body.items.length > 0, steps: returnedSteps.body.items.length > 0 }).toEqual({ visits: true, steps: true });
+    for (const item of [...returnedVisits.body.items, ...returnedSteps.body.items]) expect(item).toEqual(expect.objectContaining({ memberId: expect.any(String), reason: expect.any(String) }));
     await eventually(async () => {
       const window = `from=${addDays(vietnamToday(), -30)}&to=${vietnamToday()}`;
       const commendations = await request<{ teams: Array<{ teamName: string | null; householdsVisited: number }> }>('GET', `${services.reporting.url}/communes/${COMMUNE}/commendations?${window}`, admin);
