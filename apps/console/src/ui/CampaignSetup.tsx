@@ -6,6 +6,7 @@ import { emptyTarget, formOf, POPULATIONS, targetsOf, type CampaignForm, type Ta
 import { formatNumber } from '../data/figures';
 import { currentLanguage } from './i18n';
 import { EmptyRow, indicatorLabel, NotYet, Outcome, ProblemNotice, useLoaded, useOutcome, type RunWrite } from './parts';
+import { Button } from './controls';
 
 /** Whose campaigns these are: a commune official's commune, or a province officer's province. */
 export type SetupScope = { communeCode: string } | { provinceCode: string };
@@ -79,9 +80,9 @@ export function CampaignSetup({ api, scope, onExpired }: Props) {
                   </td>
                   <td>
                     {mine(campaign) ? (
-                      <button type="button" className="secondary" onClick={() => setEditing(campaign)} aria-label={t('setup.editCampaign', { name: campaign.name })}>
+                      <Button className="secondary" onPress={() => setEditing(campaign)} aria-label={t('setup.editCampaign', { name: campaign.name })}>
                         {t('setup.edit')}
-                      </button>
+                      </Button>
                     ) : (
                       <span className="muted">{t(campaign.scope === 'province' ? 'setup.setByProvince' : 'setup.setByCommune')}</span>
                     )}
@@ -96,9 +97,9 @@ export function CampaignSetup({ api, scope, onExpired }: Props) {
         </div>
         {editing === undefined && <Outcome error={writeError} done={done} />}
         {editing === undefined && (
-          <button type="button" onClick={() => setEditing('new')}>
+          <Button onPress={() => setEditing('new')}>
             {t('setup.newCampaign')}
-          </button>
+          </Button>
         )}
       </section>
       {editing !== undefined && (
@@ -187,13 +188,13 @@ function CampaignEditor({ api, scope, campaign, indicators, run, refused, onClos
           <TargetFields key={index} index={index} row={row} indicators={indicators} province={province} onChange={(next) => change(index, next)} onRemove={form.targets.length > 1 ? () => setForm({ ...form, targets: form.targets.filter((_, at) => at !== index) }) : undefined} />
         ))}
         <div className="actions">
-          <button type="button" className="secondary" onClick={() => setForm({ ...form, targets: [...form.targets, emptyTarget(indicators[0]?.code)] })}>
+          <Button className="secondary" onPress={() => setForm({ ...form, targets: [...form.targets, emptyTarget(indicators[0]?.code)] })}>
             {t('setup.addTarget')}
-          </button>
-          <button type="submit">{t('setup.save')}</button>
-          <button type="button" className="secondary" onClick={onClose}>
+          </Button>
+          <Button type="submit">{t('setup.save')}</Button>
+          <Button className="secondary" onPress={onClose}>
             {t('setup.close')}
-          </button>
+          </Button>
         </div>
       </form>
       <Outcome error={refused} />
@@ -265,15 +266,15 @@ function TargetFields({ index, row, indicators, province, onChange, onRemove }: 
               <input id={`${id}-commune-count-${at}`} value={entry.count} onChange={(event) => setCommune(at, { count: event.target.value })} required inputMode="numeric" pattern="[0-9]+" size={8} />
             </div>
           ))}
-          <button type="button" className="secondary" onClick={() => onChange({ communeTargets: [...row.communeTargets, { communeCode: '', count: '' }] })}>
+          <Button className="secondary" onPress={() => onChange({ communeTargets: [...row.communeTargets, { communeCode: '', count: '' }] })}>
             {t('setup.addCommuneTarget', { number })}
-          </button>
+          </Button>
         </div>
       )}
       {onRemove && (
-        <button type="button" className="secondary" onClick={onRemove}>
+        <Button className="secondary" onPress={onRemove}>
           {t('setup.removeTarget', { number })}
-        </button>
+        </Button>
       )}
     </fieldset>
   );
@@ -320,7 +321,7 @@ function ReportedValuesPanel({ api, communeCode, indicators, onExpired }: { api:
         <input id="reported-period" type="month" value={period} max={thisMonth} onChange={(event) => setPeriod(event.target.value)} required />
         <label htmlFor="reported-value">{t('setup.percentValue')}</label>
         <input id="reported-value" value={value} onChange={(event) => setValue(event.target.value)} required inputMode="decimal" pattern="[0-9]+([.,][0-9]{1,2})?" />
-        <button type="submit">{t('setup.report')}</button>
+        <Button type="submit">{t('setup.report')}</Button>
       </form>
       <Outcome error={error} done={done} />
       {unreadable && <ProblemNotice error={unreadable} />}

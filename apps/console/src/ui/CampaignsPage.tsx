@@ -6,6 +6,7 @@ import { seesProvince, type Viewer } from '../data/session';
 import { CommuneProgressView } from './CommuneProgressView';
 import { ProblemNotice } from './parts';
 import { ProvinceProgressView } from './ProvinceProgressView';
+import { Button } from './controls';
 
 interface Place {
   campaign?: string;
@@ -76,9 +77,9 @@ export function CampaignsPage({ api, viewer, onExpired }: { api: ConsoleApi; vie
         <label htmlFor="as-of">{t('campaigns.asOf')}</label>
         <input id="as-of" type="date" value={place.asOf ?? ''} max={vietnamToday()} onChange={(event) => go({ ...place, campaign: campaign.id, asOf: DAY.test(event.target.value) ? event.target.value : undefined })} />
         {province && seesProvince(viewer) && commune && (
-          <button type="button" className="secondary" onClick={() => go({ campaign: campaign.id, asOf: place.asOf })}>
+          <Button className="secondary" onPress={() => go({ campaign: campaign.id, asOf: place.asOf })}>
             {t('province.back')}
-          </button>
+          </Button>
         )}
       </div>
       {province && seesProvince(viewer) && !commune ? (

@@ -5,6 +5,7 @@ import { ApiError, type Affiliation, type ConsoleApi, type TeamKind, type TeamVi
 import { parseVillagesCsv } from '../data/villages-csv';
 import { MicroPlans } from './MicroPlans';
 import { NotYet, Outcome, useLoaded, useOutcome, type RunWrite } from './parts';
+import { Button } from './controls';
 
 const AFFILIATIONS: Affiliation[] = ['commune_police', 'official', 'teacher', 'village_head', 'youth_union', 'womens_union', 'security_forces', 'student_volunteer', 'digital_technology_team'];
 const KINDS: TeamKind[] = ['mobile_working_group', 'community_digital_team'];
@@ -105,10 +106,10 @@ function VillagesPanel({ api, communeCode, villages, onChanged, onExpired }: Pro
                       {t('admin.newName', { code: village.code })}
                     </label>
                     <input id={`rename-${village.id}`} value={renaming.name} onChange={(event) => setRenaming({ id: village.id, name: event.target.value })} required maxLength={200} />
-                    <button type="submit">{t('admin.save')}</button>
-                    <button type="button" className="secondary" onClick={() => setRenaming(undefined)}>
+                    <Button type="submit">{t('admin.save')}</Button>
+                    <Button className="secondary" onPress={() => setRenaming(undefined)}>
                       {t('admin.cancel')}
-                    </button>
+                    </Button>
                   </form>
                 ) : (
                   village.name
@@ -116,9 +117,9 @@ function VillagesPanel({ api, communeCode, villages, onChanged, onExpired }: Pro
               </th>
               <td>
                 {renaming?.id !== village.id && (
-                  <button type="button" className="secondary" onClick={() => setRenaming({ id: village.id, name: village.name })} aria-label={t('admin.renameVillage', { name: village.name })}>
+                  <Button className="secondary" onPress={() => setRenaming({ id: village.id, name: village.name })} aria-label={t('admin.renameVillage', { name: village.name })}>
                     {t('admin.rename')}
-                  </button>
+                  </Button>
                 )}
               </td>
             </tr>
@@ -134,7 +135,7 @@ function VillagesPanel({ api, communeCode, villages, onChanged, onExpired }: Pro
         </span>
         <label htmlFor="village-name">{t('admin.name')}</label>
         <input id="village-name" value={name} onChange={(event) => setName(event.target.value)} required maxLength={200} />
-        <button type="submit">{t('admin.add')}</button>
+        <Button type="submit">{t('admin.add')}</Button>
       </form>
       <div className="admin-form">
         <label htmlFor="villages-csv">{t('admin.importCsv')}</label>
@@ -202,7 +203,7 @@ function TeamsPanel({ api, communeCode, villages, teams, onChanged, onExpired }:
             </option>
           ))}
         </select>
-        <button type="submit">{t('admin.form')}</button>
+        <Button type="submit">{t('admin.form')}</Button>
       </form>
       <Outcome error={error} done={done} />
     </section>
@@ -255,9 +256,9 @@ function TeamCard({ api, team, villages, villageNames, run, onChanged }: TeamCar
             <span>
               {membership.fullName} <span className="muted">· {t(`affiliations.${membership.affiliation}`, { defaultValue: membership.affiliation })}</span>
             </span>{' '}
-            <button type="button" className="secondary" onClick={() => void leave(membership.memberId, membership.fullName ?? '')} aria-label={t('admin.leaveMember', { name: membership.fullName })}>
+            <Button className="secondary" onPress={() => void leave(membership.memberId, membership.fullName ?? '')} aria-label={t('admin.leaveMember', { name: membership.fullName })}>
               {t('admin.leave')}
-            </button>
+            </Button>
           </li>
         ))}
         {current.length === 0 && <li className="muted">{t('admin.noMembers')}</li>}
@@ -275,7 +276,7 @@ function TeamCard({ api, team, villages, villageNames, run, onChanged }: TeamCar
         </select>
         <label htmlFor={`member-phone-${id}`}>{t('admin.phone')}</label>
         <input id={`member-phone-${id}`} value={phone} onChange={(event) => setPhone(event.target.value)} inputMode="tel" maxLength={20} />
-        <button type="submit">{t('admin.addMember')}</button>
+        <Button type="submit">{t('admin.addMember')}</Button>
       </form>
       <form onSubmit={assign} className="admin-form compact">
         <fieldset>
@@ -287,7 +288,7 @@ function TeamCard({ api, team, villages, villageNames, run, onChanged }: TeamCar
             </label>
           ))}
         </fieldset>
-        <button type="submit">{t('admin.saveVillages')}</button>
+        <Button type="submit">{t('admin.saveVillages')}</Button>
       </form>
     </section>
   );

@@ -8,6 +8,7 @@ import { DailyChart } from './DailyChart';
 import { currentLanguage } from './i18n';
 import { indicatorLabel, IndicatorsPanel, orEmpty, orNothing, ProblemNotice, ReportHead } from './parts';
 import { useLiveFigures } from './useLiveFigures';
+import { Button } from './controls';
 
 interface Props {
   api: ConsoleApi;
@@ -261,12 +262,12 @@ export function CommuneProgressView({ api, campaign, communeCode, asOf, viewer, 
       <section aria-labelledby="export-title" className="panel no-print">
         <h3 id="export-title">{t('progress.export')}</h3>
         <div className="actions">
-          <button type="button" onClick={() => void download('csv')}>
+          <Button onPress={() => void download('csv')}>
             {t('progress.csv')}
-          </button>
-          <button type="button" onClick={() => void download('xlsx')}>
+          </Button>
+          <Button onPress={() => void download('xlsx')}>
             {t('progress.xlsx')}
-          </button>
+          </Button>
         </div>
         {exportError && <ProblemNotice error={exportError} />}
       </section>

@@ -5,6 +5,7 @@ import type { ConsoleApi, TeamView, VillageView } from '../data/api';
 import { planFieldsOf, planFormOf, type PlanForm, type PlanView } from '../data/plan-form';
 import { currentLanguage } from './i18n';
 import { EmptyRow, NotYet, orEmpty, Outcome, useLoaded, useOutcome, type RunWrite } from './parts';
+import { Button } from './controls';
 
 interface Props {
   api: ConsoleApi;
@@ -74,12 +75,12 @@ export function MicroPlans({ api, communeCode, villages, teams, onExpired }: Pro
                     {plan.enrollmentsPerDay.map((target) => `; ${serviceNames.get(target.serviceCode) ?? target.serviceCode}: ${target.perDay}`).join('')}
                   </td>
                   <td className="actions">
-                    <button type="button" className="secondary" onClick={() => setEditing(plan)} aria-label={t('plans.editPlan', { team })}>
+                    <Button className="secondary" onPress={() => setEditing(plan)} aria-label={t('plans.editPlan', { team })}>
                       {t('setup.edit')}
-                    </button>
-                    <button type="button" className="secondary" onClick={() => void withdraw(plan)} aria-label={t('plans.withdrawPlan', { team })}>
+                    </Button>
+                    <Button className="secondary" onPress={() => void withdraw(plan)} aria-label={t('plans.withdrawPlan', { team })}>
                       {t('plans.withdraw')}
-                    </button>
+                    </Button>
                   </td>
                 </tr>
               );
@@ -90,9 +91,9 @@ export function MicroPlans({ api, communeCode, villages, teams, onExpired }: Pro
       </div>
       <Outcome error={writeError} done={done} />
       {editing === undefined ? (
-        <button type="button" onClick={() => setEditing('new')} disabled={teams.length === 0}>
+        <Button onPress={() => setEditing('new')} isDisabled={teams.length === 0}>
           {t('plans.new')}
-        </button>
+        </Button>
       ) : (
         <PlanEditor
           key={editing === 'new' ? 'new' : `${editing.id}@${editing.version}`}
@@ -209,15 +210,15 @@ function PlanEditor({ api, communeCode, plan, teams, villages, services, run, on
             <input id={`plan-service-per-day-${index}`} value={row.perDay} onChange={(event) => setForm({ ...form, enrollmentsPerDay: form.enrollmentsPerDay.map((r, i) => (i === index ? { ...r, perDay: event.target.value } : r)) })} inputMode="numeric" pattern="[0-9]+" size={6} />
           </div>
         ))}
-        <button type="button" className="secondary" onClick={() => setForm({ ...form, enrollmentsPerDay: [...form.enrollmentsPerDay, { serviceCode: services[0]?.code ?? '', perDay: '' }] })} disabled={services.length === 0}>
+        <Button className="secondary" onPress={() => setForm({ ...form, enrollmentsPerDay: [...form.enrollmentsPerDay, { serviceCode: services[0]?.code ?? '', perDay: '' }] })} isDisabled={services.length === 0}>
           {t('plans.addService')}
-        </button>
+        </Button>
       </fieldset>
       <div className="actions">
-        <button type="submit">{t('plans.save')}</button>
-        <button type="button" className="secondary" onClick={onClose}>
+        <Button type="submit">{t('plans.save')}</Button>
+        <Button className="secondary" onPress={onClose}>
           {t('setup.close')}
-        </button>
+        </Button>
       </div>
     </form>
   );

@@ -6,6 +6,7 @@ import type { Viewer } from '../data/session';
 import { currentLanguage } from './i18n';
 import { indicatorLabel, IndicatorsPanel, orNothing, ProblemNotice, ReportHead } from './parts';
 import { useLiveFigures } from './useLiveFigures';
+import { Button } from './controls';
 
 interface Props {
   api: ConsoleApi;
@@ -71,9 +72,9 @@ export function ProvinceProgressView({ api, campaign, asOf, viewer, onExpired, o
                   })}
                   <td className="why">{reasons.get(commune.communeCode) && <WhyBehind reasons={reasons.get(commune.communeCode)!} />}</td>
                   <td className="no-print">
-                    <button type="button" className="secondary" onClick={() => onOpenCommune(commune.communeCode)} aria-label={`${t('province.open')} ${commune.communeCode}`}>
+                    <Button className="secondary" onPress={() => onOpenCommune(commune.communeCode)} aria-label={`${t('province.open')} ${commune.communeCode}`}>
                       {t('province.open')}
-                    </button>
+                    </Button>
                   </td>
                 </tr>
               ))}

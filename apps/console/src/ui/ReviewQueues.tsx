@@ -6,6 +6,7 @@ import { returnsByMember, type MemberReturns, type ReturnedItem } from '../data/
 import { mergeSyncHealth, type MemberSyncHealth } from '../data/sync-health';
 import { currentLanguage } from './i18n';
 import { NotYet, orNothing, Outcome, TablePanel, useLoaded, useOutcome } from './parts';
+import { Button } from './controls';
 
 interface Props {
   api: ConsoleApi;
@@ -105,12 +106,12 @@ export function ReviewQueues({ api, communeCode, onExpired }: Props) {
             <td className="text">{who(entry.duplicateOf)}</td>
             <td className="text">{entry.flag.reason}</td>
             <td className="actions">
-              <button type="button" onClick={() => void decide(entry, 'duplicate')} aria-label={t('review.markDuplicate', { name: entry.resident?.fullName ?? '' })}>
+              <Button onPress={() => void decide(entry, 'duplicate')} aria-label={t('review.markDuplicate', { name: entry.resident?.fullName ?? '' })}>
                 {t('review.duplicate')}
-              </button>
-              <button type="button" className="secondary" onClick={() => void decide(entry, 'not_duplicate')} aria-label={t('review.markNotDuplicate', { name: entry.resident?.fullName ?? '' })}>
+              </Button>
+              <Button className="secondary" onPress={() => void decide(entry, 'not_duplicate')} aria-label={t('review.markNotDuplicate', { name: entry.resident?.fullName ?? '' })}>
                 {t('review.notDuplicate')}
-              </button>
+              </Button>
             </td>
           </tr>
         ))}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { viewerOf, type Viewer } from '../data/session';
+import { Button } from './controls';
 
 export function SignIn({ expired, onSignIn }: { expired: boolean; onSignIn: (viewer: Viewer) => void }) {
   const { t } = useTranslation();
@@ -29,7 +30,7 @@ export function SignIn({ expired, onSignIn }: { expired: boolean; onSignIn: (vie
             {t('signIn.invalid')}
           </p>
         )}
-        <button type="submit">{t('signIn.submit')}</button>
+        <Button type="submit">{t('signIn.submit')}</Button>
       </form>
       <p className="hint">{t('signIn.devHint')}</p>
     </section>
