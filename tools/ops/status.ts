@@ -1,13 +1,8 @@
 import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
+import { readOutboxBacklog, type OutboxBacklog } from '@dtc/messaging';
 
-export interface OutboxStatus {
-  schema: string;
-  total: number;
-  backlog: number;
-  oldestUnpublishedSeconds: number | null;
-  lastPublishedAt: string | null;
-}
+export type OutboxStatus = OutboxBacklog & { schema: string };
 
 /** Outbox backlog per service schema: how much is waiting for Kafka, and for how long. */
 export async function outboxStatus(databaseUrl: string, schemas: string[]): Promise<OutboxStatus[]> {
@@ -19,14 +14,8 @@ export async function outboxStatus(databaseUrl: string, schemas: string[]): Prom
     );
     const rows: OutboxStatus[] = [];
     for (const schema of schemas.filter((s) => present.has(s))) {
-      const { rows: [row] } = await client.query<{ total: number; backlog: number; oldest: number | null; last: Date | null }>(
-        `select count(*)::int as total,
-                count(*) filter (where published_at is null)::int as backlog,
-                extract(epoch from now() - min(created_at) filter (where published_at is null))::float as oldest,
-                max(published_at) as last
-           from "${schema.replace(/"/g, '""')}".outbox`,
-      );
-      rows.push({ schema, total: row.total, backlog: row.backlog, oldestUnpublishedSeconds: row.oldest === null ? null : Math.round(row.oldest), lastPublishedAt: row.last?.toISOString() ?? null });
+      const outbox = await readOutboxBacklog(async (sql) => (await client.query(sql)).rows, `"${schema.replace(/"/g, '""')}".outbox`);
+      rows.push({ schema, ...outbox, oldestUnpublishedSeconds: outbox.oldestUnpublishedSeconds === null ? null : Math.round(outbox.oldestUnpublishedSeconds) });
     }
     return rows;
   } finally {

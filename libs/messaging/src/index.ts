@@ -6,6 +6,7 @@ export * from './outbox/outbox.writer';
 export * from './outbox/outbox.relay';
 export * from './outbox/outbox.retention';
 export * from './outbox/outbox.republish';
+export * from './outbox/outbox.status';
 export * from './cluster/kafka-cluster.migration';
 export * from './cluster/kafka-cluster';
 export * from './inbox/inbox.migration';

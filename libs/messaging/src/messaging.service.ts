@@ -7,9 +7,10 @@ import { currentClusterId, verifyKafkaCluster } from './cluster/kafka-cluster';
 import { ConsumerRunner, type ConsumerRunnerOptions, type EventBatchHandler } from './consumer/consumer.runner';
 import { REJECTION_REASONS } from './consumer/rejected-events';
 import { createKafka } from './kafka/kafka.factory';
-import { groupPositions, type PartitionPosition } from './kafka/group-positions';
+import { groupPositions, lagOf, type PartitionPosition } from './kafka/group-positions';
 import { consumerGroup, deadLetterTopic, ensureTopics, topicFor } from './kafka/topics';
 import { OutboxRelay } from './outbox/outbox.relay';
+import { readOutboxBacklog } from './outbox/outbox.status';
 import { OutboxWriter } from './outbox/outbox.writer';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -97,11 +98,6 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
   /** Whether this service publishes events through an outbox. */
   get publishes(): boolean {
     return this.options.produces.length > 0;
-  }
-
-  /** Where any group stands on the topics, asked over the service's own admin connection. */
-  positionsOf(groupId: string, topics: string[]): Promise<PartitionPosition[]> {
-    return groupPositions(this.admin, groupId, topics);
   }
 
   /** Called by feature modules (onModuleInit); consumers start at application bootstrap. */
@@ -219,22 +215,26 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
    * per request). A failed reading is not kept: the next caller asks again.
    */
   consumerPositions(name: string, streams: readonly EventStream[]): Promise<ConsumerPositions> {
-    const cached = this.positions.get(name);
+    return this.positionsOf(consumerGroup(this.config.topicPrefix, name), streams.map((stream) => this.topic(stream)));
+  }
+
+  /** Where any group stands on the topics (a consumer's, or the replay group of its dead letters), cached the same way. */
+  positionsOf(groupId: string, topics: string[]): Promise<ConsumerPositions> {
+    const key = `${groupId} ${topics.join(',')}`;
+    const cached = this.positions.get(key);
     if (cached && Date.now() - cached.at < POSITIONS_TTL_MS) return cached.reading;
-    const reading = groupPositions(this.admin, consumerGroup(this.config.topicPrefix, name), streams.map((stream) => this.topic(stream))).then((positions) => ({ positions, measuredAt: new Date() }));
-    this.positions.set(name, { reading, at: Date.now() });
-    reading.catch(() => this.positions.delete(name));
+    const reading = groupPositions(this.admin, groupId, topics).then((positions) => ({ positions, measuredAt: new Date() }));
+    this.positions.set(key, { reading, at: Date.now() });
+    reading.catch(() => this.positions.delete(key));
     return reading;
   }
 
   private registerMetrics(): void {
     this.metrics.gauge('outbox_backlog', 'Outbox rows not yet published', [], async (gauge) => {
       if (this.options.produces.length === 0 || !this.dataSource.isInitialized) return;
-      const [row] = await this.dataSource.query(
-        `select count(*)::int as backlog, coalesce(extract(epoch from clock_timestamp() - min(created_at)), 0) as age from outbox where published_at is null`,
-      );
-      gauge.set(row.backlog);
-      oldest.set(Number(row.age));
+      const outbox = await readOutboxBacklog((sql) => this.dataSource.query(sql));
+      gauge.set(outbox.backlog);
+      oldest.set(outbox.oldestUnpublishedSeconds ?? 0);
     });
     const oldest = this.metrics.gauge('outbox_oldest_unpublished_age_seconds', 'Age of the oldest unpublished outbox row', []);
     this.metrics.gauge('kafka_consumer_lag', 'Messages behind the end of each partition', ['group', 'topic', 'partition'], async (gauge) => {
@@ -242,8 +242,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       for (const registration of this.registrations) {
         const groupId = consumerGroup(this.config.topicPrefix, registration.name);
         for (const position of (await this.consumerPositions(registration.name, registration.streams)).positions) {
-          const lag = position.high - (position.committed ?? position.low);
-          gauge.set({ group: groupId, topic: position.topic, partition: String(position.partition) }, Math.max(0, lag));
+          gauge.set({ group: groupId, topic: position.topic, partition: String(position.partition) }, lagOf(position));
         }
       }
     });

@@ -18,7 +18,6 @@ const REFRESH_MS = 10_000;
 interface Platform {
   services: ServiceState[];
   checkedAt: string;
-  grafanaUrl?: string;
 }
 
 interface OpenLetters {
@@ -34,12 +33,17 @@ export function Operations({ api, onExpired }: Props) {
   const language = currentLanguage();
   const { error, done, run } = useOutcome(onExpired);
   const [open, setOpen] = useState<OpenLetters>();
+  // The Grafana link is deployment configuration: read once, not with every refresh.
+  const [grafanaUrl, setGrafanaUrl] = useState<string>();
+  useEffect(() => void consoleConfig().then((config) => setGrafanaUrl(config.grafanaUrl)), []);
   const load = useCallback(async (): Promise<Platform> => {
-    const [services, config] = await Promise.all([
-      Promise.all(PLATFORM_SERVICES.map(async ({ key, name }) => ({ key, name, health: await api.health(key), status: await orNothing(api.opsStatus(key)) }))),
-      consoleConfig(),
-    ]);
-    return { services, checkedAt: new Date().toISOString(), grafanaUrl: config.grafanaUrl };
+    const services = await Promise.all(
+      PLATFORM_SERVICES.map(async ({ key, name }) => {
+        const [health, status] = await Promise.all([api.health(key), orNothing(api.opsStatus(key))]);
+        return { key, name, health, status };
+      }),
+    );
+    return { services, checkedAt: new Date().toISOString() };
   }, [api]);
   const { data: platform, error: loadError, reload } = useLoaded(load, onExpired);
   useEffect(() => {
@@ -50,7 +54,7 @@ export function Operations({ api, onExpired }: Props) {
   if (!platform) return <NotYet error={loadError} />;
   const number = (value: number | null | undefined) => formatNumber(value, language);
   const consumers = platform.services.flatMap((service) => (service.status?.consumers ?? []).map((consumer) => ({ service, consumer })));
-  const links = grafanaLinks(platform.grafanaUrl);
+  const links = grafanaLinks(grafanaUrl);
 
   // Read apart from the writes' outcome, so reading the letters again after a replay keeps its notice.
   const showLetters = async (service: ServiceKey, consumer: string) => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MessagingService } from '@dtc/messaging';
+import { lagOf, MessagingService } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 import { PROJECTED_STREAMS } from '../projections/apply-projections';
 import { PROJECTIONS_CONSUMER } from '../projections/generations';
@@ -62,7 +62,7 @@ export class FreshnessService {
       const byStream = new Map<string, number>();
       for (const position of positions) {
         const stream = streamOf.get(position.topic)!;
-        byStream.set(stream, (byStream.get(stream) ?? 0) + Math.max(0, position.high - (position.committed ?? position.low)));
+        byStream.set(stream, (byStream.get(stream) ?? 0) + lagOf(position));
       }
       return { byStream, measuredAt: measuredAt.toISOString() };
     } catch (error) {

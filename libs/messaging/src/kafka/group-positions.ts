@@ -22,3 +22,8 @@ export async function groupPositions(admin: Admin, groupId: string, topics: stri
   }
   return positions;
 }
+
+/** Messages on the partition the group has not applied (from the start of what is kept when it never committed). */
+export function lagOf(position: PartitionPosition): number {
+  return Math.max(0, position.high - Math.max(position.committed ?? position.low, position.low));
+}

@@ -2,12 +2,11 @@ import { ConflictException, Inject, Injectable, Logger, NotFoundException } from
 import { SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { listDeadLetters, replayDeadLetters, replayGroup } from '../consumer/dead-letter-admin';
-import type { PartitionPosition } from '../kafka/group-positions';
+import { lagOf } from '../kafka/group-positions';
 import { consumerGroup } from '../kafka/topics';
+import { readOutboxBacklog } from '../outbox/outbox.status';
 import { MessagingService } from '../messaging.service';
 import { DEAD_LETTERS_SHOWN, type ConsumerStatusView, type DeadLettersView, type OpsStatusView, type OutboxStatusView, type ReplayView } from './ops.dto';
-
-const lagOf = (position: PartitionPosition) => Math.max(0, position.high - Math.max(position.committed ?? position.low, position.low));
 
 /**
  * What the operations page shows of one service: its outbox backlog, each consumer's lag and dead
@@ -39,7 +38,7 @@ export class OpsService {
         status.partitions = positions.map((p) => ({ topic: p.topic, partition: p.partition, committed: p.committed, end: p.high, lag: lagOf(p) }));
         status.lag = status.partitions.reduce((sum, p) => sum + p.lag, 0);
         const topic = this.messaging.deadLetterTopic(name);
-        const letters = await this.messaging.positionsOf(replayGroup(this.config.topicPrefix, topic), [topic]);
+        const { positions: letters } = await this.messaging.positionsOf(replayGroup(this.config.topicPrefix, topic), [topic]);
         status.deadLetters = letters.reduce((sum, p) => sum + (p.high - p.low), 0);
         status.deadLettersWaiting = letters.reduce((sum, p) => sum + lagOf(p), 0);
       } catch (error) {
@@ -86,12 +85,7 @@ export class OpsService {
   }
 
   private async outbox(): Promise<OutboxStatusView> {
-    const [row] = await this.dataSource.query<Array<{ backlog: number; oldest: number | null; last: Date | null }>>(
-      `select count(*) filter (where published_at is null)::int as backlog,
-              extract(epoch from clock_timestamp() - min(created_at) filter (where published_at is null))::float as oldest,
-              max(published_at) as last
-         from outbox`,
-    );
-    return { backlog: row.backlog, oldestUnpublishedSeconds: row.oldest === null ? null : Math.round(row.oldest), lastPublishedAt: row.last ? new Date(row.last).toISOString() : null };
+    const { backlog, oldestUnpublishedSeconds, lastPublishedAt } = await readOutboxBacklog((sql) => this.dataSource.query(sql));
+    return { backlog, oldestUnpublishedSeconds: oldestUnpublishedSeconds === null ? null : Math.round(oldestUnpublishedSeconds), lastPublishedAt };
   }
 }
