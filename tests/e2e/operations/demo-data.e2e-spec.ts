@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { addDays, vietnamMonth, vietnamToday } from '@dtc/platform';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, TEST_JWT_SECRET, testToken } from '@dtc/testkit';
+import { launchChromium } from '../../support/browser';
+import { startGateway } from '../../support/gateway';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
 
@@ -10,6 +13,7 @@ import { startServices, type RunningService } from '../../support/services';
 // Vietnam day (and month, and year) is already the next one.
 const runId = newRunId();
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const webRoot = path.join(repoRoot, 'dist', 'web');
 const COMMUNE = '16279';
 const admin = testToken({ sub: 'demo-check-admin', role: 'commune_admin', communes: [COMMUNE] });
 
@@ -101,4 +105,36 @@ describe('the demo commune npm start loads', () => {
     // Two full demo loads (about 95 s alone) take longer than the default while the rest of the
     // suite runs beside them on two cores.
   }, 360_000);
+
+  // Issue 20: the console's coverage map draws the demo commune's households, every located one,
+  // and labels its villages, on the empty base a machine without a tile server has.
+  it("draws the demo commune's households and villages on the console's map", async () => {
+    if (!fs.existsSync(path.join(webRoot, 'console', 'index.html'))) throw new Error('dist/web/console is missing: run npm run build:web (npm test does)');
+    const campaigns = await request<Array<{ id: string; scope: string }>>('GET', `${services.reporting.url}/campaigns?communeCode=${COMMUNE}`, admin);
+    const communeCampaign = campaigns.body.find((campaign) => campaign.scope === 'commune');
+    expect(communeCampaign).toBeDefined();
+    const map = await request<{ households: unknown[]; villages: Array<{ name: string; centre?: unknown }> }>('GET', `${services['household-registry'].url}/communes/${COMMUNE}/household-map`, admin);
+    const labelled = map.body.villages.filter((village) => village.centre).map((village) => village.name);
+    // The demo places its households: the map has something to draw, as npm start shows.
+    expect({ manyHouseholds: map.body.households.length > 100, villages: labelled.length }).toEqual({ manyHouseholds: true, villages: 6 });
+
+    const gateway = await startGateway({
+      port: 0,
+      upstreams: { registry: services['household-registry'].url, enrollment: services.enrollment.url, training: services.training.url, reporting: services.reporting.url },
+      webRoot,
+      log: () => undefined,
+    });
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'vi-VN' })).newPage();
+      await page.goto(`${gateway.url}/console/?campaign=${communeCampaign!.id}#token=${admin}`);
+      const drawn = page.getByTestId('coverage-map');
+      await drawn.locator('path.household').nth(map.body.households.length - 1).waitFor();
+      expect(await drawn.locator('path.household').count()).toBe(map.body.households.length);
+      expect((await drawn.locator('.village-label').allTextContents()).sort()).toEqual([...labelled].sort());
+    } finally {
+      await browser.close();
+      await gateway.close();
+    }
+  }, 180_000);
 });
