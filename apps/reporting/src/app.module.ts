@@ -4,6 +4,7 @@ import { AuditLogByMonth1764700000600, auditLogRetention, AuditModule, CreateAud
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { CampaignsService } from './campaigns/campaigns.service';
+import { CampaignViewCache } from './campaigns/campaign-view.cache';
 import { CommendationsModule } from './commendations/commendations.module';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { EnrollmentFunnelController } from './enrollments/enrollment-funnel.controller';
@@ -56,7 +57,7 @@ export class ReportingModule {
         }),
       ],
       controllers: [EnrollmentFunnelController, TrainingReportController, CampaignsController, IndicatorsController, ProgressController, DashboardController],
-      providers: [CampaignsService, ProgressService, LiveStreamLimiter],
+      providers: [CampaignsService, CampaignViewCache, ProgressService, LiveStreamLimiter],
     };
   }
 }

@@ -352,6 +352,20 @@ describe('campaign progress from field events', () => {
     expect(indicator((await progress(communeCampaign)).body, 'cccd_applications').percent).toBe(99.49);
   });
 
+  it('serves an edit made on one instance from every other at once (instances keep campaigns for seconds only, dropped by the edit)', async () => {
+    const { services, stop: stopSecond } = await startServices(runId, ['reporting']);
+    try {
+      const other = () => request<{ name: string; version: number }>('GET', `${services.reporting.url}/campaigns/${communeCampaign}`, admin);
+      const before = (await other()).body;
+      // The other instance now holds the campaign for CAMPAIGN_VIEW_TTL_MS (5 s); the edit's notice must drop it sooner.
+      const renamed = await request<{ name: string; version: number }>('PATCH', `${reporting.url}/campaigns/${communeCampaign}`, admin, { version: before.version, name: `${before.name} (sửa)` });
+      expect(renamed.status).toBe(200);
+      await eventually(async () => expect((await other()).body).toEqual(expect.objectContaining({ name: renamed.body.name, version: before.version + 1 })), { timeoutMs: 3000, intervalMs: 50 });
+    } finally {
+      await stopSecond();
+    }
+  });
+
   it('serves correct figures from an instance whose Redis is down (cache bypassed)', async () => {
     const { services, stop: stopSecond } = await startServices(runId, ['reporting'], { reporting: { REDIS_URL: 'redis://127.0.0.1:6390' } });
     try {

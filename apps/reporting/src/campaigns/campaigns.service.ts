@@ -4,9 +4,11 @@ import { recordAudit, writtenFields } from '@dtc/persistence';
 import { assertVersion, canAccessCommune, canAccessProvince, daysFromTo, notFound, type Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { LiveUpdatesService } from '../live/live-updates.service';
 import { ProjectionStore } from '../projections/projection-store';
 import { INDICATOR_COLUMNS, type Indicator } from '../progress/indicator';
 import type { CampaignListQuery, CampaignView, CreateCampaignDto, TargetDto, TargetView, UpdateCampaignDto } from './campaign.dto';
+import { CampaignViewCache, type CachedCampaign } from './campaign-view.cache';
 
 interface CampaignRow {
   id: string;
@@ -52,7 +54,11 @@ function assertCanChange(principal: Principal, campaign: { communeCode: string |
 
 @Injectable()
 export class CampaignsService {
-  constructor(private readonly store: ProjectionStore) {}
+  constructor(
+    private readonly store: ProjectionStore,
+    private readonly views: CampaignViewCache,
+    private readonly live: LiveUpdatesService,
+  ) {}
 
   async create(body: CreateCampaignDto, principal: Principal): Promise<CampaignView> {
     return this.store.write(async (tx) => {
@@ -77,7 +83,7 @@ export class CampaignsService {
   }
 
   async update(id: string, body: UpdateCampaignDto, principal: Principal): Promise<CampaignView> {
-    return this.store.write(async (tx) => {
+    const updated = await this.store.write(async (tx) => {
       const current = await this.visible(tx, id, principal, 'for update');
       assertCanChange(principal, current);
       assertVersion('Campaign', body.version, current.version);
@@ -92,10 +98,25 @@ export class CampaignsService {
       await this.audit(tx, principal, current, 'update', writtenFields(body), body.targets);
       return this.load(tx, id);
     });
+    // Committed: no instance serves the old targets from its cache, and live viewers fetch again.
+    this.views.forget(id);
+    await this.live.refreshed({ communes: updated.communeCode ? [updated.communeCode] : [], provinces: [updated.provinceCode], campaigns: [id] });
+    return updated;
   }
 
+  /**
+   * A campaign the caller may read, from this process's cache when the caller may read it by the
+   * cached scope (every progress request starts here); otherwise, or on a miss, from Postgres.
+   */
   async get(id: string, principal: Principal): Promise<CampaignView> {
-    return this.store.read((tx) => this.visible(tx, id, principal));
+    const cached = this.views.get(id);
+    if (cached && canReadCampaign(principal, cached.view, cached.communeProvince)) return cached.view;
+    const readSince = this.views.epoch;
+    return this.store.read(async (tx) => {
+      const found = await this.readCampaign(tx, id);
+      if (found) this.views.set(found, readSince);
+      return this.visibleTo(tx, id, principal, found);
+    });
   }
 
   async list(query: CampaignListQuery, principal: Principal): Promise<CampaignView[]> {
@@ -125,12 +146,22 @@ export class CampaignsService {
 
   /** A campaign the caller may read; anything else is "not found" (never reveal other tenants' campaigns). */
   async visible(tx: EntityManager, id: string, principal: Principal, lock = ''): Promise<CampaignView> {
+    return this.visibleTo(tx, id, principal, await this.readCampaign(tx, id, lock));
+  }
+
+  private async readCampaign(tx: EntityManager, id: string, lock = ''): Promise<CachedCampaign | undefined> {
     const [row]: CampaignRow[] = /^[0-9a-f-]{36}$/i.test(id) ? await tx.query(`select ${CAMPAIGN_COLUMNS} from campaigns where id = $1 ${lock}`, [id]) : [];
-    if (!row) throw notFound('Campaign', id);
+    if (!row) return undefined;
     const view = await this.withTargets(tx, row);
-    const ownCommuneInProvince = view.communeCode === null && (await this.hasCommuneIn(tx, principal, view.provinceCode));
-    if (!(await this.canRead(tx, principal, view)) && !ownCommuneInProvince) throw notFound('Campaign', id);
-    return view;
+    return { view, communeProvince: view.communeCode ? await knownProvinceOf(tx, view.communeCode) : undefined };
+  }
+
+  private async visibleTo(tx: EntityManager, id: string, principal: Principal, found: CachedCampaign | undefined): Promise<CampaignView> {
+    if (!found) throw notFound('Campaign', id);
+    const { view, communeProvince } = found;
+    // Province campaigns are shown to the province's communes too: they follow their own part.
+    if (canReadCampaign(principal, view, communeProvince) || (view.communeCode === null && (await this.hasCommuneIn(tx, principal, view.provinceCode)))) return view;
+    throw notFound('Campaign', id);
   }
 
   private async canRead(tx: EntityManager, principal: Principal, view: CampaignView): Promise<boolean> {

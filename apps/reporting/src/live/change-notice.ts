@@ -7,6 +7,8 @@ export interface ChangeNotice {
   provinces: string[];
   /** Set when a rebuilt generation went live: every figure may have changed. */
   all?: boolean;
+  /** Campaigns edited (name, window, targets): every instance drops its copy (CampaignViewCache). */
+  campaigns?: string[];
 }
 
 export function changeNoticeOf(events: EventEnvelope[]): ChangeNotice {
