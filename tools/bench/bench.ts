@@ -18,12 +18,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createKafka, ensureTopics } from '@dtc/messaging';
 import { loadKafkaClientConfig, ProgressBar } from '@dtc/platform';
+import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { rebuildProjections } from '../../apps/reporting/src/rebuild/rebuild';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { communeHistory, historyCommunes } from './history';
 import { seedHistory } from './history-phase';
-import { awaitCaughtUp } from './kafka-progress';
+import { awaitCaughtUp, groupProgress } from './kafka-progress';
 import type { LoadCommune, LoadPlan, LoadReport } from './load/field-phones';
 import { activityPerEvent, Ledger, provinceReaders } from './measurements';
 import { BenchPlatform, type ServiceName } from './platform';
@@ -56,6 +57,8 @@ const settings = {
   readers: option('readers', 8),
   readerIntervalMs: option('reader-interval', 0),
   loadCommunes: option('load-communes', 20),
+  // Phases 7-8: each side's ceiling alone (0 skips them).
+  splitSeconds: option('split-seconds', quick ? 20 : 120),
   partitions: option('partitions', 6),
   keep: process.argv.includes('--keep'),
   profile: process.argv.includes('--profile'),
@@ -67,6 +70,7 @@ const kafkaBrokers = kafkaClient.kafkaBrokers;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const PHASES = settings.splitSeconds > 0 ? 8 : 6;
 
 /** Highest RSS seen per service while `work` runs (sampled every second). */
 async function watchingMemory<T>(platform: BenchPlatform, peaks: Record<string, number>, work: () => Promise<T>): Promise<T> {
@@ -126,6 +130,46 @@ async function createLoadCommunes(platform: BenchPlatform, codes: string[]): Pro
   return communes;
 }
 
+/** The read models other than reporting's projections that apply the uploads' events (docs/operations.md, "Scale"). */
+const READ_MODELS = [
+  { group: 'enrollment-registry-read-model', streams: ['household-registry.events'] },
+  { group: 'training-registry-read-model', streams: ['household-registry.events'] },
+  { group: 'registry-field-read-model', streams: ['training.events', 'enrollment.events'] },
+] as const;
+
+/**
+ * Phase 8: the services start with their consumers on a backlog nobody applied (left by the
+ * writes-alone phase). The rate is timed from the first applied batch (service start-up excluded)
+ * until reporting's projections are caught up; the other read models are awaited too.
+ */
+async function consumersAlone(platform: BenchPlatform, admin: Admin, topics: string[]): Promise<NonNullable<BenchFigures['split']>['consumers']> {
+  const group = (name: string) => `${platform.topicPrefix}${name}`;
+  const before = await groupProgress(admin, group('reporting-projections'), topics);
+  const backlog = before.end - before.done;
+  const bar = new ProgressBar('8/8 consumers alone on that backlog', backlog);
+  const spawned = Date.now();
+  const starting = platform.start();
+  let firstApplied: number | undefined;
+  // Services publish a few events of their own as they start (communes, team names): counted too.
+  let events = backlog;
+  await awaitCaughtUp(admin, group('reporting-projections'), topics, {
+    timeoutMs: 600000,
+    onProgress: (done, end) => {
+      if (firstApplied === undefined && done > before.done) firstApplied = Date.now();
+      events = end - before.done;
+      bar.setTotal(events);
+      bar.update(done - before.done);
+    },
+  });
+  const caughtUp = Date.now();
+  await starting;
+  for (const model of READ_MODELS) await awaitCaughtUp(admin, group(model.group), model.streams.map((stream) => platform.topic(stream)), { timeoutMs: 600000 });
+  bar.finish();
+  // Polled every 200 ms: the first applied batch is seen up to a poll late, so the rate leans high on a small backlog.
+  const seconds = Math.max(0.2, (caughtUp - (firstApplied ?? spawned)) / 1000);
+  return { events, seconds, eventsPerSecond: events / seconds, startupSeconds: ((firstApplied ?? caughtUp) - spawned) / 1000, allCaughtUpSeconds: (Date.now() - spawned) / 1000 };
+}
+
 async function main(): Promise<void> {
   const runId = Date.now().toString(36);
   const platform = new BenchPlatform({ runId, databaseUrl, kafkaBrokers, redisUrl, partitions: settings.partitions });
@@ -142,16 +186,16 @@ async function main(): Promise<void> {
     // Baseline messages as big as the history's events on average (measured on a sample commune).
     const sample = communeHistory(communes[0], 2000);
     const sampleBytes = Math.round(sample.reduce((sum, event) => sum + Buffer.byteLength(JSON.stringify(event)), 0) / sample.length);
-    let bar = new ProgressBar('1/6 raw Kafka produce+consume', settings.historyEvents * 2);
+    let bar = new ProgressBar(`1/${PHASES} raw Kafka produce+consume`, settings.historyEvents * 2);
     const kafkaRaw = await kafkaBaseline(kafka, platform.topic('baseline'), settings.partitions, settings.historyEvents, sampleBytes, (done) => bar.update(done));
     bar.finish();
-    bar = new ProgressBar('1/6 raw Postgres multi-row insert', settings.historyEvents);
+    bar = new ProgressBar(`1/${PHASES} raw Postgres multi-row insert`, settings.historyEvents);
     const postgresRaw = await postgresBaseline(databaseUrl, `bench_${runId}_baseline`, settings.historyEvents, sampleBytes, (done) => bar.update(done));
     bar.finish();
 
     // 2. History straight into the topics (the services are not running yet).
     await ensureTopics(admin, topics, settings.partitions);
-    bar = new ProgressBar('2/6 publishing history', settings.historyEvents);
+    bar = new ProgressBar(`2/${PHASES} publishing history`, settings.historyEvents);
     const history = await seedHistory(kafka, platform.topicPrefix, communes, settings.historyEvents, (done) => bar.update(done));
     bar.finish();
 
@@ -164,7 +208,7 @@ async function main(): Promise<void> {
     const profileDir = settings.profile ? path.join(repoRoot, '.data', 'bench', 'profiles', runId) : undefined;
     await platform.start(profileDir);
     if (profileDir) log(`CPU profiles of the services go to ${path.relative(repoRoot, profileDir)} when they stop`);
-    bar = new ProgressBar('3/6 live projection of the history', history.events);
+    bar = new ProgressBar(`3/${PHASES} live projection of the history`, history.events);
     await watchingMemory(platform, (rssPeaks.projection = {}), () =>
       awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 3600000, onProgress: (done) => bar.update(done) }),
     );
@@ -178,7 +222,7 @@ async function main(): Promise<void> {
     const projectionCost = activityPerEvent(projectionActivity, await ledger.databaseActivity(), history.events);
 
     // 4. Rebuild every projection from the topics (reporting keeps serving the live generation).
-    bar = new ProgressBar('4/6 rebuild', history.events);
+    bar = new ProgressBar(`4/${PHASES} rebuild`, history.events);
     const rebuildActivity = await ledger.databaseActivity();
     const rebuild = await watchingMemory(platform, (rssPeaks.rebuild = {}), () =>
       rebuildProjections({
@@ -196,7 +240,8 @@ async function main(): Promise<void> {
     // 5. Paced load with province officers reading the ranking.
     const loadCommunes = await createLoadCommunes(platform, communes.slice(0, settings.loadCommunes).map((c) => c.code));
     const token = platform.token({ sub: 'bench-phones', role: 'commune_admin', communes: loadCommunes.map((c) => c.code) });
-    const urls = { registry: platform.url('household-registry'), enrollment: platform.url('enrollment'), training: platform.url('training') };
+    const serviceUrls = () => ({ registry: platform.url('household-registry'), enrollment: platform.url('enrollment'), training: platform.url('training') });
+    const urls = serviceUrls();
     const officer = platform.token({ sub: 'bench-officer', role: 'province_officer', communes: [], province: PROVINCE });
     const campaign = await fetch(`${platform.url('reporting')}/campaigns`, {
       method: 'POST',
@@ -206,7 +251,8 @@ async function main(): Promise<void> {
       if (response.status !== 201) throw new Error(`creating the province campaign answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as { id: string };
     });
-    const loadPhase = async (label: string, plan: LoadPlan, withReaders: boolean) => {
+    /** A load phase; with `consumers` false nothing applies the events, so no visibility is measured. */
+    const loadPhase = async (label: string, plan: LoadPlan, withReaders: boolean, consumers = true) => {
       const bar = new ProgressBar(label, plan.seconds);
       const lagBefore = await visibleLagSnapshot(platform);
       const activityBefore = await ledger.databaseActivity();
@@ -223,7 +269,7 @@ async function main(): Promise<void> {
       // Let the relays and projections finish the phase's events before reading lags.
       const deadline = Date.now() + 600000;
       while ((await ledger.unpublished()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-      await awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 600000 });
+      if (consumers) await awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 600000 });
       const visible = histogramDelta(lagBefore, await visibleLagSnapshot(platform));
       const activityAfter = await ledger.databaseActivity();
       const events = await ledger.eventsWritten(from, to);
@@ -233,14 +279,25 @@ async function main(): Promise<void> {
         events,
         eventsPerSecond: events / ((to.getTime() - from.getTime()) / 1000),
         relayLagMs: await ledger.relayLag(from, to),
-        visibleLagMs: { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count },
+        visibleLagMs: consumers ? { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count } : { p50: Number.NaN, p99: Number.NaN, events: 0 },
         cost: activityPerEvent(activityBefore, activityAfter, events),
       };
     };
-    const paced = await loadPhase('5/6 paced load', { label: 'paced', urls, token, communes: loadCommunes, eventsPerSecond: settings.pacedRate, seconds: settings.pacedSeconds, phones: settings.phones }, true);
+    const paced = await loadPhase(`5/${PHASES} paced load`, { label: 'paced', urls, token, communes: loadCommunes, eventsPerSecond: settings.pacedRate, seconds: settings.pacedSeconds, phones: settings.phones }, true);
 
     // 6. Flat out: as many phones as it takes to keep every service busy.
-    const sustained = await loadPhase('6/6 flat out', { label: 'sustained', urls, token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.sustainedSeconds, phones: settings.phones }, false);
+    const sustained = await loadPhase(`6/${PHASES} flat out`, { label: 'sustained', urls, token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.sustainedSeconds, phones: settings.phones }, false);
+
+    // 7-8. Each side alone: the services restarted with their consumers stopped take uploads flat
+    // out (their relays still publish), then restarted with consumers only catch up that backlog.
+    let split: BenchFigures['split'];
+    if (settings.splitSeconds > 0) {
+      await platform.stop();
+      await platform.start(undefined, { KAFKA_CONSUMERS: 'off' });
+      const writes = await loadPhase(`7/8 writes alone (consumers stopped)`, { label: 'writes-alone', urls: serviceUrls(), token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.splitSeconds, phones: settings.phones }, false, false);
+      await platform.stop();
+      split = { writes, consumers: await consumersAlone(platform, admin, topics) };
+    }
     await ledger.close();
 
     const figures: BenchFigures = {
@@ -254,6 +311,7 @@ async function main(): Promise<void> {
       rebuild: { events: rebuild.eventsApplied, seconds: rebuild.seconds, eventsPerSecond: rebuild.eventsApplied / rebuild.seconds, cost: rebuildCost },
       paced,
       sustained,
+      split,
       rssPeakMB: rssPeaks,
       rssEndMB: platform.rss(),
     };

@@ -63,8 +63,11 @@ export class BenchPlatform {
     return service.url;
   }
 
-  /** Starts the services; with `profileDir`, each writes a V8 CPU profile there when it stops. */
-  async start(profileDir?: string): Promise<void> {
+  /**
+   * Starts the services; with `profileDir`, each writes a V8 CPU profile there when it stops.
+   * `env` is added to every service's environment (KAFKA_CONSUMERS=off for the writes-alone phase).
+   */
+  async start(profileDir?: string, env: Record<string, string> = {}): Promise<void> {
     for (const name of SERVICES) {
       const port = await freePort();
       const output: string[] = [];
@@ -88,6 +91,7 @@ export class BenchPlatform {
           JWT_SECRET: BENCH_JWT_SECRET,
           RATE_LIMIT_PER_MINUTE: '1000000',
           RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+          ...env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

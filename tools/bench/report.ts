@@ -34,6 +34,11 @@ export interface BenchFigures {
   rebuild: { events: number; seconds: number; eventsPerSecond: number; cost?: PhaseCost };
   paced: LoadPhaseFigures;
   sustained: LoadPhaseFigures;
+  /** Each side alone: uploads with every consumer stopped, then the consumers on the backlog they left. */
+  split?: {
+    writes: LoadPhaseFigures;
+    consumers: { events: number; seconds: number; eventsPerSecond: number; startupSeconds: number; allCaughtUpSeconds: number };
+  };
   rssPeakMB: Record<string, Record<string, number>>;
   rssEndMB: Record<string, number>;
 }
@@ -103,17 +108,41 @@ export function reportRows(f: BenchFigures): Row[] {
       verdict: '',
       vsBaseline: 'age: answer time minus the figures\' computedAt',
     },
+    ...splitRows(f, kafkaRate),
     ...(
       [
         ['live projection', f.projection.cost],
         ['rebuild', f.rebuild.cost],
         ['paced load', f.paced.cost],
         ['flat out', f.sustained.cost],
+        ['writes alone', f.split?.writes.cost],
       ] as Array<[string, PhaseCost | undefined]>
     ).flatMap(([phase, cost]) =>
       cost ? [{ figure: `database work per event (${phase})`, value: `${perEvent(cost.commitsPerEvent)} commits, ${perEvent(cost.rowsWrittenPerEvent)} rows written`, target: '', verdict: '', vsBaseline: 'pg_stat_database, all schemas' }] : [],
     ),
     ...Object.keys(f.rssEndMB).map((name) => ({ figure: `RSS ${name}`, value: `peak ${int(peak(name))} MB, end ${int(f.rssEndMB[name])} MB`, target: '< 300 MB', verdict: check(peak(name) < 300), vsBaseline: '' })),
+  ];
+}
+
+/** What each side reaches without the other on the same cores: the ceiling a change on that side can lift. */
+function splitRows(f: BenchFigures, kafkaRate: number): Row[] {
+  if (!f.split) return [];
+  const { writes, consumers } = f.split;
+  return [
+    {
+      figure: `writes alone, ${f.settings.splitSeconds} s flat out (consumers stopped)`,
+      value: `${int(writes.eventsPerSecond)} events/s`,
+      target: '',
+      verdict: '',
+      vsBaseline: `${share(writes.eventsPerSecond, kafkaRate)}; /sync p50 ${ms(writes.report.latencyMs.p50)}, p99 ${ms(writes.report.latencyMs.p99)}`,
+    },
+    {
+      figure: `consumers alone on that backlog (${int(consumers.events)} events)`,
+      value: `${int(consumers.eventsPerSecond)} events/s`,
+      target: '',
+      verdict: '',
+      vsBaseline: `reporting's projections, from the first batch; every read model caught up ${consumers.allCaughtUpSeconds.toFixed(1)} s after start`,
+    },
   ];
 }
 

@@ -115,6 +115,10 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
     ];
     await ensureTopics(this.admin, topics, this.config.topicPartitions, { replicationFactor: this.config.kafkaReplicationFactor, minInsyncReplicas: this.config.kafkaMinInsyncReplicas });
     if (this.options.produces.length > 0) await this.startRelay();
+    if (this.config.kafkaConsumers === 'off') {
+      this.logger.warn(`KAFKA_CONSUMERS=off: this instance applies no events (${this.registrations.map((r) => r.name).join(', ') || 'none registered'})`);
+      return;
+    }
     for (const registration of this.registrations) await this.startConsumer(registration);
   }
 

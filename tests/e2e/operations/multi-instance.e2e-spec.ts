@@ -2,22 +2,34 @@ import { newRunId, testKafka } from '@dtc/testkit';
 import { settleAndCheck } from '../../faults/support/exactness';
 import { FieldLoad } from '../../faults/support/field-load';
 import { consumerCounter, FaultPlatform, ops as runOps } from '../../faults/support/platform';
+import { request } from '../../support/http';
+import { startServices, type RunningService } from '../../support/services';
 
 // Horizontal scaling: three reporting instances share one consumer group, two registry and two
 // enrollment instances share the HTTP load and take turns publishing their outboxes. Totals must
-// be exact and every reporting instance must really own partitions.
+// be exact and every reporting instance must really own partitions. A fourth reporting instance
+// runs API-only (KAFKA_CONSUMERS=off): it serves HTTP and joins no group.
 const platform = new FaultPlatform(newRunId(), '22001');
 const ops = (...args: string[]) => runOps(platform.runId, ...args);
 
 describe('several instances of every service under load', () => {
+  let apiOnly: RunningService;
+  let stopApiOnly: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
     await platform.start(['household-registry', 'enrollment', 'reporting']);
     await platform.start(['household-registry', 'enrollment', 'reporting']);
     await platform.start(['reporting']);
+    const started = await startServices(platform.runId, ['reporting'], { reporting: { KAFKA_CONSUMERS: 'off' } });
+    ({ stop: stopApiOnly } = started);
+    apiOnly = started.services.reporting;
     await platform.onboard();
   });
 
-  afterAll(() => platform.cleanup());
+  afterAll(async () => {
+    await stopApiOnly?.();
+    await platform.cleanup();
+  });
 
   it('shares the partitions between three reporting instances and projects every event once', async () => {
     await new FieldLoad(platform, { households: 60, phones: 6 }).run();
@@ -38,7 +50,10 @@ describe('several instances of every service under load', () => {
     try {
       const { groups } = await admin.describeGroups([`t-${platform.runId}.reporting-projections`]);
       expect(groups[0].state).toBe('Stable');
+      // Not four: the API-only instance applied nothing and answers all the same.
       expect(groups[0].members).toHaveLength(3);
+      expect(await consumerCounter(apiOnly.url, 'events_applied_total')).toBe(0);
+      expect((await request<{ status: string }>('GET', `${apiOnly.url}/health`)).status).toBe(200);
     } finally {
       await admin.disconnect();
     }

@@ -42,6 +42,7 @@ describe('loadServiceConfig', () => {
       kafkaMinInsyncReplicas: undefined,
       consumerMaxRetries: 3,
       consumerSessionTimeoutMs: 30000,
+      kafkaConsumers: 'on',
       relayBatchSize: 500,
       relayPollMs: 1000,
       jwtSecret: SECRET,

@@ -33,6 +33,9 @@ export function serviceConfigSpec(defaults: ServiceDefaults) {
       parse: parsers.integer(6000, 300000),
       default: 30000,
     },
+    // off: an instance that serves HTTP and publishes its outbox but applies no events (API-only
+    // instances scaled apart from the consumers; the benchmark's writes-alone phase).
+    kafkaConsumers: { env: 'KAFKA_CONSUMERS', description: 'on, or off for an instance that consumes nothing (it still serves HTTP and publishes its outbox)', parse: parsers.oneOf('on', 'off'), default: 'on' as const },
     relayBatchSize: { env: 'OUTBOX_RELAY_BATCH_SIZE', description: 'outbox rows published per relay round', parse: parsers.integer(1, 10000), default: 500 },
     relayPollMs: { env: 'OUTBOX_RELAY_POLL_MS', description: 'relay fallback poll interval when no commit or notice wakes it', parse: parsers.integer(10, 60000), default: 1000 },
     // Tokens: HS256 with JWT_SECRET (one machine), or RS256 checked against an OpenID Connect
