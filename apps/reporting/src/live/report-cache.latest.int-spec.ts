@@ -124,17 +124,35 @@ describe('ReportCache.latest (real Redis)', () => {
     let value = 1;
     const compute = async () => ({ achieved: value });
     await cache.latest(scope, ['old'], compute, () => undefined);
-    const entries = (await redis.keys(`${prefix}reporting:latest:*`)).filter((k) => !k.endsWith(':refresh'));
+    const entries = (await redis.keys(`${prefix}reporting:latest:*`)).filter((k) => !k.endsWith(':refresh') && !k.endsWith(':stamp'));
     expect(entries.length).toBeGreaterThan(0);
-    // Age every stored entry past the limit (as if nobody had read this province for a while).
+    // Replace every stored entry with figures computed past the limit (as if nobody had read this
+    // province for a while), under a stamp of their own as any computation stores them.
     for (const stored of entries) {
-      const entry = JSON.parse((await redis.get(stored))!) as { computedAt: string };
+      const entry = JSON.parse((await redis.get(stored))!) as { computedAt: string; stamp: string };
       entry.computedAt = new Date(Date.now() - STALE_LIMIT_MS - 1000).toISOString();
-      await redis.set(stored, JSON.stringify(entry), 'EX', 60);
+      entry.stamp = `aged|${entry.computedAt}`;
+      await redis.multi().set(stored, JSON.stringify(entry), 'EX', 60).set(`${stored}:stamp`, entry.stamp, 'EX', 60).exec();
     }
     value = 2;
     await change();
     expect(await cache.latest(scope, ['old'], compute, () => undefined)).toMatchObject({ value: { achieved: 2 }, refreshing: false });
+  });
+
+  it('moves only the stamp on a hit: each instance fetches and parses a computation once', async () => {
+    const writer = instance();
+    const reader = instance();
+    const compute = async () => ({ communes: 220 });
+    await writer.latest(scope, ['stamp'], compute, () => undefined);
+    const first = await reader.latest(scope, ['stamp'], async () => ({ communes: -1 }), () => undefined);
+    expect(first.value).toEqual({ communes: 220 });
+    // With the figures themselves gone from Redis and their stamp left, the reader that parsed them
+    // still answers from memory; an instance that never read them finds nothing and computes.
+    for (const key of await redis.keys(`${prefix}reporting:latest:*`)) {
+      if (!key.endsWith(':stamp') && !key.endsWith(':refresh') && (await redis.get(key))?.includes('"communes":220')) await redis.del(key);
+    }
+    expect((await reader.latest(scope, ['stamp'], async () => ({ communes: -1 }), () => undefined)).value).toEqual({ communes: 220 });
+    expect((await instance().latest(scope, ['stamp'], async () => ({ communes: 221 }), () => undefined)).value).toEqual({ communes: 221 });
   });
 
   it('computes from the database when Redis is unreachable', async () => {

@@ -25,7 +25,12 @@ interface StoredFigures<T> {
   computedAt: string;
   /** The scope's version counters the computation started from: "all:own". */
   versions: string;
+  /** Names this computation; kept apart too (`<key>:stamp`), so a reader learns whether it has them already. */
+  stamp: string;
 }
+
+/** Parsed figures kept per instance; past this many views, the map starts over. */
+const MAX_PARSED = 256;
 
 /**
  * Hot report queries cached in Redis. A cached figure is filed under the version counters of
@@ -33,8 +38,9 @@ interface StoredFigures<T> {
  * a change makes old entries unreachable at once. Any Redis error means: compute from Postgres.
  *
  * Expensive views read while their scope keeps changing (the province ranking during an evening's
- * uploads) use latest() instead: a reader always gets the last figures in one Redis round trip,
- * and a change only starts a background refresh, at most every REFRESH_EVERY_MS per view.
+ * uploads) use latest() instead: a reader always gets the last figures in one Redis round trip of
+ * a few bytes (their stamp; the figures are parsed once per instance), and a change only starts a
+ * background refresh, at most every REFRESH_EVERY_MS per view.
  */
 @Injectable()
 export class ReportCache implements OnModuleDestroy {
@@ -48,6 +54,11 @@ export class ReportCache implements OnModuleDestroy {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   /** Refreshes waiting for another refresh's turn to pass, by cache key. */
   private readonly waiting = new Map<string, NodeJS.Timeout>();
+  /**
+   * The last figures this instance read or computed, by latest key: a reader whose stamp matches
+   * takes them from here, so a hit moves a few bytes from Redis and parses nothing.
+   */
+  private readonly parsed = new Map<string, StoredFigures<unknown>>();
 
   constructor(
     private readonly redis: RedisService,
@@ -117,6 +128,7 @@ export class ReportCache implements OnModuleDestroy {
   onModuleDestroy(): void {
     for (const timer of this.waiting.values()) clearTimeout(timer);
     this.waiting.clear();
+    this.parsed.clear();
   }
 
   private latestKey(scope: CacheScope, request: unknown): string {
@@ -125,8 +137,23 @@ export class ReportCache implements OnModuleDestroy {
 
   private async readLatest<T>(key: string, scope: CacheScope): Promise<{ stored: StoredFigures<T> | null; versions: string }> {
     const prefix = this.config.topicPrefix;
-    const [entry, all, own] = await this.redis.client.mget(key, versionKey(prefix, 'all'), versionKey(prefix, scope.kind, scope.code));
-    return { stored: entry === null ? null : (JSON.parse(entry) as StoredFigures<T>), versions: `${all ?? 0}:${own ?? 0}` };
+    const [stamp, all, own] = await this.redis.client.mget(`${key}:stamp`, versionKey(prefix, 'all'), versionKey(prefix, scope.kind, scope.code));
+    const versions = `${all ?? 0}:${own ?? 0}`;
+    if (stamp === null) return { stored: null, versions };
+    const known = this.parsed.get(key);
+    if (known?.stamp === stamp) return { stored: known as StoredFigures<T>, versions };
+    // Other figures than the ones in hand: fetch them. Stored with their own stamp, versions and
+    // time, they describe themselves even if newer ones replaced the stamp just read.
+    const entry = await this.redis.client.get(key);
+    if (entry === null) return { stored: null, versions };
+    const stored = JSON.parse(entry) as StoredFigures<T>;
+    this.remember(key, stored);
+    return { stored, versions };
+  }
+
+  private remember(key: string, stored: StoredFigures<unknown>): void {
+    if (this.parsed.size >= MAX_PARSED && !this.parsed.has(key)) this.parsed.clear();
+    this.parsed.set(key, stored);
   }
 
   /**
@@ -137,8 +164,15 @@ export class ReportCache implements OnModuleDestroy {
     return this.once(key, async () => {
       // Taken before the snapshot: the figures hold every change projected before this instant.
       const computedAt = new Date().toISOString();
-      const stored: StoredFigures<T> = { value: await compute(), computedAt, versions };
-      await this.redis.client.set(key, JSON.stringify(stored), 'EX', LATEST_TTL_SECONDS).catch(() => undefined);
+      const stored: StoredFigures<T> = { value: await compute(), computedAt, versions, stamp: `${versions}|${computedAt}|${randomUUID()}` };
+      this.remember(key, stored);
+      // Figures first, then their stamp, in one transaction: a stamp never names figures not stored.
+      await this.redis.client
+        .multi()
+        .set(key, JSON.stringify(stored), 'EX', LATEST_TTL_SECONDS)
+        .set(`${key}:stamp`, stored.stamp, 'EX', LATEST_TTL_SECONDS)
+        .exec()
+        .catch(() => undefined);
       return stored;
     });
   }
