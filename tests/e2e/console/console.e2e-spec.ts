@@ -224,6 +224,9 @@ describe('console (officials and province officers, desktop)', () => {
     await page.getByRole('button', { name: 'Thiết lập xã' }).click();
     const villages = page.getByTestId('admin-villages');
     await villages.waitFor();
+    // Another section keeps the campaign being watched in the address, for the way back.
+    const place = () => Object.fromEntries(new URL(page.url()).searchParams);
+    expect(place()).toEqual({ campaign: campaignId, section: 'admin' });
     await page.getByLabel('Mã', { exact: true }).fill('nam');
     await page.getByLabel('Tên', { exact: true }).fill('Thôn Nam');
     await page.getByRole('button', { name: 'Thêm', exact: true }).click();
@@ -268,6 +271,7 @@ describe('console (officials and province officers, desktop)', () => {
     expect(refused.status).toBe(403);
     await page.getByRole('button', { name: 'Tiến độ' }).click();
     await visitedFigure().waitFor();
+    expect(place()).toEqual({ campaign: campaignId });
   });
 
   it('lets a commune official plan which team covers which villages and households on which days, reassign and withdraw it', async () => {

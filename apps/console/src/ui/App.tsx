@@ -98,7 +98,12 @@ function Signedin({ viewer, onExpired }: { viewer: Viewer; onExpired: () => void
   }, [asked]);
   const api = useMemo(() => consoleApi(viewer.token), [viewer.token]);
   const open = (next: Section) => {
-    history.pushState(null, '', next === sections[0] ? location.pathname : `${location.pathname}?section=${next}`);
+    // Only the section changes: the campaign, commune and day being watched stay in the address.
+    const query = new URLSearchParams(location.search);
+    if (next === sections[0]) query.delete('section');
+    else query.set('section', next);
+    const search = query.toString();
+    history.pushState(null, '', `${location.pathname}${search ? `?${search}` : ''}`);
     setSection(next);
   };
   const scope: SetupScope = viewer.role === 'province_officer' && viewer.province ? { provinceCode: viewer.province } : { communeCode: commune };

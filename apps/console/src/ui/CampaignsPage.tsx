@@ -25,10 +25,12 @@ function readPlace(): Place {
 }
 
 function writePlace(place: Place): void {
-  const query = new URLSearchParams();
-  if (place.campaign) query.set('campaign', place.campaign);
-  if (place.commune) query.set('commune', place.commune);
-  if (place.asOf) query.set('asOf', place.asOf);
+  // The rest of the address (the section) stays as it is.
+  const query = new URLSearchParams(location.search);
+  for (const key of ['campaign', 'commune', 'asOf'] as const) {
+    if (place[key]) query.set(key, place[key]);
+    else query.delete(key);
+  }
   const search = query.toString();
   history.pushState(place, '', `${location.pathname}${search ? `?${search}` : ''}`);
 }
