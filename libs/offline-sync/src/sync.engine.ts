@@ -93,6 +93,8 @@ export class OfflineSyncEngine {
     const seen = new Set<string>();
     // Items the server could not apply this time (5xx, not stored): the phone uploads them again.
     const retryLater = new Set<string>();
+    // Ids created by this upload's items, by client id: a later item referring to one needs no lookup.
+    const created = new Map<string, string>();
     for (const item of batch.items) {
       if (seen.has(item.clientId)) {
         results.push({ clientId: item.clientId, status: 422, body: { statusCode: 422, error: 'Unprocessable Entity', message: 'clientId appears twice in this batch' }, replayed: false });
@@ -104,19 +106,21 @@ export class OfflineSyncEngine {
       const waitingFor = Object.values(item.refs ?? {}).find((ref) => typeof ref === 'string' && retryLater.has(ref));
       const result = waitingFor
         ? { clientId: item.clientId, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `Depends on item ${waitingFor}, which could not be applied now; upload both again` }, replayed: false }
-        : await this.apply(item, principal, correlationId, deviceId);
+        : await this.apply(item, principal, correlationId, deviceId, created);
       if (result.status >= 500) retryLater.add(item.clientId);
+      const id = (result.body as { id?: unknown } | undefined)?.id;
+      if (result.status >= 200 && result.status < 300 && typeof id === 'string') created.set(item.clientId, id);
       results.push(result);
     }
     return results;
   }
 
-  private async apply(item: SyncItemDto, principal: Principal, correlationId?: string, deviceId?: string): Promise<SyncItemResult> {
+  private async apply(item: SyncItemDto, principal: Principal, correlationId: string | undefined, deviceId: string | undefined, created: ReadonlyMap<string, string>): Promise<SyncItemResult> {
     const attempts = Math.max(1, this.options.retry?.attempts ?? 4);
     const baseDelayMs = this.options.retry?.baseDelayMs ?? 25;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.applyOnce(item, principal, correlationId, attempt === attempts, deviceId);
+        return await this.applyOnce(item, principal, correlationId, attempt === attempts, deviceId, created);
       } catch (error) {
         if (!worthRetrying(error)) return this.notApplied(item, error);
         if (attempt < attempts) {
@@ -135,7 +139,7 @@ export class OfflineSyncEngine {
    * else. On the last try a unique-key violation is no longer a race: the same key is there for
    * good, which is a decision about the item's own content (409, stored like any refusal).
    */
-  private async applyOnce(item: SyncItemDto, principal: Principal, correlationId: string | undefined, lastTry: boolean, deviceId?: string): Promise<SyncItemResult> {
+  private async applyOnce(item: SyncItemDto, principal: Principal, correlationId: string | undefined, lastTry: boolean, deviceId: string | undefined, created: ReadonlyMap<string, string>): Promise<SyncItemResult> {
     const { dataSource } = this.options;
     try {
       // No lookup first: a new item (the common case) claims its client id straight away; an item
@@ -149,7 +153,7 @@ export class OfflineSyncEngine {
           [item.clientId, item.command, '{}', principal.subject, deviceId ?? null],
         );
         if (claimed.length === 0) throw new ReplayInstead();
-        const { status, body } = await this.execute(tx, item, principal, correlationId);
+        const { status, body } = await this.execute(tx, item, principal, correlationId, created);
         await tx.query('update sync_results set status = $2, body = $3, commune_code = $4 where client_id = $1', [item.clientId, status, JSON.stringify(body), communeOf(body) ?? onlyCommuneOf(principal)]);
         return { clientId: item.clientId, status, body, replayed: false };
       });
@@ -178,7 +182,7 @@ export class OfflineSyncEngine {
     return { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
   }
 
-  private async execute(tx: EntityManager, item: SyncItemDto, principal: Principal, correlationId?: string) {
+  private async execute(tx: EntityManager, item: SyncItemDto, principal: Principal, correlationId: string | undefined, created: ReadonlyMap<string, string>) {
     const handler = this.options.handlers[item.command];
     if (!handler) throw new ItemProblem(400, { error: 'Bad Request', message: 'Validation failed', fields: [{ field: 'command', reason: `must be one of ${this.commands.join(', ')}` }] });
     if (handler.roles && !handler.roles.includes(principal.role)) {
@@ -187,7 +191,7 @@ export class OfflineSyncEngine {
     const payload: Record<string, unknown> = { ...item.payload };
     let target = item.target;
     for (const [field, clientId] of Object.entries(item.refs ?? {})) {
-      const id = await this.createdId(tx, clientId, field);
+      const id = (typeof clientId === 'string' && created.get(clientId)) || (await this.createdId(tx, clientId, field));
       if (field === 'target') target = id;
       else payload[field] = id;
     }

@@ -1,20 +1,42 @@
 import { assertCommuneAccess, canAccessCommune, notFound, unprocessable, type Principal } from '@dtc/platform';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { CommuneEntity } from '../communes/commune.entity';
 import { VillageEntity } from '../communes/village.entity';
 
+/** What a write needs of its commune: the tenant and the province its events and checks go by. */
+export type CommuneScope = Pick<CommuneEntity, 'code' | 'provinceCode'>;
+
+/**
+ * Every write looks up its commune's province, and the answer never changes: a commune keeps its
+ * code and province once onboarded (a rename changes only the name) and is never removed. So each
+ * process keeps what it read, per database connection (schema); an unknown code is not kept.
+ */
+const scopes = new WeakMap<DataSource, Map<string, CommuneScope>>();
+
+async function scopeOf(tx: EntityManager, code: string): Promise<CommuneScope | undefined> {
+  let known = scopes.get(tx.connection);
+  if (!known) scopes.set(tx.connection, (known = new Map()));
+  const cached = known.get(code);
+  if (cached) return cached;
+  const [row]: Array<{ code: string; province_code: string }> = await tx.query('select code, province_code from communes where code = $1', [code]);
+  if (!row) return undefined;
+  const scope = { code: row.code, provinceCode: row.province_code };
+  known.set(code, scope);
+  return scope;
+}
+
 /** The commune a write targets; 422 when unknown, 403 when outside the caller's scope. */
-export async function communeForWrite(tx: EntityManager, code: string, principal: Principal, field = 'communeCode'): Promise<CommuneEntity> {
-  const commune = await tx.getRepository(CommuneEntity).findOneBy({ code });
+export async function communeForWrite(tx: EntityManager, code: string, principal: Principal, field = 'communeCode'): Promise<CommuneScope> {
+  const commune = await scopeOf(tx, code);
   if (!commune) throw unprocessable(field, 'unknown commune');
   assertCommuneAccess(principal, commune.code, commune.provinceCode);
   return commune;
 }
 
 /** For reads and writes by id: outside the caller's scope the record does not exist (404). */
-export async function assertVisible(tx: EntityManager, communeCode: string, principal: Principal, what: string, id: string): Promise<CommuneEntity> {
-  const commune = await tx.getRepository(CommuneEntity).findOneByOrFail({ code: communeCode });
-  if (!canAccessCommune(principal, commune.code, commune.provinceCode)) throw notFound(what, id);
+export async function assertVisible(tx: EntityManager, communeCode: string, principal: Principal, what: string, id: string): Promise<CommuneScope> {
+  const commune = await scopeOf(tx, communeCode);
+  if (!commune || !canAccessCommune(principal, commune.code, commune.provinceCode)) throw notFound(what, id);
   return commune;
 }
 
