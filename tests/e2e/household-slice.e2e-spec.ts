@@ -159,6 +159,8 @@ describe('first vertical slice: household registered -> households per village',
     }
     const registryMetrics = await request<string>('GET', `${registry.url}/metrics`);
     expect(registryMetrics.body).toMatch(/^outbox_backlog\{service="household-registry"\} 0$/m);
+    // Every SQL statement is counted (what the benchmark divides by events): the writes above sent some.
+    expect(Number(/^db_statements_total\{service="household-registry"\} (\d+)$/m.exec(registryMetrics.body)?.[1])).toBeGreaterThan(0);
     const reportingMetrics = await request<string>('GET', `${reporting.url}/metrics`);
     expect(reportingMetrics.body).toMatch(/kafka_consumer_lag\{.*group="t-.*reporting-projections"/);
     expect(reportingMetrics.body).toMatch(/events_applied_total\{consumer="reporting-projections",service="reporting"\} [1-9]/);

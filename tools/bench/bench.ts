@@ -204,6 +204,8 @@ async function main(): Promise<void> {
 
     // 3. Start the services: reporting's live consumer projects the whole history.
     const projectionActivity = await ledger.databaseActivity();
+    // The services are not running yet: every statement they send from start to caught up is this phase's.
+    const projectionStatementsBefore = 0;
     const projectionStarted = Date.now();
     const profileDir = settings.profile ? path.join(repoRoot, '.data', 'bench', 'profiles', runId) : undefined;
     await platform.start(profileDir);
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
       await awaitCaughtUp(admin, `${platform.topicPrefix}${consumer}`, [platform.topic('household-registry.events')], { timeoutMs: 3600000 });
     }
 
-    const projectionCost = activityPerEvent(projectionActivity, await ledger.databaseActivity(), history.events);
+    const projectionCost = { ...activityPerEvent(projectionActivity, await ledger.databaseActivity(), history.events), statementsPerEvent: ((await platform.statementsSent()) - projectionStatementsBefore) / history.events };
 
     // 4. Rebuild every projection from the topics (reporting keeps serving the live generation).
     bar = new ProgressBar(`4/${PHASES} rebuild`, history.events);
@@ -256,6 +258,7 @@ async function main(): Promise<void> {
       const bar = new ProgressBar(label, plan.seconds);
       const lagBefore = await visibleLagSnapshot(platform);
       const activityBefore = await ledger.databaseActivity();
+      const statementsBefore = await platform.statementsSent();
       const from = new Date();
       let loading = true;
       const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>
@@ -280,7 +283,7 @@ async function main(): Promise<void> {
         eventsPerSecond: events / ((to.getTime() - from.getTime()) / 1000),
         relayLagMs: await ledger.relayLag(from, to),
         visibleLagMs: consumers ? { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count } : { p50: Number.NaN, p99: Number.NaN, events: 0 },
-        cost: activityPerEvent(activityBefore, activityAfter, events),
+        cost: { ...activityPerEvent(activityBefore, activityAfter, events), statementsPerEvent: events > 0 ? ((await platform.statementsSent()) - statementsBefore) / events : Number.NaN },
       };
     };
     const paced = await loadPhase(`5/${PHASES} paced load`, { label: 'paced', urls, token, communes: loadCommunes, eventsPerSecond: settings.pacedRate, seconds: settings.pacedSeconds, phones: settings.phones }, true);

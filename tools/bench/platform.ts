@@ -135,6 +135,16 @@ export class BenchPlatform {
     return (await fetch(`${this.url(name)}/metrics`)).text();
   }
 
+  /** SQL statements the running services sent so far (their db_statements_total, summed; 0 before they start). */
+  async statementsSent(): Promise<number> {
+    let total = 0;
+    for (const name of this.services.keys()) {
+      const text = await this.metrics(name).catch(() => '');
+      total += Number(/^db_statements_total\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0);
+    }
+    return total;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(
       [...this.services.values()].map(

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource, type MixedList } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -8,6 +8,24 @@ export interface ServiceDataSourceOptions {
   poolSize?: number;
   entities?: MixedList<string | (new () => unknown)>;
   migrations: MixedList<string | (new () => unknown)>;
+  /** Called for every SQL statement sent through the data source (the db_statements_total metric). */
+  onStatement?: () => void;
+}
+
+/**
+ * Counts statements and prints nothing (TypeORM's own logging stays off): round trips per item are
+ * what bounds the write path (docs/benchmarks.md), so the benchmark reads them per phase.
+ */
+export class StatementCounter implements TypeOrmLogger {
+  constructor(private readonly onStatement: () => void) {}
+  logQuery(): void {
+    this.onStatement();
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
 }
 
 function quoteIdentifier(identifier: string): string {
@@ -27,6 +45,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     synchronize: false,
     migrationsRun: false,
     logging: false,
+    ...(options.onStatement ? { logger: new StatementCounter(options.onStatement) } : {}),
     extra: { max: options.poolSize ?? 10, options: `-c search_path=${quoteIdentifier(options.schema)},public`, connectionTimeoutMillis: 5000 },
   });
 }

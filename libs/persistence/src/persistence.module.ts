@@ -1,5 +1,5 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { HealthRegistry, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
+import { HealthRegistry, MetricsService, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
 import { DataSource, type MixedList } from 'typeorm';
 import { createServiceDataSource, migrateSchema } from './data-source';
 
@@ -20,9 +20,10 @@ export class PersistenceModule implements OnApplicationShutdown {
       providers: [
         {
           provide: DataSource,
-          inject: [SERVICE_CONFIG, HealthRegistry],
-          useFactory: async (config: ServiceConfig, health: HealthRegistry) => {
-            const sourceOptions = { url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize, ...options };
+          inject: [SERVICE_CONFIG, HealthRegistry, MetricsService],
+          useFactory: async (config: ServiceConfig, health: HealthRegistry, metrics: MetricsService) => {
+            const statements = metrics.counter('db_statements_total', "SQL statements sent through the service's data source (requests, consumers, the relay; not its LISTEN connection)", []);
+            const sourceOptions = { url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize, ...options, onStatement: () => statements.inc() };
             const dataSource = createServiceDataSource(sourceOptions);
             await migrateSchema(sourceOptions, dataSource);
             health.register('database', async () => {
