@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException } from '@nestjs/common';
-import { createServiceDataSource, migrateSchema } from '@dtc/persistence';
-import type { Principal } from '@dtc/platform';
+import { createServiceDataSource, migrateSchema, recordAudit } from '@dtc/persistence';
+import { unprocessable, type Principal } from '@dtc/platform';
 import { databaseUrl, dropTestSchemas, eventually, newRunId, query } from '@dtc/testkit';
 import { Client } from 'pg';
 import { IsOptional, IsString } from 'class-validator';
@@ -52,6 +52,9 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     await dataSource.query('insert into locks (id) values (1), (2), (3)');
     await dataSource.query('create table things (id uuid primary key, client_note text)');
     await dataSource.query('create table named (code text primary key)');
+    await dataSource.query(
+      'create table audit_log (id serial primary key, commune_code text, province_code text, actor text, action text, entity text, entity_id text, fields text[], sync_client_id uuid)',
+    );
     // Runs a handler's work, recording on which database error (if any) each attempt ended.
     const attempt = async <T>(kind: string, work: () => Promise<T>): Promise<T> => {
       try {
@@ -106,6 +109,14 @@ describe('OfflineSyncEngine (real Postgres)', () => {
           // A server-side failure (the database went away mid-item): answered 5xx, not stored.
           if (createFails) throw new Error('connection terminated unexpectedly');
           return { id: randomUUID() };
+        }),
+        // A write with its audit row; the note "refuse" is refused (422) after the write.
+        'thing.audited': syncHandler(NoteDto, 201, false, async (payload, _target, principal, { tx }) => {
+          const id = randomUUID();
+          await tx!.query('insert into things (id, client_note) values ($1, $2)', [id, payload.note]);
+          await recordAudit(tx!, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] });
+          if (payload.note === 'refuse') throw unprocessable('note', 'refused on purpose');
+          return { id, communeCode: '16279' };
         }),
         'thing.change': syncHandler(NoteDto, 200, true, async (_payload, target) => ({ id: target, changed: true })),
       },
@@ -243,5 +254,46 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(await stored(claim.clientId)).toEqual([409]);
     const [again] = await engine.upload({ items: [claim] } as never, agent);
     expect(again).toMatchObject({ status: 409, replayed: true });
+  });
+
+  /** The transactions that wrote these things: a row's xmin is its writer's transaction id. */
+  const writers = async (note: string) => (await query<{ n: number }>(`select count(distinct xmin::text)::int as n from "${schema}".things where client_note = $1`, [note]))[0].n;
+
+  it('applies a group of good items in one transaction, each audit row naming its own item, and a retried upload replays every answer', async () => {
+    const note = `group-${randomUUID()}`;
+    const created = [item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } })];
+    const change = item('thing.change', { refs: { target: created[1].clientId }, payload: { note: 'x' } });
+    const first = await engine.upload({ items: [...created, change] } as never, agent);
+    expect(first.map((r) => [r.status, r.replayed])).toEqual([
+      [201, false],
+      [201, false],
+      [201, false],
+      [200, false],
+    ]);
+    expect((first[3].body as { id: string }).id).toBe((first[1].body as { id: string }).id);
+    expect(await writers(note)).toBe(1);
+    const audit = await query<{ entity_id: string; sync_client_id: string }>(`select entity_id, sync_client_id from "${schema}".audit_log where entity_id = any($1::text[]) order by id`, [
+      first.slice(0, 3).map((r) => (r.body as { id: string }).id),
+    ]);
+    expect(audit).toEqual(first.slice(0, 3).map((r, n) => ({ entity_id: (r.body as { id: string }).id, sync_client_id: created[n].clientId })));
+    expect(await query(`select commune_code from "${schema}".sync_results where client_id = $1`, [created[0].clientId])).toEqual([{ commune_code: '16279' }]);
+
+    const again = await engine.upload({ items: [...created, change] } as never, agent);
+    expect(again).toEqual(first.map((r) => ({ ...r, replayed: true })));
+    expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(3);
+  });
+
+  it('applies a group holding a refused item item by item: the others each in their own transaction, the refusal stored, nothing of the group attempt left', async () => {
+    const note = `fallback-${randomUUID()}`;
+    const good = [item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } })];
+    const refused = item('thing.audited', { payload: { note: 'refuse' } });
+    const results = await engine.upload({ items: [good[0], refused, good[1]] } as never, agent);
+    expect(results.map((r) => r.status)).toEqual([201, 422, 201]);
+    expect(results[1].body).toMatchObject({ fields: [{ field: 'note', reason: 'refused on purpose' }] });
+    expect(await writers(note)).toBe(2);
+    expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(2);
+    expect(await stored(good[0].clientId, refused.clientId, good[1].clientId)).toEqual(expect.arrayContaining([201, 422, 201]));
+    const audited = await query<{ sync_client_id: string }>(`select sync_client_id from "${schema}".audit_log where sync_client_id = any($1::uuid[]) order by id`, [good.map((g) => g.clientId)]);
+    expect(audited.map((row) => row.sync_client_id)).toEqual(good.map((g) => g.clientId));
   });
 });

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { syncItemMarker } from '@dtc/persistence';
+import { deferInserts, flushDeferredInserts, syncItemMarker } from '@dtc/persistence';
 import { canAccessCommune, databaseErrorCode, databaseTrouble, loggableError, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -38,6 +38,22 @@ export interface SyncEngineOptions {
    * the base of the jittered exponential backoff between tries (default 25 ms).
    */
   retry?: { attempts?: number; baseDelayMs?: number };
+}
+
+/** Items applied in one transaction when all of them succeed (see applyTogether). */
+const GROUP_SIZE = 50;
+
+interface UploadState {
+  principal: Principal;
+  correlationId?: string;
+  deviceId?: string;
+  results: SyncItemResult[];
+  /** Client ids answered so far in this upload. */
+  seen: Set<string>;
+  /** Items the server could not apply this time (5xx, not stored): the phone uploads them again. */
+  retryLater: Set<string>;
+  /** Ids created by this upload's items, by client id: a later item referring to one needs no lookup. */
+  created: Map<string, string>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -89,30 +105,95 @@ export class OfflineSyncEngine {
 
   /** deviceId: the phone's x-device-id, stored with each result so sync health can tell one member's phones apart. */
   async upload(batch: SyncBatchDto, principal: Principal, correlationId?: string, deviceId?: string): Promise<SyncItemResult[]> {
-    const results: SyncItemResult[] = [];
-    const seen = new Set<string>();
-    // Items the server could not apply this time (5xx, not stored): the phone uploads them again.
-    const retryLater = new Set<string>();
-    // Ids created by this upload's items, by client id: a later item referring to one needs no lookup.
-    const created = new Map<string, string>();
-    for (const item of batch.items) {
-      if (seen.has(item.clientId)) {
-        results.push({ clientId: item.clientId, status: 422, body: { statusCode: 422, error: 'Unprocessable Entity', message: 'clientId appears twice in this batch' }, replayed: false });
-        continue;
-      }
-      seen.add(item.clientId);
-      // An item referring to one of those must not be stored as "no such earlier item": that answer
-      // would replay forever once the referred item succeeds on the retry.
-      const waitingFor = Object.values(item.refs ?? {}).find((ref) => typeof ref === 'string' && retryLater.has(ref));
-      const result = waitingFor
-        ? { clientId: item.clientId, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `Depends on item ${waitingFor}, which could not be applied now; upload both again` }, replayed: false }
-        : await this.apply(item, principal, correlationId, deviceId, created);
-      if (result.status >= 500) retryLater.add(item.clientId);
-      const id = (result.body as { id?: unknown } | undefined)?.id;
-      if (result.status >= 200 && result.status < 300 && typeof id === 'string') created.set(item.clientId, id);
-      results.push(result);
+    const upload: UploadState = { principal, correlationId, deviceId, results: [], seen: new Set(), retryLater: new Set(), created: new Map() };
+    for (let start = 0; start < batch.items.length; start += GROUP_SIZE) {
+      const group = batch.items.slice(start, start + GROUP_SIZE);
+      const together = this.canApplyTogether(group, upload) ? await this.applyTogether(group, upload) : undefined;
+      if (together) this.settle(upload, together);
+      else for (const item of group) await this.applyAlone(item, upload);
     }
-    return results;
+    return upload.results;
+  }
+
+  private async applyAlone(item: SyncItemDto, upload: UploadState): Promise<void> {
+    if (upload.seen.has(item.clientId)) {
+      upload.results.push({ clientId: item.clientId, status: 422, body: { statusCode: 422, error: 'Unprocessable Entity', message: 'clientId appears twice in this batch' }, replayed: false });
+      return;
+    }
+    // An item referring to one the server could not apply this time must not be stored as "no such
+    // earlier item": that answer would replay forever once the referred item succeeds on the retry.
+    const waitingFor = Object.values(item.refs ?? {}).find((ref) => typeof ref === 'string' && upload.retryLater.has(ref));
+    const result = waitingFor
+      ? { clientId: item.clientId, status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `Depends on item ${waitingFor}, which could not be applied now; upload both again` }, replayed: false }
+      : await this.apply(item, upload.principal, upload.correlationId, upload.deviceId, upload.created);
+    this.settle(upload, [result]);
+  }
+
+  /** Records answered items: their client ids are taken, 5xx ones are retried later, created ids serve later refs. */
+  private settle(upload: UploadState, results: SyncItemResult[]): void {
+    for (const result of results) {
+      upload.seen.add(result.clientId);
+      if (result.status >= 500) upload.retryLater.add(result.clientId);
+      const id = (result.body as { id?: unknown } | undefined)?.id;
+      if (result.status >= 200 && result.status < 300 && typeof id === 'string') upload.created.set(result.clientId, id);
+      upload.results.push(result);
+    }
+  }
+
+  /** A group goes in together only when nothing in it needs the item-by-item answers (repeated ids, refs to items to retry). */
+  private canApplyTogether(group: SyncItemDto[], upload: UploadState): boolean {
+    if (group.length < 2) return false;
+    const ids = new Set(group.map((item) => item.clientId));
+    if (ids.size < group.length || group.some((item) => upload.seen.has(item.clientId))) return false;
+    return !group.some((item) => Object.values(item.refs ?? {}).some((ref) => typeof ref === 'string' && upload.retryLater.has(ref)));
+  }
+
+  /**
+   * The common case, a group of good items, in one transaction: all client ids claimed with one
+   * statement, audit and outbox rows written with one statement each, all results stored with
+   * one. Anything other than success (a refusal, a busy database, an item uploaded concurrently)
+   * rolls the whole group back and answers undefined, and the group is applied item by item, which
+   * decides each item exactly as it always has. Per aggregate, events keep the order of the items.
+   */
+  private async applyTogether(group: SyncItemDto[], upload: UploadState): Promise<SyncItemResult[] | undefined> {
+    const { principal, correlationId, deviceId } = upload;
+    const created = new Map(upload.created);
+    try {
+      return await this.options.dataSource.transaction(async (tx) => {
+        const claimed: Array<{ client_id: string }> = await tx.query(
+          `insert into sync_results (client_id, command, status, body, actor, device_id)
+           select item.client_id, item.command, 0, '{}', $3, $4 from unnest($1::uuid[], $2::text[]) as item(client_id, command)
+           on conflict do nothing returning client_id`,
+          [group.map((item) => item.clientId), group.map((item) => item.command), principal.subject, deviceId ?? null],
+        );
+        const fresh = new Set(claimed.map((row) => row.client_id));
+        const deferred = deferInserts(tx);
+        const results: SyncItemResult[] = [];
+        for (const item of group) {
+          // Stored earlier (a retried upload): its stored answer, as item by item would give it.
+          const result = fresh.has(item.clientId) ? undefined : await this.storedResult(tx, item, principal);
+          if (!fresh.has(item.clientId) && !result) throw new ReplayInstead();
+          deferred.syncItem = item.clientId;
+          const applied = result ?? { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false };
+          const id = (applied.body as { id?: unknown }).id;
+          if (applied.status >= 200 && applied.status < 300 && typeof id === 'string') created.set(item.clientId, id);
+          results.push(applied);
+        }
+        const stored = results
+          .filter((result) => !result.replayed)
+          .map((result) => ({ client_id: result.clientId, status: result.status, body: result.body, commune_code: communeOf(result.body) ?? onlyCommuneOf(principal) }));
+        await tx.query(
+          `update sync_results set status = item.status, body = item.body, commune_code = item.commune_code
+           from jsonb_to_recordset($1::jsonb) as item(client_id uuid, status int, body jsonb, commune_code text) where sync_results.client_id = item.client_id`,
+          [JSON.stringify(stored)],
+        );
+        await flushDeferredInserts(tx);
+        return results;
+      });
+    } catch (error) {
+      this.logger.debug({ items: group.length, err: loggableError(error) }, 'sync group applied item by item');
+      return undefined;
+    }
   }
 
   private async apply(item: SyncItemDto, principal: Principal, correlationId: string | undefined, deviceId: string | undefined, created: ReadonlyMap<string, string>): Promise<SyncItemResult> {

@@ -3,3 +3,4 @@ export * from './persistence.module';
 export * from './audit';
 export * from './retention';
 export * from './transaction/after-commit';
+export * from './transaction/deferred-inserts';

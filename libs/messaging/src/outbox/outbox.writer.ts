@@ -1,7 +1,9 @@
 import { assertValidEvent, findEventDefinition, type EventEnvelope } from '@dtc/contracts';
-import { afterCommit } from '@dtc/persistence';
+import { afterCommit, deferredInsertsOf, insertRows } from '@dtc/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { topicFor } from '../kafka/topics';
+
+const OUTBOX_INSERT = 'insert into outbox (event_id, topic, message_key, event_type, tenant, payload)';
 
 export function outboxChannel(schema: string): string {
   return `outbox_${schema}`;
@@ -29,16 +31,19 @@ export class OutboxWriter {
 
   async append(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
-    const values: unknown[] = [];
-    const rows = events.map((event, index) => {
+    const rows = events.map((event) => {
       assertValidEvent(event);
       const definition = findEventDefinition(event.type);
       if (!definition) throw new Error(`Unknown event type ${event.type}`);
-      values.push(event.id, topicFor(this.topicPrefix, definition.stream), event.subject, event.type, event.tenant, JSON.stringify(event));
-      const base = index * 6;
-      return `($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6})`;
+      return [event.id, topicFor(this.topicPrefix, definition.stream), event.subject, event.type, event.tenant, JSON.stringify(event)];
     });
-    await tx.query(`insert into outbox (event_id, topic, message_key, event_type, tenant, payload) values ${rows.join(', ')}`, values);
+    const deferred = deferredInsertsOf(tx);
+    if (deferred) {
+      // Many offline items in one transaction: their events go in together just before the commit.
+      for (const row of rows) deferred.add(OUTBOX_INSERT, row);
+    } else {
+      await insertRows(tx, OUTBOX_INSERT, rows);
+    }
     // No NOTIFY here: inside the transaction it would hold the cluster-wide notify lock across the
     // commit (every service's commits in single file). The relay is woken after the commit.
     afterCommit(tx, this.committed);

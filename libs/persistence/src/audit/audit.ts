@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { deferredInsertsOf } from '../transaction/deferred-inserts';
 
 /**
  * One row of the audit log: who wrote what and when, in the tenant it belongs to. Only the names
@@ -35,12 +36,17 @@ export async function recordAudit(tx: EntityManager, actor: AuditActor, entry: A
   // Field names only: anything that does not look like a name could be a value, so it is refused.
   const suspicious = fields.find((field) => !FIELD_NAME.test(field) || (field.match(/[0-9]/g)?.length ?? 0) > 6);
   if (suspicious !== undefined) throw new Error(`audit fields must be field names, got a value-like entry for ${entry.entity}`);
-  await tx.query(
-    `insert into audit_log (commune_code, province_code, actor, action, entity, entity_id, fields, sync_client_id)
-     values ($1, $2, $3, $4, $5, $6, $7, nullif(current_setting('${SYNC_ITEM_SETTING}', true), '')::uuid)`,
-    [entry.communeCode ?? null, entry.provinceCode ?? null, actor.subject, entry.action, entry.entity, entry.entityId, fields],
-  );
+  const row = [entry.communeCode ?? null, entry.provinceCode ?? null, actor.subject, entry.action, entry.entity, entry.entityId, fields];
+  const deferred = deferredInsertsOf(tx);
+  if (deferred) {
+    // Many offline items in one transaction: the row names its item, and goes in with the others.
+    deferred.add(AUDIT_INSERT, [...row, deferred.syncItem]);
+    return;
+  }
+  await tx.query(`${AUDIT_INSERT} values ($1, $2, $3, $4, $5, $6, $7, nullif(current_setting('${SYNC_ITEM_SETTING}', true), '')::uuid)`, row);
 }
+
+const AUDIT_INSERT = 'insert into audit_log (commune_code, province_code, actor, action, entity, entity_id, fields, sync_client_id)';
 
 /** Marks a transaction as applying one offline-sync item: its audit rows carry the phone's client id. */
 export async function markSyncItem(tx: EntityManager, clientId: string): Promise<void> {

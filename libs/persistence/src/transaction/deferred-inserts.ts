@@ -1,0 +1,61 @@
+import type { EntityManager } from 'typeorm';
+
+const DEFERRED = 'dtcDeferredInserts';
+/** Postgres takes at most 65,535 parameters per statement; a flush splits its rows below that. */
+const MAX_PARAMETERS = 60_000;
+
+/**
+ * Append-only rows (audit, outbox) that a transaction applying many offline items collects and
+ * writes with one statement per table just before its commit, instead of one statement per item.
+ * Rows keep the order they were added in, so per aggregate the outbox order still follows the
+ * order in which the aggregate rows were locked (the locks are held until the commit).
+ */
+export class DeferredInserts {
+  /** Client id of the offline item being applied now: its audit rows carry it. */
+  syncItem: string | null = null;
+  private readonly tables = new Map<string, unknown[][]>();
+
+  add(head: string, row: unknown[]): void {
+    const rows = this.tables.get(head);
+    if (rows) rows.push(row);
+    else this.tables.set(head, [row]);
+  }
+
+  async flush(tx: EntityManager): Promise<void> {
+    for (const [head, rows] of this.tables) await insertRows(tx, head, rows);
+    this.tables.clear();
+  }
+}
+
+/** `head values (...), (...)`: rows of the same width in as few statements as Postgres allows. */
+export async function insertRows(tx: EntityManager, head: string, rows: readonly unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / rows[0].length));
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const values: unknown[] = [];
+    const tuples = rows.slice(start, start + perStatement).map((row) => `(${row.map((value) => (values.push(value), `$${values.length}`)).join(', ')})`);
+    await tx.query(`${head} values ${tuples.join(', ')}`, values);
+  }
+}
+
+/** From now until `flushDeferredInserts`, deferrable inserts in this transaction are collected. */
+export function deferInserts(tx: EntityManager): DeferredInserts {
+  const runner = tx.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error('deferInserts needs a transaction');
+  const deferred = new DeferredInserts();
+  runner.data[DEFERRED] = deferred;
+  return deferred;
+}
+
+/** The collector of this transaction, when its inserts are deferred. */
+export function deferredInsertsOf(tx: EntityManager): DeferredInserts | undefined {
+  return tx.queryRunner?.data?.[DEFERRED] as DeferredInserts | undefined;
+}
+
+/** Writes what was collected and stops collecting; call it last, before the commit. */
+export async function flushDeferredInserts(tx: EntityManager): Promise<void> {
+  const deferred = deferredInsertsOf(tx);
+  if (!deferred) return;
+  delete tx.queryRunner!.data[DEFERRED];
+  await deferred.flush(tx);
+}
