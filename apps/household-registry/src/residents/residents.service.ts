@@ -32,11 +32,12 @@ interface ResidentRow {
   version: number;
 }
 
-const SELECT_RESIDENT = `
-  select r.id, r.commune_code, r.household_id, h.village_id, v.code as village_code, h.ethnic_minority,
-         r.full_name, to_char(r.date_of_birth, 'YYYY-MM-DD') as date_of_birth, r.sex, r.ethnicity, r.id_number, r.phone,
-         r.owns_smartphone, r.relationship_to_head, r.status, r.version
-  from residents r join households h on h.id = r.household_id join villages v on v.id = h.village_id`;
+const RESIDENT_COLUMNS = `
+  r.id, r.commune_code, r.household_id, h.village_id, v.code as village_code, h.ethnic_minority,
+  r.full_name, to_char(r.date_of_birth, 'YYYY-MM-DD') as date_of_birth, r.sex, r.ethnicity, r.id_number, r.phone,
+  r.owns_smartphone, r.relationship_to_head, r.status, r.version`;
+const WITH_HOUSEHOLD_AND_VILLAGE = 'join households h on h.id = r.household_id join villages v on v.id = h.village_id';
+const SELECT_RESIDENT = `select ${RESIDENT_COLUMNS} from residents r ${WITH_HOUSEHOLD_AND_VILLAGE}`;
 
 const EDITABLE = ['fullName', 'dateOfBirth', 'sex', 'ethnicity', 'idNumber', 'phone', 'ownsSmartphone', 'relationshipToHead'] as const;
 const COLUMNS: Record<(typeof EDITABLE)[number], string> = {
@@ -69,15 +70,22 @@ export class ResidentsService {
       await this.assertIdNumberFree(tx, commune.code, input.idNumber);
       const id = randomUUID();
       const nameNormalized = normalizeName(input.fullName);
-      await tx.query(
-        `insert into residents (id, commune_code, household_id, full_name, name_normalized, date_of_birth, sex, ethnicity, id_number, phone,
-                                owns_smartphone, relationship_to_head, registered_at, created_by, updated_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)`,
+      // One round trip: the insert, the row as the event and the view need it, and the living
+      // residents it may duplicate (the statement's snapshot does not hold the new row yet).
+      const [resident]: Array<ResidentRow & { likely_duplicates: string[] }> = await tx.query(
+        `with r as (
+           insert into residents (id, commune_code, household_id, full_name, name_normalized, date_of_birth, sex, ethnicity, id_number, phone,
+                                  owns_smartphone, relationship_to_head, registered_at, created_by, updated_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+           returning *)
+         select ${RESIDENT_COLUMNS},
+           array(select d.id from residents d where d.commune_code = r.commune_code and d.name_normalized = r.name_normalized
+                   and d.date_of_birth = r.date_of_birth and d.status = 'living' order by d.created_at) as likely_duplicates
+         from r ${WITH_HOUSEHOLD_AND_VILLAGE}`,
         [id, commune.code, input.householdId, input.fullName, nameNormalized, input.dateOfBirth, input.sex, input.ethnicity, input.idNumber ?? null, input.phone ?? null, input.ownsSmartphone ?? false, input.relationshipToHead, registeredAt, principal.subject],
       );
-      const duplicateFlags = await this.flagLikelyDuplicates(tx, commune.code, id, nameNormalized, input.dateOfBirth);
+      const duplicateFlags = await this.flagLikelyDuplicates(tx, commune.code, id, resident.likely_duplicates);
       await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'resident', entityId: id, fields: Object.keys(input) });
-      const resident = await this.load(tx, id);
       const event = createEvent(
         ResidentRegisteredV1,
         originOf(commune, id, registeredAt, context),
@@ -216,22 +224,18 @@ export class ResidentsService {
   }
 
   /** Same normalised name and date of birth in the commune: flag for review, never merge. */
-  private async flagLikelyDuplicates(tx: EntityManager, communeCode: string, residentId: string, nameNormalized: string, dateOfBirth: string) {
-    const matches: Array<{ id: string }> = await tx.query(
-      "select id from residents where commune_code = $1 and name_normalized = $2 and date_of_birth = $3 and id <> $4 and status = 'living' order by created_at",
-      [communeCode, nameNormalized, dateOfBirth, residentId],
-    );
+  private async flagLikelyDuplicates(tx: EntityManager, communeCode: string, residentId: string, duplicateOfIds: readonly string[]) {
     const flags = [];
-    for (const match of matches) {
+    for (const duplicateOfId of duplicateOfIds) {
       const flagId = randomUUID();
       await tx.query('insert into resident_duplicate_flags (id, commune_code, resident_id, duplicate_of_id, reason) values ($1, $2, $3, $4, $5)', [
         flagId,
         communeCode,
         residentId,
-        match.id,
+        duplicateOfId,
         'same name (diacritics ignored) and date of birth',
       ]);
-      flags.push({ flagId, duplicateOfId: match.id });
+      flags.push({ flagId, duplicateOfId });
     }
     return flags;
   }
