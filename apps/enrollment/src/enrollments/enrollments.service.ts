@@ -96,10 +96,10 @@ export class EnrollmentsService {
       const subject = await this.subject(tx, service.subject, subjectId);
       if (subject) this.assertEligible(service, subject, input.communeCode, occurredAt);
       const id = randomUUID();
-      const inserted = await tx.query(
+      const inserted: EnrollmentRow[] = await tx.query(
         `insert into enrollments (id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         on conflict (service_code, subject_id) where open do nothing returning id`,
+         on conflict (service_code, subject_id) where open do nothing returning *`,
         [
           id,
           input.communeCode,
@@ -125,7 +125,7 @@ export class EnrollmentsService {
       }
       await this.addStep(tx, id, { from: null, to: initialState(service), teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
       await recordAudit(tx, principal, { communeCode: input.communeCode, action: 'apply', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
-      const row = await this.load(tx, id);
+      const row = inserted[0] ?? (await this.load(tx, id));
       if (subject) await this.messaging.outbox.append(tx, [this.openedEvent(row, province ?? '', context.correlationId)]);
       return { ...this.toView(row, service), outcome: subject ? ('created' as const) : ('pending' as const) };
     });
@@ -141,16 +141,13 @@ export class EnrollmentsService {
         throw new ConflictException({ message: `Cannot go from ${row.state} to ${input.to}`, currentState: row.state, allowedTransitions: allowed });
       }
       if (input.to === REJECTED && !input.reason) throw unprocessable('reason', 'a rejection needs a reason');
-      await tx.query('update enrollments set state = $2, open = $3, version = version + 1, updated_at = now(), team_id = coalesce($4, team_id), member_id = coalesce($5, member_id) where id = $1', [
-        id,
-        input.to,
-        !isFinal(service, input.to),
-        input.teamId ?? null,
-        input.memberId ?? null,
-      ]);
+      // An update's query answers [rows, rowCount]; the row as updated is what the event and view need.
+      const [[updated]]: [EnrollmentRow[], number] = await tx.query(
+        'update enrollments set state = $2, open = $3, version = version + 1, updated_at = now(), team_id = coalesce($4, team_id), member_id = coalesce($5, member_id) where id = $1 returning *',
+        [id, input.to, !isFinal(service, input.to), input.teamId ?? null, input.memberId ?? null],
+      );
       await this.addStep(tx, id, { from: row.state, to: input.to, reason: input.reason, teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
       await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'transition', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
-      const updated = await this.load(tx, id);
       if (updated.validation === 'valid') {
         const province = (await knownProvinceOf(tx, updated.commune_code)) ?? '';
         await this.messaging.outbox.append(tx, [this.transitionedEvent(updated, { from: row.state, to: input.to, reason: input.reason, occurredAt, recordedAt: new Date() }, province, context.correlationId)]);

@@ -1,6 +1,6 @@
 import { CommuneOnboardedV1, type EventData, type EventEnvelope } from '@dtc/contracts';
 import { Logger } from '@nestjs/common';
-import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { RejectedEventsError } from '../consumer/rejected-events';
 
 /**
@@ -123,8 +123,20 @@ export async function rememberCommunes(tx: EntityManager, events: EventEnvelope[
   );
 }
 
+/**
+ * Provinces of onboarded communes, per process and database connection: the registry onboards a
+ * commune once, in its province for good, so every write of the service need not read it again.
+ * A provisional province (learned from another event first) may still change and is not kept.
+ */
+const onboardedProvinces = new WeakMap<DataSource, Map<string, string>>();
+
 export async function knownProvinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
-  const [row] = await tx.query('select province_code from known_communes where code = $1', [communeCode]);
+  let known = onboardedProvinces.get(tx.connection);
+  if (!known) onboardedProvinces.set(tx.connection, (known = new Map()));
+  const cached = known.get(communeCode);
+  if (cached) return cached;
+  const [row]: Array<{ province_code: string; onboarded: boolean }> = await tx.query('select province_code, onboarded from known_communes where code = $1', [communeCode]);
+  if (row?.onboarded) known.set(communeCode, row.province_code);
   return row?.province_code;
 }
 
