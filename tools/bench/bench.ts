@@ -9,6 +9,9 @@
  *   5. paced load  field phones at 1,500 events/s through /sync while officers refresh the
  *                  province ranking: write-to-visible lag, relay lag, query latency
  *   6. flat out    phones as fast as the services answer for 5 minutes: sustained events/s
+ *   7. big uploads flat out again, 20 households (100 registry items) per upload
+ *   8. writes      the uploads alone, every consumer stopped
+ *   9. consumers   the consumers alone, on the backlog phase 8 left
  * Prints a table and writes the figures to .data/bench/ (JSON). Its own schemas, topics and
  * groups are dropped at the end (--keep leaves them).
  */
@@ -57,7 +60,10 @@ const settings = {
   readers: option('readers', 8),
   readerIntervalMs: option('reader-interval', 0),
   loadCommunes: option('load-communes', 20),
-  // Phases 7-8: each side's ceiling alone (0 skips them).
+  // Phase 7: flat out with a day's work per upload (0 skips it).
+  bigUploadSeconds: option('big-upload-seconds', quick ? 20 : 120),
+  householdsPerUpload: option('upload-households', 20),
+  // Phases 8-9: each side's ceiling alone (0 skips them).
   splitSeconds: option('split-seconds', quick ? 20 : 120),
   partitions: option('partitions', 6),
   keep: process.argv.includes('--keep'),
@@ -70,7 +76,7 @@ const kafkaBrokers = kafkaClient.kafkaBrokers;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const PHASES = settings.splitSeconds > 0 ? 8 : 6;
+const PHASES = 6 + (settings.bigUploadSeconds > 0 ? 1 : 0) + (settings.splitSeconds > 0 ? 2 : 0);
 
 /** Highest RSS seen per service while `work` runs (sampled every second). */
 async function watchingMemory<T>(platform: BenchPlatform, peaks: Record<string, number>, work: () => Promise<T>): Promise<T> {
@@ -142,11 +148,11 @@ const READ_MODELS = [
  * writes-alone phase). The rate is timed from the first applied batch (service start-up excluded)
  * until reporting's projections are caught up; the other read models are awaited too.
  */
-async function consumersAlone(platform: BenchPlatform, admin: Admin, topics: string[]): Promise<NonNullable<BenchFigures['split']>['consumers']> {
+async function consumersAlone(platform: BenchPlatform, admin: Admin, topics: string[], label: string): Promise<NonNullable<BenchFigures['split']>['consumers']> {
   const group = (name: string) => `${platform.topicPrefix}${name}`;
   const before = await groupProgress(admin, group('reporting-projections'), topics);
   const backlog = before.end - before.done;
-  const bar = new ProgressBar('8/8 consumers alone on that backlog', backlog);
+  const bar = new ProgressBar(label, backlog);
   const spawned = Date.now();
   const starting = platform.start();
   let firstApplied: number | undefined;
@@ -291,15 +297,27 @@ async function main(): Promise<void> {
     // 6. Flat out: as many phones as it takes to keep every service busy.
     const sustained = await loadPhase(`6/${PHASES} flat out`, { label: 'sustained', urls, token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.sustainedSeconds, phones: settings.phones }, false);
 
-    // 7-8. Each side alone: the services restarted with their consumers stopped take uploads flat
+    // 7. Flat out again, each phone uploading many households at once (a day's work synced in the
+    // evening: 100-item registry batches with the default 20 households).
+    let phase = 7;
+    const bigUploads =
+      settings.bigUploadSeconds > 0
+        ? await loadPhase(
+            `${phase++}/${PHASES} flat out, ${settings.householdsPerUpload} households per upload`,
+            { label: 'big-uploads', urls, token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.bigUploadSeconds, phones: settings.phones, householdsPerUpload: settings.householdsPerUpload },
+            false,
+          )
+        : undefined;
+
+    // 8-9. Each side alone: the services restarted with their consumers stopped take uploads flat
     // out (their relays still publish), then restarted with consumers only catch up that backlog.
     let split: BenchFigures['split'];
     if (settings.splitSeconds > 0) {
       await platform.stop();
       await platform.start(undefined, { KAFKA_CONSUMERS: 'off' });
-      const writes = await loadPhase(`7/8 writes alone (consumers stopped)`, { label: 'writes-alone', urls: serviceUrls(), token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.splitSeconds, phones: settings.phones }, false, false);
+      const writes = await loadPhase(`${phase++}/${PHASES} writes alone (consumers stopped)`, { label: 'writes-alone', urls: serviceUrls(), token, communes: loadCommunes, eventsPerSecond: 0, seconds: settings.splitSeconds, phones: settings.phones }, false, false);
       await platform.stop();
-      split = { writes, consumers: await consumersAlone(platform, admin, topics) };
+      split = { writes, consumers: await consumersAlone(platform, admin, topics, `${phase++}/${PHASES} consumers alone on that backlog`) };
     }
     await ledger.close();
 
@@ -314,6 +332,7 @@ async function main(): Promise<void> {
       rebuild: { events: rebuild.eventsApplied, seconds: rebuild.seconds, eventsPerSecond: rebuild.eventsApplied / rebuild.seconds, cost: rebuildCost },
       paced,
       sustained,
+      bigUploads,
       split,
       rssPeakMB: rssPeaks,
       rssEndMB: platform.rss(),

@@ -3,7 +3,8 @@
  * field phones uploading door-to-door work through the services' offline-sync APIs. One unit
  * of work is a household visit: the registry batch (household, three residents, the visit),
  * then the enrollment batch (two applications, each moved one step); every fifth unit a team
- * also uploads a training session with ten walk-in attendees. Paced (events/s) or flat out.
+ * also uploads a training session with ten walk-in attendees. Paced (events/s) or flat out. With
+ * householdsPerUpload N, a phone uploads N households' work in each batch (5 N registry items).
  * Reports progress and the final figures to the parent over IPC.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,6 +25,8 @@ export interface LoadPlan {
   eventsPerSecond: number;
   seconds: number;
   phones: number;
+  /** Households each upload carries (a phone that synced a day's work at once); 1 by default. */
+  householdsPerUpload?: number;
 }
 
 export interface LoadReport {
@@ -48,6 +51,9 @@ interface SyncItem {
   refs?: Record<string, string>;
   payload: Record<string, unknown>;
 }
+
+/** Times a unit's items happened: minutes after an hour before `now`. */
+const minutesAfter = (now: number) => (minutes: number) => new Date(now - 3600000 + minutes * 60000).toISOString();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -76,7 +82,7 @@ class Phones {
           if (slot >= deadline) return;
           if (slot > Date.now()) await sleep(slot - Date.now());
         }
-        await this.unit(index);
+        await this.unit(index, this.plan.householdsPerUpload ?? 1);
       }
     };
     await Promise.all(Array.from({ length: this.plan.phones }, phone));
@@ -95,53 +101,77 @@ class Phones {
     };
   }
 
-  private async unit(index: number): Promise<void> {
-    const commune = this.plan.communes[index % this.plan.communes.length];
-    const v = Math.floor(index / this.plan.communes.length) % commune.villageCodes.length;
-    const now = Date.now();
-    const at = (minutes: number) => new Date(now - 3600000 + minutes * 60000).toISOString();
+  /** Households index*size .. index*size+size-1, uploaded together. */
+  private async unit(index: number, size: number): Promise<void> {
+    const numbers = Array.from({ length: size }, (_, n) => index * size + n);
+    const registryItems = numbers.flatMap((number) => this.householdVisit(number));
+    const registry = await this.upload('registry', registryItems);
+    if (!registry) return;
+    const enrollmentItems = numbers.flatMap((number, n) => this.applications(number, registry[n * 5 + 1], registry[n * 5 + 2]));
+    await this.upload('enrollment', enrollmentItems);
+    const trainingItems = numbers.filter((number) => number % 5 === 4).flatMap((number) => this.trainingSession(number));
+    if (trainingItems.length > 0) await this.upload('training', trainingItems);
+    this.units += size;
+  }
+
+  private commune(number: number) {
+    const commune = this.plan.communes[number % this.plan.communes.length];
+    return { commune, v: Math.floor(number / this.plan.communes.length) % commune.villageCodes.length };
+  }
+
+  /** The registry items of one household visit: the household, three residents, the visit. */
+  private householdVisit(number: number): SyncItem[] {
+    const { commune, v } = this.commune(number);
+    const at = minutesAfter(Date.now());
     const household = randomUUID();
     const residents = [randomUUID(), randomUUID(), randomUUID()];
     const person = (n: number, dateOfBirth: string, sex: string, ownsSmartphone: boolean) => ({
-      fullName: `Nguyễn Văn Thử ${index}-${n}`,
+      fullName: `Nguyễn Văn Thử ${number}-${n}`,
       dateOfBirth,
       sex,
       ethnicity: 'Kinh',
       relationshipToHead: n === 0 ? 'head' : 'other_relative',
       ownsSmartphone,
     });
-    const registry = await this.upload('registry', [
-      { clientId: household, command: 'household.register', occurredAt: at(0), payload: { communeCode: commune.code, villageCode: commune.villageCodes[v], address: `Tổ ${index % 40}, ${commune.villageCodes[v]}`, headName: `Chủ hộ ${index}` } },
+    return [
+      { clientId: household, command: 'household.register', occurredAt: at(0), payload: { communeCode: commune.code, villageCode: commune.villageCodes[v], address: `Tổ ${number % 40}, ${commune.villageCodes[v]}`, headName: `Chủ hộ ${number}` } },
       { clientId: residents[0], command: 'resident.register', occurredAt: at(1), refs: { householdId: household }, payload: person(0, '1968-04-12', 'male', true) },
       { clientId: residents[1], command: 'resident.register', occurredAt: at(1), refs: { householdId: household }, payload: person(1, '1991-09-30', 'female', true) },
       { clientId: residents[2], command: 'resident.register', occurredAt: at(1), refs: { householdId: household }, payload: person(2, '2012-01-05', 'male', false) },
-      { clientId: randomUUID(), command: 'visit.record', occurredAt: at(2), refs: { target: household }, payload: { outcome: index % 4 ? 'done' : 'partly_done', obstacles: index % 4 ? [] : ['no_smartphone'] } },
-    ]);
-    if (!registry) return;
-    const [first, second] = [registry[1], registry[2]];
+      { clientId: randomUUID(), command: 'visit.record', occurredAt: at(2), refs: { target: household }, payload: { outcome: number % 4 ? 'done' : 'partly_done', obstacles: number % 4 ? [] : ['no_smartphone'] } },
+    ];
+  }
+
+  /** Two applications for the household's first two residents, each moved one step. */
+  private applications(number: number, first: string | undefined, second: string | undefined): SyncItem[] {
+    const { commune } = this.commune(number);
+    const at = minutesAfter(Date.now());
     const applyA = randomUUID();
     const applyB = randomUUID();
-    await this.upload('enrollment', [
+    return [
       { clientId: applyA, command: 'enrollment.apply', occurredAt: at(3), payload: { communeCode: commune.code, serviceCode: 'vneid_level2', residentId: first } },
       { clientId: randomUUID(), command: 'enrollment.transition', occurredAt: at(4), refs: { target: applyA }, payload: { to: 'issued' } },
       { clientId: applyB, command: 'enrollment.apply', occurredAt: at(3), payload: { communeCode: commune.code, serviceCode: 'cccd', residentId: second } },
       { clientId: randomUUID(), command: 'enrollment.transition', occurredAt: at(4), refs: { target: applyB }, payload: { to: 'issued' } },
-    ]);
-    if (index % 5 === 4) {
-      const session = randomUUID();
-      const startsAt = new Date(now - 2 * 3600000).toISOString();
-      await this.upload('training', [
-        {
-          clientId: session,
-          command: 'session.schedule',
-          occurredAt: at(-60),
-          payload: { communeCode: commune.code, topicCode: 'vneid', audience: 'residents', venueType: 'village_cultural_house', venueName: 'Nhà văn hóa', villageId: commune.villageIds[v], startsAt, endsAt: new Date(now - 3600000).toISOString(), capacity: 40, trainerMemberIds: [] },
-        },
-        { clientId: randomUUID(), command: 'attendance.record', occurredAt: at(0), refs: { target: session }, payload: { attendees: Array.from({ length: 10 }, (_, n) => ({ walkIn: { fullName: `Học viên ${index}-${n}`, birthYear: 1970 + n }, outcome: n % 2 ? 'completed' : 'skill_check_passed' })) } },
-        { clientId: randomUUID(), command: 'session.hold', occurredAt: at(0), refs: { target: session }, payload: {} },
-      ]);
-    }
-    this.units += 1;
+    ];
+  }
+
+  /** A held session in the household's village with ten walk-in attendees. */
+  private trainingSession(number: number): SyncItem[] {
+    const { commune, v } = this.commune(number);
+    const session = randomUUID();
+    const now = Date.now();
+    const at = minutesAfter(now);
+    return [
+      {
+        clientId: session,
+        command: 'session.schedule',
+        occurredAt: at(-60),
+        payload: { communeCode: commune.code, topicCode: 'vneid', audience: 'residents', venueType: 'village_cultural_house', venueName: 'Nhà văn hóa', villageId: commune.villageIds[v], startsAt: new Date(now - 2 * 3600000).toISOString(), endsAt: new Date(now - 3600000).toISOString(), capacity: 40, trainerMemberIds: [] },
+      },
+      { clientId: randomUUID(), command: 'attendance.record', occurredAt: at(0), refs: { target: session }, payload: { attendees: Array.from({ length: 10 }, (_, n) => ({ walkIn: { fullName: `Học viên ${number}-${n}`, birthYear: 1970 + n }, outcome: n % 2 ? 'completed' : 'skill_check_passed' })) } },
+      { clientId: randomUUID(), command: 'session.hold', occurredAt: at(0), refs: { target: session }, payload: {} },
+    ];
   }
 
   /** One /sync upload; returns the created ids, or undefined when the batch was not accepted. */
