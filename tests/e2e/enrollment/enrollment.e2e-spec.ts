@@ -207,6 +207,27 @@ describe('enrollment API', () => {
     expect(await count()).toBe(before + 2);
   });
 
+  it('applies an upload of good items in one go: each step in its order, each audit row naming its own item', async () => {
+    const applyId = randomUUID();
+    const items = [
+      { clientId: applyId, command: 'enrollment.apply', occurredAt: '2026-07-24T08:00:00.000Z', payload: { communeCode: commune, serviceCode: 'health_insurance_vneid', residentId: adult } },
+      { clientId: randomUUID(), command: 'enrollment.transition', occurredAt: '2026-07-24T08:05:00.000Z', refs: { target: applyId }, payload: { to: 'linked' } },
+    ];
+    const uploaded = await request<{ results: Array<{ status: number; body: { id: string; state: string } }> }>('POST', url('/sync'), agent, { items });
+    expect(uploaded.body.results.map((r) => [r.status, r.body.state])).toEqual([
+      [201, 'requested'],
+      [200, 'linked'],
+    ]);
+    const id = uploaded.body.results[0].body.id;
+    const read = await request<Enrollment>('GET', url(`/enrollments/${id}`), agent);
+    expect(read.body.history!.map((step) => [step.from, step.to])).toEqual([
+      [null, 'requested'],
+      ['requested', 'linked'],
+    ]);
+    const audited = await query<{ action: string; sync_client_id: string }>(`select action, sync_client_id from "${enrollment.schema}".audit_log where entity_id = $1 order by id`, [id]);
+    expect(audited).toEqual(items.map((item) => ({ action: item.command === 'enrollment.apply' ? 'apply' : 'transition', sync_client_id: item.clientId })));
+  });
+
   it('keeps communes apart and lets a province add its own service', async () => {
     const opened = await apply({ serviceCode: 'digital_signature', residentId: adult });
     expect((await request('GET', url(`/enrollments/${opened.body.id}`), outsider)).status).toBe(404);

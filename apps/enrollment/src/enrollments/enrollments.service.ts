@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
 import { knownProvinceOf, MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import { recordAudit, writtenFields } from '@dtc/persistence';
+import { appendRows, recordAudit, writtenFields } from '@dtc/persistence';
 import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -311,17 +311,10 @@ export class EnrollmentsService {
     return canAccessCommune(principal, communeCode, await knownProvinceOf(tx, communeCode));
   }
 
+  /** Steps are only read back by later requests, so an upload applied in one transaction writes them together (appendRows). */
   private async addStep(tx: EntityManager, enrollmentId: string, step: { from: string | null; to: string | null; reason?: string; obstacle?: string; teamId?: string; memberId?: string; occurredAt: Date; actor: string }) {
-    await tx.query('insert into enrollment_steps (enrollment_id, from_state, to_state, reason, obstacle, team_id, member_id, occurred_at, actor) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-      enrollmentId,
-      step.from,
-      step.to,
-      step.reason ?? null,
-      step.obstacle ?? null,
-      step.teamId ?? null,
-      step.memberId ?? null,
-      step.occurredAt,
-      step.actor,
+    await appendRows(tx, 'insert into enrollment_steps (enrollment_id, from_state, to_state, reason, obstacle, team_id, member_id, occurred_at, actor)', [
+      [enrollmentId, step.from, step.to, step.reason ?? null, step.obstacle ?? null, step.teamId ?? null, step.memberId ?? null, step.occurredAt, step.actor],
     ]);
   }
 

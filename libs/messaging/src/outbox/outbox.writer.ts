@@ -1,5 +1,5 @@
 import { assertValidEvent, findEventDefinition, type EventEnvelope } from '@dtc/contracts';
-import { afterCommit, deferredInsertsOf, insertRows } from '@dtc/persistence';
+import { afterCommit, appendRows } from '@dtc/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { topicFor } from '../kafka/topics';
 
@@ -37,13 +37,8 @@ export class OutboxWriter {
       if (!definition) throw new Error(`Unknown event type ${event.type}`);
       return [event.id, topicFor(this.topicPrefix, definition.stream), event.subject, event.type, event.tenant, JSON.stringify(event)];
     });
-    const deferred = deferredInsertsOf(tx);
-    if (deferred) {
-      // Many offline items in one transaction: their events go in together just before the commit.
-      for (const row of rows) deferred.add(OUTBOX_INSERT, row);
-    } else {
-      await insertRows(tx, OUTBOX_INSERT, rows);
-    }
+    // Many offline items in one transaction: their events go in together just before the commit.
+    await appendRows(tx, OUTBOX_INSERT, rows);
     // No NOTIFY here: inside the transaction it would hold the cluster-wide notify lock across the
     // commit (every service's commits in single file). The relay is woken after the commit.
     afterCommit(tx, this.committed);

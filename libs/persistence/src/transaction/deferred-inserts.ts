@@ -38,6 +38,16 @@ export async function insertRows(tx: EntityManager, head: string, rows: readonly
   }
 }
 
+/**
+ * Appends rows nothing reads back in the same transaction (audit, outbox, a history of steps):
+ * collected when the transaction defers its inserts, inserted at once otherwise.
+ */
+export async function appendRows(tx: EntityManager, head: string, rows: readonly unknown[][]): Promise<void> {
+  const deferred = deferredInsertsOf(tx);
+  if (deferred) for (const row of rows) deferred.add(head, row);
+  else await insertRows(tx, head, rows);
+}
+
 /** From now until `flushDeferredInserts`, deferrable inserts in this transaction are collected. */
 export function deferInserts(tx: EntityManager): DeferredInserts {
   const runner = tx.queryRunner;
