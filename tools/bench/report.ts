@@ -173,7 +173,7 @@ function splitRows(f: BenchFigures, kafkaRate: number): Row[] {
       value: `${int(consumers.eventsPerSecond)} events/s`,
       target: '',
       verdict: '',
-      vsBaseline: `reporting's projections, from the first batch; every read model caught up ${consumers.allCaughtUpSeconds.toFixed(1)} s after start`,
+      vsBaseline: `reporting's projections, from the first batch (start-up ${consumers.startupSeconds.toFixed(1)} s); every read model caught up ${consumers.allCaughtUpSeconds.toFixed(1)} s after start`,
     },
   ];
 }
