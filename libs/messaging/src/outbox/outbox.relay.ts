@@ -8,6 +8,12 @@ import { outboxChannel } from './outbox.writer';
 
 /** Commits within this window share one NOTIFY to the other instances' relays. */
 const PEERS_NOTICE_DEBOUNCE_MS = 10;
+/**
+ * While rows keep coming, the relay waits this long between rounds so that one round (five
+ * statements: begin, turn, claim, mark, commit) publishes what several commits wrote. A relay
+ * woken from idle starts at once.
+ */
+const BUSY_LINGER_MS = 25;
 
 /** Kafka header carrying the commit time of the write that produced the event (ISO 8601). */
 export const RECORDED_AT_HEADER = 'dtc_recorded_at';
@@ -47,6 +53,8 @@ export class OutboxRelay {
   private failures = 0;
   /** Rows committed since the relay last looked: the next round starts without waiting. */
   private nudged = false;
+  /** This process committed rows since the last round began (peers' notices do not count). */
+  private ownRows = false;
   /** Whether the last round held the publishing turn (another instance's relay may hold it). */
   private hadTurn = false;
   private peersNotice?: NodeJS.Timeout;
@@ -69,7 +77,14 @@ export class OutboxRelay {
   nudge(): void {
     if (!this.running) return;
     this.nudged = true;
+    this.ownRows = true;
     if (this.failures === 0) this.wake?.();
+    // While this relay holds the publishing turn its own round takes the rows; should a peer hold
+    // it by then, that round finds out and tells the peers (see run).
+    if (!this.hadTurn) this.noticePeers();
+  }
+
+  private noticePeers(): void {
     this.peersNotice ??= setTimeout(() => {
       this.peersNotice = undefined;
       this.options.dataSource.query('select pg_notify($1, $2)', [outboxChannel(this.options.schema), this.instanceId]).catch(() => undefined);
@@ -145,7 +160,9 @@ export class OutboxRelay {
     while (this.running) {
       let published = 0;
       // This round sees every row committed before it starts; a nudge from now on asks for another.
+      const ownRows = this.ownRows;
       this.nudged = false;
+      this.ownRows = false;
       try {
         published = await this.publishBatch();
         this.failures = 0;
@@ -154,10 +171,17 @@ export class OutboxRelay {
         if (this.failures === 1 || this.failures % 20 === 0) this.options.onError?.(error as Error);
       }
       if (!this.running) break;
+      // This process committed rows but a peer holds the turn: the peer is told to look again
+      // (only for its own rows, so two waiting relays never keep notifying each other).
+      if ((ownRows || this.ownRows) && !this.hadTurn && this.failures === 0) this.noticePeers();
       if (published >= this.options.batchSize) continue;
-      // Rows committed while this round ran (the wake-up found no one waiting). Without the turn,
-      // the relay holding it gets the peers' notice instead of this one spinning on the lock.
-      if (this.nudged && this.hadTurn && this.failures === 0) continue;
+      // Rows committed while this round ran (the wake-up found no one waiting): after a short
+      // linger, so the next round takes several commits' rows. Without the turn, the relay
+      // holding it gets the peers' notice instead of this one spinning on the lock.
+      if (this.nudged && this.hadTurn && this.failures === 0) {
+        await new Promise((resolve) => setTimeout(resolve, published > 0 ? BUSY_LINGER_MS : 0));
+        continue;
+      }
       const backoff = this.failures > 0 ? Math.min(5000, 200 * 2 ** Math.min(this.failures, 5)) : this.options.pollIntervalMs;
       if (!this.listener && this.failures === 0) await this.listen().catch(() => undefined);
       await new Promise<void>((resolve) => {
