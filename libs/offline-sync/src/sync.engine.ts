@@ -175,7 +175,7 @@ export class OfflineSyncEngine {
           if (!fresh.has(item.clientId) && !result) throw new ReplayInstead();
           deferred.syncItem = item.clientId;
           const applied = result ?? { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false };
-          const id = (applied.body as { id?: unknown }).id;
+          const id = (applied.body as { id?: unknown } | null | undefined)?.id;
           if (applied.status >= 200 && applied.status < 300 && typeof id === 'string') created.set(item.clientId, id);
           results.push(applied);
         }
