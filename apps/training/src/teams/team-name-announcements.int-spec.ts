@@ -1,5 +1,5 @@
 import { TeamRenamedV1, type EventEnvelope } from '@dtc/contracts';
-import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, OutboxWriter, type MessagingService } from '@dtc/messaging';
+import { CreateInbox1763900000001, CreateOutbox1763900000000, KNOWN_COMMUNES_MIGRATIONS, OutboxWriter, type MessagingService } from '@dtc/messaging';
 import { CreateSyncResults1763900000002, SyncResultsDevice1764500000550 } from '@dtc/offline-sync';
 import { CreateAuditLog1763900000600, createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
 import type { Principal } from '@dtc/platform';
@@ -17,7 +17,7 @@ const migrations = [
   CreateOutbox1763900000000,
   CreateInbox1763900000001,
   CreateSyncResults1763900000002,
-  CreateKnownCommunes1763900000003,
+  ...KNOWN_COMMUNES_MIGRATIONS,
   CreateTraining1763900000500,
   CreateAuditLog1763900000600,
   CreatePlans1764500000400,
