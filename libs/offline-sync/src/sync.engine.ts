@@ -134,8 +134,8 @@ export class OfflineSyncEngine {
     for (const result of results) {
       upload.seen.add(result.clientId);
       if (result.status >= 500) upload.retryLater.add(result.clientId);
-      const id = (result.body as { id?: unknown } | undefined)?.id;
-      if (result.status >= 200 && result.status < 300 && typeof id === 'string') upload.created.set(result.clientId, id);
+      const id = createdIdOf(result);
+      if (id) upload.created.set(result.clientId, id);
       upload.results.push(result);
     }
   }
@@ -170,13 +170,14 @@ export class OfflineSyncEngine {
         const deferred = deferInserts(tx);
         const results: SyncItemResult[] = [];
         for (const item of group) {
-          // Stored earlier (a retried upload): its stored answer, as item by item would give it.
-          const result = fresh.has(item.clientId) ? undefined : await this.storedResult(tx, item, principal);
-          if (!fresh.has(item.clientId) && !result) throw new ReplayInstead();
           deferred.syncItem = item.clientId;
-          const applied = result ?? { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false };
-          const id = (applied.body as { id?: unknown } | null | undefined)?.id;
-          if (applied.status >= 200 && applied.status < 300 && typeof id === 'string') created.set(item.clientId, id);
+          // An item stored earlier (a retried upload) answers its stored result, as item by item would.
+          const applied = fresh.has(item.clientId)
+            ? { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false }
+            : await this.storedResult(tx, item, principal);
+          if (!applied) throw new ReplayInstead();
+          const id = createdIdOf(applied);
+          if (id) created.set(item.clientId, id);
           results.push(applied);
         }
         const stored = results
@@ -306,6 +307,12 @@ export class OfflineSyncEngine {
     if (row.command !== item.command) return reused(`This clientId was already used for ${row.command}; generate a new one`);
     return { clientId, status: row.status, body: row.body, replayed: true };
   }
+}
+
+/** The id a successful item created or acted on, which later items may refer to. */
+function createdIdOf(result: SyncItemResult): string | undefined {
+  const id = (result.body as { id?: unknown } | null | undefined)?.id;
+  return result.status >= 200 && result.status < 300 && typeof id === 'string' ? id : undefined;
 }
 
 function unavailable(item: SyncItemDto): SyncItemResult {

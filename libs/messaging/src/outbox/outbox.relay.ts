@@ -179,7 +179,7 @@ export class OutboxRelay {
       // linger, so the next round takes several commits' rows. Without the turn, the relay
       // holding it gets the peers' notice instead of this one spinning on the lock.
       if (this.nudged && this.hadTurn && this.failures === 0) {
-        await new Promise((resolve) => setTimeout(resolve, published > 0 ? BUSY_LINGER_MS : 0));
+        if (published > 0) await new Promise((resolve) => setTimeout(resolve, BUSY_LINGER_MS));
         continue;
       }
       const backoff = this.failures > 0 ? Math.min(5000, 200 * 2 ** Math.min(this.failures, 5)) : this.options.pollIntervalMs;
