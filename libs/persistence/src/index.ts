@@ -4,3 +4,4 @@ export * from './audit';
 export * from './retention';
 export * from './transaction/after-commit';
 export * from './transaction/deferred-inserts';
+export * from './transaction/per-database';

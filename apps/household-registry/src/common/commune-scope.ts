@@ -1,5 +1,6 @@
 import { assertCommuneAccess, canAccessCommune, notFound, unprocessable, type Principal } from '@dtc/platform';
-import type { DataSource, EntityManager } from 'typeorm';
+import { cachePerDatabase } from '@dtc/persistence';
+import type { EntityManager } from 'typeorm';
 import { CommuneEntity } from '../communes/commune.entity';
 import { VillageEntity } from '../communes/village.entity';
 
@@ -11,11 +12,10 @@ export type CommuneScope = Pick<CommuneEntity, 'code' | 'provinceCode'>;
  * code and province once onboarded (a rename changes only the name) and is never removed. So each
  * process keeps what it read, per database connection (schema); an unknown code is not kept.
  */
-const scopes = new WeakMap<DataSource, Map<string, CommuneScope>>();
+const knownScopes = cachePerDatabase<CommuneScope>();
 
 async function scopeOf(tx: EntityManager, code: string): Promise<CommuneScope | undefined> {
-  let known = scopes.get(tx.connection);
-  if (!known) scopes.set(tx.connection, (known = new Map()));
+  const known = knownScopes(tx);
   const cached = known.get(code);
   if (cached) return cached;
   const [row]: Array<{ code: string; province_code: string }> = await tx.query('select code, province_code from communes where code = $1', [code]);

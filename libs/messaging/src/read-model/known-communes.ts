@@ -1,6 +1,7 @@
 import { CommuneOnboardedV1, type EventData, type EventEnvelope } from '@dtc/contracts';
 import { Logger } from '@nestjs/common';
-import type { DataSource, EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
+import { cachePerDatabase } from '@dtc/persistence';
+import type { EntityManager, MigrationInterface, QueryRunner } from 'typeorm';
 import { RejectedEventsError } from '../consumer/rejected-events';
 
 /**
@@ -128,11 +129,10 @@ export async function rememberCommunes(tx: EntityManager, events: EventEnvelope[
  * commune once, in its province for good, so every write of the service need not read it again.
  * A provisional province (learned from another event first) may still change and is not kept.
  */
-const onboardedProvinces = new WeakMap<DataSource, Map<string, string>>();
+const onboardedProvinces = cachePerDatabase<string>();
 
 export async function knownProvinceOf(tx: EntityManager, communeCode: string): Promise<string | undefined> {
-  let known = onboardedProvinces.get(tx.connection);
-  if (!known) onboardedProvinces.set(tx.connection, (known = new Map()));
+  const known = onboardedProvinces(tx);
   const cached = known.get(communeCode);
   if (cached) return cached;
   const [row]: Array<{ province_code: string; onboarded: boolean }> = await tx.query('select province_code, onboarded from known_communes where code = $1', [communeCode]);
