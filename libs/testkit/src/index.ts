@@ -4,3 +4,5 @@ export * from './kafka-probe';
 export * from './database';
 export * from './field-stream';
 export * from './ports';
+export * from './registry-changes';
+export * from './batch-against-one-by-one';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueService, type ServiceRow } from '../catalogue/catalogue.service';
 import { ageOn, allowedTransitions, initialState, isFinal, REJECTED } from '../catalogue/lifecycle';
-import { lockSubject } from '../read-model/registry-read-model';
+import { lockSubjects } from '../read-model/registry-read-model';
 import { STEPS_LISTED_RETURNED, type ApplyDto, type EnrollmentQuery, type EnrollmentView, type ObstacleDto, type PendingQuery, type ReturnedStepsQuery, type ReturnedStepsView, type StepView, type TransitionDto } from './enrollments.dto';
 
 export interface EnrollmentRow {
@@ -89,7 +89,7 @@ export class EnrollmentsService {
       if (!subjectId) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', `${service.code} enrolls ${service.subject}s`);
       if (service.detail_label && !input.detail) throw unprocessable('detail', `say which ${service.detail_label}`);
 
-      await lockSubject(tx, subjectId);
+      await lockSubjects(tx, [subjectId]);
       const existing = await this.openEnrollment(tx, service.code, subjectId);
       if (existing) return { ...this.toView(sameCommune(existing, input.communeCode, service), service), outcome: 'existing' as const };
 

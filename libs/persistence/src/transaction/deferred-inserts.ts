@@ -27,14 +27,14 @@ export class DeferredInserts {
   }
 }
 
-/** `head values (...), (...)`: rows of the same width in as few statements as Postgres allows. */
-export async function insertRows(tx: EntityManager, head: string, rows: readonly unknown[][]): Promise<void> {
+/** `head values (...), (...) tail`: rows of the same width in as few statements as Postgres allows. */
+export async function insertRows(tx: EntityManager, head: string, rows: readonly unknown[][], tail = ''): Promise<void> {
   if (rows.length === 0) return;
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / rows[0].length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const values: unknown[] = [];
     const tuples = rows.slice(start, start + perStatement).map((row) => `(${row.map((value) => (values.push(value), `$${values.length}`)).join(', ')})`);
-    await tx.query(`${head} values ${tuples.join(', ')}`, values);
+    await tx.query(`${head} values ${tuples.join(', ')}${tail ? ` ${tail}` : ''}`, values);
   }
 }
 
