@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { recordAudit, writtenFields } from '@dtc/persistence';
+import { cachePerDatabase, recordAudit, writtenFields } from '@dtc/persistence';
 import { assertProvinceAccess, type Principal } from '@dtc/platform';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CreateServiceDto, ServiceView } from './catalogue.dto';
@@ -14,6 +14,9 @@ export interface ServiceRow {
   states: string[];
   province_code: string | null;
 }
+
+/** Services of the catalogue read by this process: a service is added once and never changed or removed. */
+const servicesRead = cachePerDatabase<ServiceRow>();
 
 /** The service catalogue is data: national services plus those a province adds for its communes. */
 @Injectable()
@@ -49,8 +52,11 @@ export class CatalogueService {
   }
 
   async find(tx: EntityManager, code: string): Promise<ServiceRow> {
-    const [row] = await tx.query('select * from services where code = $1', [code]);
+    const known = servicesRead(tx).get(code);
+    if (known) return known;
+    const [row]: ServiceRow[] = await tx.query('select * from services where code = $1', [code]);
     if (!row) throw new NotFoundException(`Service ${code} not found`);
+    servicesRead(tx).set(code, row);
     return row;
   }
 }

@@ -48,6 +48,10 @@ interface StepRow {
   reviewed_by: string | null;
 }
 
+/** Where enrollment keeps what registry events said of each kind of subject, and what it reads of it. */
+const SUBJECT_TABLES = { resident: 'known_residents', organisation: 'known_organisations' } as const;
+const SUBJECT_COLUMNS = { resident: 'commune_code, village_id, sex, birth_year, birth_month, status', organisation: 'commune_code, village_id' } as const;
+
 interface Subject {
   commune_code: string;
   village_id: string;
@@ -90,10 +94,12 @@ export class EnrollmentsService {
       if (service.detail_label && !input.detail) throw unprocessable('detail', `say which ${service.detail_label}`);
 
       await lockSubjects(tx, [subjectId]);
-      const existing = await this.openEnrollment(tx, service.code, subjectId);
-      if (existing) return { ...this.toView(sameCommune(existing, input.communeCode, service), service), outcome: 'existing' as const };
+      const { openEnrollmentId, subject } = await this.subjectUnlessOpen(tx, service, subjectId);
+      if (openEnrollmentId) {
+        const existing = await this.load(tx, openEnrollmentId);
+        return { ...this.toView(sameCommune(existing, input.communeCode, service), service), outcome: 'existing' as const };
+      }
 
-      const subject = await this.subject(tx, service.subject, subjectId);
       if (subject) this.assertEligible(service, subject, input.communeCode, occurredAt);
       const id = randomUUID();
       const inserted: EnrollmentRow[] = await tx.query(
@@ -289,11 +295,22 @@ export class EnrollmentsService {
   }
 
   private async subject(tx: EntityManager, type: 'resident' | 'organisation', id: string): Promise<Subject | undefined> {
-    const [row] =
-      type === 'organisation'
-        ? await tx.query('select commune_code, village_id from known_organisations where id = $1', [id])
-        : await tx.query('select commune_code, village_id, sex, birth_year, birth_month, status from known_residents where id = $1', [id]);
+    const [row] = await tx.query(`select ${SUBJECT_COLUMNS[type]} from ${SUBJECT_TABLES[type]} where id = $1`, [id]);
     return row;
+  }
+
+  /**
+   * The subject as known from registry events, and the id of its open enrollment in this service
+   * if it has one, read with one statement (an apply asks both).
+   */
+  private async subjectUnlessOpen(tx: EntityManager, service: ServiceRow, subjectId: string): Promise<{ openEnrollmentId?: string; subject?: Subject }> {
+    const [row]: Array<Subject & { open_enrollment_id: string | null }> = await tx.query(
+      `select (select id from enrollments where service_code = $1 and subject_id = $2 and open) as open_enrollment_id, subject.*
+       from (select 1) as one left join (select ${SUBJECT_COLUMNS[service.subject]} from ${SUBJECT_TABLES[service.subject]} where id = $2) as subject on true`,
+      [service.code, subjectId],
+    );
+    const { open_enrollment_id: openEnrollmentId, ...subject } = row;
+    return { openEnrollmentId: openEnrollmentId ?? undefined, subject: subject.commune_code === null ? undefined : subject };
   }
 
   private async openEnrollment(tx: EntityManager, serviceCode: string, subjectId: string): Promise<EnrollmentRow | undefined> {
