@@ -6,3 +6,4 @@ export * from './retention';
 export * from './transaction/after-commit';
 export * from './transaction/deferred-inserts';
 export * from './transaction/per-database';
+export * from './transaction/per-transaction';

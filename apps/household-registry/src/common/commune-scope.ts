@@ -1,5 +1,5 @@
 import { assertCommuneAccess, canAccessCommune, notFound, unprocessable, type Principal } from '@dtc/platform';
-import { cachePerDatabase } from '@dtc/persistence';
+import { cachePerDatabase, memoPerTransaction } from '@dtc/persistence';
 import type { EntityManager } from 'typeorm';
 import { CommuneEntity } from '../communes/commune.entity';
 import { VillageEntity } from '../communes/village.entity';
@@ -48,8 +48,17 @@ export async function communeForRead(tx: EntityManager, code: string, principal:
   return commune;
 }
 
+/**
+ * Villages a transaction found, by commune and code: an upload's households are mostly in a few
+ * villages. A rename is its own transaction, so one transaction never changes what it found.
+ */
+const villagesFound = memoPerTransaction<VillageEntity>('registry.villages');
+
 export async function villageOfCommune(tx: EntityManager, communeCode: string, villageCode: string, field = 'villageCode'): Promise<VillageEntity> {
-  const village = await tx.getRepository(VillageEntity).findOneBy({ communeCode, code: villageCode });
+  const key = `${communeCode}:${villageCode}`;
+  const found = villagesFound(tx);
+  const village = found.get(key) ?? (await tx.getRepository(VillageEntity).findOneBy({ communeCode, code: villageCode }));
   if (!village) throw unprocessable(field, `no such village in commune ${communeCode}`);
+  found.set(key, village);
   return village;
 }

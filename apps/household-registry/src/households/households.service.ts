@@ -12,6 +12,7 @@ import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { VillageEntity } from '../communes/village.entity';
 import { HouseholdEntity } from './household.entity';
 import type { HouseholdConditionsDto, HouseholdListQuery, HouseholdView, MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from './households.dto';
+import { holdInserted } from './households-held';
 
 const CONDITION_FIELDS = ['ethnicMinority', 'hasElectricity', 'mobileSignal', 'hasInternet', 'smartDevices', 'distanceToCentreKm'] as const;
 const EDITABLE_FIELDS = ['address', 'headName', 'latitude', 'longitude', ...CONDITION_FIELDS] as const;
@@ -52,6 +53,7 @@ export class HouseholdsService {
         updatedBy: principal.subject,
       });
       await tx.getRepository(HouseholdEntity).insert(household);
+      holdInserted(tx, { id: household.id, commune_code: commune.code });
       await tx.query('insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $2, $3, $4)', [household.id, village.id, registeredAt, principal.subject]);
       await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'household', entityId: household.id, fields: definedKeys(input) });
       const event = createEvent(

@@ -12,6 +12,7 @@ import { inTransaction, type WriteContext } from '@dtc/offline-sync';
 import { normalizeName } from './normalize-name';
 import { isValidIsoDate, personalIdProblems } from './personal-id';
 import type { EligibleQuery, EligibleReport, RegisterResidentDto, ResidentSearchQuery, ResidentStatusChangeDto, ResidentView, UpdateResidentDto } from './residents.dto';
+import { holdHousehold } from '../households/households-held';
 
 interface ResidentRow {
   id: string;
@@ -62,7 +63,7 @@ export class ResidentsService {
     const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
     assertPersonalData(input.dateOfBirth, input.sex, input.idNumber);
     return inTransaction(this.dataSource, context, async (tx) => {
-      const [household] = await tx.query('select id, commune_code from households where id = $1 for share', [input.householdId]);
+      const household = await holdHousehold(tx, input.householdId);
       if (!household) throw unprocessable('householdId', 'unknown household');
       const commune = await assertVisible(tx, household.commune_code, principal, 'Household', input.householdId).catch(() => {
         throw unprocessable('householdId', 'unknown household');
