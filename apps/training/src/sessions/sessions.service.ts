@@ -7,7 +7,7 @@ import { pageOf, type Page, type Principal, resolveOccurredAt, unprocessable } f
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { assertCommune, assertKnownCommune, assertVillagesOfCommune, assertVisible } from '../common/scope';
-import type { AttendanceResult, AttendeeDto, AttendeeResult, CancelSessionDto, HoldSessionDto, LinkWalkInDto, RecordAttendanceDto, ScheduleSessionDto, SessionQuery, SessionView } from './sessions.dto';
+import type { AttendanceResult, AttendeeDto, AttendeeResult, CancelSessionDto, HoldSessionDto, LinkWalkInDto, RecordAttendanceDto, ScheduleSessionDto, SessionQuery, SessionView, WalkInDto } from './sessions.dto';
 
 interface SessionRow {
   id: string;
@@ -26,6 +26,11 @@ interface SessionRow {
   cancel_reason: string | null;
   attendees?: number;
 }
+
+/** An attendee's attendance as inserted: who they are (a resident or a walk-in) and its id. */
+type AttendeeRecorded = { attendanceId: string; residentId?: string; walkInId?: string };
+/** Why one attendee of a request was not recorded; the others still are. */
+type AttendeeRefused = { status: number; reason: string };
 
 @Injectable()
 export class SessionsService {
@@ -106,7 +111,8 @@ export class SessionsService {
       const { row, province } = await this.lockForWrite(tx, id, principal);
       if (row.state === 'cancelled') throw new ConflictException({ message: 'The session was cancelled; attendance cannot be recorded', currentState: row.state });
       if (row.starts_at.getTime() > Date.now()) throw new ConflictException({ message: 'The session has not started yet; attendance cannot be recorded', startsAt: row.starts_at.toISOString() });
-      let [{ n: recorded }] = await tx.query('select count(*)::int as n from attendance where session_id = $1', [id]);
+      // Counted after the lock, so attendance recorded concurrently is in it.
+      let recorded = row.attendees ?? 0;
       const results: AttendeeResult[] = [];
       const events: EventEnvelope[] = [];
       for (const [index, attendee] of input.attendees.entries()) {
@@ -120,21 +126,12 @@ export class SessionsService {
           refused(409, `the session is full (capacity ${row.capacity})`);
           continue;
         }
-        const who = await this.attendee(tx, row, attendee);
+        const who = attendee.walkIn ? await this.recordWalkIn(tx, row, attendee.walkIn, attendee.outcome, principal) : await this.recordKnownAttendee(tx, row, attendee, principal);
         if ('reason' in who) {
           refused(who.status, who.reason);
           continue;
         }
-        if (attendee.walkIn && who.walkInId) await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'register', entity: 'walk-in', entityId: who.walkInId, fields: writtenFields(attendee.walkIn) });
-        const attendanceId = randomUUID();
-        const inserted = await tx.query(
-          'insert into attendance (id, session_id, resident_id, walk_in_id, outcome, recorded_by) values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id',
-          [attendanceId, id, who.residentId ?? null, who.walkInId ?? null, attendee.outcome, principal.subject],
-        );
-        if (inserted.length === 0) {
-          refused(409, 'already recorded for this session');
-          continue;
-        }
+        const { attendanceId } = who;
         recorded += 1;
         // One entry per attendee recorded (refused ones wrote nothing).
         await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'record', entity: 'attendance', entityId: attendanceId, fields: ['sessionId', who.residentId ? 'residentId' : 'walkInId', 'outcome'] });
@@ -185,34 +182,51 @@ export class SessionsService {
     return pageOf(rows.map(toView), total, query);
   }
 
-  private async attendee(tx: EntityManager, session: SessionRow, attendee: AttendeeDto): Promise<{ residentId?: string; walkInId?: string } | { status: number; reason: string }> {
+  /** A registered resident or a walk-in recorded before attends: checked, then their attendance inserted. */
+  private async recordKnownAttendee(tx: EntityManager, session: SessionRow, attendee: AttendeeDto, principal: Principal): Promise<AttendeeRecorded | AttendeeRefused> {
     if (attendee.residentId) {
       const [resident] = await tx.query('select commune_code, status from known_residents where id = $1', [attendee.residentId]);
       if (resident && resident.commune_code !== session.commune_code) return { status: 422, reason: 'the resident is registered in another commune' };
       if (resident && resident.status !== 'living') return { status: 422, reason: `the resident is ${resident.status.replace('_', ' ')}` };
-      return { residentId: attendee.residentId };
-    }
-    if (attendee.walkInId) {
+    } else {
       const [walkIn] = await tx.query('select commune_code from walk_ins where id = $1', [attendee.walkInId]);
       if (!walkIn || walkIn.commune_code !== session.commune_code) return { status: 422, reason: 'unknown walk-in of this commune' };
-      return { walkInId: attendee.walkInId };
     }
-    const walkIn = attendee.walkIn!;
-    const [same] = await tx.query(
-      'select w.id from attendance a join walk_ins w on w.id = a.walk_in_id where a.session_id = $1 and lower(w.full_name) = lower($2) and coalesce(w.birth_year, 0) = coalesce($3::int, 0)',
-      [session.id, walkIn.fullName, walkIn.birthYear ?? null],
+    const attendanceId = randomUUID();
+    const inserted = await tx.query(
+      'insert into attendance (id, session_id, resident_id, walk_in_id, outcome, recorded_by) values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning id',
+      [attendanceId, session.id, attendee.residentId ?? null, attendee.walkInId ?? null, attendee.outcome, principal.subject],
     );
-    if (same) return { status: 409, reason: 'already recorded for this session (same walk-in name and birth year)' };
+    if (inserted.length === 0) return { status: 409, reason: 'already recorded for this session' };
+    return { attendanceId, ...(attendee.residentId ? { residentId: attendee.residentId } : { walkInId: attendee.walkInId }) };
+  }
+
+  /**
+   * Someone not registered: the walk-in and their attendance go in with one statement (a session's
+   * walk-ins come by the dozen), unless the session has a walk-in of that name and birth year.
+   */
+  private async recordWalkIn(tx: EntityManager, session: SessionRow, walkIn: WalkInDto, outcome: AttendeeDto['outcome'], principal: Principal): Promise<AttendeeRecorded | AttendeeRefused> {
     const walkInId = randomUUID();
-    await tx.query('insert into walk_ins (id, commune_code, full_name, sex, birth_year, village_id) values ($1, $2, $3, $4, $5, $6)', [
-      walkInId,
-      session.commune_code,
-      walkIn.fullName,
-      walkIn.sex ?? null,
-      walkIn.birthYear ?? null,
-      walkIn.villageId ?? session.village_id,
-    ]);
-    return { walkInId };
+    const attendanceId = randomUUID();
+    const [row]: Array<{ same: boolean; inserted: boolean; attended: boolean }> = await tx.query(
+      `with same as (
+         select w.id from attendance a join walk_ins w on w.id = a.walk_in_id
+         where a.session_id = $1 and lower(w.full_name) = lower($4) and coalesce(w.birth_year, 0) = coalesce($6::int, 0)),
+       walk_in as (
+         insert into walk_ins (id, commune_code, full_name, sex, birth_year, village_id)
+         select $2::uuid, $3::text, $4::text, $5::text, $6::int, $7::uuid where not exists (select from same)
+         returning id),
+       attended as (
+         insert into attendance (id, session_id, walk_in_id, outcome, recorded_by)
+         select $8::uuid, $1::uuid, walk_in.id, $9::text, $10::text from walk_in
+         on conflict do nothing returning id)
+       select exists (select from same) as same, exists (select from walk_in) as inserted, exists (select from attended) as attended`,
+      [session.id, walkInId, session.commune_code, walkIn.fullName, walkIn.sex ?? null, walkIn.birthYear ?? null, walkIn.villageId ?? session.village_id, attendanceId, outcome, principal.subject],
+    );
+    if (row.same) return { status: 409, reason: 'already recorded for this session (same walk-in name and birth year)' };
+    if (row.inserted) await recordAudit(tx, principal, { communeCode: session.commune_code, action: 'register', entity: 'walk-in', entityId: walkInId, fields: writtenFields(walkIn) });
+    if (!row.attended) return { status: 409, reason: 'already recorded for this session' };
+    return { attendanceId, walkInId };
   }
 
   private async lockForWrite(tx: EntityManager, id: string, principal: Principal) {
