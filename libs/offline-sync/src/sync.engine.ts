@@ -183,12 +183,12 @@ export class OfflineSyncEngine {
         const stored = results
           .filter((result) => !result.replayed)
           .map((result) => ({ client_id: result.clientId, status: result.status, body: result.body, commune_code: communeOf(result.body) ?? onlyCommuneOf(principal) }));
-        await tx.query(
-          `update sync_results set status = item.status, body = item.body, commune_code = item.commune_code
-           from jsonb_to_recordset($1::jsonb) as item(client_id uuid, status int, body jsonb, commune_code text) where sync_results.client_id = item.client_id`,
-          [JSON.stringify(stored)],
-        );
-        await flushDeferredInserts(tx);
+        // The results go in with the group's audit and outbox rows: one statement when they fit.
+        await flushDeferredInserts(tx, {
+          sql: `update sync_results set status = item.status, body = item.body, commune_code = item.commune_code
+                from jsonb_to_recordset($1::jsonb) as item(client_id uuid, status int, body jsonb, commune_code text) where sync_results.client_id = item.client_id`,
+          parameters: [JSON.stringify(stored)],
+        });
         return results;
       });
     } catch (error) {

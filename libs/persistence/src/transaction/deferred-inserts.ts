@@ -6,7 +6,8 @@ const MAX_PARAMETERS = 60_000;
 
 /**
  * Append-only rows (audit, outbox) that a transaction applying many offline items collects and
- * writes with one statement per table just before its commit, instead of one statement per item.
+ * writes just before its commit, with the statement that ends the transaction's work (its stored
+ * results), instead of one statement per item.
  * Rows keep the order they were added in, so per aggregate the outbox order still follows the
  * order in which the aggregate rows were locked (the locks are held until the commit).
  */
@@ -21,10 +22,35 @@ export class DeferredInserts {
     else this.tables.set(head, [row]);
   }
 
-  async flush(tx: EntityManager): Promise<void> {
-    for (const [head, rows] of this.tables) await insertRows(tx, head, rows);
+  /**
+   * Writes the rows and then `last` (a statement that may follow WITH): one statement when all of
+   * it fits in Postgres's parameter limit (the inserts as data-modifying CTEs), else one per table.
+   */
+  async flush(tx: EntityManager, last?: Statement): Promise<void> {
+    const tables = [...this.tables];
     this.tables.clear();
+    const parameters = tables.reduce((sum, [, rows]) => sum + rows.length * rows[0].length, last?.parameters.length ?? 0);
+    if (!last || parameters > MAX_PARAMETERS) {
+      for (const [head, rows] of tables) await insertRows(tx, head, rows);
+      if (last) await tx.query(last.sql, [...last.parameters]);
+      return;
+    }
+    // The last statement keeps its $1..$n; the rows' parameters are numbered after them.
+    const values: unknown[] = [...last.parameters];
+    const inserts = tables.map(([head, rows], index) => `deferred_${index} as (${head} values ${tuplesOf(rows, values)})`);
+    await tx.query(inserts.length > 0 ? `with ${inserts.join(', ')} ${last.sql}` : last.sql, values);
   }
+}
+
+/** A SQL statement with its parameters. */
+export interface Statement {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** `(...), (...)` for the rows, their values appended to `values` as numbered parameters. */
+function tuplesOf(rows: readonly unknown[][], values: unknown[]): string {
+  return rows.map((row) => `(${row.map((value) => (values.push(value), `$${values.length}`)).join(', ')})`).join(', ');
 }
 
 /** `head values (...), (...) tail`: rows of the same width in as few statements as Postgres allows. */
@@ -33,8 +59,8 @@ export async function insertRows(tx: EntityManager, head: string, rows: readonly
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / rows[0].length));
   for (let start = 0; start < rows.length; start += perStatement) {
     const values: unknown[] = [];
-    const tuples = rows.slice(start, start + perStatement).map((row) => `(${row.map((value) => (values.push(value), `$${values.length}`)).join(', ')})`);
-    await tx.query(`${head} values ${tuples.join(', ')}${tail ? ` ${tail}` : ''}`, values);
+    const tuples = tuplesOf(rows.slice(start, start + perStatement), values);
+    await tx.query(`${head} values ${tuples}${tail ? ` ${tail}` : ''}`, values);
   }
 }
 
@@ -62,10 +88,16 @@ export function deferredInsertsOf(tx: EntityManager): DeferredInserts | undefine
   return tx.queryRunner?.data?.[DEFERRED] as DeferredInserts | undefined;
 }
 
-/** Writes what was collected and stops collecting; call it last, before the commit. */
-export async function flushDeferredInserts(tx: EntityManager): Promise<void> {
+/**
+ * Writes what was collected, then `last` if given (with the rows when they fit in one statement),
+ * and stops collecting; call it last, before the commit.
+ */
+export async function flushDeferredInserts(tx: EntityManager, last?: Statement): Promise<void> {
   const deferred = deferredInsertsOf(tx);
-  if (!deferred) return;
+  if (!deferred) {
+    if (last) await tx.query(last.sql, [...last.parameters]);
+    return;
+  }
   delete tx.queryRunner!.data[DEFERRED];
-  await deferred.flush(tx);
+  await deferred.flush(tx, last);
 }
