@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
 import { knownProvinceOf, MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import { appendRows, recordAudit, writtenFields } from '@dtc/persistence';
+import { appendRows, memoPerTransaction, recordAudit, writtenFields } from '@dtc/persistence';
 import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -47,6 +47,14 @@ interface StepRow {
   reviewed_at: Date | null;
   reviewed_by: string | null;
 }
+
+/**
+ * Enrollments a transaction inserted or locked for update, as its own writes left them (apply and
+ * transition take the row from RETURNING; no other sync command changes the row). No other
+ * transaction can change them before this one commits, so an upload's transition of an enrollment
+ * it applied, or moved before, reads nothing.
+ */
+const enrollmentsHeld = memoPerTransaction<EnrollmentRow>('enrollment.rows');
 
 /** Where enrollment keeps what registry events said of each kind of subject, and what it reads of it. */
 const SUBJECT_TABLES = { resident: 'known_residents', organisation: 'known_organisations' } as const;
@@ -124,6 +132,7 @@ export class EnrollmentsService {
           principal.subject,
         ],
       );
+      if (inserted[0]) enrollmentsHeld(tx).set(id, inserted[0]);
       if (inserted.length === 0) {
         // A concurrent apply for the same subject and service won: answer with that one.
         const winner = await this.openEnrollment(tx, service.code, subjectId);
@@ -152,6 +161,7 @@ export class EnrollmentsService {
         'update enrollments set state = $2, open = $3, version = version + 1, updated_at = now(), team_id = coalesce($4, team_id), member_id = coalesce($5, member_id) where id = $1 returning *',
         [id, input.to, !isFinal(service, input.to), input.teamId ?? null, input.memberId ?? null],
       );
+      enrollmentsHeld(tx).set(id, updated);
       await this.addStep(tx, id, { from: row.state, to: input.to, reason: input.reason, teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
       await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'transition', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
       if (updated.validation === 'valid') {
@@ -319,8 +329,10 @@ export class EnrollmentsService {
   }
 
   private async lockForWrite(tx: EntityManager, id: string, principal: Principal) {
-    const [row]: EnrollmentRow[] = await tx.query('select * from enrollments where id = $1 for update', [id]);
+    const held = enrollmentsHeld(tx);
+    const [row]: EnrollmentRow[] = held.has(id) ? [held.get(id)!] : await tx.query('select * from enrollments where id = $1 for update', [id]);
     if (!row || !(await this.visible(tx, principal, row.commune_code))) throw new NotFoundException(`Enrollment ${id} not found`);
+    held.set(id, row);
     return { row, service: await this.catalogue.find(tx, row.service_code) };
   }
 
