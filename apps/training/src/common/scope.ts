@@ -1,6 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { assertCommuneAccess, canAccessCommune, type Principal, unprocessable } from '@dtc/platform';
 import { knownProvinceOf } from '@dtc/messaging';
+import { cachePerDatabase } from '@dtc/persistence';
 import type { EntityManager } from 'typeorm';
 
 /** A commune code given by the caller: 403 outside the token's scope. */
@@ -32,9 +33,16 @@ export async function assertVisible(tx: EntityManager, principal: Principal, com
  * Villages must be known from the registry's events and belong to the commune. An unknown id is
  * refused, no longer taken on trust: the registry announces every village it adds.
  */
+/** Communes of the villages this process found: a village never moves to another commune and is never removed. */
+const villageCommunes = cachePerDatabase<string>();
+
 export async function assertVillagesOfCommune(tx: EntityManager, communeCode: string, villageIds: string[], field: string): Promise<void> {
   if (villageIds.length === 0) return;
-  const known: Array<{ id: string; commune_code: string }> = await tx.query('select id, commune_code from known_villages where id = any($1::uuid[])', [villageIds]);
+  const cached = villageCommunes(tx);
+  const toRead = villageIds.filter((id) => !cached.has(id));
+  const read: Array<{ id: string; commune_code: string }> = toRead.length ? await tx.query('select id, commune_code from known_villages where id = any($1::uuid[])', [toRead]) : [];
+  for (const village of read) cached.set(village.id, village.commune_code);
+  const known = villageIds.filter((id) => cached.has(id)).map((id) => ({ id, commune_code: cached.get(id)! }));
   const foreign = known.find((village) => village.commune_code !== communeCode);
   if (foreign) throw unprocessable(field, `village ${foreign.id} belongs to another commune`);
   const unknown = villageIds.find((id) => !known.some((village) => village.id === id));
