@@ -20,9 +20,13 @@ export function switchLockKey(serviceSchema: string): string {
   return `${serviceSchema}:projection-switch`;
 }
 
+function safeSchemaName(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Unsafe schema name: ${name}`);
+  return name;
+}
+
 function searchPath(generation: string, serviceSchema: string): string {
-  for (const name of [generation, serviceSchema]) if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Unsafe schema name: ${name}`);
-  return `"${generation}", "${serviceSchema}", public`;
+  return `"${safeSchemaName(generation)}", "${safeSchemaName(serviceSchema)}", public`;
 }
 
 /** Creates a generation schema if needed and brings its tables to the latest projection migrations. */
@@ -69,12 +73,6 @@ export async function ensureActiveGeneration(url: string, serviceSchema: string)
   }
 }
 
-async function activeSchema(tx: EntityManager): Promise<string> {
-  const [row] = (await tx.query(`select schema_name from projection_generations where state = 'active'`)) as Array<{ schema_name: string }>;
-  if (!row) throw new Error('No active projection generation');
-  return row.schema_name;
-}
-
 /**
  * First statement of a live batch: wait out a switch in progress, then point this transaction
  * at the active generation (its tables and its inbox).
@@ -86,7 +84,12 @@ export async function enterActiveGeneration(tx: EntityManager, serviceSchema: st
 
 /** Readers: this transaction reads the active generation (projections) and the service schema (campaigns). */
 export async function useActiveGeneration(tx: EntityManager, serviceSchema: string): Promise<string> {
-  const schema = await activeSchema(tx);
-  await tx.query(`select set_config('search_path', $1, true)`, [searchPath(schema, serviceSchema)]);
-  return schema;
+  // One statement (every projection batch and report read starts with it): the active generation,
+  // and the search path set to it; the names are quoted by format's %I.
+  const [row] = (await tx.query(
+    `select schema_name, set_config('search_path', format('%I, %I, public', schema_name, $1::text), true) from projection_generations where state = 'active'`,
+    [safeSchemaName(serviceSchema)],
+  )) as Array<{ schema_name: string }>;
+  if (!row) throw new Error('No active projection generation');
+  return safeSchemaName(row.schema_name);
 }
