@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import { NestFactory } from '@nestjs/core';
@@ -61,6 +62,7 @@ export async function runService(service: Service): Promise<void> {
     const config = service.config();
     const app = await service.build(config);
     await app.listen(config.port, config.host);
+    keepConnectionsLongerThanClients(app.getHttpServer() as Server);
     app.get(Logger).log(`${config.serviceName} listening on http://localhost:${config.port} (docs at /docs)`);
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -70,4 +72,38 @@ export async function runService(service: Service): Promise<void> {
     }
     process.exit(1);
   }
+}
+
+/** Longer than clients and proxies keep an idle connection (undici 4 s, load balancers 60 s). */
+export const KEEP_ALIVE_MS = 65_000;
+/**
+ * How long a stop lets requests in flight finish before it closes their connections: as long as
+ * Node's own keep-alive timer used to leave them, and the pre-stop pause already let the load
+ * balancer's last requests finish.
+ */
+export const DRAIN_MS = 5_000;
+
+/**
+ * Node closes an idle keep-alive connection after 5 s, about when a client that honours the
+ * `Keep-Alive: timeout=5` hint (1 s early) reuses it on a busy machine: the client's request then
+ * meets a closed socket ("other side closed"). Idle connections are kept longer than any client
+ * keeps them instead. A stop must not wait for them: Node closes only those idle when the stop
+ * begins, so the others are closed as soon as they fall idle, and any still open after DRAIN_MS
+ * (a client that never read its response) are closed, all within the pod's grace period.
+ */
+export function keepConnectionsLongerThanClients(server: Server): void {
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.headersTimeout = KEEP_ALIVE_MS + 1_000;
+  const close = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void) => {
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 100);
+    const closeAll = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    closeIdle.unref();
+    closeAll.unref();
+    return close((error?: Error) => {
+      clearInterval(closeIdle);
+      clearTimeout(closeAll);
+      callback?.(error);
+    });
+  };
 }
