@@ -120,6 +120,28 @@ describe('outbox relay (Postgres + Kafka)', () => {
     }
   });
 
+  it('claims nothing while another instance holds the publishing turn, and publishes once it is free', async () => {
+    const event = household();
+    await dataSource.transaction((tx) => writer.append(tx, [event]));
+    const publisher = relay();
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query('select pg_advisory_xact_lock(hashtext($1))', [`outbox-relay:${schema}`]);
+      expect(await publisher.publishBatch()).toBe(0);
+      const [row] = await query<{ published: boolean }>(`select published_at is not null as published from "${schema}".outbox where event_id = $1`, [event.id]);
+      expect(row.published).toBe(false);
+      await holder.commitTransaction();
+      // Earlier tests' rows may go in the same round: this event is among what it publishes.
+      expect(await publisher.publishBatch()).toBeGreaterThanOrEqual(1);
+      const [after] = await query<{ published: boolean }>(`select published_at is not null as published from "${schema}".outbox where event_id = $1`, [event.id]);
+      expect(after.published).toBe(true);
+    } finally {
+      await holder.release();
+    }
+  });
+
   // A relay that would otherwise look again only after a minute: what wakes it is the commit.
   const idleRelay = async () => {
     const instance = relay(60000);

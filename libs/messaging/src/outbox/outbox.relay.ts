@@ -9,8 +9,8 @@ import { outboxChannel } from './outbox.writer';
 /** Commits within this window share one NOTIFY to the other instances' relays. */
 const PEERS_NOTICE_DEBOUNCE_MS = 10;
 /**
- * While rows keep coming, the relay waits this long between rounds so that one round (five
- * statements: begin, turn, claim, mark, commit) publishes what several commits wrote. A relay
+ * While rows keep coming, the relay waits this long between rounds so that one round (four
+ * statements: begin, turn and claim, mark, commit) publishes what several commits wrote. A relay
  * woken from idle starts at once.
  */
 const BUSY_LINGER_MS = 25;
@@ -107,17 +107,20 @@ export class OutboxRelay {
     await runner.connect();
     try {
       await runner.startTransaction();
-      const [{ leader }] = await runner.query('select pg_try_advisory_xact_lock(hashtext($1)) as leader', [`outbox-relay:${this.options.schema}`]);
-      this.hadTurn = leader;
-      if (!leader) {
-        await runner.commitTransaction();
-        return 0;
-      }
-      const rows: OutboxRow[] = await runner.query(
-        `select seq, topic, message_key, payload, created_at from outbox
-         where published_at is null order by seq limit $1 for update skip locked`,
-        [this.options.batchSize],
+      // The turn and the claim in one statement. Its snapshot predates the turn, so rows the
+      // previous holder published meanwhile still look unpublished: the row lock rechecks them
+      // (READ COMMITTED re-reads a row updated since) and skips them.
+      const claimed: Array<OutboxRow & { leader: boolean }> = await runner.query(
+        `with turn as (select pg_try_advisory_xact_lock(hashtext($2)) as leader)
+         select turn.leader, o.seq, o.topic, o.message_key, o.payload, o.created_at
+         from turn left join lateral (
+           select seq, topic, message_key, payload, created_at from outbox
+           where turn.leader and published_at is null order by seq limit $1 for update skip locked
+         ) o on true`,
+        [this.options.batchSize, `outbox-relay:${this.options.schema}`],
       );
+      this.hadTurn = claimed[0].leader;
+      const rows = claimed.filter((row) => row.seq !== null);
       if (rows.length === 0) {
         await runner.commitTransaction();
         return 0;
