@@ -283,6 +283,34 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(3);
   });
 
+  it('applies a group that another upload of one of its items overtakes item by item: that item replays the other answer, the rest are applied once', async () => {
+    const note = `overtaken-${randomUUID()}`;
+    const group = [item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } })];
+    // The other phone's upload of the middle item holds its result row, not yet committed.
+    const other = await otherTransaction();
+    const theirs = { id: randomUUID(), communeCode: '16279' };
+    try {
+      await other.query("insert into sync_results (client_id, command, status, body, actor, commune_code) values ($1, 'thing.audited', 201, $2, 'agent-1', '16279')", [group[1].clientId, JSON.stringify(theirs)]);
+      const uploading = engine.upload({ items: group } as never, agent);
+      // The group's results insert is the claim: it waits for the other upload's row...
+      await eventually(async () => expect(await waitingOn('insert into sync_results')).toBe(1), { timeoutMs: 10000, intervalMs: 20 });
+      await other.query('commit');
+      // ...then fails on the key, and the group goes item by item.
+      const results = await uploading;
+      expect(results.map((r) => [r.clientId, r.status, r.replayed])).toEqual([
+        [group[0].clientId, 201, false],
+        [group[1].clientId, 201, true],
+        [group[2].clientId, 201, false],
+      ]);
+      expect(results[1].body).toEqual(theirs);
+    } finally {
+      await other.end();
+    }
+    expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(2);
+    expect(await writers(note)).toBe(2);
+    expect(await stored(...group.map((g) => g.clientId))).toEqual([201, 201, 201]);
+  });
+
   it('applies a group holding a refused item item by item: the others each in their own transaction, the refusal stored, nothing of the group attempt left', async () => {
     const note = `fallback-${randomUUID()}`;
     const good = [item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } })];

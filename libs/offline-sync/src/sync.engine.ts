@@ -149,45 +149,49 @@ export class OfflineSyncEngine {
   }
 
   /**
-   * The common case, a group of good items, in one transaction: all client ids claimed with one
-   * statement, audit and outbox rows written with one statement each, all results stored with
-   * one. Anything other than success (a refusal, a busy database, an item uploaded concurrently)
-   * rolls the whole group back and answers undefined, and the group is applied item by item, which
-   * decides each item exactly as it always has. Per aggregate, events keep the order of the items.
+   * The common case, a group of good items, in one transaction: one statement finds the items
+   * stored by an earlier upload, and at the end one statement inserts every new result together
+   * with the group's audit and outbox rows. Anything other than success (a refusal, a busy
+   * database, an item uploaded concurrently) rolls the whole group back and answers undefined, and
+   * the group is applied item by item, which decides each item exactly as it always has. Per
+   * aggregate, events keep the order of the items.
+   *
+   * Nothing is claimed up front (the item-by-item path inserts a placeholder and updates it: two
+   * row writes and two of every index entry per item). The results' plain insert is the claim: an
+   * upload of the same items committed meanwhile makes it fail on the key, one still running makes
+   * it wait and then fail, and the group falls back to the item-by-item path, which replays them.
    */
   private async applyTogether(group: SyncItemDto[], upload: UploadState): Promise<SyncItemResult[] | undefined> {
     const { principal, correlationId, deviceId } = upload;
     const created = new Map(upload.created);
     try {
       return await this.options.dataSource.transaction(async (tx) => {
-        const claimed: Array<{ client_id: string }> = await tx.query(
-          `insert into sync_results (client_id, command, status, body, actor, device_id)
-           select item.client_id, item.command, 0, '{}', $3, $4 from unnest($1::uuid[], $2::text[]) as item(client_id, command)
-           on conflict do nothing returning client_id`,
-          [group.map((item) => item.clientId), group.map((item) => item.command), principal.subject, deviceId ?? null],
-        );
-        const fresh = new Set(claimed.map((row) => row.client_id));
+        const earlier: Array<{ client_id: string }> = await tx.query('select client_id from sync_results where client_id = any($1::uuid[])', [group.map((item) => item.clientId)]);
+        const storedBefore = new Set(earlier.map((row) => row.client_id));
         const deferred = deferInserts(tx);
         const results: SyncItemResult[] = [];
         for (const item of group) {
           deferred.syncItem = item.clientId;
           // An item stored earlier (a retried upload) answers its stored result, as item by item would.
-          const applied = fresh.has(item.clientId)
-            ? { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false }
-            : await this.storedResult(tx, item, principal);
+          const applied = storedBefore.has(item.clientId)
+            ? await this.storedResult(tx, item, principal)
+            : { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false };
           if (!applied) throw new ReplayInstead();
           const id = createdIdOf(applied);
           if (id) created.set(item.clientId, id);
           results.push(applied);
         }
+        const commands = new Map(group.map((item) => [item.clientId, item.command]));
         const stored = results
           .filter((result) => !result.replayed)
-          .map((result) => ({ client_id: result.clientId, status: result.status, body: result.body, commune_code: communeOf(result.body) ?? onlyCommuneOf(principal) }));
+          .map((result) => ({ client_id: result.clientId, command: commands.get(result.clientId), status: result.status, body: result.body, commune_code: communeOf(result.body) ?? onlyCommuneOf(principal) }));
         // The results go in with the group's audit and outbox rows: one statement when they fit.
+        // No "on conflict": a result stored meanwhile by another upload must fail the group (see above).
         await flushDeferredInserts(tx, {
-          sql: `update sync_results set status = item.status, body = item.body, commune_code = item.commune_code
-                from jsonb_to_recordset($1::jsonb) as item(client_id uuid, status int, body jsonb, commune_code text) where sync_results.client_id = item.client_id`,
-          parameters: [JSON.stringify(stored)],
+          sql: `insert into sync_results (client_id, command, status, body, commune_code, actor, device_id)
+                select item.client_id, item.command, item.status, item.body, item.commune_code, $2, $3
+                from jsonb_to_recordset($1::jsonb) as item(client_id uuid, command text, status int, body jsonb, commune_code text)`,
+          parameters: [JSON.stringify(stored), principal.subject, deviceId ?? null],
         });
         return results;
       });
