@@ -24,6 +24,7 @@ export interface ConsumerRegistration {
   name: string;
   streams: EventStream[];
   handle: EventBatchHandler;
+  deduplicates?: ConsumerRunnerOptions['deduplicates'];
   prepare?: ConsumerRunnerOptions['prepare'];
   afterCommit?: ConsumerRunnerOptions['afterCommit'];
 }
@@ -173,7 +174,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async startConsumer(registration: ConsumerRegistration): Promise<void> {
     const applied = this.metrics.counter('events_applied_total', 'Events applied by a consumer', ['consumer']);
-    const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped by the inbox', ['consumer']);
+    const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped (by the inbox or the handler)', ['consumer']);
     const deadLettered = this.metrics.counter('events_dead_lettered_total', 'Events sent to the dead-letter topic', ['consumer']);
     const rejected = this.metrics.counter('events_rejected_total', 'Events refused on purpose and dead-lettered (province_mismatch, wrong_stream)', ['consumer', 'reason']);
     // Zero from the start, so "no forged events" is a visible 0 and increase() alerts see the first one.
@@ -188,6 +189,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       producer: this.producer,
       dataSource: this.dataSource,
       handle: registration.handle,
+      deduplicates: registration.deduplicates,
       prepare: registration.prepare,
       afterCommit: registration.afterCommit,
       maxRetries: this.config.consumerMaxRetries,

@@ -5,15 +5,19 @@ import type { EntityManager } from 'typeorm';
 export const PROVINCE_FEED_CONSUMER = 'reporting-province-feed';
 
 /**
- * Appends a batch of events to the feeds of their provinces, inside the consumer's transaction
- * (together with its inbox rows). Per province, the head row is locked and advanced by the
- * number of new entries, so appends to one province commit one after the other in number order,
- * whichever reporting instance makes them. Provinces are locked in code order (no deadlocks
- * between instances). Events already in a feed are skipped, so a feed holds each event once
- * even if the inbox were lost.
+ * Appends a batch of events to the feeds of their provinces, inside the consumer's transaction.
+ * Per province, the head row is locked and advanced by the number of new entries, so appends to
+ * one province commit one after the other in number order, whichever reporting instance makes
+ * them. Provinces are locked in code order (no deadlocks between instances).
+ *
+ * The feed is its own inbox: events already in a feed are skipped (and answered, so the consumer
+ * counts them as duplicates), and its unique event id makes an instance that appends an event
+ * another one appended meanwhile fail and retry the batch, which then skips it. Feeds keep events
+ * far longer (FEED_RETENTION_DAYS) than an inbox remembers them.
  */
-export async function appendToProvinceFeeds(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
-  const present = await alreadyInFeeds(tx, events);
+export async function appendToProvinceFeeds(tx: EntityManager, events: EventEnvelope[]): Promise<{ alreadyApplied: ReadonlySet<string> }> {
+  const alreadyApplied = await alreadyInFeeds(tx, events);
+  const present = new Set(alreadyApplied);
   const byProvince = new Map<string, EventEnvelope[]>();
   for (const event of events) {
     if (present.has(event.id)) continue;
@@ -21,6 +25,7 @@ export async function appendToProvinceFeeds(tx: EntityManager, events: EventEnve
     byProvince.set(event.province, [...(byProvince.get(event.province) ?? []), event]);
   }
   for (const province of [...byProvince.keys()].sort()) await appendToProvince(tx, province, byProvince.get(province)!);
+  return { alreadyApplied };
 }
 
 async function alreadyInFeeds(tx: EntityManager, events: EventEnvelope[]): Promise<Set<string>> {

@@ -126,6 +126,55 @@ describe('consumer runner (Postgres + Kafka)', () => {
     expect(ids.filter((id) => id === second.id)).toHaveLength(1);
   });
 
+  it('leaves deduplication to a handler that asks for it: no inbox rows, each event applied once, the ones it skipped counted as duplicates', async () => {
+    await dataSource.query('create table if not exists keyed (event_id uuid primary key)');
+    const keyedName = 'keyed-under-test';
+    // A topic of its own: the other tests' redeliveries would count here too.
+    const keyedTopic = topicFor(`${prefix}keyed.`, 'household-registry.events');
+    await ensureTopics(admin, [keyedTopic, deadLetterTopic(prefix, keyedName)], 3);
+    const counted = { applied: 0, duplicates: 0 };
+    const keyed = new ConsumerRunner({
+      name: keyedName,
+      groupId: `${prefix}${keyedName}`,
+      topics: [keyedTopic],
+      deadLetterTopic: deadLetterTopic(prefix, keyedName),
+      kafka: testKafka(),
+      producer,
+      dataSource,
+      maxRetries: 2,
+      deduplicates: 'handler',
+      onApplied: (count, duplicates) => {
+        counted.applied += count;
+        counted.duplicates += duplicates;
+      },
+      handle: async (events, tx) => {
+        const ids = events.map((event) => event.id);
+        const present = (await tx.query('select event_id from keyed where event_id = any($1::uuid[])', [ids])) as Array<{ event_id: string }>;
+        const alreadyApplied = new Set(present.map((row) => row.event_id));
+        await tx.query('insert into keyed (event_id) select unnest($1::uuid[])', [ids.filter((id) => !alreadyApplied.has(id))]);
+        return { alreadyApplied };
+      },
+    });
+    const first = household();
+    const barrier = household();
+    // Applied before this consumer started (as a feed holds what it appended): only the handler knows.
+    const earlier = household();
+    await dataSource.query(`insert into keyed (event_id) values ($1)`, [earlier.id]);
+    await producer.send({ topic: keyedTopic, messages: [asMessage(earlier, first.subject), asMessage(first)] });
+    await producer.send({ topic: keyedTopic, messages: [asMessage(first)] });
+    await producer.send({ topic: keyedTopic, messages: [asMessage(barrier, first.subject)] });
+    await keyed.start();
+    try {
+      await eventually(async () => expect((await query(`select 1 from "${schema}".keyed where event_id = $1`, [barrier.id])).length).toBe(1));
+      expect(await query(`select event_id from "${schema}".keyed where event_id = $1`, [first.id])).toHaveLength(1);
+      expect(await query(`select 1 from "${schema}".inbox where consumer = $1`, [keyedName])).toEqual([]);
+      // One partition (one key), so the barrier comes last: the earlier event and the first's second delivery are the duplicates.
+      expect(counted).toEqual({ applied: 2, duplicates: 2 });
+    } finally {
+      await keyed.stop();
+    }
+  });
+
   it('sends an event failing its schema to the dead-letter topic and keeps the partition flowing', async () => {
     const key = randomUUID();
     const invalid = { ...household(), data: { householdId: 'not-a-uuid' } };

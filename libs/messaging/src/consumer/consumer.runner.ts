@@ -8,7 +8,11 @@ import { sendToDeadLetter } from './dead-letter';
 import { foreignStreamReason, isRejectedEventsError, RejectedEventsError, type RejectionReason } from './rejected-events';
 import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
 
-export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
+/**
+ * Applies a batch inside the consumer's transaction. A handler that finds events it applied
+ * before on its own (`deduplicates: 'handler'`) answers their ids: they count as duplicates.
+ */
+export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void | { alreadyApplied: ReadonlySet<string> }>;
 
 export interface ConsumerRunnerOptions {
   /** Stable consumer name: inbox key and (with the prefix) the consumer group. */
@@ -20,6 +24,12 @@ export interface ConsumerRunnerOptions {
   producer: Producer;
   dataSource: DataSource;
   handle: EventBatchHandler;
+  /**
+   * Who drops events applied before (redeliveries, a relay publishing twice): the inbox (default,
+   * one row per event in the batch's transaction), or the handler itself, when its own writes are
+   * keyed by event id so a second apply would fail or change nothing (it answers the ids it skipped).
+   */
+  deduplicates?: 'inbox' | 'handler';
   /** Runs first in every batch transaction, before the inbox (e.g. to pick the tables to write). */
   prepare?: (tx: EntityManager) => Promise<void>;
   /** Runs after a batch committed, with the events it applied (e.g. to invalidate caches). */
@@ -261,11 +271,8 @@ export class ConsumerRunner {
   private async apply(items: Parsed[]): Promise<void> {
     const applied = await this.options.dataSource.transaction(async (tx) => {
       await this.options.prepare?.(tx);
-      const fresh = await claimNewEvents(
-        tx,
-        this.options.name,
-        items.map((item) => item.event.id),
-      );
+      const ids = items.map((item) => item.event.id);
+      const fresh = this.options.deduplicates === 'handler' ? new Set(ids) : await claimNewEvents(tx, this.options.name, ids);
       const seen = new Set<string>();
       const events: EventEnvelope[] = [];
       for (const { event } of items) {
@@ -274,9 +281,9 @@ export class ConsumerRunner {
           events.push(event);
         }
       }
-      if (events.length > 0) await this.options.handle(events, tx);
+      const handled = events.length > 0 ? await this.options.handle(events, tx) : undefined;
       if (events.length > 0) failpoint('consumer.before-commit', this.options.name);
-      return events;
+      return handled ? events.filter((event) => !handled.alreadyApplied.has(event.id)) : events;
     });
     if (applied.length > 0) failpoint('consumer.after-commit', this.options.name);
     this.options.onApplied?.(applied.length, items.length - applied.length);
