@@ -330,7 +330,7 @@ export class EnrollmentsService {
 
   private async lockForWrite(tx: EntityManager, id: string, principal: Principal) {
     const held = enrollmentsHeld(tx);
-    const [row]: EnrollmentRow[] = held.has(id) ? [held.get(id)!] : await tx.query('select * from enrollments where id = $1 for update', [id]);
+    const row = held.get(id) ?? ((await tx.query('select * from enrollments where id = $1 for update', [id])) as EnrollmentRow[])[0];
     if (!row || !(await this.visible(tx, principal, row.commune_code))) throw new NotFoundException(`Enrollment ${id} not found`);
     held.set(id, row);
     return { row, service: await this.catalogue.find(tx, row.service_code) };

@@ -42,10 +42,9 @@ export async function assertVillagesOfCommune(tx: EntityManager, communeCode: st
   const toRead = villageIds.filter((id) => !cached.has(id));
   const read: Array<{ id: string; commune_code: string }> = toRead.length ? await tx.query('select id, commune_code from known_villages where id = any($1::uuid[])', [toRead]) : [];
   for (const village of read) cached.set(village.id, village.commune_code);
-  const known = villageIds.filter((id) => cached.has(id)).map((id) => ({ id, commune_code: cached.get(id)! }));
-  const foreign = known.find((village) => village.commune_code !== communeCode);
-  if (foreign) throw unprocessable(field, `village ${foreign.id} belongs to another commune`);
-  const unknown = villageIds.find((id) => !known.some((village) => village.id === id));
+  const foreign = villageIds.find((id) => cached.has(id) && cached.get(id) !== communeCode);
+  if (foreign) throw unprocessable(field, `village ${foreign} belongs to another commune`);
+  const unknown = villageIds.find((id) => !cached.has(id));
   if (unknown) throw unprocessable(field, 'unknown village: not registered in the household registry');
 }
 
