@@ -1,10 +1,35 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { activityPerEvent, provinceReaders } from './measurements';
+import { activityPerEvent, provinceReaders, tableKind } from './measurements';
 
 describe('benchmark database work per event', () => {
   it('divides the counters moved during a phase by its events', () => {
     expect(activityPerEvent({ commits: 1000, rowsWritten: 5000 }, { commits: 1600, rowsWritten: 8000 }, 300)).toEqual({ commitsPerEvent: 2, rowsWrittenPerEvent: 10 });
+  });
+
+  it('names the tables that took the most rows per event, largest first, and sums the rest as other', () => {
+    const before = { commits: 0, rowsWritten: 0, rowsByTable: { 'registry.outbox': 100, 'registry.audit_log': 50 } };
+    const rowsByTable = { 'registry.outbox': 700, 'registry.audit_log': 350, 'projections.inbox': 900, a: 90, b: 80, c: 70, d: 60, e: 50, f: 40, g: 30, h: 20, i: 10, j: 10, k: 0 };
+    const cost = activityPerEvent(before, { commits: 0, rowsWritten: 0, rowsByTable }, 100);
+    expect(cost.rowsPerEventByTable).toEqual([
+      ['projections.inbox', 9],
+      ['registry.outbox', 6],
+      ['registry.audit_log', 3],
+      ['a', 0.9],
+      ['b', 0.8],
+      ['c', 0.7],
+      ['d', 0.6],
+      ['e', 0.5],
+      ['f', 0.4],
+      ['g', 0.3],
+      ['other', 0.4],
+    ]);
+  });
+
+  it("names a table by its run schema's service, generations as projections, partitions as their table", () => {
+    expect(tableKind('t_mx7qnrzu_registry', 'sync_results')).toBe('registry.sync_results');
+    expect(tableKind('t_mx7qnrzu_reporting_g2', 'inbox')).toBe('projections.inbox');
+    expect(tableKind('t_mx7qnrzu_training', 'audit_log_p202612')).toBe('training.audit_log');
   });
 
   it('gives no figure for a phase without events', () => {

@@ -34,7 +34,15 @@ export class Ledger {
     const [row] = await this.query<{ commits: string; rows_written: string }>(
       'select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as rows_written from pg_stat_database where datname = current_database()',
     );
-    return { commits: Number(row.commits), rowsWritten: Number(row.rows_written) };
+    const tables = await this.query<{ schema: string; table: string; rows_written: string }>(
+      'select schemaname as schema, relname as table, n_tup_ins + n_tup_upd + n_tup_del as rows_written from pg_stat_user_tables',
+    );
+    const rowsByTable: Record<string, number> = {};
+    for (const table of tables) {
+      const name = tableKind(table.schema, table.table);
+      rowsByTable[name] = (rowsByTable[name] ?? 0) + Number(table.rows_written);
+    }
+    return { commits: Number(row.commits), rowsWritten: Number(row.rows_written), rowsByTable };
   }
 
   async unpublished(): Promise<number> {
@@ -53,21 +61,48 @@ export class Ledger {
   }
 }
 
-/** Cumulative work of the whole database (every service's schema): commits and rows written. */
+/**
+ * Cumulative work of the whole database (every service's schema): commits and rows written, and
+ * rows written per kind of table (`tableKind`), to see which tables take them.
+ */
 export interface DatabaseActivity {
   commits: number;
   rowsWritten: number;
+  rowsByTable?: Record<string, number>;
 }
 
 /**
- * What the database did between two readings, per event of the phase. pg_stat_database is
- * approximate at the edges: a busy backend reports its counts at most once a second.
+ * One name per table whatever the run: the service its schema belongs to (a run's schemas end in
+ * the service, a projection generation's in `_g<n>`) and the table without its monthly partition.
  */
-export function activityPerEvent(before: DatabaseActivity, after: DatabaseActivity, events: number): { commitsPerEvent: number; rowsWrittenPerEvent: number } {
-  return {
-    commitsPerEvent: events > 0 ? (after.commits - before.commits) / events : Number.NaN,
-    rowsWrittenPerEvent: events > 0 ? (after.rowsWritten - before.rowsWritten) / events : Number.NaN,
-  };
+export function tableKind(schema: string, table: string): string {
+  const suffix = /_([a-z]+|g\d+)$/.exec(schema)?.[1] ?? schema;
+  return `${/^g\d+$/.test(suffix) ? 'projections' : suffix}.${table.replace(/_p\d{6}$/, '')}`;
+}
+
+/** How many tables the per-event breakdown names (the rest are summed under "other"). */
+const TABLES_SHOWN = 10;
+
+/**
+ * What the database did between two readings, per event of the phase, and the tables that took
+ * the most rows. pg_stat_database is approximate at the edges: a busy backend reports its counts
+ * at most once a second.
+ */
+export function activityPerEvent(
+  before: DatabaseActivity,
+  after: DatabaseActivity,
+  events: number,
+): { commitsPerEvent: number; rowsWrittenPerEvent: number; rowsPerEventByTable?: Array<[string, number]> } {
+  const perEvent = (count: number) => (events > 0 ? count / events : Number.NaN);
+  const cost = { commitsPerEvent: perEvent(after.commits - before.commits), rowsWrittenPerEvent: perEvent(after.rowsWritten - before.rowsWritten) };
+  if (!after.rowsByTable || events <= 0) return cost;
+  const moved = Object.entries(after.rowsByTable)
+    .map(([table, rows]): [string, number] => [table, rows - (before.rowsByTable?.[table] ?? 0)])
+    .filter(([, rows]) => rows > 0)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = moved.slice(0, TABLES_SHOWN).map(([table, rows]): [string, number] => [table, perEvent(rows)]);
+  const other = moved.slice(TABLES_SHOWN).reduce((sum, [, rows]) => sum + rows, 0);
+  return { ...cost, rowsPerEventByTable: other > 0 ? [...shown, ['other', perEvent(other)]] : shown };
 }
 
 /**

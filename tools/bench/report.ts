@@ -12,6 +12,8 @@ export interface PhaseCost {
   rowsWrittenPerEvent: number;
   /** The services' own statements (db_statements_total); the rebuild runs in the bench's process and has none. */
   statementsPerEvent?: number;
+  /** The tables that took the most rows (pg_stat_user_tables, `service.table`), largest first, then "other". */
+  rowsPerEventByTable?: Array<[string, number]>;
 }
 
 export interface LoadPhaseFigures {
@@ -133,6 +135,17 @@ export function reportRows(f: BenchFigures): Row[] {
               verdict: '',
               vsBaseline: `pg_stat_database, all schemas${cost.statementsPerEvent === undefined ? '' : "; statements: the services' db_statements_total"}`,
             },
+            ...(cost.rowsPerEventByTable
+              ? [
+                  {
+                    figure: `rows written per event by table (${phase})`,
+                    value: cost.rowsPerEventByTable.map(([table, rows]) => `${table} ${perEvent(rows)}`).join(', '),
+                    target: '',
+                    verdict: '',
+                    vsBaseline: 'pg_stat_user_tables, largest first',
+                  },
+                ]
+              : []),
           ]
         : [],
     ),
