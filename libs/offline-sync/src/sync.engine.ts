@@ -181,10 +181,10 @@ export class OfflineSyncEngine {
           if (id) created.set(item.clientId, id);
           results.push(applied);
         }
-        const commands = new Map(group.map((item) => [item.clientId, item.command]));
-        const stored = results
-          .filter((result) => !result.replayed)
-          .map((result) => ({ client_id: result.clientId, command: commands.get(result.clientId), status: result.status, body: result.body, commune_code: communeOf(result.body) ?? onlyCommuneOf(principal) }));
+        // results[n] answers group[n].
+        const stored = results.flatMap((result, n) =>
+          result.replayed ? [] : [{ client_id: result.clientId, command: group[n].command, status: result.status, body: result.body, commune_code: communeOf(result.body) ?? onlyCommuneOf(principal) }],
+        );
         // The results go in with the group's audit and outbox rows: one statement when they fit.
         // No "on conflict": a result stored meanwhile by another upload must fail the group (see above).
         await flushDeferredInserts(tx, {
