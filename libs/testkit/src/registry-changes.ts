@@ -13,6 +13,16 @@ import {
 } from '@dtc/contracts';
 import { randomUUID } from 'node:crypto';
 
+/** One new household's registration (the example's data with a fresh id), as the registry publishes it. */
+export function householdRegistered(communeCode = '09955', provinceCode = '38'): EventEnvelope {
+  const householdId = randomUUID();
+  return createEvent(
+    HouseholdRegisteredV1,
+    { tenant: communeCode, province: provinceCode, subject: householdId, time: new Date() },
+    { ...HouseholdRegisteredV1.example, householdId, occurredAt: new Date().toISOString() },
+  );
+}
+
 /**
  * A commune's registry events in the order the registry publishes them, with every kind a read
  * model of the registry applies, and the awkward cases of one batch: a key written twice

@@ -1,6 +1,6 @@
-import { createEvent, HouseholdRegisteredV1, type EventEnvelope } from '@dtc/contracts';
+import { HouseholdRegisteredV1, type EventEnvelope } from '@dtc/contracts';
 import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
-import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka } from '@dtc/testkit';
+import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka, householdRegistered } from '@dtc/testkit';
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
@@ -16,14 +16,6 @@ const prefix = `t-${runId}.`;
 const topic = topicFor(prefix, 'household-registry.events');
 const options = { url: databaseUrl(), schema, migrations: [CreateOutbox1763900000000] };
 
-function household(communeCode = '09955'): EventEnvelope {
-  const householdId = randomUUID();
-  return createEvent(
-    HouseholdRegisteredV1,
-    { tenant: communeCode, province: '38', subject: householdId, time: new Date() },
-    { ...HouseholdRegisteredV1.example, householdId, occurredAt: new Date().toISOString() },
-  );
-}
 
 describe('outbox relay (Postgres + Kafka)', () => {
   let dataSource: DataSource;
@@ -61,7 +53,7 @@ describe('outbox relay (Postgres + Kafka)', () => {
   });
 
   it('publishes committed events with the aggregate id as key and CloudEvents headers, and marks them sent', async () => {
-    const events = [household(), household()];
+    const events = [householdRegistered(), householdRegistered()];
     await dataSource.transaction((tx) => writer.append(tx, events));
     const reader = await collectTopic(topic, `${prefix}probe-${randomUUID()}`);
     await relay().start();
@@ -87,7 +79,7 @@ describe('outbox relay (Postgres + Kafka)', () => {
   });
 
   it('never publishes events of a rolled-back transaction', async () => {
-    const rolledBack = household();
+    const rolledBack = householdRegistered();
     await expect(
       dataSource.transaction(async (tx) => {
         await writer.append(tx, [rolledBack]);
@@ -99,12 +91,12 @@ describe('outbox relay (Postgres + Kafka)', () => {
   });
 
   it('refuses to write an event that fails its schema', async () => {
-    const bad = { ...household(), data: { householdId: 'not-a-uuid' } } as EventEnvelope;
+    const bad = { ...householdRegistered(), data: { householdId: 'not-a-uuid' } } as EventEnvelope;
     await expect(dataSource.transaction((tx) => writer.append(tx, [bad]))).rejects.toThrow(/invalid/);
   });
 
   it('with two relays running, publishes every event exactly once', async () => {
-    const events = Array.from({ length: 120 }, () => household());
+    const events = Array.from({ length: 120 }, () => householdRegistered());
     const reader = await collectTopic(topic, `${prefix}probe-${randomUUID()}`);
     await Promise.all([relay().start(), relay().start()]);
     try {
@@ -121,7 +113,7 @@ describe('outbox relay (Postgres + Kafka)', () => {
   });
 
   it('claims nothing while another instance holds the publishing turn, and publishes once it is free', async () => {
-    const event = household();
+    const event = householdRegistered();
     await dataSource.transaction((tx) => writer.append(tx, [event]));
     const publisher = relay();
     const holder = dataSource.createQueryRunner();
@@ -155,7 +147,7 @@ describe('outbox relay (Postgres + Kafka)', () => {
     const instance = await idleRelay();
     const stopNudging = writer.onCommitted(() => instance.nudge());
     try {
-      const events = [household(), household()];
+      const events = [householdRegistered(), householdRegistered()];
       let seenInside: string[] = [];
       await dataSource.transaction(async (tx) => {
         await writer.append(tx, events);
@@ -171,7 +163,7 @@ describe('outbox relay (Postgres + Kafka)', () => {
 
   it("is woken by another instance's notice after its commit", async () => {
     await idleRelay();
-    const events = [household()];
+    const events = [householdRegistered()];
     // Written by "another instance": nothing in this process is told of the commit.
     await dataSource.transaction((tx) => new OutboxWriter(prefix).append(tx, events));
     await query(`select pg_notify($1, 'another-instance')`, [outboxChannel(schema)]);
