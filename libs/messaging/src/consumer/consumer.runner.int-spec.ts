@@ -1,6 +1,6 @@
-import { CommuneOnboardedV1, createEvent, HouseholdRegisteredV1, TeamFormedV1, type EventEnvelope } from '@dtc/contracts';
+import { CommuneOnboardedV1, createEvent, TeamFormedV1, type EventEnvelope } from '@dtc/contracts';
 import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
-import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka } from '@dtc/testkit';
+import { collectTopic, databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka, householdRegistered } from '@dtc/testkit';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -26,14 +26,6 @@ const prefix = `t-${runId}.`;
 const topic = topicFor(prefix, 'household-registry.events');
 const options = { url: databaseUrl(), schema, migrations: [CreateInbox1763900000001, CreateAppliedTable1700000000000] };
 
-function household(): EventEnvelope {
-  const householdId = randomUUID();
-  return createEvent(
-    HouseholdRegisteredV1,
-    { tenant: '09955', province: '38', subject: householdId, time: new Date() },
-    { ...HouseholdRegisteredV1.example, householdId, occurredAt: new Date().toISOString() },
-  );
-}
 
 const asMessage = (event: EventEnvelope, key = event.subject) => ({ key, value: JSON.stringify(event), headers: { ce_id: event.id } });
 
@@ -114,13 +106,14 @@ describe('consumer runner (Postgres + Kafka)', () => {
   });
 
   it('applies each event once even when it is delivered twice at different offsets', async () => {
-    const first = household();
-    const second = household();
+    const first = householdRegistered();
+    const second = householdRegistered();
     await producer.send({ topic, messages: [asMessage(first), asMessage(second)] });
     await producer.send({ topic, messages: [asMessage(first)] });
-    const barrier = household();
+    const barrier = householdRegistered();
     await producer.send({ topic, messages: [asMessage(barrier, first.subject)] });
-    await eventually(async () => expect(await applied()).toContain(barrier.id));
+    // The barrier follows first's copy on its partition; second has a partition of its own, so wait for it too.
+    await eventually(async () => expect(await applied()).toEqual(expect.arrayContaining([barrier.id, second.id])));
     const ids = await applied();
     expect(ids.filter((id) => id === first.id)).toHaveLength(1);
     expect(ids.filter((id) => id === second.id)).toHaveLength(1);
@@ -155,10 +148,10 @@ describe('consumer runner (Postgres + Kafka)', () => {
         return { alreadyApplied };
       },
     });
-    const first = household();
-    const barrier = household();
+    const first = householdRegistered();
+    const barrier = householdRegistered();
     // Applied before this consumer started (as a feed holds what it appended): only the handler knows.
-    const earlier = household();
+    const earlier = householdRegistered();
     await dataSource.query(`insert into keyed (event_id) values ($1)`, [earlier.id]);
     await producer.send({ topic: keyedTopic, messages: [asMessage(earlier, first.subject), asMessage(first)] });
     await producer.send({ topic: keyedTopic, messages: [asMessage(first)] });
@@ -177,8 +170,8 @@ describe('consumer runner (Postgres + Kafka)', () => {
 
   it('sends an event failing its schema to the dead-letter topic and keeps the partition flowing', async () => {
     const key = randomUUID();
-    const invalid = { ...household(), data: { householdId: 'not-a-uuid' } };
-    const after = household();
+    const invalid = { ...householdRegistered(), data: { householdId: 'not-a-uuid' } };
+    const after = householdRegistered();
     await producer.send({ topic, messages: [{ key, value: JSON.stringify(invalid) }, asMessage(after, key), { key, value: 'not json' }] });
     await eventually(async () => expect(await applied()).toContain(after.id));
     const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
@@ -196,9 +189,9 @@ describe('consumer runner (Postgres + Kafka)', () => {
 
   it('dead-letters an event the handler keeps failing on, applies the rest of its batch', async () => {
     const key = randomUUID();
-    const poison = household();
+    const poison = householdRegistered();
     poisonIds.add(poison.id);
-    const good = household();
+    const good = householdRegistered();
     await producer.send({ topic, messages: [asMessage(poison, key), asMessage(good, key)] });
     await eventually(async () => expect(await applied()).toContain(good.id));
     expect(await applied()).not.toContain(poison.id);
@@ -216,9 +209,9 @@ describe('consumer runner (Postgres + Kafka)', () => {
 
   it('dead-letters an event the handler refuses at once, with its reason, and applies the rest of its batch', async () => {
     const key = randomUUID();
-    const forged = household();
+    const forged = householdRegistered();
     refusedIds.add(forged.id);
-    const [before, after] = [household(), household()];
+    const [before, after] = [householdRegistered(), householdRegistered()];
     const rejectionsBefore = rejections.length;
     await producer.send({ topic, messages: [asMessage(before, key), asMessage(forged, key), asMessage(after, key)] });
     await eventually(async () => expect(await applied()).toEqual(expect.arrayContaining([before.id, after.id])));
@@ -243,8 +236,8 @@ describe('consumer runner (Postgres + Kafka)', () => {
   it("dead-letters, unapplied, an event on another stream's topic or from another producer (wrong_stream)", async () => {
     const commune = createEvent(CommuneOnboardedV1, { tenant: '09955', province: '38', subject: '09955', time: new Date() }, { ...CommuneOnboardedV1.example, communeCode: '09955' });
     const team = createEvent(TeamFormedV1, { tenant: '09955', province: '38', subject: randomUUID(), time: new Date() }, TeamFormedV1.example);
-    const spoofed = { ...household(), source: '/dtc/training' };
-    const after = household();
+    const spoofed = { ...householdRegistered(), source: '/dtc/training' };
+    const after = householdRegistered();
     const rejectionsBefore = rejections.length;
     // The registry's topic is the right one for the onboarding: only the other two are foreign.
     await producer.send({ topic, messages: [asMessage(team, 'k'), asMessage(spoofed, 'k'), asMessage(commune, 'k'), asMessage(after, 'k')] });
@@ -265,7 +258,7 @@ describe('consumer runner (Postgres + Kafka)', () => {
   });
 
   it('commits offsets only after applying, so a restarted consumer resumes without reprocessing', async () => {
-    const event = household();
+    const event = householdRegistered();
     await producer.send({ topic, messages: [asMessage(event)] });
     await eventually(async () => expect(await applied()).toContain(event.id));
     await eventually(async () => {
@@ -278,7 +271,7 @@ describe('consumer runner (Postgres + Kafka)', () => {
     const before = (await applied()).length;
     await runner!.stop();
     await startRunner();
-    const next = household();
+    const next = householdRegistered();
     await producer.send({ topic, messages: [asMessage(next)] });
     await eventually(async () => expect(await applied()).toContain(next.id));
     expect((await applied()).length).toBe(before + 1);
@@ -286,7 +279,7 @@ describe('consumer runner (Postgres + Kafka)', () => {
 
   it('waits out a lock timeout (55P03) for as long as it lasts, counting each failure, then applies the event once and dead-letters nothing', async () => {
     const key = randomUUID();
-    const gated = household();
+    const gated = householdRegistered();
     gatedIds.add(gated.id);
     const errorsBefore = errors.length;
     const holder = new Client({ connectionString: databaseUrl(), options: `-c search_path="${schema}"` });
@@ -309,7 +302,7 @@ describe('consumer runner (Postgres + Kafka)', () => {
     expect(lockErrors.length).toBeGreaterThanOrEqual(8);
 
     // A poison event behind it on the same partition: once that is dead-lettered, the gated event's fate was decided before it.
-    const poison = household();
+    const poison = householdRegistered();
     poisonIds.add(poison.id);
     await producer.send({ topic, messages: [asMessage(poison, key)] });
     const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
