@@ -12,6 +12,8 @@ export * from './cluster/kafka-cluster';
 export * from './inbox/inbox.migration';
 export * from './inbox/inbox';
 export * from './inbox/inbox.retention';
+export * from './offsets/applied-batches.migration';
+export * from './offsets/applied-batches';
 export * from './consumer/consumer.runner';
 export * from './consumer/dead-letter';
 export * from './consumer/rejected-events';

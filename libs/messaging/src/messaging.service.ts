@@ -53,6 +53,8 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly logger = new Logger('messaging');
   private readonly registrations: ConsumerRegistration[] = [];
   private readonly runners: ConsumerRunner[] = [];
+  /** The cluster this instance verified at start (consumers deduplicating by offsets key their positions by it). */
+  private clusterId?: string;
   private relay?: OutboxRelay;
   private producerConnected = false;
   private readonly positions = new Map<string, { reading: Promise<ConsumerPositions>; at: number }>();
@@ -132,6 +134,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async verifyCluster(): Promise<void> {
     const current = { clusterId: await currentClusterId(this.admin), topicPrefix: this.config.topicPrefix };
+    this.clusterId = current.clusterId;
     const outcome = await verifyKafkaCluster({ databaseUrl: this.config.databaseUrl, schema: this.config.databaseSchema, current, acceptedClusterId: this.config.kafkaAcceptClusterId });
     if (outcome === 'recorded') this.logger.log(`recorded Kafka cluster ${current.clusterId} (topic prefix "${current.topicPrefix}") for schema ${this.config.databaseSchema}`);
     if (outcome === 'accepted') this.logger.warn(`accepted a new Kafka cluster ${current.clusterId} (KAFKA_ACCEPT_CLUSTER_ID) for schema ${this.config.databaseSchema}`);
@@ -174,7 +177,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async startConsumer(registration: ConsumerRegistration): Promise<void> {
     const applied = this.metrics.counter('events_applied_total', 'Events applied by a consumer', ['consumer']);
-    const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped (by the inbox or the handler)', ['consumer']);
+    const duplicates = this.metrics.counter('events_duplicates_total', 'Redelivered events skipped (by the inbox, the offsets or the handler)', ['consumer']);
     const deadLettered = this.metrics.counter('events_dead_lettered_total', 'Events sent to the dead-letter topic', ['consumer']);
     const rejected = this.metrics.counter('events_rejected_total', 'Events refused on purpose and dead-lettered (province_mismatch, wrong_stream)', ['consumer', 'reason']);
     // Zero from the start, so "no forged events" is a visible 0 and increase() alerts see the first one.
@@ -190,6 +193,7 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       dataSource: this.dataSource,
       handle: registration.handle,
       deduplicates: registration.deduplicates,
+      clusterId: this.clusterId,
       prepare: registration.prepare,
       afterCommit: registration.afterCommit,
       maxRetries: this.config.consumerMaxRetries,

@@ -156,24 +156,24 @@ export function topicOf(prefix: string, event: EventEnvelope): string {
   return `${prefix}${match[1]}`;
 }
 
-/** Sends events to their topics keyed by subject (one aggregate, one partition, in order). */
-export async function publish(prefix: string, events: EventEnvelope[]): Promise<void> {
+/** Sends events to their topics keyed by subject (one aggregate, one partition, in order), with extra headers if given. */
+export async function publish(prefix: string, events: EventEnvelope[], headers: Record<string, string> = {}): Promise<void> {
   const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    await publishWith(producer, prefix, events);
+    await publishWith(producer, prefix, events, 2000, headers);
   } finally {
     await producer.disconnect();
   }
 }
 
 /** Like publish, with the caller's producer (many calls, one connection). */
-export async function publishWith(producer: Producer, prefix: string, events: EventEnvelope[], chunk = 2000): Promise<void> {
+export async function publishWith(producer: Producer, prefix: string, events: EventEnvelope[], chunk = 2000, headers: Record<string, string> = {}): Promise<void> {
   const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
   for (const event of events) {
     const topic = topicOf(prefix, event);
     const list = byTopic.get(topic) ?? [];
-    list.push({ key: event.subject, value: JSON.stringify(event), headers: { ce_id: event.id, ce_type: event.type } });
+    list.push({ key: event.subject, value: JSON.stringify(event), headers: { ce_id: event.id, ce_type: event.type, ...headers } });
     byTopic.set(topic, list);
   }
   for (const [topic, messages] of byTopic) {

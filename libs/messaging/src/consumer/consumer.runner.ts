@@ -4,6 +4,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import type { DataSource, EntityManager } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
 import { claimNewEvents } from '../inbox/inbox';
+import { newEventsByOffsets, recordAppliedBatch, RESENT_HEADERS, type OffsetItem, type PartitionBatch } from '../offsets/applied-batches';
 import { sendToDeadLetter } from './dead-letter';
 import { foreignStreamReason, isRejectedEventsError, RejectedEventsError, type RejectionReason } from './rejected-events';
 import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
@@ -15,7 +16,7 @@ import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
 export type EventBatchHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void | { alreadyApplied: ReadonlySet<string> }>;
 
 export interface ConsumerRunnerOptions {
-  /** Stable consumer name: inbox key and (with the prefix) the consumer group. */
+  /** Stable consumer name: inbox and applied-batches key and (with the prefix) the consumer group. */
   name: string;
   groupId: string;
   topics: string[];
@@ -26,11 +27,15 @@ export interface ConsumerRunnerOptions {
   handle: EventBatchHandler;
   /**
    * Who drops events applied before (redeliveries, a relay publishing twice): the inbox (default,
-   * one row per event in the batch's transaction), or the handler itself, when its own writes are
-   * keyed by event id so a second apply would fail or change nothing (it answers the ids it skipped).
+   * one row per event in the batch's transaction); offsets (one row per batch: the partition's
+   * position plus the batch's ids, see applied-batches.ts; needs clusterId); or the handler
+   * itself, when its own writes are keyed by event id so a second apply would fail or change
+   * nothing (it answers the ids it skipped).
    */
-  deduplicates?: 'inbox' | 'handler';
-  /** Runs first in every batch transaction, before the inbox (e.g. to pick the tables to write). */
+  deduplicates?: 'inbox' | 'offsets' | 'handler';
+  /** The Kafka cluster the topics live on: offsets are positions on one cluster's topics. */
+  clusterId?: string;
+  /** Runs first in every batch transaction, before deduplication (e.g. to pick the tables to write). */
   prepare?: (tx: EntityManager) => Promise<void>;
   /** Runs after a batch committed, with the events it applied (e.g. to invalidate caches). */
   afterCommit?: (events: EventEnvelope[]) => Promise<void> | void;
@@ -67,6 +72,11 @@ interface Parsed {
   event: EventEnvelope;
 }
 
+interface Source {
+  topic: string;
+  partition: number;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP']);
@@ -93,8 +103,9 @@ function visibleLags(items: Parsed[], applied: Set<string>): number[] {
 }
 
 /**
- * Applies events batch by batch: the handler's writes and the inbox rows commit in one
- * transaction, and the Kafka offset is committed only after that commit. Events failing their
+ * Applies events batch by batch: the handler's writes and what deduplicates them (inbox rows, or
+ * the batch's applied-batches row) commit in one transaction, and the Kafka offset is committed
+ * only after that commit. Events failing their
  * schema, or failing the handler after bounded retries, go to the dead-letter topic and the
  * partition moves on. Events the handler refuses on purpose (RejectedEventsError) and events on
  * another stream's topic are dead-lettered at once with their reason. Transient database trouble (isTransientDatabaseError: outages, lock and
@@ -105,7 +116,9 @@ export class ConsumerRunner {
   private consumer?: Consumer;
   private stopping = false;
 
-  constructor(private readonly options: ConsumerRunnerOptions) {}
+  constructor(private readonly options: ConsumerRunnerOptions) {
+    if (options.deduplicates === 'offsets' && !options.clusterId) throw new Error(`consumer ${options.name}: deduplicating by offsets needs the Kafka cluster id`);
+  }
 
   async start(): Promise<void> {
     this.stopping = false;
@@ -120,7 +133,7 @@ export class ConsumerRunner {
     });
     this.consumer = consumer;
     // kafkajs restarts a crashed consumer only after retriable errors; after any other it just
-    // stops, and projections would silently freeze. Start again instead (the inbox makes it safe).
+    // stops, and projections would silently freeze. Start again instead (deduplication makes it safe).
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (payload.restart || this.stopping || this.consumer !== consumer) return;
       this.options.onError?.(payload.error);
@@ -181,7 +194,7 @@ export class ConsumerRunner {
     } catch (error) {
       // The batch is safe in the database. If the group moved on without us (say the broker
       // restarted), give kafkajs the membership error itself so it rejoins rather than crashing;
-      // whoever owns the partition next gets the batch again and the inbox skips it.
+      // whoever owns the partition next gets the batch again and skips it (inbox or position).
       throw membershipError(error) ?? error;
     }
     await heartbeat();
@@ -255,7 +268,7 @@ export class ConsumerRunner {
   private async applyRefusing(batch: { items: Parsed[] }, topic: string, partition: number): Promise<void> {
     while (batch.items.length > 0) {
       try {
-        await this.apply(batch.items);
+        await this.apply(batch.items, { topic, partition });
         return;
       } catch (error) {
         if (!isRejectedEventsError(error)) throw error;
@@ -268,11 +281,11 @@ export class ConsumerRunner {
     }
   }
 
-  private async apply(items: Parsed[]): Promise<void> {
+  private async apply(items: Parsed[], source: Source): Promise<void> {
     const applied = await this.options.dataSource.transaction(async (tx) => {
       await this.options.prepare?.(tx);
-      const ids = items.map((item) => item.event.id);
-      const fresh = this.options.deduplicates === 'handler' ? new Set(ids) : await claimNewEvents(tx, this.options.name, ids);
+      const positions = this.options.deduplicates === 'offsets' ? this.offsetsOf(items, source) : undefined;
+      const fresh = await this.newEvents(tx, items, positions);
       const seen = new Set<string>();
       const events: EventEnvelope[] = [];
       for (const { event } of items) {
@@ -281,9 +294,12 @@ export class ConsumerRunner {
           events.push(event);
         }
       }
-      const handled = events.length > 0 ? await this.options.handle(events, tx) : undefined;
-      if (events.length > 0) failpoint('consumer.before-commit', this.options.name);
-      return handled ? events.filter((event) => !handled.alreadyApplied.has(event.id)) : events;
+      if (events.length === 0) return events;
+      const handled = await this.options.handle(events, tx);
+      const done = handled ? events.filter((event) => !handled.alreadyApplied.has(event.id)) : events;
+      if (positions) await recordAppliedBatch(tx, positions.batch, positions.items, done.map((event) => event.id));
+      failpoint('consumer.before-commit', this.options.name);
+      return done;
     });
     if (applied.length > 0) failpoint('consumer.after-commit', this.options.name);
     this.options.onApplied?.(applied.length, items.length - applied.length);
@@ -295,6 +311,21 @@ export class ConsumerRunner {
       // Committed already: a failing notification must not make the batch look unapplied.
       this.options.onError?.(error as Error);
     }
+  }
+
+  private offsetsOf(items: Parsed[], { topic, partition }: Source): { batch: PartitionBatch; items: OffsetItem[] } {
+    return {
+      batch: { consumer: this.options.name, clusterId: this.options.clusterId!, topic, partition },
+      items: items.map(({ message, event }) => ({ offset: message.offset, eventId: event.id, resent: RESENT_HEADERS.some((header) => message.headers?.[header] !== undefined) })),
+    };
+  }
+
+  /** The batch's events not applied before, by the consumer's way of deduplicating. */
+  private async newEvents(tx: EntityManager, items: Parsed[], positions?: { batch: PartitionBatch; items: OffsetItem[] }): Promise<Set<string>> {
+    const ids = items.map((item) => item.event.id);
+    if (positions) return newEventsByOffsets(tx, positions.batch, positions.items);
+    if (this.options.deduplicates === 'handler') return new Set(ids);
+    return claimNewEvents(tx, this.options.name, ids);
   }
 
   private async deadLetter(message: KafkaMessage, topic: string, partition: number, error: Error, attempts: number, reason?: RejectionReason): Promise<void> {

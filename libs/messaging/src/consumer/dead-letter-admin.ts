@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 
+/** Marks a replayed dead letter (where it came from): consumers deduplicating by offsets check it against every event they applied. */
+export const REPLAYED_FROM_HEADER = 'dlt-replayed-from';
+
 /** One message a consumer set aside, with the reason it gave (headers from sendToDeadLetter). */
 export interface DeadLetter {
   topic: string;
@@ -150,7 +153,7 @@ export async function replayDeadLetters(kafka: Kafka, prefix: string, topic: str
       await producer.send({
         topic: letter.originalTopic,
         acks: -1,
-        messages: [{ key: letter.message.key, value: letter.message.value, headers: { ...headers, 'dlt-replayed-from': `${topic}/${letter.partition}/${letter.offset}` } }],
+        messages: [{ key: letter.message.key, value: letter.message.value, headers: { ...headers, [REPLAYED_FROM_HEADER]: `${topic}/${letter.partition}/${letter.offset}` } }],
       });
       onProgress?.(index + 1, letters.length);
     }

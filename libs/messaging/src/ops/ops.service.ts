@@ -62,7 +62,7 @@ export class OpsService {
     };
   }
 
-  /** Sends the consumer's letters not yet replayed back to their topics; its inbox drops any it already applied. */
+  /** Sends the consumer's letters not yet replayed back to their topics; its inbox (or applied batches) drops any it already applied. */
   async replay(consumer: string, operator: string): Promise<ReplayView> {
     const topic = this.deadLetterTopicOf(consumer);
     if (this.replaying.has(consumer)) throw new ConflictException(`the dead letters of ${consumer} are being replayed already; look again when that ends`);

@@ -1,8 +1,11 @@
 import { findEventDefinition } from '@dtc/contracts';
-import type { Admin, Producer } from 'kafkajs';
+import type { Admin, Message, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { ensureTopics, topicFor, type TopicReplication } from '../kafka/topics';
 import { outboxMessage } from './outbox.relay';
+
+/** Marks a re-published message: consumers deduplicating by offsets check it against every event they applied. */
+export const REPUBLISHED_HEADER = 'dtc-republished';
 
 export interface RepublishOptions {
   databaseUrl: string;
@@ -49,8 +52,10 @@ export async function publishedOutboxTopics(client: Client, schema: string, topi
  * topic prefix whose topics lost it. Rows go in sequence order, one batch at a time, with one
  * request in flight and acks from all replicas: per aggregate (the message key) the order is the
  * order the relay first published them in, and keys land on the partitions the services' own
- * producer would choose. Same event ids, keys, payloads and headers as the relay's messages, so
- * consumers that already applied an event skip it (inbox). Unpublished rows are left to the relay,
+ * producer would choose. Same event ids, keys, payloads and headers as the relay's messages, plus
+ * REPUBLISHED_HEADER, so consumers that already applied an event skip it (their inbox, or for
+ * consumers deduplicating by offsets, whose positions on the old cluster mean nothing here, a
+ * check against every id they applied). Unpublished rows are left to the relay,
  * pointed at the new prefix's topics.
  */
 export async function republishOutbox(options: RepublishOptions): Promise<RepublishResult> {
@@ -70,12 +75,14 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
         [after, batchSize],
       );
       if (rows.length === 0) break;
-      const byTopic = new Map<string, ReturnType<typeof outboxMessage>[]>();
+      const byTopic = new Map<string, Message[]>();
       for (const row of rows) {
         const topic = targetTopic(options.topicPrefix, row.event_type);
         const messages = byTopic.get(topic);
-        if (messages) messages.push(outboxMessage(row));
-        else byTopic.set(topic, [outboxMessage(row)]);
+        const relayed = outboxMessage(row);
+        const message = { ...relayed, headers: { ...relayed.headers, [REPUBLISHED_HEADER]: 'true' } };
+        if (messages) messages.push(message);
+        else byTopic.set(topic, [message]);
       }
       await options.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
       after = rows[rows.length - 1].seq;
