@@ -115,7 +115,7 @@ describe('first vertical slice: household registered -> households per village',
     const barrier = await request('POST', `${registry.url}/households`, agent, householdBody(commune, 'THON-2'));
     expect(barrier.status).toBe(201);
     await eventually(async () => expect(await households('THON-2')()).toBe(2));
-    const [{ count }] = await query<{ count: number }>(`select count(*)::int as count from "${await activeProjectionSchema(reporting)}".inbox where event_id = $1`, [original.headers!.ce_id!.toString()]);
+    const [{ count }] = await query<{ count: number }>(`select count(*)::int as count from (select unnest(event_ids) as id from "${await activeProjectionSchema(reporting)}".applied_batches) applied where id = $1`, [original.headers!.ce_id!.toString()]);
     expect(count).toBe(1);
   });
 

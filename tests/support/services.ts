@@ -67,7 +67,7 @@ export async function startServices(
   return { services, stop };
 }
 
-/** Reporting keeps its projections (and their inbox) in the active generation schema. */
+/** Reporting keeps its projections (and their applied batches) in the active generation schema. */
 export async function activeProjectionSchema(reporting: RunningService): Promise<string> {
   const [row] = await query<{ schema_name: string }>(`select schema_name from "${reporting.schema}".projection_generations where state = 'active'`);
   if (!row) throw new Error(`${reporting.schema} has no active projection generation`);

@@ -18,7 +18,7 @@ export interface PlatformCheck {
  * The fault suite's exactness checks (tests/faults/support/exactness.ts), as measurements rather
  * than assertions: the soak reports what it found instead of stopping at the first difference.
  * Waits (with a deadline) for the platform to catch up first: no enrollment waiting for its
- * resident, empty outboxes, every written event in the projections' inbox.
+ * resident, empty outboxes, every written event among the projections' applied batches.
  */
 export async function checkPlatform(platform: FaultPlatform, households: readonly AcknowledgedHousehold[], timeoutMs: number): Promise<PlatformCheck> {
   const registry = `t_${platform.runId}_registry`;
@@ -33,7 +33,8 @@ export async function checkPlatform(platform: FaultPlatform, households: readonl
     );
     return rows;
   };
-  const appliedIds = async () => new Set((await query<{ event_id: string }>(`select event_id from "${projection}".inbox where consumer = 'reporting-projections'`)).map((row) => row.event_id));
+  const appliedIds = async () =>
+    new Set((await query<{ event_id: string }>(`select unnest(event_ids) as event_id from "${projection}".applied_batches where consumer = 'reporting-projections'`)).map((row) => row.event_id));
 
   const deadline = Date.now() + timeoutMs;
   let caughtUp = false;

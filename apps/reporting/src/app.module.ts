@@ -39,7 +39,7 @@ export class ReportingModule {
           migrations: [CreateInbox1763900000001, ...KNOWN_COMMUNES_MIGRATIONS, CreateProjectionGenerations1763900000500, CreateCampaignsAndIndicators1763900000510, CreateAuditLog1763900000600, CreateProvinceFeeds1763900000700, IndicatorDetailsAndPeopleCounts1764500000710, AuditLogByMonth1764700000600, ProvinceFeedRetention1764700000710, KafkaClusterRecord1764900000100, ProvinceFeedPrunedReceiveTime1765000000710],
         }),
         MessagingModule.forRoot({ produces: [] }),
-        // The service schema's inbox held the province feed's ids before the feed deduplicated by itself (pruned as they age); the projections' inboxes are in their generation schemas (not pruned here).
+        // The service schema's inbox held the province feed's ids before the feed deduplicated by itself (pruned as they age); the projections record applied batches in their generation schemas (kept for the generation's life).
         RetentionModule.forRoot([inboxRetention, auditLogRetention, provinceFeedRetention]),
         ProjectionsModule,
         FreshnessModule,

@@ -96,7 +96,7 @@ describe('a forged event cannot move a commune to another province', () => {
     expect(province).toBe(A);
     expect(await query(`select 1 from "${schemas.training}".known_households where id = $1`, [forgedHousehold])).toEqual([]);
     expect(await query(`select 1 from "${services['household-registry'].schema}".field_teams where team_id = $1`, [forgedTeam])).toEqual([]);
-    expect(await query(`select 1 from "${schemas.reporting}".inbox where event_id = any($1::uuid[])`, [forged.map((event) => event.id)])).toEqual([]);
+    expect(await query(`select 1 from (select unnest(event_ids) as id from "${schemas.reporting}".applied_batches) applied where id = any($1::uuid[])`, [forged.map((event) => event.id)])).toEqual([]);
     expect(await query(`select province_code from "${services.reporting.schema}".province_feed where event_id = any($1::uuid[])`, [forged.map((event) => event.id)])).toEqual([]);
     expect(await knownProvince(services.reporting.schema)).toEqual({ province: A, onboarded: true });
   });

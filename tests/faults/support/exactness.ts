@@ -72,14 +72,16 @@ export async function settleAndCheck(platform: FaultPlatform, fault: string, tim
   );
   const written = outbox.filter((row) => PROJECTED.some((stream) => row.topic.endsWith(stream)));
 
-  // 2. Every one of them is applied by the projections, once (the inbox is keyed by event id).
+  // 2. Every one of them is applied by the projections, once: each applied batch records its ids,
+  //    so an event applied twice would appear twice.
   const projection = await activeProjectionSchema(reporting);
   const applied = await eventually(
     async () => {
-      const rows = await query<{ event_id: string }>(`select event_id from "${projection}".inbox where consumer = 'reporting-projections'`);
+      const rows = await query<{ event_id: string }>(`select unnest(event_ids) as event_id from "${projection}".applied_batches where consumer = 'reporting-projections'`);
       const ids = new Set(rows.map((row) => row.event_id));
       const missing = written.filter((row) => !ids.has(row.event_id));
       expect({ missing: missing.length, sample: missing.slice(0, 3) }).toEqual({ missing: 0, sample: [] });
+      expect({ appliedTwice: rows.length - ids.size }).toEqual({ appliedTwice: 0 });
       return ids;
     },
     { timeoutMs, intervalMs: 250 },

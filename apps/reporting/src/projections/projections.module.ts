@@ -10,7 +10,8 @@ import { ProjectionStore } from './projection-store';
 
 /**
  * One consumer group feeds every projection: each batch is applied to all of them in one
- * transaction with the inbox of the active generation, so a figure is never half-updated.
+ * transaction with the active generation's record of applied batches (its position per
+ * partition, no row per event), so a figure is never half-updated.
  * After the commit, viewers and caches of the touched communes and provinces are told.
  */
 @Global()
@@ -30,6 +31,7 @@ export class ProjectionsModule implements OnModuleInit {
     this.messaging.registerConsumer({
       name: PROJECTIONS_CONSUMER,
       streams: [...PROJECTED_STREAMS],
+      deduplicates: 'offsets',
       prepare: async (tx) => {
         await enterActiveGeneration(tx, this.config.databaseSchema);
       },

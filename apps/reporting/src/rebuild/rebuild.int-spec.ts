@@ -24,7 +24,10 @@ describe('rebuild against topics that lost their history', () => {
     if (dataSource.isInitialized) await dataSource.destroy();
     const { schema: live } = await ensureActiveGeneration(databaseUrl(), serviceSchema);
     // The live generation applied three events; the (new, empty) topics hold none.
-    for (let i = 0; i < 3; i += 1) await query(`insert into "${live}".inbox (consumer, event_id) values ($1, $2)`, [PROJECTIONS_CONSUMER, randomUUID()]);
+    await query(`insert into "${live}".applied_batches (consumer, cluster_id, topic, partition, first_offset, next_offset, event_ids) values ($1, 'c', 't', 0, 0, 3, $2::uuid[])`, [
+      PROJECTIONS_CONSUMER,
+      [randomUUID(), randomUUID(), randomUUID()],
+    ]);
     const admin = createKafka({ clientId: 'rebuild-spec', brokers }).admin();
     await admin.connect();
     await ensureTopics(admin, ['household-registry.events', 'enrollment.events', 'training.events'].map((stream) => `${prefix}${stream}`), 1);
@@ -35,7 +38,7 @@ describe('rebuild against topics that lost their history', () => {
     );
     const generations = await query<{ schema_name: string; state: string }>(`select schema_name, state from "${serviceSchema}".projection_generations order by generation`);
     expect(generations.filter((g) => g.state === 'active').map((g) => g.schema_name)).toEqual([live]);
-    const [{ n }] = await query<{ n: number }>(`select count(*)::int as n from "${live}".inbox`);
+    const [{ n }] = await query<{ n: number }>(`select sum(cardinality(event_ids))::int as n from "${live}".applied_batches`);
     expect(n).toBe(3);
     // The half-built generation was dropped.
     const leftovers = await query(`select nspname from pg_namespace where nspname like $1 and nspname <> $2`, [`${serviceSchema}_g%`, live]);

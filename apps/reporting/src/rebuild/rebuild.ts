@@ -1,4 +1,4 @@
-import { ConsumerRunner, createKafka, deadLetterTopic, ensureTopics, topicFor } from '@dtc/messaging';
+import { ConsumerRunner, createKafka, currentClusterId, deadLetterTopic, ensureTopics, topicFor } from '@dtc/messaging';
 import { createServiceDataSource, dropSchema } from '@dtc/persistence';
 import type { KafkaClientConfig } from '@dtc/platform';
 import Redis from 'ioredis';
@@ -114,7 +114,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     if (previous) {
       // Topics hold every event at least once. Fewer than the live generation applied means their
       // history is gone (a new broker, retention): a rebuild would replace figures with less.
-      const [{ applied: live }] = (await control.query<{ applied: number }>(`select count(*)::int as applied from "${previous}".inbox where consumer = $1`, [PROJECTIONS_CONSUMER])).rows;
+      const [{ applied: live }] = (
+        await control.query<{ applied: number }>(`select coalesce(sum(cardinality(event_ids)), 0)::int as applied from "${previous}".applied_batches where consumer = $1`, [PROJECTIONS_CONSUMER])
+      ).rows;
       if (total < live) throw new Error(`The topics hold ${total} events but the live generation has applied ${live}: their history is missing, so a rebuild would lose figures. Nothing was changed.`);
     }
 
@@ -130,6 +132,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       kafka,
       producer,
       dataSource: dataSource.current,
+      deduplicates: 'offsets',
+      clusterId: await currentClusterId(admin),
       maxRetries: 3,
       fromBeginning: true,
       // History is replayed in big batches, several partitions at a time: the projections lock
@@ -163,9 +167,9 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       const missing = previous
         ? (
             await control.query<{ missing: number }>(
-              `select count(*)::int as missing from "${previous}".inbox live
-               where live.consumer = $1 and live.processed_at >= $2
-                 and not exists (select 1 from "${schema}".inbox rebuilt where rebuilt.consumer = live.consumer and rebuilt.event_id = live.event_id)`,
+              `select count(*)::int as missing
+               from (select unnest(event_ids) as id from "${previous}".applied_batches where consumer = $1 and applied_at >= $2) live
+               where not exists (select 1 from (select unnest(event_ids) as id from "${schema}".applied_batches where consumer = $1) rebuilt where rebuilt.id = live.id)`,
               [PROJECTIONS_CONSUMER, since],
             )
           ).rows[0].missing
