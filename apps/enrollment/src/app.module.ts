@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, inboxRetention, KafkaClusterRecord1764900000100, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule, outboxRetention } from '@dtc/messaging';
+import { appliedBatchesRetention, CreateAppliedBatches1765100000001, CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, inboxRetention, KafkaClusterRecord1764900000100, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule, outboxRetention } from '@dtc/messaging';
 import { CreateSyncResults1763900000002, SYNC_RESULT_RETENTION, SyncResultsDevice1764500000550, SyncResultsRetention1764700000560 } from '@dtc/offline-sync';
 import { AuditLogByMonth1764700000600, auditLogRetention, AuditModule, CreateAuditLog1763900000600, PersistenceModule, RetentionModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
@@ -19,9 +19,9 @@ export class EnrollmentModule {
       global: true,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600, StepReviews1764500000500, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003, SyncResultsRetention1764700000560, AuditLogByMonth1764700000600, KafkaClusterRecord1764900000100] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600, StepReviews1764500000500, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003, SyncResultsRetention1764700000560, AuditLogByMonth1764700000600, KafkaClusterRecord1764900000100, CreateAppliedBatches1765100000001] }),
         MessagingModule.forRoot({ produces: ['enrollment.events'] }),
-        RetentionModule.forRoot([outboxRetention, inboxRetention, ...SYNC_RESULT_RETENTION, auditLogRetention]),
+        RetentionModule.forRoot([outboxRetention, inboxRetention, appliedBatchesRetention, ...SYNC_RESULT_RETENTION, auditLogRetention]),
         EnrollmentsModule,
         ReadModelModule,
         ReviewModule,

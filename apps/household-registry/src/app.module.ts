@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { inboxRetention, MessagingModule, outboxRetention } from '@dtc/messaging';
+import { appliedBatchesRetention, inboxRetention, MessagingModule, outboxRetention } from '@dtc/messaging';
 import { SYNC_RESULT_RETENTION } from '@dtc/offline-sync';
 import { auditLogRetention, AuditModule, PersistenceModule, RetentionModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
@@ -38,7 +38,7 @@ export class HouseholdRegistryModule {
         SyncModule,
         FieldReadModelModule,
         WorkListModule,
-        RetentionModule.forRoot([outboxRetention, inboxRetention, ...SYNC_RESULT_RETENTION, auditLogRetention]),
+        RetentionModule.forRoot([outboxRetention, inboxRetention, appliedBatchesRetention, ...SYNC_RESULT_RETENTION, auditLogRetention]),
         AuditModule.forRoot({
           provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
           communesOf: async (tx, provinceCode) => (await tx.query('select code from communes where province_code = $1', [provinceCode])).map((row: { code: string }) => row.code),

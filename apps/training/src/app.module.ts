@@ -1,5 +1,5 @@
 import { Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, inboxRetention, KafkaClusterRecord1764900000100, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule, MessagingService, outboxRetention } from '@dtc/messaging';
+import { appliedBatchesRetention, CreateAppliedBatches1765100000001, CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, inboxRetention, KafkaClusterRecord1764900000100, KNOWN_COMMUNE_TENANTS, KnownCommunesOnboarded1764600000003, MessagingModule, MessagingService, outboxRetention } from '@dtc/messaging';
 import { CreateSyncResults1763900000002, SYNC_RESULT_RETENTION, SyncResultsDevice1764500000550, SyncResultsRetention1764700000560 } from '@dtc/offline-sync';
 import { AuditLogByMonth1764700000600, auditLogRetention, AuditModule, CreateAuditLog1763900000600, PersistenceModule, RetentionModule } from '@dtc/persistence';
 import { PlatformModule, type ServiceConfig } from '@dtc/platform';
@@ -24,7 +24,7 @@ class RegistryReadModel implements OnModuleInit {
   constructor(private readonly messaging: MessagingService) {}
 
   onModuleInit(): void {
-    this.messaging.registerConsumer({ name: REGISTRY_CONSUMER, streams: ['household-registry.events'], handle: (events, tx) => applyRegistryEvents(tx, events) });
+    this.messaging.registerConsumer({ name: REGISTRY_CONSUMER, streams: ['household-registry.events'], deduplicates: 'offsets', handle: (events, tx) => applyRegistryEvents(tx, events) });
   }
 }
 
@@ -35,9 +35,9 @@ export class TrainingModule {
       module: TrainingModule,
       imports: [
         PlatformModule.forRoot(config),
-        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600, CreatePlans1764500000400, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003, SyncResultsRetention1764700000560, AuditLogByMonth1764700000600, KafkaClusterRecord1764900000100] }),
+        PersistenceModule.forRoot({ migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateTraining1763900000500, CreateAuditLog1763900000600, CreatePlans1764500000400, SyncResultsDevice1764500000550, KnownCommunesOnboarded1764600000003, SyncResultsRetention1764700000560, AuditLogByMonth1764700000600, KafkaClusterRecord1764900000100, CreateAppliedBatches1765100000001] }),
         MessagingModule.forRoot({ produces: ['training.events'] }),
-        RetentionModule.forRoot([outboxRetention, inboxRetention, ...SYNC_RESULT_RETENTION, auditLogRetention]),
+        RetentionModule.forRoot([outboxRetention, inboxRetention, appliedBatchesRetention, ...SYNC_RESULT_RETENTION, auditLogRetention]),
         RegistryReadModel,
         AuditModule.forRoot(KNOWN_COMMUNE_TENANTS),
         PlansModule,

@@ -14,6 +14,7 @@ export * from './inbox/inbox';
 export * from './inbox/inbox.retention';
 export * from './offsets/applied-batches.migration';
 export * from './offsets/applied-batches';
+export * from './offsets/applied-batches.retention';
 export * from './consumer/consumer.runner';
 export * from './consumer/dead-letter';
 export * from './consumer/rejected-events';

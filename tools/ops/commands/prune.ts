@@ -1,5 +1,5 @@
 import { formatTable, ProgressBar } from '@dtc/platform';
-import { inboxRetention, outboxRetention } from '@dtc/messaging';
+import { appliedBatchesRetention, inboxRetention, outboxRetention } from '@dtc/messaging';
 import { SYNC_RESULT_RETENTION } from '@dtc/offline-sync';
 import { auditLogRetention, createServiceDataSource, databaseNow, loadRetentionSettings, PRUNE_BATCH_SIZE, runRetention, type PruneOutcome, type RetentionTask } from '@dtc/persistence';
 // Feed retention belongs to reporting; the CLI runs the same function as its scheduled pruning.
@@ -9,7 +9,7 @@ import { databaseSettings, ENVIRONMENT } from '../environment';
 
 const SERVICE_SCHEMAS = ['registry', 'enrollment', 'training', 'reporting'];
 /** Every retention task; each schema runs those whose table it has (the services run the same ones on schedule). */
-const TASKS: RetentionTask[] = [outboxRetention, inboxRetention, ...SYNC_RESULT_RETENTION, auditLogRetention, provinceFeedRetention];
+const TASKS: RetentionTask[] = [outboxRetention, inboxRetention, appliedBatchesRetention, ...SYNC_RESULT_RETENTION, auditLogRetention, provinceFeedRetention];
 const RETENTION_ENVIRONMENT =
   'OUTBOX_RETENTION_DAYS (30), INBOX_RETENTION_DAYS (30), SYNC_RESULT_RETENTION_DAYS (90), SYNC_RESULT_PERSONAL_DATA_DAYS (14, at least the phones\u2019 7-day retry window), FEED_RETENTION_DAYS (365), AUDIT_RETENTION_MONTHS (60): use the services\u2019 values';
 
@@ -60,7 +60,7 @@ async function pruneSchema(databaseUrl: string, schema: string, dryRun: boolean)
 
 export const pruneCommand = defineCommand({
   name: 'prune',
-  summary: 'Remove what the retention settings let go (published outbox rows, inbox ids, old sync results and their personal data, old feed events, expired audit months), per table (progress bar)',
+  summary: 'Remove what the retention settings let go (published outbox rows, inbox ids and applied batches, old sync results and their personal data, old feed events, expired audit months), per table (progress bar)',
   environment: [ENVIRONMENT.database, RETENTION_ENVIRONMENT],
   spec: {
     options: {

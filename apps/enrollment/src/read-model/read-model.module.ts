@@ -18,6 +18,7 @@ export class ReadModelModule implements OnModuleInit {
     this.messaging.registerConsumer({
       name: REGISTRY_CONSUMER,
       streams: ['household-registry.events'],
+      deduplicates: 'offsets',
       handle: async (events, tx) => {
         const subjects = await applyRegistryEvents(tx, events);
         await this.enrollments.validatePending(tx, subjects);

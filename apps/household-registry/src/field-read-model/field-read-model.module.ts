@@ -13,6 +13,7 @@ export class FieldReadModelModule implements OnModuleInit {
     this.messaging.registerConsumer({
       name: FIELD_READ_MODEL_CONSUMER,
       streams: ['training.events', 'enrollment.events'],
+      deduplicates: 'offsets',
       handle: (events, tx) => applyFieldEvents(tx, events),
     });
   }

@@ -1,4 +1,4 @@
-import { CreateInbox1763900000001, CreateOutbox1763900000000, KafkaClusterRecord1764900000100 } from '@dtc/messaging';
+import { CreateAppliedBatches1765100000001, CreateInbox1763900000001, CreateOutbox1763900000000, KafkaClusterRecord1764900000100 } from '@dtc/messaging';
 import { SyncResultsDevice1764500000550, SyncResultsRetention1764700000560 } from '@dtc/offline-sync';
 import { AuditLogByMonth1764700000600, CreateAuditLog1763900000600 } from '@dtc/persistence';
 import { CreateRegistry1763900000100 } from './1763900000100-create-registry';
@@ -8,4 +8,4 @@ import { VillageAnnouncementsAndVisitReviews1764500000200 } from './176450000020
 import { WorkList1764500000300 } from './1764500000300-work-list';
 
 /** Every migration of the registry's schema, in order: the service and its integration tests use this one list. */
-export const REGISTRY_MIGRATIONS = [CreateOutbox1763900000000, CreateRegistry1763900000100, RegistryPopulation1763900000200, CreateAuditLog1763900000600, CommuneAnnouncements1764500000100, VillageAnnouncementsAndVisitReviews1764500000200, CreateInbox1763900000001, WorkList1764500000300, SyncResultsDevice1764500000550, SyncResultsRetention1764700000560, AuditLogByMonth1764700000600, KafkaClusterRecord1764900000100];
+export const REGISTRY_MIGRATIONS = [CreateOutbox1763900000000, CreateRegistry1763900000100, RegistryPopulation1763900000200, CreateAuditLog1763900000600, CommuneAnnouncements1764500000100, VillageAnnouncementsAndVisitReviews1764500000200, CreateInbox1763900000001, WorkList1764500000300, SyncResultsDevice1764500000550, SyncResultsRetention1764700000560, AuditLogByMonth1764700000600, KafkaClusterRecord1764900000100, CreateAppliedBatches1765100000001];

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@dtc/contracts';
-import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
+import { createServiceDataSource, dropSchema, loadRetentionSettings, migrateSchema, type PruneContext } from '@dtc/persistence';
 import { databaseUrl, deleteTestTopics, eventually, newRunId, query, testKafka, householdRegistered } from '@dtc/testkit';
 import type { Admin, Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import { deadLetterTopic, ensureTopics, topicFor } from '../kafka/topics';
 import { REPUBLISHED_HEADER } from '../outbox/outbox.republish';
 import { CreateAppliedBatches1765100000001 } from './applied-batches.migration';
 import { newEventsByOffsets, recordAppliedBatch, RECENT_OFFSETS, type OffsetItem, type PartitionBatch } from './applied-batches';
+import { appliedBatchesRetention } from './applied-batches.retention';
 
 const runId = newRunId();
 const schema = `t_${runId}_offsets`;
@@ -101,6 +102,30 @@ describe('deduplicating by offsets (Postgres)', () => {
       if (movedSource.isInitialized) await movedSource.destroy();
       await dropSchema(databaseUrl(), moved);
     }
+  });
+
+  it('prunes batches older than INBOX_RETENTION_DAYS but never a partition\'s newest (its position), however old', async () => {
+    const now = new Date((await query<{ now: Date }>('select now()'))[0].now);
+    const context: PruneContext = { settings: loadRetentionSettings('test', {}), now, batchSize: 2, dryRun: false };
+    const add = (partition: number, nextOffset: number, daysAgo: number) =>
+      dataSource.query(`insert into applied_batches (consumer, cluster_id, topic, partition, first_offset, next_offset, event_ids, applied_at) values ('pruned', 'c', 't', $1, $2 - 1, $2, $3::uuid[], $4)`, [
+        partition,
+        nextOffset,
+        [randomUUID()],
+        new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
+      ]);
+    for (const next of [1, 2, 3]) await add(0, next, 40);
+    await add(0, 4, 1);
+    await add(1, 9, 400); // a quiet partition: its only row is its position
+    expect(await appliedBatchesRetention.pending(dataSource, context)).toBe(3);
+    expect(await appliedBatchesRetention.prune(dataSource, context)).toBe(3);
+    expect(await appliedBatchesRetention.prune(dataSource, context)).toBe(0);
+    expect(await query(`select partition, next_offset::int from "${schema}".applied_batches where consumer = 'pruned' order by partition`)).toEqual([
+      { partition: 0, next_offset: 4 },
+      { partition: 1, next_offset: 9 },
+    ]);
+    // The 400-day-old position does not count as waiting (other tests' recent rows share the table).
+    expect((await appliedBatchesRetention.oldestAgeSeconds(dataSource, context)) ?? 0).toBeLessThan(86400);
   });
 
   it('holds the partition: a second transaction on it waits, then sees what the first applied', async () => {
