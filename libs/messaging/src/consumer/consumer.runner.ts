@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import type { DataSource, EntityManager } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
 import { claimNewEvents } from '../inbox/inbox';
-import { newEventsByOffsets, recordAppliedBatch, RESENT_HEADERS, type OffsetItem, type PartitionBatch } from '../offsets/applied-batches';
+import { newEventsByOffsets, RecentBatches, recordAppliedBatch, RESENT_HEADERS, type OffsetItem, type PartitionBatch } from '../offsets/applied-batches';
 import { sendToDeadLetter } from './dead-letter';
 import { foreignStreamReason, isRejectedEventsError, RejectedEventsError, type RejectionReason } from './rejected-events';
 import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
@@ -115,6 +115,8 @@ function visibleLags(items: Parsed[], applied: Set<string>): number[] {
 export class ConsumerRunner {
   private consumer?: Consumer;
   private stopping = false;
+  /** Deduplicating by offsets: the batches this consumer applied lately, per partition. */
+  private readonly recentBatches = new RecentBatches();
 
   constructor(private readonly options: ConsumerRunnerOptions) {
     if (options.deduplicates === 'offsets' && !options.clusterId) throw new Error(`consumer ${options.name}: deduplicating by offsets needs the Kafka cluster id`);
@@ -282,10 +284,12 @@ export class ConsumerRunner {
   }
 
   private async apply(items: Parsed[], source: Source): Promise<void> {
+    let remember: (() => void) | undefined;
     const applied = await this.options.dataSource.transaction(async (tx) => {
       await this.options.prepare?.(tx);
       const positions = this.options.deduplicates === 'offsets' ? this.offsetsOf(items, source) : undefined;
-      const fresh = await this.newEvents(tx, items, positions);
+      const decision = positions ? await newEventsByOffsets(tx, positions.batch, positions.items, this.recentBatches) : undefined;
+      const fresh = decision?.fresh ?? (await this.newEvents(tx, items));
       const seen = new Set<string>();
       const events: EventEnvelope[] = [];
       for (const { event } of items) {
@@ -297,10 +301,16 @@ export class ConsumerRunner {
       if (events.length === 0) return events;
       const handled = await this.options.handle(events, tx);
       const done = handled ? events.filter((event) => !handled.alreadyApplied.has(event.id)) : events;
-      if (positions) await recordAppliedBatch(tx, positions.batch, positions.items, done.map((event) => event.id));
+      if (positions && decision) {
+        const ids = done.map((event) => event.id);
+        const next = await recordAppliedBatch(tx, positions.batch, positions.items, ids);
+        if (next !== undefined) remember = () => this.recentBatches.remember(positions.batch, decision, next, ids);
+      }
       failpoint('consumer.before-commit', this.options.name);
       return done;
     });
+    // Only a committed batch is remembered.
+    remember?.();
     if (applied.length > 0) failpoint('consumer.after-commit', this.options.name);
     this.options.onApplied?.(applied.length, items.length - applied.length);
     if (applied.length > 0 && this.options.onVisible) this.options.onVisible(visibleLags(items, new Set(applied.map((event) => event.id))));
@@ -320,10 +330,9 @@ export class ConsumerRunner {
     };
   }
 
-  /** The batch's events not applied before, by the consumer's way of deduplicating. */
-  private async newEvents(tx: EntityManager, items: Parsed[], positions?: { batch: PartitionBatch; items: OffsetItem[] }): Promise<Set<string>> {
+  /** The batch's events not applied before, by the inbox or (deduplicates: 'handler') all of them. */
+  private async newEvents(tx: EntityManager, items: Parsed[]): Promise<Set<string>> {
     const ids = items.map((item) => item.event.id);
-    if (positions) return newEventsByOffsets(tx, positions.batch, positions.items);
     if (this.options.deduplicates === 'handler') return new Set(ids);
     return claimNewEvents(tx, this.options.name, ids);
   }

@@ -9,7 +9,7 @@ import { CreateInbox1763900000001 } from '../inbox/inbox.migration';
 import { deadLetterTopic, ensureTopics, topicFor } from '../kafka/topics';
 import { REPUBLISHED_HEADER } from '../outbox/outbox.republish';
 import { CreateAppliedBatches1765100000001 } from './applied-batches.migration';
-import { newEventsByOffsets, recordAppliedBatch, RECENT_OFFSETS, type OffsetItem, type PartitionBatch } from './applied-batches';
+import { newEventsByOffsets, RecentBatches, recordAppliedBatch, RECENT_OFFSETS, type OffsetItem, type PartitionBatch } from './applied-batches';
 import { appliedBatchesRetention } from './applied-batches.retention';
 
 const runId = newRunId();
@@ -24,13 +24,18 @@ const item = (offset: number, eventId: string = randomUUID(), resent = false): O
 describe('deduplicating by offsets (Postgres)', () => {
   let dataSource: DataSource;
   const partitionOf = (consumer: string, partition = 0): PartitionBatch => ({ consumer, clusterId: 'cluster-a', topic: 'events', partition });
-  const decide = (batch: PartitionBatch, items: OffsetItem[]) => dataSource.transaction((tx) => newEventsByOffsets(tx, batch, items));
-  const applyBatch = (batch: PartitionBatch, items: OffsetItem[]) =>
-    dataSource.transaction(async (tx) => {
-      const fresh = await newEventsByOffsets(tx, batch, items);
-      await recordAppliedBatch(tx, batch, items, [...fresh]);
-      return fresh;
+  const decide = async (batch: PartitionBatch, items: OffsetItem[]) => (await dataSource.transaction((tx) => newEventsByOffsets(tx, batch, items))).fresh;
+  const applyBatch = async (batch: PartitionBatch, items: OffsetItem[], memory = new RecentBatches()) => {
+    let remembered: (() => void) | undefined;
+    const fresh = await dataSource.transaction(async (tx) => {
+      const decision = await newEventsByOffsets(tx, batch, items, memory);
+      const next = await recordAppliedBatch(tx, batch, items, [...decision.fresh]);
+      if (next !== undefined) remembered = () => memory.remember(batch, decision, next, [...decision.fresh]);
+      return decision.fresh;
     });
+    remembered?.();
+    return fresh;
+  };
 
   beforeAll(async () => {
     dataSource = createServiceDataSource(options);
@@ -68,6 +73,22 @@ describe('deduplicating by offsets (Postgres)', () => {
     expect([...(await decide(batch, [item(far + 1, early.eventId)]))]).toEqual([early.eventId]);
   });
 
+  it('remembers the batches it applied, so copies are caught in the process, and still catches every copy once another applier moved the partition', async () => {
+    const batch = partitionOf('memory');
+    const memory = new RecentBatches();
+    await applyBatch(batch, [item(0)], memory);
+    // Beyond the first contact's window the memory alone covers the recent ids: Postgres checks only rows after the position.
+    const late = item(Number(RECENT_OFFSETS) + 100);
+    await applyBatch(batch, [late], memory);
+    expect([...(await applyBatch(batch, [item(Number(RECENT_OFFSETS) + 101, late.eventId)], memory))]).toEqual([]);
+    // Another applier (a second instance, a rebuild's switch) records a batch: the memory no longer holds.
+    const elsewhere = item(Number(RECENT_OFFSETS) + 200);
+    await applyBatch(batch, [elsewhere]);
+    const fresh = item(Number(RECENT_OFFSETS) + 202);
+    const copies = [item(Number(RECENT_OFFSETS) + 201, elsewhere.eventId), fresh, item(Number(RECENT_OFFSETS) + 203, late.eventId)];
+    expect([...(await applyBatch(batch, copies, memory))]).toEqual([fresh.eventId]);
+  });
+
   it('checks every applied id while a partition has no position on this cluster (a new cluster, an inbox moved in)', async () => {
     const onA = partitionOf('clusters');
     const applied = item(7);
@@ -92,7 +113,7 @@ describe('deduplicating by offsets (Postgres)', () => {
       await migrateSchema(upgraded, upgradedSource);
       try {
         const newcomer = item(1);
-        const fresh = await upgradedSource.transaction((tx) => newEventsByOffsets(tx, { ...partitionOf('before'), clusterId: 'any' }, [item(0, known[1]), newcomer]));
+        const { fresh } = await upgradedSource.transaction((tx) => newEventsByOffsets(tx, { ...partitionOf('before'), clusterId: 'any' }, [item(0, known[1]), newcomer]));
         expect([...fresh]).toEqual([newcomer.eventId]);
         expect(await query(`select count(*)::int as n from "${moved}".inbox`)).toEqual([{ n: 0 }]);
       } finally {
@@ -136,7 +157,7 @@ describe('deduplicating by offsets (Postgres)', () => {
     let holding!: () => void;
     const held = new Promise<void>((resolve) => (holding = resolve));
     const firstApply = dataSource.transaction(async (tx: EntityManager) => {
-      const fresh = await newEventsByOffsets(tx, batch, shared);
+      const { fresh } = await newEventsByOffsets(tx, batch, shared);
       await recordAppliedBatch(tx, batch, shared, [...fresh]);
       holding();
       await released;

@@ -29,19 +29,23 @@ export class CreateAppliedBatches1765100000001 implements MigrationInterface {
       group by consumer, chunk`);
     await queryRunner.query('delete from inbox');
     // One round trip per batch: hold the partition, then read (a statement of its own inside the
-    // function, so it sees what a previous holder committed while this one waited).
+    // function, so it sees what a previous holder committed while this one waited): the
+    // partition's position, which of the batch's ids the batches since p_since applied, and the
+    // schema (a consumer's memory of recent batches is per schema: generations differ).
     await queryRunner.query(`
-      create function applied_batches_since(p_consumer text, p_cluster_id text, p_topic text, p_partition int, p_since bigint)
-      returns table (next_offset bigint, event_ids uuid[]) language plpgsql volatile as $$
+      create function applied_batches_since(p_consumer text, p_cluster_id text, p_topic text, p_partition int, p_since bigint, p_event_ids uuid[])
+      returns table (schema_name text, next_offset bigint, seen uuid[]) language plpgsql volatile as $$
       begin
         -- Per schema: a rebuild filling a new generation does not wait for the live one.
         perform pg_advisory_xact_lock(hashtext(current_schema() || '|' || p_consumer || '|' || p_topic), p_partition);
         return query
-          select b.next_offset, b.event_ids from applied_batches b
-          where b.consumer = p_consumer and b.cluster_id = p_cluster_id and b.topic = p_topic and b.partition = p_partition
-            and (b.next_offset > p_since or b.next_offset = (
-              select max(m.next_offset) from applied_batches m
-              where m.consumer = p_consumer and m.cluster_id = p_cluster_id and m.topic = p_topic and m.partition = p_partition));
+          select
+            current_schema()::text,
+            (select max(m.next_offset) from applied_batches m
+             where m.consumer = p_consumer and m.cluster_id = p_cluster_id and m.topic = p_topic and m.partition = p_partition),
+            array(select id from unnest(p_event_ids) as id where id in (
+              select unnest(b.event_ids) from applied_batches b
+              where b.consumer = p_consumer and b.cluster_id = p_cluster_id and b.topic = p_topic and b.partition = p_partition and b.next_offset > p_since));
       end $$`);
   }
 
@@ -49,7 +53,7 @@ export class CreateAppliedBatches1765100000001 implements MigrationInterface {
     await queryRunner.query(`
       insert into inbox (consumer, event_id, processed_at)
       select consumer, unnest(event_ids), applied_at from applied_batches on conflict do nothing`);
-    await queryRunner.query('drop function applied_batches_since(text, text, text, int, bigint)');
+    await queryRunner.query('drop function applied_batches_since(text, text, text, int, bigint, uuid[])');
     await queryRunner.query('drop table applied_batches');
   }
 }

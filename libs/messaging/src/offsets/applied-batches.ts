@@ -26,6 +26,57 @@ export interface OffsetItem {
 }
 
 /**
+ * A consumer's memory of the batches it recently applied, per partition, so the recent-ids check
+ * runs in the process instead of unnesting the window in Postgres for every batch. It is trusted
+ * only from the offset it covers onwards, and only while the partition's schema and position are
+ * the ones it last saw: another applier (a rebalance, a rebuild's switch to a new generation)
+ * makes it start over, and the window is then checked in Postgres again.
+ */
+export class RecentBatches {
+  private readonly partitions = new Map<string, { schema: string; position: bigint; coveredFrom: bigint; batches: Array<{ next: bigint; ids: string[] }> }>();
+
+  /** The offset from which Postgres must check a batch starting at `first` (the memory covers the window below it). */
+  since(batch: PartitionBatch, first: bigint): bigint {
+    const from = first - RECENT_OFFSETS;
+    const known = this.partitions.get(RecentBatches.key(batch));
+    if (!known || from < known.coveredFrom) return from;
+    return known.position > from ? known.position : from;
+  }
+
+  /** Remembered ids in the window of `first`, or undefined when the memory does not hold for what Postgres reported. */
+  seen(batch: PartitionBatch, first: bigint, schema: string, position: bigint | undefined): Set<string> | undefined {
+    const known = this.partitions.get(RecentBatches.key(batch));
+    if (!known || known.schema !== schema || known.position !== position) return undefined;
+    return new Set(known.batches.filter((b) => b.next > first - RECENT_OFFSETS).flatMap((b) => b.ids));
+  }
+
+  /** After the batch's commit: it is applied, and the partition's position is its next offset. */
+  remember(batch: PartitionBatch, decision: OffsetsDecision, next: bigint, ids: string[]): void {
+    const key = RecentBatches.key(batch);
+    const known = this.partitions.get(key);
+    if (!known || known.schema !== decision.schema || known.position !== decision.position) {
+      // First contact, or another applier moved the partition: below `next` is Postgres's to check.
+      this.partitions.set(key, { schema: decision.schema, position: next, coveredFrom: next, batches: [] });
+      return;
+    }
+    known.batches.push({ next, ids });
+    known.position = next;
+    while (known.batches.length > 0 && known.batches[0].next <= next - RECENT_OFFSETS) known.batches.shift();
+  }
+
+  private static key({ consumer, clusterId, topic, partition }: PartitionBatch): string {
+    return `${consumer}|${clusterId}|${topic}|${partition}`;
+  }
+}
+
+/** What newEventsByOffsets decided, and what RecentBatches is told once the batch commits. */
+export interface OffsetsDecision {
+  fresh: Set<string>;
+  schema: string;
+  position: bigint | undefined;
+}
+
+/**
  * Decides which events of a partition batch are new, inside the batch's transaction, and holds
  * the partition in this schema (a transaction-scoped advisory lock) so two appliers never apply
  * it at once (a member that lost the partition in a rebalance and its new owner, or a rebuild
@@ -35,19 +86,27 @@ export interface OffsetItem {
  * - re-sent on purpose, or no position yet on this cluster (a new cluster, a consumer that
  *   used an inbox before): checked against every id this consumer applied.
  */
-export async function newEventsByOffsets(tx: EntityManager, batch: PartitionBatch, items: OffsetItem[]): Promise<Set<string>> {
-  const fresh = new Set<string>();
-  if (items.length === 0) return fresh;
+export async function newEventsByOffsets(tx: EntityManager, batch: PartitionBatch, items: OffsetItem[], memory = new RecentBatches()): Promise<OffsetsDecision> {
   const first = items.reduce((min, item) => (BigInt(item.offset) < min ? BigInt(item.offset) : min), BigInt(items[0].offset));
-  const rows: Array<{ next_offset: string; event_ids: string[] }> = await tx.query('select next_offset, event_ids from applied_batches_since($1, $2, $3, $4, $5)', [
-    batch.consumer,
-    batch.clusterId,
-    batch.topic,
-    batch.partition,
-    (first - RECENT_OFFSETS).toString(),
-  ]);
-  const position = rows.reduce<bigint | undefined>((max, row) => (max === undefined || BigInt(row.next_offset) > max ? BigInt(row.next_offset) : max), undefined);
-  const recent = new Set(rows.flatMap((row) => row.event_ids));
+  const ids = [...new Set(items.map((item) => item.eventId))];
+  const read = async (since: bigint) => {
+    const [row]: Array<{ schema_name: string; next_offset: string | null; seen: string[] }> = await tx.query(
+      'select schema_name, next_offset, seen from applied_batches_since($1, $2, $3, $4, $5, $6)',
+      [batch.consumer, batch.clusterId, batch.topic, batch.partition, since.toString(), ids],
+    );
+    return { schema: row.schema_name, position: row.next_offset === null ? undefined : BigInt(row.next_offset), seen: row.seen };
+  };
+  const since = memory.since(batch, first);
+  let found = await read(since);
+  let remembered = memory.seen(batch, first, found.schema, found.position);
+  if (!remembered) {
+    // The memory does not hold (first contact, another applier): Postgres checks the whole window.
+    if (since !== first - RECENT_OFFSETS) found = await read(first - RECENT_OFFSETS);
+    remembered = new Set();
+  }
+  const { schema, position } = found;
+  const recent = new Set([...found.seen, ...remembered]);
+  const fresh = new Set<string>();
   const doubtful: string[] = [];
   for (const item of items) {
     if (position !== undefined && BigInt(item.offset) < position) continue;
@@ -63,12 +122,12 @@ export async function newEventsByOffsets(tx: EntityManager, batch: PartitionBatc
     );
     for (const { id } of known) fresh.delete(id);
   }
-  return fresh;
+  return { fresh, schema, position };
 }
 
-/** Records a batch's applied ids and moves the partition's position past its last offset. */
-export async function recordAppliedBatch(tx: EntityManager, batch: PartitionBatch, items: OffsetItem[], appliedIds: string[]): Promise<void> {
-  if (appliedIds.length === 0) return;
+/** Records a batch's applied ids and moves the partition's position past its last offset (answered; nothing when none applied). */
+export async function recordAppliedBatch(tx: EntityManager, batch: PartitionBatch, items: OffsetItem[], appliedIds: string[]): Promise<bigint | undefined> {
+  if (appliedIds.length === 0) return undefined;
   const offsets = items.map((item) => BigInt(item.offset));
   const first = offsets.reduce((min, offset) => (offset < min ? offset : min));
   const last = offsets.reduce((max, offset) => (offset > max ? offset : max));
@@ -77,4 +136,5 @@ export async function recordAppliedBatch(tx: EntityManager, batch: PartitionBatc
      values ($1, $2, $3, $4, $5, $6, $7::uuid[])`,
     [batch.consumer, batch.clusterId, batch.topic, batch.partition, first.toString(), (last + 1n).toString(), appliedIds],
   );
+  return last + 1n;
 }
