@@ -6,6 +6,7 @@ import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { announceChange } from '../live/change-notice';
 import { applyProjections, PROJECTED_STREAMS } from '../projections/apply-projections';
+import { liveEventsNotRebuilt, partitionsBehind } from './catch-up';
 import { generationSchema, migrateGeneration, PROJECTIONS_CONSUMER, switchLockKey } from '../projections/generations';
 
 export interface RebuildOptions {
@@ -163,23 +164,20 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await control.query('begin');
     await control.query('select pg_advisory_xact_lock(hashtext($1))', [switchLockKey(options.serviceSchema)]);
     const deadline = Date.now() + (options.switchTimeoutMs ?? 60000);
+    // Positions first (a few rows each poll); the ids once the replay has passed every live batch.
     for (;;) {
-      const missing = previous
-        ? (
-            await control.query<{ missing: number }>(
-              `select count(*)::int as missing
-               from (select unnest(event_ids) as id from "${previous}".applied_batches where consumer = $1 and applied_at >= $2) live
-               where not exists (select 1 from (select unnest(event_ids) as id from "${schema}".applied_batches where consumer = $1) rebuilt where rebuilt.id = live.id)`,
-              [PROJECTIONS_CONSUMER, since],
-            )
-          ).rows[0].missing
-        : 0;
-      if (missing === 0) break;
+      const behind = previous ? await partitionsBehind(control, previous, schema, PROJECTIONS_CONSUMER, since) : 0;
+      if (behind === 0) break;
       if (Date.now() > deadline) {
         await control.query('rollback');
-        throw new Error(`The new generation did not catch up with ${missing} live events in time; the live generation stays active`);
+        throw new Error(`The new generation did not catch up with the live one on ${behind} partitions in time; the live generation stays active`);
       }
       await sleep(100);
+    }
+    const missing = previous ? await liveEventsNotRebuilt(control, previous, schema, PROJECTIONS_CONSUMER, since) : [];
+    if (missing.length > 0) {
+      await control.query('rollback');
+      throw new Error(`The new generation did not apply ${missing.length} events the live one applied (${missing.slice(0, 5).join(', ')}); the live generation stays active`);
     }
     await control.query(`update projection_generations set state = 'retired' where state = 'active'`);
     await control.query(`update projection_generations set state = 'active', activated_at = now(), events_replayed = $2 where generation = $1`, [generation, applied]);

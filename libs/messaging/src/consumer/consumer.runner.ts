@@ -298,15 +298,15 @@ export class ConsumerRunner {
           events.push(event);
         }
       }
-      if (events.length === 0) return events;
-      const handled = await this.options.handle(events, tx);
+      const handled = events.length > 0 ? await this.options.handle(events, tx) : undefined;
       const done = handled ? events.filter((event) => !handled.alreadyApplied.has(event.id)) : events;
       if (positions && decision) {
+        // Also a batch of copies only: the position then says how far the consumer has read.
         const ids = done.map((event) => event.id);
-        const next = await recordAppliedBatch(tx, positions.batch, positions.items, ids);
+        const next = await recordAppliedBatch(tx, positions.batch, positions.items, ids, decision.position);
         if (next !== undefined) remember = () => this.recentBatches.remember(positions.batch, decision, next, ids);
       }
-      failpoint('consumer.before-commit', this.options.name);
+      if (events.length > 0) failpoint('consumer.before-commit', this.options.name);
       return done;
     });
     // Only a committed batch is remembered.

@@ -29,7 +29,7 @@ describe('deduplicating by offsets (Postgres)', () => {
     let remembered: (() => void) | undefined;
     const fresh = await dataSource.transaction(async (tx) => {
       const decision = await newEventsByOffsets(tx, batch, items, memory);
-      const next = await recordAppliedBatch(tx, batch, items, [...decision.fresh]);
+      const next = await recordAppliedBatch(tx, batch, items, [...decision.fresh], decision.position);
       if (next !== undefined) remembered = () => memory.remember(batch, decision, next, [...decision.fresh]);
       return decision.fresh;
     });
@@ -60,6 +60,18 @@ describe('deduplicating by offsets (Postgres)', () => {
       { first_offset: 2, next_offset: 6, ids: 1 },
     ]);
     expect(await query(`select 1 from "${schema}".inbox`)).toEqual([]);
+  });
+
+  it('moves the position past a batch of copies only (an empty row), and writes nothing for a batch wholly below it', async () => {
+    const batch = partitionOf('copies-only');
+    const originals = [item(0), item(1)];
+    await applyBatch(batch, originals);
+    expect([...(await applyBatch(batch, [item(2, originals[0].eventId), item(3, originals[1].eventId)]))]).toEqual([]);
+    expect([...(await applyBatch(batch, [item(1, originals[1].eventId)]))]).toEqual([]);
+    expect(await query(`select first_offset::int, next_offset::int, cardinality(event_ids) as ids from "${schema}".applied_batches where consumer = 'copies-only' order by next_offset`)).toEqual([
+      { first_offset: 0, next_offset: 2, ids: 2 },
+      { first_offset: 2, next_offset: 4, ids: 0 },
+    ]);
   });
 
   it('applies an id seen again beyond the recent offsets (a new event cannot be told from it), but not a re-sent one: that is checked against every applied id', async () => {
@@ -157,8 +169,8 @@ describe('deduplicating by offsets (Postgres)', () => {
     let holding!: () => void;
     const held = new Promise<void>((resolve) => (holding = resolve));
     const firstApply = dataSource.transaction(async (tx: EntityManager) => {
-      const { fresh } = await newEventsByOffsets(tx, batch, shared);
-      await recordAppliedBatch(tx, batch, shared, [...fresh]);
+      const { fresh, position } = await newEventsByOffsets(tx, batch, shared);
+      await recordAppliedBatch(tx, batch, shared, [...fresh], position);
       holding();
       await released;
       return fresh;

@@ -125,16 +125,20 @@ export async function newEventsByOffsets(tx: EntityManager, batch: PartitionBatc
   return { fresh, schema, position };
 }
 
-/** Records a batch's applied ids and moves the partition's position past its last offset (answered; nothing when none applied). */
-export async function recordAppliedBatch(tx: EntityManager, batch: PartitionBatch, items: OffsetItem[], appliedIds: string[]): Promise<bigint | undefined> {
-  if (appliedIds.length === 0) return undefined;
+/**
+ * Records a batch's applied ids and moves the partition's position past its last offset, also
+ * when it applied none (copies only), so the position always says how far the consumer has read.
+ * Answers the new position; nothing when the batch lay wholly below the current one.
+ */
+export async function recordAppliedBatch(tx: EntityManager, batch: PartitionBatch, items: OffsetItem[], appliedIds: string[], position: bigint | undefined): Promise<bigint | undefined> {
   const offsets = items.map((item) => BigInt(item.offset));
   const first = offsets.reduce((min, offset) => (offset < min ? offset : min));
-  const last = offsets.reduce((max, offset) => (offset > max ? offset : max));
+  const next = offsets.reduce((max, offset) => (offset > max ? offset : max)) + 1n;
+  if (appliedIds.length === 0 && position !== undefined && next <= position) return undefined;
   await tx.query(
     `insert into applied_batches (consumer, cluster_id, topic, partition, first_offset, next_offset, event_ids)
      values ($1, $2, $3, $4, $5, $6, $7::uuid[])`,
-    [batch.consumer, batch.clusterId, batch.topic, batch.partition, first.toString(), (last + 1n).toString(), appliedIds],
+    [batch.consumer, batch.clusterId, batch.topic, batch.partition, first.toString(), next.toString(), appliedIds],
   );
-  return last + 1n;
+  return next;
 }
