@@ -6,6 +6,7 @@ import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { announceChange } from '../live/change-notice';
 import { applyProjections, PROJECTED_STREAMS } from '../projections/apply-projections';
+import { finishBulkLoad, startBulkLoad } from './bulk-load';
 import { liveEventsNotRebuilt, partitionsBehind } from './catch-up';
 import { generationSchema, migrateGeneration, PROJECTIONS_CONSUMER, switchLockKey } from '../projections/generations';
 
@@ -100,6 +101,7 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     // The registry's onboardings (immutable facts from its stream) are known before the replay
     // starts, so a forged event is refused here as it was live, whichever partition comes first.
     if (previous) await control.query(`insert into "${schema}".known_communes (code, province_code, onboarded) select code, province_code, true from "${previous}".known_communes where onboarded`);
+    const bulk = await startBulkLoad(control, schema);
     log(`generation ${generation}: replaying into schema ${schema} (live generation ${previous ?? 'none'} keeps serving)`);
 
     await admin.connect();
@@ -154,6 +156,8 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
       await sleep(250);
     }
 
+    log(`generation ${generation}: history replayed; logging ${bulk.tables.length} tables and building ${bulk.indexes.length} indexes`);
+    await finishBulkLoad(control, bulk);
     // Fresh tables have no planner statistics yet: gather them before readers arrive.
     const tables = (await control.query<{ tablename: string }>('select tablename from pg_tables where schemaname = $1', [schema])).rows;
     if (tables.length) await control.query(`analyze ${tables.map(({ tablename }) => `"${schema}"."${tablename}"`).join(', ')}`);
