@@ -27,6 +27,9 @@ export interface ConsumerRegistration {
   deduplicates?: ConsumerRunnerOptions['deduplicates'];
   prepare?: ConsumerRunnerOptions['prepare'];
   afterCommit?: ConsumerRunnerOptions['afterCommit'];
+  /** Partitions applied at once in this instance (default 1); the handler must be safe under concurrent batches. */
+  partitionsConsumedConcurrently?: ConsumerRunnerOptions['partitionsConsumedConcurrently'];
+  maxBytesPerPartition?: ConsumerRunnerOptions['maxBytesPerPartition'];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -196,6 +199,8 @@ export class MessagingService implements OnApplicationBootstrap, OnModuleDestroy
       clusterId: this.clusterId,
       prepare: registration.prepare,
       afterCommit: registration.afterCommit,
+      partitionsConsumedConcurrently: registration.partitionsConsumedConcurrently,
+      maxBytesPerPartition: registration.maxBytesPerPartition,
       maxRetries: this.config.consumerMaxRetries,
       sessionTimeoutMs: this.config.consumerSessionTimeoutMs,
       onApplied: (count, dupes) => {

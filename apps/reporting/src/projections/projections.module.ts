@@ -36,6 +36,11 @@ export class ProjectionsModule implements OnModuleInit {
         await enterActiveGeneration(tx, this.config.databaseSchema);
       },
       handle: (events, tx) => applyProjections(tx, events),
+      // As the rebuild does: the projections lock what they read and their counters only add, so
+      // two partitions' batches may run at once (as they do across instances), and a backlog is
+      // taken in bigger batches (fewer transactions).
+      partitionsConsumedConcurrently: 2,
+      maxBytesPerPartition: 4194304,
       afterCommit: (events) => this.live.publish(changeNoticeOf(events)),
     });
   }
