@@ -66,6 +66,9 @@ const settings = {
   // Phases 8-9: each side's ceiling alone (0 skips them).
   splitSeconds: option('split-seconds', quick ? 20 : 120),
   partitions: option('partitions', 6),
+  // Reporting instances with their consumers off that answer the province readers, as
+  // docker-compose.yml and deploy/kubernetes run reporting (0: the consuming instance answers them).
+  readInstances: option('read-instances', 1),
   keep: process.argv.includes('--keep'),
   profile: process.argv.includes('--profile'),
 };
@@ -178,7 +181,7 @@ async function consumersAlone(platform: BenchPlatform, admin: Admin, topics: str
 
 async function main(): Promise<void> {
   const runId = Date.now().toString(36);
-  const platform = new BenchPlatform({ runId, databaseUrl, kafkaBrokers, redisUrl, partitions: settings.partitions });
+  const platform = new BenchPlatform({ runId, databaseUrl, kafkaBrokers, redisUrl, partitions: settings.partitions, readInstances: settings.readInstances });
   const kafka = createKafka({ clientId: `bench-${runId}`, brokers: kafkaBrokers, security: kafkaClient });
   const admin = kafka.admin();
   await admin.connect();
@@ -269,7 +272,7 @@ async function main(): Promise<void> {
       const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>
         Promise.all([
           runLoad(plan, bar).finally(() => (loading = false)),
-          withReaders ? provinceReaders(`${platform.url('reporting')}/campaigns/${campaign.id}/province-progress`, officer, settings.readers, () => !loading, settings.readerIntervalMs) : Promise.resolve(undefined),
+          withReaders ? provinceReaders(() => `${platform.readerUrl()}/campaigns/${campaign.id}/province-progress`, officer, settings.readers, () => !loading, settings.readerIntervalMs) : Promise.resolve(undefined),
         ]),
       );
       const to = new Date();

@@ -70,7 +70,7 @@ describe('province readers', () => {
   const untilServed = (requests: number) => () => served >= requests;
 
   it('in a closed loop asks again on every answer', async () => {
-    const reads = await provinceReaders(url, 'token', 2, untilServed(40));
+    const reads = await provinceReaders(() => url, 'token', 2, untilServed(40));
     expect(reads.queries).toBeGreaterThanOrEqual(40);
     expect(reads.failures).toBe(0);
     expect(reads.communes).toBe(2);
@@ -79,7 +79,7 @@ describe('province readers', () => {
   it('at a fixed interval starts at most one request per reader per interval', async () => {
     const startedAt = Date.now();
     const stopAt = startedAt + 450;
-    const reads = await provinceReaders(url, 'token', 2, () => Date.now() >= stopAt, 200);
+    const reads = await provinceReaders(() => url, 'token', 2, () => Date.now() >= stopAt, 200);
     const elapsed = Date.now() - startedAt;
     // Each reader's requests start 200 ms apart: in `elapsed` ms at most floor(elapsed / 200) + 1 each.
     expect(reads.queries).toBeGreaterThanOrEqual(2);
@@ -90,7 +90,7 @@ describe('province readers', () => {
   it('paces failed answers too', async () => {
     const startedAt = Date.now();
     const stopAt = startedAt + 450;
-    const reads = await provinceReaders(`${base}/failing`, 'token', 2, () => Date.now() >= stopAt, 200);
+    const reads = await provinceReaders(() => `${base}/failing`, 'token', 2, () => Date.now() >= stopAt, 200);
     const elapsed = Date.now() - startedAt;
     expect(reads.failures).toBe(reads.queries);
     expect(reads.queries).toBeLessThanOrEqual(2 * (Math.floor(elapsed / 200) + 1));

@@ -112,7 +112,7 @@ export function activityPerEvent(
  * screen polling at a fixed rate would, so the readers' own load stays the same however fast the answers are.
  */
 export async function provinceReaders(
-  url: string,
+  url: () => string,
   token: string,
   readers: number,
   until: () => boolean,
@@ -126,7 +126,7 @@ export async function provinceReaders(
   let communes = 0;
   const readOnce = async () => {
     const started = performance.now();
-    const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    const response = await fetch(url(), { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
     const body = response ? await response.text() : '';
     samples.push(performance.now() - started);
     if (response?.status !== 200) {

@@ -22,10 +22,14 @@ export interface BenchSettings {
   kafkaBrokers: string[];
   redisUrl: string;
   partitions: number;
+  /** Extra reporting instances that consume nothing and serve the province readers (0: the consuming one serves them). */
+  readInstances: number;
 }
 
 export interface BenchService {
   name: ServiceName;
+  /** The service name, or `reporting-read-N` for a read instance. */
+  label: string;
   url: string;
   schema: string;
   process: ChildProcess;
@@ -39,6 +43,9 @@ export interface BenchService {
  */
 export class BenchPlatform {
   readonly services = new Map<ServiceName, BenchService>();
+  /** Reporting instances with KAFKA_CONSUMERS=off, started after the four services. */
+  readonly readInstances: BenchService[] = [];
+  private nextReader = 0;
   readonly topicPrefix: string;
 
   constructor(readonly settings: BenchSettings) {
@@ -68,59 +75,77 @@ export class BenchPlatform {
    * `env` is added to every service's environment (KAFKA_CONSUMERS=off for the writes-alone phase).
    */
   async start(profileDir?: string, env: Record<string, string> = {}): Promise<void> {
-    for (const name of SERVICES) {
-      const port = await freePort();
-      const output: string[] = [];
-      const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
-      const child = spawn(process.execPath, [...profile, '-r', './tools/runtime/register.js', `dist/apps/${name}/src/main.js`], {
-        cwd: repoRoot,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          NODE_OPTIONS: SERVICE_NODE_OPTIONS,
-          MALLOC_ARENA_MAX: SERVICE_MALLOC_ARENA_MAX,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          LOG_LEVEL: 'warn',
-          DATABASE_URL: this.settings.databaseUrl,
-          DATABASE_SCHEMA: this.schemaOf(name),
-          REDIS_URL: this.settings.redisUrl,
-          KAFKA_BROKERS: this.settings.kafkaBrokers.join(','),
-          TOPIC_PREFIX: this.topicPrefix,
-          KAFKA_TOPIC_PARTITIONS: String(this.settings.partitions),
-          JWT_SECRET: BENCH_JWT_SECRET,
-          RATE_LIMIT_PER_MINUTE: '1000000',
-          RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
-          ...env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const keep = (chunk: Buffer) => {
-        output.push(chunk.toString());
-        if (output.length > 200) output.shift();
-      };
-      child.stdout?.on('data', keep);
-      child.stderr?.on('data', keep);
-      this.services.set(name, { name, url: `http://127.0.0.1:${port}`, schema: this.schemaOf(name), process: child, output });
-    }
+    for (const name of SERVICES) this.services.set(name, await this.spawn(name, name, profileDir, env));
     await Promise.all([...this.services.values()].map((service) => this.awaitHealthy(service)));
+    // After the consuming instance migrated its schemas and made its projection generation.
+    for (let i = 1; i <= this.settings.readInstances; i += 1) {
+      this.readInstances.push(await this.spawn('reporting', `reporting-read-${i}`, profileDir, { ...env, KAFKA_CONSUMERS: 'off', PRUNE_ENABLED: 'false' }));
+    }
+    await Promise.all(this.readInstances.map((service) => this.awaitHealthy(service)));
+  }
+
+  /** The URL a province reader should ask: the read instances in turn, else the consuming reporting instance. */
+  readerUrl(): string {
+    if (this.readInstances.length === 0) return this.url('reporting');
+    return this.readInstances[this.nextReader++ % this.readInstances.length].url;
+  }
+
+  private all(): BenchService[] {
+    return [...this.services.values(), ...this.readInstances];
+  }
+
+  private async spawn(name: ServiceName, label: string, profileDir: string | undefined, env: Record<string, string>): Promise<BenchService> {
+    const port = await freePort();
+    const output: string[] = [];
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...profile, '-r', './tools/runtime/register.js', `dist/apps/${name}/src/main.js`], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+        MALLOC_ARENA_MAX: SERVICE_MALLOC_ARENA_MAX,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: this.settings.databaseUrl,
+        DATABASE_SCHEMA: this.schemaOf(name),
+        REDIS_URL: this.settings.redisUrl,
+        KAFKA_BROKERS: this.settings.kafkaBrokers.join(','),
+        TOPIC_PREFIX: this.topicPrefix,
+        KAFKA_TOPIC_PARTITIONS: String(this.settings.partitions),
+        JWT_SECRET: BENCH_JWT_SECRET,
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        RATE_LIMIT_WRITES_PER_MINUTE: '1000000',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 200) output.shift();
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    return { name, label, url: `http://127.0.0.1:${port}`, schema: this.schemaOf(name), process: child, output };
   }
 
   private async awaitHealthy(service: BenchService): Promise<void> {
     const deadline = Date.now() + 90000;
     for (;;) {
-      if (service.process.exitCode !== null) throw new Error(`${service.name} exited while starting:\n${service.output.join('')}`);
+      if (service.process.exitCode !== null) throw new Error(`${service.label} exited while starting:\n${service.output.join('')}`);
       const status = await fetch(`${service.url}/health`).then((r) => r.status, () => 0);
       if (status === 200) return;
-      if (Date.now() > deadline) throw new Error(`${service.name} did not become healthy:\n${service.output.join('')}`);
+      if (Date.now() > deadline) throw new Error(`${service.label} did not become healthy:\n${service.output.join('')}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
 
   /** Resident set size of each service process, in MB (from /proc). */
-  rss(): Record<ServiceName, number> {
-    const figures = {} as Record<ServiceName, number>;
-    for (const [name, service] of this.services) {
+  rss(): Record<string, number> {
+    const figures: Record<string, number> = {};
+    for (const service of this.all()) {
+      const name = service.label;
       try {
         const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${service.process.pid}/status`, 'utf8'))?.[1] ?? 0);
         figures[name] = kb / 1024;
@@ -138,8 +163,8 @@ export class BenchPlatform {
   /** SQL statements the running services sent so far (their db_statements_total, summed; 0 before they start). */
   async statementsSent(): Promise<number> {
     let total = 0;
-    for (const name of this.services.keys()) {
-      const text = await this.metrics(name).catch(() => '');
+    for (const service of this.all()) {
+      const text = await fetch(`${service.url}/metrics`).then((r) => r.text(), () => '');
       total += Number(/^db_statements_total\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0);
     }
     return total;
@@ -147,7 +172,7 @@ export class BenchPlatform {
 
   async stop(): Promise<void> {
     await Promise.all(
-      [...this.services.values()].map(
+      this.all().map(
         (service) =>
           new Promise<void>((resolve) => {
             if (service.process.exitCode !== null || service.process.signalCode !== null) return resolve();
@@ -156,6 +181,7 @@ export class BenchPlatform {
           }),
       ),
     );
+    this.readInstances.length = 0;
   }
 
   /** Drops the run's schemas (projection generations included) and deletes its topics and groups. */

@@ -102,7 +102,7 @@ export function reportRows(f: BenchFigures): Row[] {
     },
     { figure: `rebuild of ${int(f.rebuild.events)} events`, value: `${int(f.rebuild.eventsPerSecond)} events/s`, target: '>= 50,000 events/s', verdict: check(f.rebuild.eventsPerSecond >= 50000), vsBaseline: `${share(f.rebuild.eventsPerSecond, kafkaRate)}; ${share(f.rebuild.eventsPerSecond, pgRate).replace('/s', ' rows/s')}` },
     {
-      figure: `province progress (${f.paced.reads?.communes ?? 0} communes, ${f.settings.readers} readers${f.settings.readerIntervalMs ? `, one request each per ${int(f.settings.readerIntervalMs as number)} ms` : ', closed loop'})`,
+      figure: `province progress (${f.paced.reads?.communes ?? 0} communes, ${f.settings.readers} readers${f.settings.readerIntervalMs ? `, one request each per ${int(f.settings.readerIntervalMs as number)} ms` : ', closed loop'}${f.settings.readInstances ? `, ${f.settings.readInstances} read instance${f.settings.readInstances === 1 ? '' : 's'}` : ''})`,
       value: `p50 ${ms(f.paced.reads?.p50 ?? Number.NaN)}, p99 ${ms(f.paced.reads?.p99 ?? Number.NaN)}`,
       target: 'p99 < 50 ms, >= 200 communes',
       verdict: check((f.paced.reads?.p99 ?? Infinity) < 50 && (f.paced.reads?.communes ?? 0) >= 200),
