@@ -21,12 +21,15 @@ import { find, loadKustomization } from '../../tests/support/kubernetes-manifest
 const SERVICES = ['household-registry', 'enrollment', 'reporting'] as const;
 // As many instances as deploy/kubernetes runs: a crash fault replaces one instance while the
 // others live the whole run, so each service has a process whose memory is judged over (nearly) all of it.
+// Reporting's instances here both consume and serve: as many as its projector Deployment runs.
+const CONSUMING_DEPLOYMENT: Partial<Record<(typeof SERVICES)[number], string>> = { reporting: 'reporting-projector' };
 function manifestReplicas(): Record<(typeof SERVICES)[number], number> {
   const { manifests } = loadKustomization();
   return Object.fromEntries(
     SERVICES.map((service) => {
-      const replicas = find(manifests, 'Deployment', service)?.spec?.replicas;
-      if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`deploy/kubernetes: no Deployment ${service} with spec.replicas`);
+      const name = CONSUMING_DEPLOYMENT[service] ?? service;
+      const replicas = find(manifests, 'Deployment', name)?.spec?.replicas;
+      if (!Number.isInteger(replicas) || replicas < 1) throw new Error(`deploy/kubernetes: no Deployment ${name} with spec.replicas`);
       return [service, replicas as number];
     }),
   ) as Record<(typeof SERVICES)[number], number>;
