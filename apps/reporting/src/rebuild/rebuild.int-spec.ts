@@ -17,7 +17,7 @@ describe('rebuild against topics that lost their history', () => {
     await deleteTestTopics(runId);
   });
 
-  it('refuses, and the live generation stays active and untouched', async () => {
+  it('refuses, and the live generation stays active and untouched; a generation a killed rebuild left half-built is dropped', async () => {
     const options = { url: databaseUrl(), schema: serviceSchema, migrations: [CreateProjectionGenerations1763900000500] };
     const dataSource = createServiceDataSource(options);
     await migrateSchema(options, dataSource);
@@ -33,6 +33,13 @@ describe('rebuild against topics that lost their history', () => {
     await ensureTopics(admin, ['household-registry.events', 'enrollment.events', 'training.events'].map((stream) => `${prefix}${stream}`), 1);
     await admin.disconnect();
 
+    // A rebuild killed earlier left its generation half-built.
+    const [{ next }] = await query<{ next: number }>(`select max(generation) + 1 as next from "${serviceSchema}".projection_generations`);
+    const abandoned = `${serviceSchema}_g${next}`;
+    await query(`insert into "${serviceSchema}".projection_generations (generation, schema_name, state) values ($1, $2, 'building')`, [next, abandoned]);
+    await query(`create schema "${abandoned}"`);
+    await query(`create table "${abandoned}".field_daily (value int)`);
+
     await expect(rebuildProjections({ databaseUrl: databaseUrl(), serviceSchema, topicPrefix: prefix, kafkaBrokers: brokers, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' })).rejects.toThrow(
       /topics hold 0 events but the live generation has applied 3/,
     );
@@ -40,7 +47,8 @@ describe('rebuild against topics that lost their history', () => {
     expect(generations.filter((g) => g.state === 'active').map((g) => g.schema_name)).toEqual([live]);
     const [{ n }] = await query<{ n: number }>(`select sum(cardinality(event_ids))::int as n from "${live}".applied_batches`);
     expect(n).toBe(3);
-    // The half-built generation was dropped.
+    // The abandoned generation is marked failed; it and the refused rebuild's half-built one were dropped.
+    expect(generations.find((g) => g.schema_name === abandoned)?.state).toBe('failed');
     const leftovers = await query(`select nspname from pg_namespace where nspname like $1 and nspname <> $2`, [`${serviceSchema}_g%`, live]);
     expect(leftovers).toEqual([]);
   });

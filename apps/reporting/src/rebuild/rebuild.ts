@@ -92,6 +92,11 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
   let switched = false;
   const dataSource = { current: undefined as ReturnType<typeof createServiceDataSource> | undefined };
   try {
+    await admin.connect();
+    for (const abandoned of await dropAbandonedGenerations(control, options.databaseUrl)) {
+      await admin.deleteGroups([`${options.topicPrefix}reporting-rebuild-g${abandoned.generation}`]).catch(() => undefined);
+      log(`generation ${abandoned.generation}: dropped schema ${abandoned.schema_name}, left half-built by a rebuild that did not finish`);
+    }
     const [{ since }] = (await control.query<{ since: Date }>('select now() as since')).rows;
     const previous = (await control.query<{ schema_name: string }>(`select schema_name from projection_generations where state = 'active'`)).rows[0]?.schema_name ?? null;
     generation = (await control.query<{ next: number }>('select coalesce(max(generation), 0) + 1 as next from projection_generations')).rows[0].next;
@@ -104,7 +109,6 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     const bulk = await startBulkLoad(control, schema);
     log(`generation ${generation}: replaying into schema ${schema} (live generation ${previous ?? 'none'} keeps serving)`);
 
-    await admin.connect();
     await producer.connect();
     const topics = PROJECTED_STREAMS.map((stream) => topicFor(options.topicPrefix, stream));
     const deadLetters = deadLetterTopic(options.topicPrefix, `${PROJECTIONS_CONSUMER}-rebuild`);
@@ -216,6 +220,19 @@ export async function rebuildProjections(options: RebuildOptions): Promise<Rebui
     await control.query('select pg_advisory_unlock(hashtext($1))', [`${options.serviceSchema}:rebuild`]).catch(() => undefined);
     await control.end();
   }
+}
+
+/**
+ * Generations still `building` when a rebuild holds the rebuild lock were left by one that died
+ * (killed, machine lost) before its own clean-up: marked failed and their schemas dropped, so a
+ * rebuild started again after a crash leaves no half-built copy behind.
+ */
+async function dropAbandonedGenerations(control: Client, url: string): Promise<Array<{ generation: number; schema_name: string }>> {
+  const { rows } = await control.query<{ generation: number; schema_name: string }>(
+    `update projection_generations set state = 'failed' where state = 'building' returning generation, schema_name`,
+  );
+  for (const row of rows) await dropSchema(url, row.schema_name);
+  return rows;
 }
 
 /** Every cached figure is stale now and every dashboard should refetch. Best effort: caches also expire. */
