@@ -66,6 +66,9 @@ const settings = {
   // Phases 8-9: each side's ceiling alone (0 skips them).
   splitSeconds: option('split-seconds', quick ? 20 : 120),
   partitions: option('partitions', 6),
+  // Phase 4 as `npm run rebuild` takes them (REBUILD_CONCURRENCY, REBUILD_BATCH_BYTES).
+  rebuildConcurrency: option('rebuild-concurrency', 2),
+  rebuildBatchBytes: option('rebuild-batch-bytes', 4194304),
   // Reporting instances with their consumers off that answer the province readers, as
   // docker-compose.yml and deploy/kubernetes run reporting (0: the consuming instance answers them).
   readInstances: option('read-instances', 1),
@@ -241,6 +244,8 @@ async function main(): Promise<void> {
         topicPrefix: platform.topicPrefix,
         kafkaBrokers,
         redisUrl,
+        concurrency: settings.rebuildConcurrency,
+        batchBytes: settings.rebuildBatchBytes,
         onProgress: (done, total, phase) => (phase === 'switching' ? bar.finish('switching') : (bar.setTotal(total), bar.update(done))),
       }),
     );
