@@ -1,14 +1,15 @@
-import { newRunId, testKafka } from '@dtc/testkit';
+import { eventually, newRunId, query, testKafka, testToken } from '@dtc/testkit';
 import { settleAndCheck } from '../../faults/support/exactness';
 import { FieldLoad } from '../../faults/support/field-load';
-import { consumerCounter, FaultPlatform, ops as runOps } from '../../faults/support/platform';
+import { consumerCounter, FaultPlatform, PROVINCE, ops as runOps } from '../../faults/support/platform';
 import { request } from '../../support/http';
 import { startServices, type RunningService } from '../../support/services';
 
 // Horizontal scaling: three reporting instances share one consumer group, two registry and two
 // enrollment instances share the HTTP load and take turns publishing their outboxes. Totals must
 // be exact and every reporting instance must really own partitions. A fourth reporting instance
-// runs API-only (KAFKA_CONSUMERS=off): it serves HTTP and joins no group.
+// runs API-only (KAFKA_CONSUMERS=off), as the deployment files run reporting's HTTP instances: it
+// joins no group, and its cached progress follows what the consuming instances project.
 const platform = new FaultPlatform(newRunId(), '22001');
 const ops = (...args: string[]) => runOps(platform.runId, ...args);
 
@@ -32,6 +33,22 @@ describe('several instances of every service under load', () => {
   });
 
   it('shares the partitions between three reporting instances and projects every event once', async () => {
+    // A campaign read through the API-only instance before the load: its progress is cached in Redis.
+    const officer = testToken({ sub: `officer-${PROVINCE}`, role: 'province_officer', communes: [], province: PROVINCE });
+    const campaign = await eventually(async () => {
+      const created = await request<{ id: string }>('POST', `${apiOnly.url}/campaigns`, officer, {
+        name: 'Chiến dịch nhiều phiên bản',
+        communeCode: platform.commune,
+        startsOn: '2026-07-01',
+        endsOn: '2026-12-31',
+        targets: [{ indicatorCode: 'cccd_applications', targetCount: 10 }],
+      });
+      expect(created.status).toBe(201);
+      return created.body;
+    });
+    const householdsShown = async () => (await request<{ population: { households: number } }>('GET', `${apiOnly.url}/campaigns/${campaign.id}/progress`, officer)).body.population.households;
+    expect(await householdsShown()).toBe(0);
+
     await new FieldLoad(platform, { households: 60, phones: 6 }).run();
     const figures = await settleAndCheck(platform, 'three reporting, two registry and two enrollment instances', 120000, { record: false });
 
@@ -54,6 +71,11 @@ describe('several instances of every service under load', () => {
       expect(groups[0].members).toHaveLength(3);
       expect(await consumerCounter(apiOnly.url, 'events_applied_total')).toBe(0);
       expect((await request<{ status: string }>('GET', `${apiOnly.url}/health`)).status).toBe(200);
+      // What the consuming instances projected reaches its answers: their batches bumped the
+      // commune's cache version, so the cached figures from before the load are not served.
+      const [{ households }] = await query<{ households: number }>(`select count(*)::int as households from t_${platform.runId}_registry.households`);
+      expect(households).toBeGreaterThan(0);
+      expect(await householdsShown()).toBe(households);
     } finally {
       await admin.disconnect();
     }
