@@ -18,6 +18,7 @@ export * from './errors/transient-database';
 export * from './http/problems';
 export * from './http/too-many-requests.exception';
 export * from './http/security-headers';
+export * from './http/prepared-json';
 export * from './rate-limit/rate-limiter';
 export * from './rate-limit/rate-limit.guard';
 export * from './openapi/openapi';

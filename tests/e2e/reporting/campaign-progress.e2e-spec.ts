@@ -265,6 +265,17 @@ describe('campaign progress from field events', () => {
       expect(response.body.refreshing).toBe(false);
       return response.body;
     });
+    // A reader holding these figures asks again with their ETag: 304, no body, until they change.
+    const url = `${reporting.url}/campaigns/${provinceCampaign}/province-progress?asOf=${END}`;
+    const conditional = (etag: string) => fetch(url, { headers: { authorization: `Bearer ${officer}`, 'if-none-match': etag } });
+    const settledAnswer = await fetch(url, { headers: { authorization: `Bearer ${officer}` } });
+    const settledEtag = settledAnswer.headers.get('etag')!;
+    expect(settledEtag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(settledAnswer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(await settledAnswer.text())).toMatchObject({ computedAt: settled.computedAt, refreshing: false });
+    const unchanged = await conditional(settledEtag);
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe('');
     const viewer = await openStream(`${reporting.url}/campaigns/${provinceCampaign}/live`, officer);
     expect(viewer.status).toBe(200);
     try {
@@ -283,6 +294,10 @@ describe('campaign progress from field events', () => {
       );
       expect(Date.parse(changed.computedAt)).toBeGreaterThan(Date.parse(settled.computedAt));
       expect(indicator(changed, 'cccd_applications').achieved).toBe(indicator(settled, 'cccd_applications').achieved! + 3);
+      // The old ETag no longer names the latest figures: the whole answer comes.
+      const after = await conditional(settledEtag);
+      expect(after.status).toBe(200);
+      expect(after.headers.get('etag')).not.toBe(settledEtag);
       await eventually(() => expect(viewer.text()).toContain('event: changed'), { timeoutMs: 10000 });
     } finally {
       viewer.close();

@@ -45,6 +45,29 @@ describe('ReportCache.latest (real Redis)', () => {
     expect(computations).toBe(1);
   });
 
+  it('serializes an answer once per figures and state, named by an ETag that changes with them', async () => {
+    const cache = instance();
+    let value = 1;
+    const compute = async () => ({ achieved: value });
+    const first = await cache.latestJson(scope, ['json'], compute, () => undefined);
+    const figures = await cache.latest(scope, ['json'], compute, () => undefined);
+    expect(JSON.parse(first.body.toString('utf8'))).toEqual({ ...figures.value, computedAt: figures.computedAt, refreshing: false });
+    expect(first.etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    // The same figures again: the very bytes built for the first reader.
+    const again = await cache.latestJson(scope, ['json'], compute, () => undefined);
+    expect(again.body).toBe(first.body);
+    expect(again.etag).toBe(first.etag);
+
+    value = 2;
+    await change();
+    const stale = await cache.latestJson(scope, ['json'], compute, () => undefined);
+    expect(JSON.parse(stale.body.toString('utf8'))).toMatchObject({ achieved: 1, refreshing: true });
+    expect(stale.etag).not.toBe(first.etag);
+    await eventually(async () => expect(JSON.parse((await cache.latestJson(scope, ['json'], compute, () => undefined)).body.toString('utf8'))).toMatchObject({ achieved: 2, refreshing: false }), { timeoutMs: 5000 });
+    const fresh = await cache.latestJson(scope, ['json'], compute, () => undefined);
+    expect([first.etag, stale.etag]).not.toContain(fresh.etag);
+  });
+
   it('after a change serves the last figures at once, refreshes in the background and says when newer ones are stored', async () => {
     const cache = instance();
     let value = 1;

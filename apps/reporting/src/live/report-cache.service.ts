@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { MetricsService, RedisService, SERVICE_CONFIG, type ServiceConfig } from '@dtc/platform';
+import { MetricsService, RedisService, SERVICE_CONFIG, type PreparedJson, type ServiceConfig } from '@dtc/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import { versionKey } from './change-notice';
 
@@ -59,6 +59,8 @@ export class ReportCache implements OnModuleDestroy {
    * takes them from here, so a hit moves a few bytes from Redis and parses nothing.
    */
   private readonly parsed = new Map<string, StoredFigures<unknown>>();
+  /** The answers built from figures in hand, fresh and refreshing; they go when the figures do. */
+  private readonly answers = new WeakMap<StoredFigures<unknown>, { fresh?: PreparedJson; refreshing?: PreparedJson }>();
 
   constructor(
     private readonly redis: RedisService,
@@ -102,27 +104,53 @@ export class ReportCache implements OnModuleDestroy {
    * than STALE_LIMIT_MS behind a change are never served: that reader waits for a computation.
    */
   async latest<T>(scope: CacheScope, request: unknown, compute: () => Promise<T>, onRefreshed: () => void): Promise<LatestFigures<T>> {
+    const { stored, refreshing } = await this.latestStored(scope, request, compute, onRefreshed);
+    return { value: stored.value, computedAt: stored.computedAt, refreshing };
+  }
+
+  /**
+   * latest() as the JSON answer `{ ...value, computedAt, refreshing }`, serialized once per
+   * figures and state on this instance (see PreparedJson). Readers of a busy view mostly get
+   * figures in hand, so most answers reuse bytes already built.
+   */
+  async latestJson<T extends object>(scope: CacheScope, request: unknown, compute: () => Promise<T>, onRefreshed: () => void): Promise<PreparedJson> {
+    const { stored, refreshing } = await this.latestStored(scope, request, compute, onRefreshed);
+    const state = refreshing ? 'refreshing' : 'fresh';
+    const built = this.answers.get(stored) ?? {};
+    const known = built[state];
+    if (known) return known;
+    const answer: PreparedJson = {
+      body: Buffer.from(JSON.stringify({ ...stored.value, computedAt: stored.computedAt, refreshing })),
+      // The stamp names these figures among every computation of every instance; the state is in the body too.
+      etag: `"${createHash('sha1').update(`${stored.stamp}|${state}`).digest('base64url')}"`,
+    };
+    built[state] = answer;
+    this.answers.set(stored, built);
+    return answer;
+  }
+
+  private async latestStored<T>(scope: CacheScope, request: unknown, compute: () => Promise<T>, onRefreshed: () => void): Promise<{ stored: StoredFigures<T>; refreshing: boolean }> {
     const key = this.latestKey(scope, request);
     let reading: { stored: StoredFigures<T> | null; versions: string };
     try {
       reading = await this.readLatest<T>(key, scope);
     } catch {
       this.misses.inc();
-      return { value: await compute(), computedAt: new Date().toISOString(), refreshing: false };
+      // Redis is down: figures of this request alone, named as no other computation is.
+      return { stored: { value: await compute(), computedAt: new Date().toISOString(), versions: '', stamp: randomUUID() }, refreshing: false };
     }
     const { stored, versions } = reading;
     if (stored && stored.versions === versions) {
       this.hits.inc();
-      return { value: stored.value, computedAt: stored.computedAt, refreshing: false };
+      return { stored, refreshing: false };
     }
     if (stored && Date.now() - Date.parse(stored.computedAt) <= STALE_LIMIT_MS) {
       this.staleServed.inc();
       this.refreshSoon(key, scope, compute, onRefreshed, reading);
-      return { value: stored.value, computedAt: stored.computedAt, refreshing: true };
+      return { stored, refreshing: true };
     }
     this.misses.inc();
-    const fresh = await this.computeLatest(key, versions, compute);
-    return { value: fresh.value, computedAt: fresh.computedAt, refreshing: false };
+    return { stored: await this.computeLatest(key, versions, compute), refreshing: false };
   }
 
   onModuleDestroy(): void {

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { canAccessCommune, canAccessProvince, addDays, vietnamToday, type Principal } from '@dtc/platform';
+import { canAccessCommune, canAccessProvince, addDays, vietnamToday, type PreparedJson, type Principal } from '@dtc/platform';
 import { knownProvinceOf } from '@dtc/messaging';
 import type { EntityManager } from 'typeorm';
 import type { CampaignView, TargetView } from '../campaigns/campaign.dto';
@@ -56,7 +56,8 @@ export class ProgressService {
     ));
   }
 
-  async province(campaignId: string, asOf: string | undefined, rankBy: string | undefined, principal: Principal): Promise<ProvinceProgress> {
+  /** The ProvinceProgress answer, serialized (see ReportCache.latestJson). */
+  async province(campaignId: string, asOf: string | undefined, rankBy: string | undefined, principal: Principal): Promise<PreparedJson> {
     const campaign = await this.campaigns.get(campaignId, principal);
     if (campaign.communeCode) throw new UnprocessableEntityException({ message: 'Validation failed', fields: [{ field: 'campaignId', reason: 'a commune campaign has no province ranking; use /progress' }] });
     if (!canAccessProvince(principal, campaign.provinceCode)) throw new NotFoundException(`Campaign ${campaignId} not found`);
@@ -64,7 +65,7 @@ export class ProgressService {
     // The ranking is the costliest answer and its province changes many times a second in the
     // evening: readers get the last ranking at once, refreshed in the background (see ReportCache.latest).
     // Its freshness is stored with it: current stream heads would overstate what stale figures hold.
-    const latest = await this.cache.latest(
+    return this.cache.latestJson(
       { kind: 'province', code: province },
       ['province', campaign, asOf ?? vietnamToday(), rankBy ?? null],
       () =>
@@ -74,7 +75,6 @@ export class ProgressService {
         }),
       () => void this.live.refreshed({ communes: [], provinces: [province] }),
     );
-    return { ...latest.value, computedAt: latest.computedAt, refreshing: latest.refreshing };
   }
 
   async teams(campaignId: string, communeCode: string | undefined, asOf: string | undefined, principal: Principal): Promise<TeamLeaderboard> {

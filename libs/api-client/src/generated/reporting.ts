@@ -2481,11 +2481,20 @@ export interface operations {
             };
             200: {
                 headers: {
+                    /** @description Names these figures; send it back as If-None-Match to get 304 while they are still the latest */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProvinceProgress"];
                 };
+            };
+            /** @description If-None-Match named the figures this answer would carry */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed input: a parameter or body field of the wrong type or format, unknown or missing (the fields say which) */
             400: {
