@@ -27,6 +27,7 @@ import { rebuildProjections } from '../../apps/reporting/src/rebuild/rebuild';
 import { kafkaBaseline, postgresBaseline } from './baselines';
 import { communeHistory, historyCommunes } from './history';
 import { seedHistory } from './history-phase';
+import { cpuBetween, cpuSnapshot, type CpuUse } from './cpu';
 import { awaitCaughtUp, groupProgress } from './kafka-progress';
 import type { LoadCommune, LoadPlan, LoadReport } from './load/field-phones';
 import { activityPerEvent, Ledger, provinceReaders } from './measurements';
@@ -216,6 +217,8 @@ async function main(): Promise<void> {
 
     // 3. Start the services: reporting's live consumer projects the whole history.
     const projectionActivity = await ledger.databaseActivity();
+    const cpu: Record<string, CpuUse> = {};
+    const projectionCpu = cpuSnapshot(platform.pids());
     const projectionStarted = Date.now();
     const profileDir = settings.profile ? path.join(repoRoot, '.data', 'bench', 'profiles', runId) : undefined;
     await platform.start(profileDir);
@@ -225,6 +228,7 @@ async function main(): Promise<void> {
       awaitCaughtUp(admin, `${platform.topicPrefix}reporting-projections`, topics, { timeoutMs: 3600000, onProgress: (done) => bar.update(done) }),
     );
     const projectionSeconds = (Date.now() - projectionStarted) / 1000;
+    cpu.projection = cpuBetween(projectionCpu, cpuSnapshot(platform.pids()), history.events);
     bar.finish();
     // Enrollment and training keep read models of registry events: let them finish too.
     for (const consumer of ['enrollment-registry-read-model', 'training-registry-read-model']) {
@@ -237,6 +241,7 @@ async function main(): Promise<void> {
     // 4. Rebuild every projection from the topics (reporting keeps serving the live generation).
     bar = new ProgressBar(`4/${PHASES} rebuild`, history.events);
     const rebuildActivity = await ledger.databaseActivity();
+    const rebuildCpu = cpuSnapshot(platform.pids());
     const rebuild = await watchingMemory(platform, (rssPeaks.rebuild = {}), () =>
       rebuildProjections({
         databaseUrl,
@@ -250,6 +255,7 @@ async function main(): Promise<void> {
       }),
     );
 
+    cpu.rebuild = cpuBetween(rebuildCpu, cpuSnapshot(platform.pids()), rebuild.eventsApplied);
     const rebuildCost = activityPerEvent(rebuildActivity, await ledger.databaseActivity(), rebuild.eventsApplied);
 
     // 5. Paced load with province officers reading the ranking.
@@ -272,6 +278,7 @@ async function main(): Promise<void> {
       const lagBefore = await visibleLagSnapshot(platform);
       const activityBefore = await ledger.databaseActivity();
       const statementsBefore = await platform.statementsSent();
+      const cpuBefore = cpuSnapshot(platform.pids());
       const from = new Date();
       let loading = true;
       const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>
@@ -281,6 +288,8 @@ async function main(): Promise<void> {
         ]),
       );
       const to = new Date();
+      // The writing window only: the catching up below is the consumers' tail, not the phase's load.
+      const cpuAfter = cpuSnapshot(platform.pids());
       bar.finish();
       // Let the relays and projections finish the phase's events before reading lags.
       const deadline = Date.now() + 600000;
@@ -289,6 +298,7 @@ async function main(): Promise<void> {
       const visible = histogramDelta(lagBefore, await visibleLagSnapshot(platform));
       const activityAfter = await ledger.databaseActivity();
       const events = await ledger.eventsWritten(from, to);
+      cpu[plan.label] = cpuBetween(cpuBefore, cpuAfter, events);
       return {
         report,
         reads,
@@ -341,6 +351,7 @@ async function main(): Promise<void> {
       sustained,
       bigUploads,
       split,
+      cpu,
       rssPeakMB: rssPeaks,
       rssEndMB: platform.rss(),
     };

@@ -141,6 +141,13 @@ export class BenchPlatform {
     }
   }
 
+  /** Each running service process's pid, by label (for CPU accounting). */
+  pids(): Record<string, number> {
+    const pids: Record<string, number> = {};
+    for (const service of this.all()) if (service.process.pid !== undefined && service.process.exitCode === null) pids[service.label] = service.process.pid;
+    return pids;
+  }
+
   /** Resident set size of each service process, in MB (from /proc). */
   rss(): Record<string, number> {
     const figures: Record<string, number> = {};

@@ -1,4 +1,5 @@
 import type { KafkaBaseline, PostgresBaseline } from './baselines';
+import type { CpuUse } from './cpu';
 import type { LoadReport } from './load/field-phones';
 
 interface Percentiles {
@@ -45,6 +46,8 @@ export interface BenchFigures {
     writes: LoadPhaseFigures;
     consumers: { events: number; seconds: number; eventsPerSecond: number; startupSeconds: number; allCaughtUpSeconds: number };
   };
+  /** CPU per event by component, per phase label (projection, rebuild, paced, sustained, big-uploads, writes-alone). */
+  cpu?: Record<string, CpuUse>;
   rssPeakMB: Record<string, Record<string, number>>;
   rssEndMB: Record<string, number>;
 }
@@ -149,8 +152,35 @@ export function reportRows(f: BenchFigures): Row[] {
           ]
         : [],
     ),
+    ...cpuRows(f),
     ...Object.keys(f.rssEndMB).map((name) => ({ figure: `RSS ${name}`, value: `peak ${int(peak(name))} MB, end ${int(f.rssEndMB[name])} MB`, target: '< 300 MB', verdict: check(peak(name) < 300), vsBaseline: '' })),
   ];
+}
+
+const CPU_PHASES: Array<[label: string, phase: string]> = [
+  ['projection', 'live projection'],
+  ['rebuild', 'rebuild'],
+  ['paced', 'paced load'],
+  ['sustained', 'flat out'],
+  ['big-uploads', 'big uploads'],
+  ['writes-alone', 'writes alone'],
+];
+
+/** Where each phase's CPU went: the component to make cheaper is the one at the front. */
+function cpuRows(f: BenchFigures): Row[] {
+  return CPU_PHASES.flatMap(([label, phase]) => {
+    const use = f.cpu?.[label];
+    if (!use) return [];
+    return [
+      {
+        figure: `CPU per event (${phase})`,
+        value: use.msPerEvent.map(([name, ms]) => `${name} ${perEvent(ms)} ms`).join(', '),
+        target: '',
+        verdict: '',
+        vsBaseline: `/proc, largest first; machine ${Number.isFinite(use.machineBusy) ? Math.round(use.machineBusy * 100) : 'n/a'}% busy${label === 'rebuild' ? '; the rebuild runs in the bench process' : ''}`,
+      },
+    ];
+  });
 }
 
 /** The issue's second write target: phones uploading 100-item batches. */
