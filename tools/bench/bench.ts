@@ -30,7 +30,7 @@ import { seedHistory } from './history-phase';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './cpu';
 import { awaitCaughtUp, groupProgress } from './kafka-progress';
 import type { LoadCommune, LoadPlan, LoadReport } from './load/field-phones';
-import { activityPerEvent, Ledger, provinceReaders } from './measurements';
+import { activityPerEvent, countersDelta, Ledger, provinceReaders } from './measurements';
 import { BenchPlatform, type ServiceName } from './platform';
 import { renderReport, type BenchFigures } from './report';
 import { histogramDelta, histogramQuantile, readHistogram, type HistogramSnapshot } from './stats';
@@ -279,6 +279,7 @@ async function main(): Promise<void> {
       const activityBefore = await ledger.databaseActivity();
       const statementsBefore = await platform.statementsSent();
       const cpuBefore = cpuSnapshot(platform.pids());
+      const groupsBefore = await platform.counterByLabel('sync_groups_total', 'outcome');
       const from = new Date();
       let loading = true;
       const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>
@@ -290,6 +291,7 @@ async function main(): Promise<void> {
       const to = new Date();
       // The writing window only: the catching up below is the consumers' tail, not the phase's load.
       const cpuAfter = cpuSnapshot(platform.pids());
+      const groups = countersDelta(groupsBefore, await platform.counterByLabel('sync_groups_total', 'outcome'));
       bar.finish();
       // Let the relays and projections finish the phase's events before reading lags.
       const deadline = Date.now() + 600000;
@@ -304,6 +306,7 @@ async function main(): Promise<void> {
         reads,
         events,
         eventsPerSecond: events / ((to.getTime() - from.getTime()) / 1000),
+        groups,
         relayLagMs: await ledger.relayLag(from, to),
         visibleLagMs: consumers ? { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count } : { p50: Number.NaN, p99: Number.NaN, events: 0 },
         cost: { ...activityPerEvent(activityBefore, activityAfter, events), statementsPerEvent: events > 0 ? ((await platform.statementsSent()) - statementsBefore) / events : Number.NaN },

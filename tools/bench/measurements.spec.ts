@@ -1,6 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { activityPerEvent, provinceReaders, tableKind } from './measurements';
+import { activityPerEvent, countersDelta, provinceReaders, sumCounterByLabel, tableKind } from './measurements';
+
+describe('benchmark counters from the services', () => {
+  it('sums a counter over services by one label and gives what moved in a phase', () => {
+    const registry = '# HELP sync_groups_total x\n# TYPE sync_groups_total counter\nsync_groups_total{outcome="together"} 40\nsync_groups_total{outcome="conflict"} 2\nsync_groups_total_created{outcome="together"} 1.7e9\n';
+    const enrollment = 'sync_groups_total{service="enrollment",outcome="together"} 10\nsync_groups_total{outcome="alone"} 3\nother_total{outcome="together"} 99\n';
+    const after = sumCounterByLabel([registry, enrollment], 'sync_groups_total', 'outcome');
+    expect(after).toEqual({ together: 50, conflict: 2, alone: 3 });
+    expect(countersDelta({ together: 45, conflict: 2 }, after)).toEqual({ together: 5, alone: 3 });
+  });
+});
 
 describe('benchmark database work per event', () => {
   it('divides the counters moved during a phase by its events', () => {

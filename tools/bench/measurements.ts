@@ -151,3 +151,16 @@ export async function provinceReaders(
   const answered = samples.length - failures;
   return { queries: samples.length, failures, p50: percentile(samples, 50), p99: percentile(samples, 99), communes, refreshingShare: answered ? refreshing / answered : 0, ageP99: ages.length ? percentile(ages, 99) : Number.NaN };
 }
+
+/** How much each labelled counter moved between two readings (labels new in the second count from 0). */
+export function countersDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([label, value]) => [label, value - (before[label] ?? 0)]).filter(([, moved]) => (moved as number) > 0));
+}
+
+/** A counter in Prometheus text from several services, summed by the value of one of its labels. */
+export function sumCounterByLabel(texts: readonly string[], name: string, label: string): Record<string, number> {
+  const totals: Record<string, number> = {};
+  const line = new RegExp(`^${name}\\{(?:[^}]*,)?${label}="([^"]+)"[^}]*\\} (\\S+)$`, 'gm');
+  for (const text of texts) for (const [, value, count] of text.matchAll(line)) totals[value] = (totals[value] ?? 0) + Number(count);
+  return totals;
+}

@@ -7,6 +7,7 @@ import { createKafka } from '@dtc/messaging';
 import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
 import { SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
+import { sumCounterByLabel } from './measurements';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 // The services run with NODE_ENV=production, which refuses secrets written in the repository.
@@ -175,6 +176,12 @@ export class BenchPlatform {
       total += Number(/^db_statements_total\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0);
     }
     return total;
+  }
+
+  /** A counter summed over the running services, by the value of one label (e.g. sync_groups_total by outcome). */
+  async counterByLabel(name: string, label: string): Promise<Record<string, number>> {
+    const texts = await Promise.all(this.all().map((service) => fetch(`${service.url}/metrics`).then((r) => r.text(), () => '')));
+    return sumCounterByLabel(texts, name, label);
   }
 
   async stop(): Promise<void> {

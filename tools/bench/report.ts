@@ -26,6 +26,8 @@ export interface LoadPhaseFigures {
   visibleLagMs: Percentiles & { events: number };
   /** Including the relays' and consumers' work on the phase's events (read after they caught up). */
   cost?: PhaseCost;
+  /** The services' upload groups by outcome during the phase (sync_groups_total). */
+  groups?: Record<string, number>;
 }
 
 export interface BenchFigures {
@@ -152,6 +154,7 @@ export function reportRows(f: BenchFigures): Row[] {
           ]
         : [],
     ),
+    ...groupRows(f),
     ...cpuRows(f),
     ...Object.keys(f.rssEndMB).map((name) => ({ figure: `RSS ${name}`, value: `peak ${int(peak(name))} MB, end ${int(f.rssEndMB[name])} MB`, target: '< 300 MB', verdict: check(peak(name) < 300), vsBaseline: '' })),
   ];
@@ -165,6 +168,33 @@ const CPU_PHASES: Array<[label: string, phase: string]> = [
   ['big-uploads', 'big uploads'],
   ['writes-alone', 'writes alone'],
 ];
+
+/** Whether uploads took the fast path (a group in one transaction) or were replayed item by item, and why. */
+function groupRows(f: BenchFigures): Row[] {
+  const phases: Array<[string, LoadPhaseFigures | undefined]> = [
+    ['paced load', f.paced],
+    ['flat out', f.sustained],
+    ['big uploads', f.bigUploads],
+    ['writes alone', f.split?.writes],
+  ];
+  return phases.flatMap(([phase, figures]) => {
+    const groups = figures?.groups;
+    const total = Object.values(groups ?? {}).reduce((sum, n) => sum + n, 0);
+    if (!groups || total === 0) return [];
+    return [
+      {
+        figure: `upload groups (${phase})`,
+        value: Object.entries(groups)
+          .sort((a, b) => b[1] - a[1])
+          .map(([outcome, n]) => `${outcome} ${((100 * n) / total).toFixed(1)}%`)
+          .join(', '),
+        target: '',
+        verdict: '',
+        vsBaseline: `${int(total)} groups (sync_groups_total); all but "together" were applied item by item`,
+      },
+    ];
+  });
+}
 
 /** Where each phase's CPU went: the component to make cheaper is the one at the front. */
 function cpuRows(f: BenchFigures): Row[] {

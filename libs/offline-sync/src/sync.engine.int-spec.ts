@@ -42,6 +42,14 @@ describe('OfflineSyncEngine (real Postgres)', () => {
   let engine: OfflineSyncEngine;
   // What the racing handlers saw on each attempt (the database's own error codes).
   const attempts: Record<string, (string | undefined)[]> = { deadlock: [], locked: [], named: [] };
+  /** How each upload group went in, as the engine reported it (sync_groups_total in the services). */
+  const groups: string[] = [];
+  /** The outcomes reported while the upload ran (a group of one is reported before its first await). */
+  const outcomesOf = async <T>(upload: () => Promise<T>): Promise<{ result: T; outcomes: string[] }> => {
+    const from = groups.length;
+    const result = await upload();
+    return { result, outcomes: groups.slice(from) };
+  };
 
   beforeAll(async () => {
     const options = { url: databaseUrl(), schema, migrations: [CreateSyncResults1763900000002, SyncResultsDevice1764500000550] };
@@ -70,6 +78,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
       dataSource,
       provinceOf: async () => '38',
       retry: { attempts: 4, baseDelayMs: 20 },
+      onGroup: (outcome) => groups.push(outcome),
       handlers: {
         // Locks row 1, then row 2: the test's own transaction takes them the other way round.
         'thing.deadlock': syncHandler(NoteDto, 201, false, (payload, _target, _principal, { tx }) =>
@@ -263,7 +272,8 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     const note = `group-${randomUUID()}`;
     const created = [item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } })];
     const change = item('thing.change', { refs: { target: created[1].clientId }, payload: { note: 'x' } });
-    const first = await engine.upload({ items: [...created, change] } as never, agent);
+    const { result: first, outcomes } = await outcomesOf(() => engine.upload({ items: [...created, change] } as never, agent));
+    expect(outcomes).toEqual(['together']);
     expect(first.map((r) => [r.status, r.replayed])).toEqual([
       [201, false],
       [201, false],
@@ -291,12 +301,13 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     const theirs = { id: randomUUID(), communeCode: '16279' };
     try {
       await other.query("insert into sync_results (client_id, command, status, body, actor, commune_code) values ($1, 'thing.audited', 201, $2, 'agent-1', '16279')", [group[1].clientId, JSON.stringify(theirs)]);
-      const uploading = engine.upload({ items: group } as never, agent);
+      const uploading = outcomesOf(() => engine.upload({ items: group } as never, agent));
       // The group's results insert is the claim: it waits for the other upload's row...
       await eventually(async () => expect(await waitingOn('insert into sync_results')).toBe(1), { timeoutMs: 10000, intervalMs: 20 });
       await other.query('commit');
       // ...then fails on the key, and the group goes item by item.
-      const results = await uploading;
+      const { result: results, outcomes } = await uploading;
+      expect(outcomes).toEqual(['conflict']);
       expect(results.map((r) => [r.clientId, r.status, r.replayed])).toEqual([
         [group[0].clientId, 201, false],
         [group[1].clientId, 201, true],
@@ -315,7 +326,8 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     const note = `fallback-${randomUUID()}`;
     const good = [item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } })];
     const refused = item('thing.audited', { payload: { note: 'refuse' } });
-    const results = await engine.upload({ items: [good[0], refused, good[1]] } as never, agent);
+    const { result: results, outcomes } = await outcomesOf(() => engine.upload({ items: [good[0], refused, good[1]] } as never, agent));
+    expect(outcomes).toEqual(['refused']);
     expect(results.map((r) => r.status)).toEqual([201, 422, 201]);
     expect(results[1].body).toMatchObject({ fields: [{ field: 'note', reason: 'refused on purpose' }] });
     expect(await writers(note)).toBe(2);
@@ -323,5 +335,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(await stored(good[0].clientId, refused.clientId, good[1].clientId)).toEqual(expect.arrayContaining([201, 422, 201]));
     const audited = await query<{ sync_client_id: string }>(`select sync_client_id from "${schema}".audit_log where sync_client_id = any($1::uuid[]) order by id`, [good.map((g) => g.clientId)]);
     expect(audited.map((row) => row.sync_client_id)).toEqual(good.map((g) => g.clientId));
+    // One item: nothing to apply together.
+    expect((await outcomesOf(() => engine.upload({ items: [item('thing.audited', { payload: { note: `alone-${randomUUID()}` } })] } as never, agent))).outcomes).toEqual(['alone']);
   });
 });

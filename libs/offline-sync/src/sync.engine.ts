@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { deferInserts, flushDeferredInserts, syncItemMarker } from '@dtc/persistence';
-import { canAccessCommune, databaseErrorCode, databaseTrouble, loggableError, toProblem, unprocessable, validatePayload, type Principal, type Role } from '@dtc/platform';
+import { canAccessCommune, databaseErrorCode, databaseTrouble, loggableError, toProblem, unprocessable, validatePayload, type MetricsService, type Principal, type Role } from '@dtc/platform';
 import type { ClassConstructor } from 'class-transformer';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { SyncBatchDto, SyncItemDto, SyncItemResult } from './sync.dto';
@@ -38,6 +38,24 @@ export interface SyncEngineOptions {
    * the base of the jittered exponential backoff between tries (default 25 ms).
    */
   retry?: { attempts?: number; baseDelayMs?: number };
+  /** Told how each group of an upload was applied (see SyncGroupOutcome); `syncGroupMetrics` counts them. */
+  onGroup?: (outcome: SyncGroupOutcome) => void;
+}
+
+/**
+ * How a group of an upload's items went in: `together` in one transaction (the fast path), or item
+ * by item because the group was never tried together (`alone`: one item, a repeated client id, a
+ * reference to an item to retry) or because the attempt was rolled back: an item `refused` (4xx),
+ * an item stored by an earlier upload that must be `replayed` on its own, a result row taken
+ * meanwhile by a concurrent upload (`conflict`), the database `busy` (deadlock, lock or statement
+ * timeout), or another `error`.
+ */
+export type SyncGroupOutcome = 'together' | 'alone' | 'refused' | 'replayed' | 'conflict' | 'busy' | 'error';
+
+/** Counts upload groups by outcome in `sync_groups_total`: the share not `together` is throughput lost to item-by-item replays. */
+export function syncGroupMetrics(metrics: MetricsService): (outcome: SyncGroupOutcome) => void {
+  const groups = metrics.counter('sync_groups_total', 'Offline upload groups (up to 50 items) by how they were applied: together in one transaction, or item by item and why', ['outcome']);
+  return (outcome) => groups.inc({ outcome });
 }
 
 /** Items applied in one transaction when all of them succeed (see applyTogether). */
@@ -108,8 +126,9 @@ export class OfflineSyncEngine {
     const upload: UploadState = { principal, correlationId, deviceId, results: [], seen: new Set(), retryLater: new Set(), created: new Map() };
     for (let start = 0; start < batch.items.length; start += GROUP_SIZE) {
       const group = batch.items.slice(start, start + GROUP_SIZE);
-      const together = this.canApplyTogether(group, upload) ? await this.applyTogether(group, upload) : undefined;
-      if (together) this.settle(upload, together);
+      const together = this.canApplyTogether(group, upload) ? await this.applyTogether(group, upload) : 'alone';
+      this.options.onGroup?.(Array.isArray(together) ? 'together' : together);
+      if (Array.isArray(together)) this.settle(upload, together);
       else for (const item of group) await this.applyAlone(item, upload);
     }
     return upload.results;
@@ -161,7 +180,7 @@ export class OfflineSyncEngine {
    * upload of the same items committed meanwhile makes it fail on the key, one still running makes
    * it wait and then fail, and the group falls back to the item-by-item path, which replays them.
    */
-  private async applyTogether(group: SyncItemDto[], upload: UploadState): Promise<SyncItemResult[] | undefined> {
+  private async applyTogether(group: SyncItemDto[], upload: UploadState): Promise<SyncItemResult[] | Exclude<SyncGroupOutcome, 'together' | 'alone'>> {
     const { principal, correlationId, deviceId } = upload;
     const created = new Map(upload.created);
     try {
@@ -197,7 +216,7 @@ export class OfflineSyncEngine {
       });
     } catch (error) {
       this.logger.debug({ items: group.length, err: loggableError(error) }, 'sync group applied item by item');
-      return undefined;
+      return whyNotTogether(error);
     }
   }
 
@@ -311,6 +330,14 @@ export class OfflineSyncEngine {
     if (row.command !== item.command) return reused(`This clientId was already used for ${row.command}; generate a new one`);
     return { clientId, status: row.status, body: row.body, replayed: true };
   }
+}
+
+function whyNotTogether(error: unknown): Exclude<SyncGroupOutcome, 'together' | 'alone'> {
+  if (error instanceof ReplayInstead) return 'replayed';
+  if (databaseErrorCode(error) === '23505') return 'conflict';
+  if (databaseTrouble(error) === 'busy') return 'busy';
+  if (error instanceof ItemProblem) return 'refused';
+  return toProblem(error).statusCode < 500 ? 'refused' : 'error';
 }
 
 /** The id a successful item created or acted on, which later items may refer to. */

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { knownProvinceOf } from '@dtc/messaging';
-import { ApiDeviceIdHeader, DeviceId, MAX_SYNC_ITEMS, OfflineSyncEngine, readSyncHealth, SyncBatchDto, SyncBatchResult, syncHandler, SyncHealthQuery, SyncHealthView } from '@dtc/offline-sync';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { ApiDeviceIdHeader, DeviceId, MAX_SYNC_ITEMS, OfflineSyncEngine, readSyncHealth, SyncBatchDto, SyncBatchResult, syncGroupMetrics, syncHandler, SyncHealthQuery, SyncHealthView } from '@dtc/offline-sync';
+import { CorrelationId, CurrentPrincipal, MetricsService, Roles, type Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { ApplyDto, ObstacleDto, TransitionDto } from '../enrollments/enrollments.dto';
 import { EnrollmentsService } from '../enrollments/enrollments.service';
@@ -15,10 +15,12 @@ export class SyncController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly enrollments: EnrollmentsService,
+    metrics: MetricsService,
   ) {
     this.engine = new OfflineSyncEngine({
       dataSource,
       provinceOf: knownProvinceOf,
+      onGroup: syncGroupMetrics(metrics),
       handlers: {
         'enrollment.apply': syncHandler(ApplyDto, 201, false, async (p, _t, who, ctx) => {
           const { outcome: _outcome, ...view } = await enrollments.apply(p, who, ctx);

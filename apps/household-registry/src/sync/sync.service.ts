@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OfflineSyncEngine, readSyncHealth, syncHandler, type SyncBatchDto, type SyncHealthQuery, type SyncHealthView, type SyncItemResult } from '@dtc/offline-sync';
-import type { Principal } from '@dtc/platform';
+import { OfflineSyncEngine, readSyncHealth, syncGroupMetrics, syncHandler, type SyncBatchDto, type SyncHealthQuery, type SyncHealthView, type SyncItemResult } from '@dtc/offline-sync';
+import { MetricsService, type Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from '../households/households.dto';
 import { HouseholdsService } from '../households/households.service';
@@ -16,9 +16,17 @@ import { VisitsService } from '../visits/visits.service';
 export class SyncService {
   readonly engine: OfflineSyncEngine;
 
-  constructor(private readonly dataSource: DataSource, households: HouseholdsService, residents: ResidentsService, visits: VisitsService, organisations: OrganisationsService) {
+  constructor(
+    private readonly dataSource: DataSource,
+    households: HouseholdsService,
+    residents: ResidentsService,
+    visits: VisitsService,
+    organisations: OrganisationsService,
+    metrics: MetricsService,
+  ) {
     this.engine = new OfflineSyncEngine({
       dataSource,
+      onGroup: syncGroupMetrics(metrics),
       provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
       handlers: {
         'household.register': syncHandler(RegisterHouseholdDto, 201, false, (p, _t, who, ctx) => households.register(p, who, ctx)),

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { knownProvinceOf } from '@dtc/messaging';
-import { ApiDeviceIdHeader, DeviceId, MAX_SYNC_ITEMS, OfflineSyncEngine, readSyncHealth, SyncBatchDto, SyncBatchResult, syncHandler, SyncHealthQuery, SyncHealthView } from '@dtc/offline-sync';
-import { CorrelationId, CurrentPrincipal, Roles, type Principal } from '@dtc/platform';
+import { ApiDeviceIdHeader, DeviceId, MAX_SYNC_ITEMS, OfflineSyncEngine, readSyncHealth, SyncBatchDto, SyncBatchResult, syncGroupMetrics, syncHandler, SyncHealthQuery, SyncHealthView } from '@dtc/offline-sync';
+import { CorrelationId, CurrentPrincipal, MetricsService, Roles, type Principal } from '@dtc/platform';
 import { IsUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { CancelSessionDto, HoldSessionDto, RecordAttendanceDto, ScheduleSessionDto } from '../sessions/sessions.dto';
@@ -26,10 +26,12 @@ export class SyncController {
     private readonly dataSource: DataSource,
     teams: TeamsService,
     sessions: SessionsService,
+    metrics: MetricsService,
   ) {
     this.engine = new OfflineSyncEngine({
       dataSource,
       provinceOf: knownProvinceOf,
+      onGroup: syncGroupMetrics(metrics),
       handlers: {
         'team.form': syncHandler(FormTeamDto, 201, false, (p, _t, who, ctx) => teams.form(p, who, ctx), MANAGERS),
         'team.member-join': syncHandler(JoinTeamDto, 200, true, (p, t, who, ctx) => teams.join(t, p, who, ctx), MANAGERS),
