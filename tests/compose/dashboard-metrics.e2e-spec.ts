@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { deleteTestTopics, dropTestSchemas, eventually, newRunId, testKafka, testToken } from '@dtc/testkit';
 import { Partitioners } from 'kafkajs';
 import { appServices } from '../support/compose-file';
@@ -52,6 +53,10 @@ describe('dashboard and alert rules against the metrics the services expose', ()
     // Registry events reach every consumer; a poison message reaches their dead-letter topics.
     await onboardCommune(services['household-registry'].url, commune, '38', ['THON-1']);
     expect((await request('POST', `${services['household-registry'].url}/households`, agent, householdBody(commune, 'THON-1'))).status).toBe(201);
+    // An offline upload of two households, so the upload groups' series exist.
+    const items = [0, 1].map(() => ({ clientId: randomUUID(), command: 'household.register', occurredAt: new Date().toISOString(), payload: householdBody(commune, 'THON-1') }));
+    const synced = await request<{ results: Array<{ status: number }> }>('POST', `${services['household-registry'].url}/sync`, agent, { items });
+    expect(synced.body.results.map((result) => result.status)).toEqual([201, 201]);
     const producer = testKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({ topic: `t-${runId}.household-registry.events`, messages: [{ key: 'poison', value: 'not a CloudEvent' }] });
