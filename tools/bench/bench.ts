@@ -277,9 +277,11 @@ async function main(): Promise<void> {
       const bar = new ProgressBar(label, plan.seconds);
       const lagBefore = await visibleLagSnapshot(platform);
       const activityBefore = await ledger.databaseActivity();
-      const statementsBefore = await platform.statementsSent();
+      // One scrape of the services gives both starting counters.
+      const metricsBefore = await platform.metricsTexts();
+      const statementsBefore = await platform.statementsSent(metricsBefore);
       const cpuBefore = cpuSnapshot(platform.pids());
-      const groupsBefore = await platform.counterByLabel('sync_groups_total', 'outcome');
+      const groupsBefore = await platform.counterByLabel('sync_groups_total', 'outcome', metricsBefore);
       const from = new Date();
       let loading = true;
       const [report, reads] = await watchingMemory(platform, (rssPeaks[plan.label] = {}), () =>

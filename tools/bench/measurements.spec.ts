@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { activityPerEvent, countersDelta, provinceReaders, sumCounterByLabel, tableKind } from './measurements';
+import { activityPerEvent, countersDelta, provinceReaders, statementsIn, sumCounterByLabel, tableKind } from './measurements';
 
 describe('benchmark counters from the services', () => {
   it('sums a counter over services by one label and gives what moved in a phase', () => {
@@ -9,6 +9,10 @@ describe('benchmark counters from the services', () => {
     const after = sumCounterByLabel([registry, enrollment], 'sync_groups_total', 'outcome');
     expect(after).toEqual({ together: 50, conflict: 2, alone: 3 });
     expect(countersDelta({ together: 45, conflict: 2 }, after)).toEqual({ together: 5, alone: 3 });
+  });
+
+  it('sums the statements the services sent', () => {
+    expect(statementsIn(['db_statements_total{service="registry"} 120\n', '', 'db_statements_total{service="reporting"} 30\n'])).toBe(150);
   });
 });
 

@@ -164,3 +164,8 @@ export function sumCounterByLabel(texts: readonly string[], name: string, label:
   for (const text of texts) for (const [, value, count] of text.matchAll(line)) totals[value] = (totals[value] ?? 0) + Number(count);
   return totals;
 }
+
+/** db_statements_total summed over services' Prometheus texts. */
+export function statementsIn(texts: readonly string[]): number {
+  return texts.reduce((total, text) => total + Number(/^db_statements_total\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0), 0);
+}

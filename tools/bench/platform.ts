@@ -7,7 +7,7 @@ import { createKafka } from '@dtc/messaging';
 import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
 import { SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
-import { sumCounterByLabel } from './measurements';
+import { statementsIn, sumCounterByLabel } from './measurements';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 // The services run with NODE_ENV=production, which refuses secrets written in the repository.
@@ -168,20 +168,19 @@ export class BenchPlatform {
     return (await fetch(`${this.url(name)}/metrics`)).text();
   }
 
+  /** Each running service's /metrics text ('' for one that did not answer). */
+  async metricsTexts(): Promise<string[]> {
+    return Promise.all(this.all().map((service) => fetch(`${service.url}/metrics`).then((r) => r.text(), () => '')));
+  }
+
   /** SQL statements the running services sent so far (their db_statements_total, summed; 0 before they start). */
-  async statementsSent(): Promise<number> {
-    let total = 0;
-    for (const service of this.all()) {
-      const text = await fetch(`${service.url}/metrics`).then((r) => r.text(), () => '');
-      total += Number(/^db_statements_total\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0);
-    }
-    return total;
+  async statementsSent(texts?: string[]): Promise<number> {
+    return statementsIn(texts ?? (await this.metricsTexts()));
   }
 
   /** A counter summed over the running services, by the value of one label (e.g. sync_groups_total by outcome). */
-  async counterByLabel(name: string, label: string): Promise<Record<string, number>> {
-    const texts = await Promise.all(this.all().map((service) => fetch(`${service.url}/metrics`).then((r) => r.text(), () => '')));
-    return sumCounterByLabel(texts, name, label);
+  async counterByLabel(name: string, label: string, texts?: string[]): Promise<Record<string, number>> {
+    return sumCounterByLabel(texts ?? (await this.metricsTexts()), name, label);
   }
 
   async stop(): Promise<void> {
