@@ -1,11 +1,14 @@
 import { Client } from 'pg';
 import { DataSource, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
+import { PreparedStatementNames, preparingClientClass } from './prepared-statements';
 
 export interface ServiceDataSourceOptions {
   url: string;
   /** The service's own schema; every table, including the migrations table, lives in it. */
   schema: string;
   poolSize?: number;
+  /** Send repeated parameterised statements as named prepared statements (default on). */
+  prepareStatements?: boolean;
   entities?: MixedList<string | (new () => unknown)>;
   migrations: MixedList<string | (new () => unknown)>;
   /** Called for every SQL statement sent through the data source (the db_statements_total metric). */
@@ -46,7 +49,12 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     migrationsRun: false,
     logging: false,
     ...(options.onStatement ? { logger: new StatementCounter(options.onStatement) } : {}),
-    extra: { max: options.poolSize ?? 10, options: `-c search_path=${quoteIdentifier(options.schema)},public`, connectionTimeoutMillis: 5000 },
+    extra: {
+      max: options.poolSize ?? 10,
+      ...(options.prepareStatements === false ? {} : { Client: preparingClientClass(new PreparedStatementNames('dtc_')) }),
+      options: `-c search_path=${quoteIdentifier(options.schema)},public`,
+      connectionTimeoutMillis: 5000,
+    },
   });
 }
 

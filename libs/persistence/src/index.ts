@@ -1,5 +1,6 @@
 export * from './data-source';
 export * from './persistence.module';
+export * from './prepared-statements';
 export * from './audit';
 export * from './batch/batch-writer';
 export * from './retention';

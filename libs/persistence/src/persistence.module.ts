@@ -23,7 +23,7 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [SERVICE_CONFIG, HealthRegistry, MetricsService],
           useFactory: async (config: ServiceConfig, health: HealthRegistry, metrics: MetricsService) => {
             const statements = metrics.counter('db_statements_total', "SQL statements sent through the service's data source (requests, consumers, the relay; not its LISTEN connection)", []);
-            const sourceOptions = { url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize, ...options, onStatement: () => statements.inc() };
+            const sourceOptions = { url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize, prepareStatements: config.databasePreparedStatements === 'on', ...options, onStatement: () => statements.inc() };
             const dataSource = createServiceDataSource(sourceOptions);
             await migrateSchema(sourceOptions, dataSource);
             health.register('database', async () => {

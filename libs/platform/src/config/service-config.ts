@@ -18,6 +18,8 @@ export function serviceConfigSpec(defaults: ServiceDefaults) {
     databaseUrl: { env: 'DATABASE_URL', description: 'PostgreSQL connection URL', parse: parsers.url('postgres', 'postgresql'), default: 'postgres://postgres@127.0.0.1:5432/dtc' },
     databaseSchema: { env: 'DATABASE_SCHEMA', description: "the service's own Postgres schema", parse: parsers.identifier(), default: defaults.databaseSchema },
     databasePoolSize: { env: 'DATABASE_POOL_SIZE', description: 'connections per instance', parse: parsers.integer(2, 100), default: 10 },
+    // off behind a connection pooler in transaction mode, where a connection's prepared statements are not its own.
+    databasePreparedStatements: { env: 'DATABASE_PREPARED_STATEMENTS', description: 'on: statements sent often run as named prepared statements (planned once per connection); off: every statement unnamed', parse: parsers.oneOf('on', 'off'), default: 'on' as const },
     redisUrl: { env: 'REDIS_URL', description: 'Redis URL', parse: parsers.url('redis', 'rediss'), default: 'redis://127.0.0.1:6379' },
     kafkaBrokers: { env: 'KAFKA_BROKERS', description: 'Kafka bootstrap servers', parse: parsers.hostList(), default: ['127.0.0.1:9092'] },
     topicPrefix: { env: 'TOPIC_PREFIX', description: 'prefix of every topic and consumer group (isolates deployments and test runs)', parse: parsers.topicPrefix(), default: 'dtc.' },
