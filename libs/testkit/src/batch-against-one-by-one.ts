@@ -38,6 +38,11 @@ export class BatchAgainstOneByOne {
     return { batch: batch as { statements: number; result: T }, oneByOne };
   }
 
+  /** Runs the same statements on both sides (rows that were there before the events). */
+  async seed(statements: readonly string[]): Promise<void> {
+    for (const { dataSource } of Object.values(this.sides)) for (const sql of statements) await dataSource.query(sql);
+  }
+
   /** The same queries on both sides. */
   async read(queries: Record<string, string>): Promise<Record<Side, Record<string, unknown[]>>> {
     const read = async (dataSource: DataSource) => Object.fromEntries(await Promise.all(Object.entries(queries).map(async ([name, sql]) => [name, await dataSource.query(sql)])));

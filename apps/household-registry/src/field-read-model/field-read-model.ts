@@ -1,7 +1,5 @@
 import {
-  EnrollmentOpenedV1,
   EnrollmentStepReviewedV1,
-  EnrollmentTransitionedV1,
   PlanPublishedV1,
   PlanWithdrawnV1,
   TeamFormedV1,
@@ -14,6 +12,7 @@ import {
 import { provinceMismatches, RejectedEventsError } from '@dtc/messaging';
 import { vietnamDay } from '@dtc/platform';
 import type { EntityManager } from 'typeorm';
+import { applyEnrollmentStates, enrollmentStateOf, type EnrollmentState } from './field-enrollments';
 
 /** Households whose work-list items an applied batch changed: by id, by village or by resident. */
 interface Touched {
@@ -31,7 +30,22 @@ interface Touched {
 export async function applyFieldEvents(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
   await refuseForeignProvinces(tx, events);
   const touched: Touched = { householdIds: new Set(), villageIds: new Set(), residentIds: new Set() };
-  for (const event of events) await applyOne(tx, event, touched);
+  // Openings and transitions are applied together, up to the next review (which reads their rows).
+  let states: EnrollmentState[] = [];
+  for (const event of events) {
+    const state = enrollmentStateOf(event);
+    if (state) {
+      states.push(state);
+      touched.residentIds.add(state.residentId);
+      continue;
+    }
+    if (event.type === EnrollmentStepReviewedV1.type) {
+      await applyEnrollmentStates(tx, states);
+      states = [];
+    }
+    await applyOne(tx, event, touched);
+  }
+  await applyEnrollmentStates(tx, states);
   await markHouseholdsChanged(tx, touched);
 }
 
@@ -111,51 +125,29 @@ async function applyOne(tx: EntityManager, event: EventEnvelope, touched: Touche
       touchPlan(touched, before);
       return;
     }
-    case EnrollmentOpenedV1.type:
-    case EnrollmentTransitionedV1.type:
     case EnrollmentStepReviewedV1.type:
-      await applyEnrollment(tx, event, touched);
+      await applyReview(tx, event, touched);
       return;
     default:
       return;
   }
 }
 
-async function applyEnrollment(tx: EntityManager, event: EventEnvelope, touched: Touched): Promise<void> {
-  const data = event.data as EventData<typeof EnrollmentOpenedV1>;
-  if (data.subjectType !== 'resident' || !data.residentId) return;
-  const row = [data.enrollmentId, event.tenant, data.residentId, data.serviceCode];
-  if (event.type === EnrollmentOpenedV1.type) {
-    // A transition seen first already holds a later state.
-    await tx.query(
-      'insert into field_enrollments (enrollment_id, commune_code, resident_id, service_code, state, state_at) values ($1, $2, $3, $4, $5, $6) on conflict (enrollment_id) do nothing',
-      [...row, data.state, data.occurredAt],
-    );
-  } else if (event.type === EnrollmentTransitionedV1.type) {
-    const transition = event.data as EventData<typeof EnrollmentTransitionedV1>;
-    // A later step answers a return: the return is cleared once the enrollment moves on after it.
-    await tx.query(
-      `insert into field_enrollments (enrollment_id, commune_code, resident_id, service_code, state, state_at) values ($1, $2, $3, $4, $5, $6)
-       on conflict (enrollment_id) do update set state = excluded.state, state_at = excluded.state_at,
-         returned_reason = case when field_enrollments.reviewed_at < excluded.state_at then null else field_enrollments.returned_reason end
-       where field_enrollments.state_at <= excluded.state_at`,
-      [...row, transition.to, transition.occurredAt],
-    );
-  } else {
-    const review = event.data as EventData<typeof EnrollmentStepReviewedV1>;
-    await tx.query(
-      'insert into field_enrollments (enrollment_id, commune_code, resident_id, service_code, state, state_at) values ($1, $2, $3, $4, $5, $6) on conflict (enrollment_id) do nothing',
-      [...row, review.stepState, review.stepOccurredAt],
-    );
-    // The latest review decides; a return older than the enrollment's latest step is already answered.
-    await tx.query(
-      `update field_enrollments set reviewed_at = $2,
-         returned_reason = case when $3::text = 'returned' and state_at <= $2 then $4 else null end
-       where enrollment_id = $1 and (reviewed_at is null or reviewed_at <= $2)`,
-      [data.enrollmentId, review.occurredAt, review.verdict, review.reason ?? 'returned on review'],
-    );
-  }
-  touched.residentIds.add(data.residentId);
+async function applyReview(tx: EntityManager, event: EventEnvelope, touched: Touched): Promise<void> {
+  const review = event.data as EventData<typeof EnrollmentStepReviewedV1>;
+  if (review.subjectType !== 'resident' || !review.residentId) return;
+  await tx.query(
+    'insert into field_enrollments (enrollment_id, commune_code, resident_id, service_code, state, state_at) values ($1, $2, $3, $4, $5, $6) on conflict (enrollment_id) do nothing',
+    [review.enrollmentId, event.tenant, review.residentId, review.serviceCode, review.stepState, review.stepOccurredAt],
+  );
+  // The latest review decides; a return older than the enrollment's latest step is already answered.
+  await tx.query(
+    `update field_enrollments set reviewed_at = $2,
+       returned_reason = case when $3::text = 'returned' and state_at <= $2 then $4 else null end
+     where enrollment_id = $1 and (reviewed_at is null or reviewed_at <= $2)`,
+    [review.enrollmentId, review.occurredAt, review.verdict, review.reason ?? 'returned on review'],
+  );
+  touched.residentIds.add(review.residentId);
 }
 
 async function knowTeam(tx: EntityManager, teamId: string, commune: string): Promise<void> {
