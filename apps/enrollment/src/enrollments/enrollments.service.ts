@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
 import { knownProvinceOf, MessagingService } from '@dtc/messaging';
 import { inTransaction, type WriteContext } from '@dtc/offline-sync';
-import { appendRows, memoPerTransaction, recordAudit, writtenFields } from '@dtc/persistence';
+import { appendRows, deferInserts, flushDeferredInserts, memoPerTransaction, recordAudit, writtenFields } from '@dtc/persistence';
 import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -33,6 +33,7 @@ export interface EnrollmentRow {
 
 interface StepRow {
   id: string;
+  enrollment_id: string;
   from_state: string | null;
   to_state: string | null;
   reason: string | null;
@@ -187,14 +188,21 @@ export class EnrollmentsService {
   /**
    * Called by the registry-events consumer, in its transaction, when subjects become known:
    * pending enrollments are validated, and valid ones publish their whole history in order.
+   * Set-based: the subjects, the validation, the steps and the audit and outbox rows take one
+   * statement each for the whole batch, not one per enrollment (an evening's upload releases
+   * thousands at once).
    */
   async validatePending(tx: EntityManager, subjectIds: string[]): Promise<number> {
     if (subjectIds.length === 0) return 0;
     const pending: EnrollmentRow[] = await tx.query("select * from enrollments where validation = 'pending_subject' and subject_id = any($1::uuid[]) order by recorded_at, id for update", [subjectIds]);
+    if (pending.length === 0) return 0;
+    deferInserts(tx);
+    const subjects = await this.subjects(tx, pending);
+    const valid: Array<{ row: EnrollmentRow; subject: Subject }> = [];
     for (const row of pending) {
-      const service = await this.catalogue.find(tx, row.service_code);
-      const subject = await this.subject(tx, row.subject_type, row.subject_id);
+      const subject = subjects.get(row.subject_id);
       if (!subject) continue;
+      const service = await this.catalogue.find(tx, row.service_code);
       const problem = eligibilityProblem(service, subject, row.commune_code, new Date(row.occurred_at));
       if (problem) {
         await tx.query("update enrollments set validation = 'ineligible', state = $2, open = false, version = version + 1, updated_at = now() where id = $1", [row.id, REJECTED]);
@@ -202,23 +210,49 @@ export class EnrollmentsService {
         await recordAudit(tx, ELIGIBILITY_ACTOR, { communeCode: row.commune_code, action: 'reject-ineligible', entity: 'enrollment', entityId: row.id, fields: ['validation', 'state'] });
         continue;
       }
-      await tx.query("update enrollments set validation = 'valid', village_id = $2, sex = $3, birth_year = $4, version = version + 1, updated_at = now() where id = $1", [
-        row.id,
-        subject.village_id,
-        subject.sex ?? null,
-        subject.birth_year ?? null,
-      ]);
-      await recordAudit(tx, ELIGIBILITY_ACTOR, { communeCode: row.commune_code, action: 'validate', entity: 'enrollment', entityId: row.id, fields: ['validation', 'villageId', 'sex', 'birthYear'] });
-      const valid = await this.load(tx, row.id);
-      const province = (await knownProvinceOf(tx, valid.commune_code)) ?? '';
-      const steps: StepRow[] = await tx.query('select * from enrollment_steps where enrollment_id = $1 and to_state is not null order by id', [row.id]);
-      const events: EventEnvelope[] = [this.openedEvent({ ...valid, state: steps[0]?.to_state ?? valid.state, occurred_at: steps[0]?.occurred_at ?? valid.occurred_at }, province)];
-      for (const step of steps.slice(1)) {
-        events.push(this.transitionedEvent(valid, { from: step.from_state!, to: step.to_state!, reason: step.reason ?? undefined, occurredAt: new Date(step.occurred_at), recordedAt: new Date(step.recorded_at) }, province));
-      }
-      await this.messaging.outbox.append(tx, events);
+      valid.push({ row, subject });
     }
+    if (valid.length > 0) await this.publishValidated(tx, valid);
+    await flushDeferredInserts(tx);
     return pending.length;
+  }
+
+  /** Marks the enrollments valid (with the subject's village, sex and birth year) and appends each one's history as events, enrollment by enrollment. */
+  private async publishValidated(tx: EntityManager, valid: Array<{ row: EnrollmentRow; subject: Subject }>): Promise<void> {
+    // An update's query answers [rows, rowCount].
+    const [updated]: [EnrollmentRow[], number] = await tx.query(
+      `update enrollments e set validation = 'valid', village_id = v.village_id, sex = v.sex, birth_year = v.birth_year, version = e.version + 1, updated_at = now()
+       from unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[]) as v (id, village_id, sex, birth_year) where e.id = v.id returning e.*`,
+      [valid.map(({ row }) => row.id), valid.map(({ subject }) => subject.village_id), valid.map(({ subject }) => subject.sex ?? null), valid.map(({ subject }) => subject.birth_year ?? null)],
+    );
+    const updatedById = new Map(updated.map((row) => [row.id, row]));
+    const steps: StepRow[] = await tx.query('select * from enrollment_steps where enrollment_id = any($1::uuid[]) and to_state is not null order by enrollment_id, id', [valid.map(({ row }) => row.id)]);
+    const stepsOf = new Map<string, StepRow[]>();
+    for (const step of steps) stepsOf.set(step.enrollment_id, [...(stepsOf.get(step.enrollment_id) ?? []), step]);
+    const events: EventEnvelope[] = [];
+    for (const { row } of valid) {
+      const validated = updatedById.get(row.id)!;
+      await recordAudit(tx, ELIGIBILITY_ACTOR, { communeCode: row.commune_code, action: 'validate', entity: 'enrollment', entityId: row.id, fields: ['validation', 'villageId', 'sex', 'birthYear'] });
+      const province = (await knownProvinceOf(tx, validated.commune_code)) ?? '';
+      const history = stepsOf.get(row.id) ?? [];
+      events.push(this.openedEvent({ ...validated, state: history[0]?.to_state ?? validated.state, occurred_at: history[0]?.occurred_at ?? validated.occurred_at }, province));
+      for (const step of history.slice(1)) {
+        events.push(this.transitionedEvent(validated, { from: step.from_state!, to: step.to_state!, reason: step.reason ?? undefined, occurredAt: new Date(step.occurred_at), recordedAt: new Date(step.recorded_at) }, province));
+      }
+    }
+    await this.messaging.outbox.append(tx, events);
+  }
+
+  /** The known subjects of these enrollments, by id: one statement per subject type. */
+  private async subjects(tx: EntityManager, rows: readonly EnrollmentRow[]): Promise<Map<string, Subject>> {
+    const found = new Map<string, Subject>();
+    for (const type of ['resident', 'organisation'] as const) {
+      const ids = [...new Set(rows.filter((row) => row.subject_type === type).map((row) => row.subject_id))];
+      if (ids.length === 0) continue;
+      const known: Array<Subject & { id: string }> = await tx.query(`select id, ${SUBJECT_COLUMNS[type]} from ${SUBJECT_TABLES[type]} where id = any($1::uuid[])`, [ids]);
+      for (const { id, ...subject } of known) found.set(id, subject);
+    }
+    return found;
   }
 
   async get(id: string, principal: Principal): Promise<EnrollmentView> {
