@@ -31,7 +31,8 @@ export class HouseholdsService {
     return inTransaction(this.dataSource, context, async (tx) => {
       const commune = await communeForWrite(tx, input.communeCode, principal);
       const village = await villageOfCommune(tx, commune.code, input.villageCode);
-      const household = tx.getRepository(HouseholdEntity).create({
+      const now = new Date();
+      const household: HouseholdEntity = {
         id: randomUUID(),
         communeCode: commune.code,
         villageId: village.id,
@@ -48,13 +49,21 @@ export class HouseholdsService {
         digitalCoreResidentId: null,
         registeredAt,
         version: 1,
+        createdAt: now,
         createdBy: principal.subject,
-        updatedAt: new Date(),
+        updatedAt: now,
         updatedBy: principal.subject,
-      });
-      await tx.getRepository(HouseholdEntity).insert(household);
+      };
+      // The household and the first row of its village history in one round trip.
+      await tx.query(
+        `with household as (
+           insert into households (id, commune_code, village_id, address, head_name, latitude, longitude, ethnic_minority, has_electricity, mobile_signal,
+                                   has_internet, smart_devices, distance_to_centre_km, registered_at, version, created_by, updated_at, updated_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $16, $15, $16))
+         insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $3, $14, $16)`,
+        [household.id, household.communeCode, household.villageId, household.address, household.headName, household.latitude, household.longitude, household.ethnicMinority, household.hasElectricity, household.mobileSignal, household.hasInternet, household.smartDevices, household.distanceToCentreKm, registeredAt, now, principal.subject],
+      );
       holdInserted(tx, { id: household.id, commune_code: commune.code });
-      await tx.query('insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $2, $3, $4)', [household.id, village.id, registeredAt, principal.subject]);
       await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'household', entityId: household.id, fields: definedKeys(input) });
       const event = createEvent(
         HouseholdRegisteredV1,
