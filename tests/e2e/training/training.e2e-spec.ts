@@ -138,6 +138,20 @@ describe('training and field teams API', () => {
     expect(first.body.results[2].reason).toMatch(/already recorded/);
     expect(first.body.results[5].reason).toMatch(/full/);
     expect(first.body.recorded).toBe(3);
+    // A walk-in recorded by an earlier request is refused too; the same name with another birth year is someone else.
+    const roomy = await request<Session>('POST', url('/sessions'), agent, session({ capacity: 10 }));
+    const before = await request<Attendance>('POST', url(`/sessions/${roomy.body.id}/attendance`), agent, { attendees: [{ walkIn: { fullName: 'Lò Thị Hoa', birthYear: 1990 }, outcome: 'attended' }] });
+    expect(before.body.results.map((r) => r.status)).toEqual([201]);
+    const again = await request<Attendance>('POST', url(`/sessions/${roomy.body.id}/attendance`), agent, {
+      attendees: [
+        { walkIn: { fullName: 'LÒ THỊ HOA', birthYear: 1990 }, outcome: 'completed' },
+        { walkIn: { fullName: 'Lò Thị Hoa', birthYear: 1991 }, outcome: 'attended' },
+        { walkIn: { fullName: 'lò thị hoa', birthYear: 1991 }, outcome: 'attended' },
+      ],
+    });
+    expect(again.body.results.map((r) => r.status)).toEqual([409, 201, 409]);
+    expect(again.body.results[0].reason).toMatch(/same walk-in name and birth year/);
+    expect(again.body.recorded).toBe(2);
     expect((await request<Session>('POST', url(`/sessions/${held.body.id}/held`), agent, {})).body.state).toBe('held');
     const walkInId = first.body.results[1].walkInId!;
     expect((await request('POST', url(`/walk-ins/${walkInId}/link`), agent, { residentId })).status).toBe(200);

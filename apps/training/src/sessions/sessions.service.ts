@@ -114,6 +114,7 @@ export class SessionsService {
       let recorded = row.attendees ?? 0;
       const results: AttendeeResult[] = [];
       const events: EventEnvelope[] = [];
+      const walkIns = await this.walkInsOf(tx, row, input.attendees, principal);
       for (const [index, attendee] of input.attendees.entries()) {
         const refused = (status: number, reason: string) => results.push({ index, status, reason });
         const kinds = [attendee.residentId, attendee.walkIn, attendee.walkInId].filter((value) => value !== undefined).length;
@@ -125,7 +126,7 @@ export class SessionsService {
           refused(409, `the session is full (capacity ${row.capacity})`);
           continue;
         }
-        const who = attendee.walkIn ? await this.recordWalkIn(tx, row, attendee.walkIn, attendee.outcome, principal) : await this.recordKnownAttendee(tx, row, attendee, principal);
+        const who = attendee.walkIn ? await walkIns.accept(index, attendee.walkIn, attendee.outcome) : await this.recordKnownAttendee(tx, row, attendee, principal);
         if ('reason' in who) {
           refused(who.status, who.reason);
           continue;
@@ -143,6 +144,7 @@ export class SessionsService {
           ),
         );
       }
+      await walkIns.insert();
       await this.messaging.outbox.append(tx, events);
       return { sessionId: id, recorded, capacity: row.capacity, results };
     });
@@ -201,31 +203,60 @@ export class SessionsService {
   }
 
   /**
-   * Someone not registered: the walk-in and their attendance go in with one statement (a session's
-   * walk-ins come by the dozen), unless the session has a walk-in of that name and birth year.
+   * The request's walk-ins (people not registered), decided one by one in request order and
+   * written together: one statement reads which of them the session already has (same name and
+   * birth year, compared by Postgres's lower()), one inserts the accepted walk-ins and their
+   * attendance after the loop. A walk-in repeated within the request is refused like one
+   * recorded before (the session row is locked, so nothing else records meanwhile).
    */
-  private async recordWalkIn(tx: EntityManager, session: SessionRow, walkIn: WalkInDto, outcome: AttendeeDto['outcome'], principal: Principal): Promise<AttendeeRecorded | AttendeeRefused> {
-    const walkInId = randomUUID();
-    const attendanceId = randomUUID();
-    const [row]: Array<{ same: boolean; inserted: boolean; attended: boolean }> = await tx.query(
-      `with same as (
-         select w.id from attendance a join walk_ins w on w.id = a.walk_in_id
-         where a.session_id = $1 and lower(w.full_name) = lower($4) and coalesce(w.birth_year, 0) = coalesce($6::int, 0)),
-       walk_in as (
-         insert into walk_ins (id, commune_code, full_name, sex, birth_year, village_id)
-         select $2::uuid, $3::text, $4::text, $5::text, $6::int, $7::uuid where not exists (select from same)
-         returning id),
-       attended as (
+  private async walkInsOf(tx: EntityManager, session: SessionRow, attendees: readonly AttendeeDto[], principal: Principal) {
+    const indexes = attendees.flatMap((attendee, index) => (attendee.walkIn ? [index] : []));
+    const keys = new Map<number, { key: string; taken: boolean }>();
+    if (indexes.length > 0) {
+      const rows: Array<{ key: string; taken: boolean }> = await tx.query(
+        `select lower(i.full_name) || '|' || coalesce(i.birth_year, 0) as key,
+           exists (select from attendance a join walk_ins w on w.id = a.walk_in_id
+                   where a.session_id = $1 and lower(w.full_name) = lower(i.full_name) and coalesce(w.birth_year, 0) = coalesce(i.birth_year, 0)) as taken
+         from unnest($2::text[], $3::int[]) with ordinality as i (full_name, birth_year, ord) order by i.ord`,
+        [session.id, indexes.map((index) => attendees[index].walkIn!.fullName), indexes.map((index) => attendees[index].walkIn!.birthYear ?? null)],
+      );
+      indexes.forEach((index, position) => keys.set(index, rows[position]));
+    }
+    const seen = new Set<string>();
+    const accepted: Array<{ walkInId: string; attendanceId: string; walkIn: WalkInDto; outcome: AttendeeDto['outcome'] }> = [];
+    const accept = async (index: number, walkIn: WalkInDto, outcome: AttendeeDto['outcome']): Promise<AttendeeRecorded | AttendeeRefused> => {
+      const { key, taken } = keys.get(index)!;
+      if (taken || seen.has(key)) return { status: 409, reason: 'already recorded for this session (same walk-in name and birth year)' };
+      seen.add(key);
+      const recorded = { walkInId: randomUUID(), attendanceId: randomUUID(), walkIn, outcome };
+      accepted.push(recorded);
+      await recordAudit(tx, principal, { communeCode: session.commune_code, action: 'register', entity: 'walk-in', entityId: recorded.walkInId, fields: writtenFields(walkIn) });
+      return { attendanceId: recorded.attendanceId, walkInId: recorded.walkInId };
+    };
+    const insert = async () => {
+      if (accepted.length === 0) return;
+      await tx.query(
+        `with walk_in as (
+           insert into walk_ins (id, commune_code, full_name, sex, birth_year, village_id)
+           select w.id, $2::text, w.full_name, w.sex, w.birth_year, coalesce(w.village_id, $3::uuid) from unnest($1::uuid[], $4::text[], $5::text[], $6::int[], $7::uuid[]) as w (id, full_name, sex, birth_year, village_id))
          insert into attendance (id, session_id, walk_in_id, outcome, recorded_by)
-         select $8::uuid, $1::uuid, walk_in.id, $9::text, $10::text from walk_in
-         on conflict do nothing returning id)
-       select exists (select from same) as same, exists (select from walk_in) as inserted, exists (select from attended) as attended`,
-      [session.id, walkInId, session.commune_code, walkIn.fullName, walkIn.sex ?? null, walkIn.birthYear ?? null, walkIn.villageId ?? session.village_id, attendanceId, outcome, principal.subject],
-    );
-    if (row.same) return { status: 409, reason: 'already recorded for this session (same walk-in name and birth year)' };
-    if (row.inserted) await recordAudit(tx, principal, { communeCode: session.commune_code, action: 'register', entity: 'walk-in', entityId: walkInId, fields: writtenFields(walkIn) });
-    if (!row.attended) return { status: 409, reason: 'already recorded for this session' };
-    return { attendanceId, walkInId };
+         select a.id, $8::uuid, a.walk_in_id, a.outcome, $9::text from unnest($10::uuid[], $1::uuid[], $11::text[]) as a (id, walk_in_id, outcome)`,
+        [
+          accepted.map((one) => one.walkInId),
+          session.commune_code,
+          session.village_id,
+          accepted.map((one) => one.walkIn.fullName),
+          accepted.map((one) => one.walkIn.sex ?? null),
+          accepted.map((one) => one.walkIn.birthYear ?? null),
+          accepted.map((one) => one.walkIn.villageId ?? null),
+          session.id,
+          principal.subject,
+          accepted.map((one) => one.attendanceId),
+          accepted.map((one) => one.outcome),
+        ],
+      );
+    };
+    return { accept, insert };
   }
 
   private async lockForWrite(tx: EntityManager, id: string, principal: Principal) {
