@@ -228,7 +228,11 @@ export class EnrollmentsService {
     const updatedById = new Map(updated.map((row) => [row.id, row]));
     const steps: StepRow[] = await tx.query('select * from enrollment_steps where enrollment_id = any($1::uuid[]) and to_state is not null order by enrollment_id, id', [valid.map(({ row }) => row.id)]);
     const stepsOf = new Map<string, StepRow[]>();
-    for (const step of steps) stepsOf.set(step.enrollment_id, [...(stepsOf.get(step.enrollment_id) ?? []), step]);
+    for (const step of steps) {
+      const history = stepsOf.get(step.enrollment_id);
+      if (history) history.push(step);
+      else stepsOf.set(step.enrollment_id, [step]);
+    }
     const events: EventEnvelope[] = [];
     for (const { row } of valid) {
       const validated = updatedById.get(row.id)!;
