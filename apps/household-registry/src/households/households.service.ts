@@ -54,12 +54,13 @@ export class HouseholdsService {
         updatedAt: now,
         updatedBy: principal.subject,
       };
-      // The household and the first row of its village history in one round trip.
+      // The household and the first row of its village history in one round trip; its times are
+      // the ones the view answers with (not the database's clock).
       await tx.query(
         `with household as (
            insert into households (id, commune_code, village_id, address, head_name, latitude, longitude, ethnic_minority, has_electricity, mobile_signal,
-                                   has_internet, smart_devices, distance_to_centre_km, registered_at, version, created_by, updated_at, updated_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $16, $15, $16))
+                                   has_internet, smart_devices, distance_to_centre_km, registered_at, version, created_at, created_by, updated_at, updated_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $15, $16))
          insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $3, $14, $16)`,
         [household.id, household.communeCode, household.villageId, household.address, household.headName, household.latitude, household.longitude, household.ethnicMinority, household.hasElectricity, household.mobileSignal, household.hasInternet, household.smartDevices, household.distanceToCentreKm, registeredAt, now, principal.subject],
       );
