@@ -1,7 +1,6 @@
-import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
 import type { EventEnvelope } from '@dtc/contracts';
 import type { DataSource, EntityManager, MigrationInterface } from 'typeorm';
-import { databaseUrl } from './database';
+import { migratedDataSource, type MigratedSchema } from './migrated-schema';
 
 type Side = 'batch' | 'oneByOne';
 
@@ -12,18 +11,14 @@ type Side = 'batch' | 'oneByOne';
  */
 export class BatchAgainstOneByOne {
   private constructor(
-    private readonly sides: Record<Side, { schema: string; dataSource: DataSource }>,
+    private readonly sides: Record<Side, MigratedSchema>,
   ) {}
 
   static async start(schemaPrefix: string, migrations: Array<new () => MigrationInterface>, seed: string[] = []): Promise<BatchAgainstOneByOne> {
-    const sides = {} as Record<Side, { schema: string; dataSource: DataSource }>;
+    const sides = {} as Record<Side, MigratedSchema>;
     for (const side of ['batch', 'oneByOne'] as const) {
-      const options = { url: databaseUrl(), schema: `${schemaPrefix}_${side.toLowerCase()}`, entities: [], migrations };
-      const dataSource = createServiceDataSource(options);
-      await migrateSchema(options, dataSource);
-      if (!dataSource.isInitialized) await dataSource.initialize();
-      for (const sql of seed) await dataSource.query(sql);
-      sides[side] = { schema: options.schema, dataSource };
+      sides[side] = await migratedDataSource(`${schemaPrefix}_${side.toLowerCase()}`, migrations);
+      for (const sql of seed) await sides[side].dataSource.query(sql);
     }
     return new BatchAgainstOneByOne(sides);
   }
@@ -50,10 +45,7 @@ export class BatchAgainstOneByOne {
   }
 
   async stop(): Promise<void> {
-    for (const { schema, dataSource } of Object.values(this.sides)) {
-      if (dataSource.isInitialized) await dataSource.destroy();
-      await dropSchema(databaseUrl(), schema);
-    }
+    for (const side of Object.values(this.sides)) await side.drop();
   }
 }
 

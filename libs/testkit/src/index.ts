@@ -6,3 +6,4 @@ export * from './field-stream';
 export * from './ports';
 export * from './registry-changes';
 export * from './batch-against-one-by-one';
+export * from './migrated-schema';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CreateAppliedBatches1765100000001, CreateInbox1763900000001, CreateKnownCommunes1763900000003, CreateOutbox1763900000000, KnownCommunesOnboarded1764600000003, OutboxWriter, type MessagingService } from '@dtc/messaging';
 import { CreateSyncResults1763900000002 } from '@dtc/offline-sync';
-import { AuditLogByMonth1764700000600, CreateAuditLog1763900000600, createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
+import { AuditLogByMonth1764700000600, CreateAuditLog1763900000600 } from '@dtc/persistence';
 import type { Principal } from '@dtc/platform';
-import { countStatements, databaseUrl, newRunId } from '@dtc/testkit';
+import { countStatements, migratedDataSource, newRunId, type MigratedSchema } from '@dtc/testkit';
 import type { DataSource } from 'typeorm';
 import { CatalogueService } from '../catalogue/catalogue.service';
 import { CreateEnrollment1763900000300 } from '../migrations/1763900000300-create-enrollment';
@@ -17,29 +17,22 @@ const runId = newRunId();
 const schema = `t_${runId}_pending`;
 const COMMUNE = '16279';
 const VILLAGE = randomUUID();
-const options = {
-  url: databaseUrl(),
-  schema,
-  migrations: [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600, StepReviews1764500000500, KnownCommunesOnboarded1764600000003, AuditLogByMonth1764700000600, CreateAppliedBatches1765100000001],
-};
+const MIGRATIONS = [CreateOutbox1763900000000, CreateInbox1763900000001, CreateSyncResults1763900000002, CreateKnownCommunes1763900000003, CreateEnrollment1763900000300, CreateAuditLog1763900000600, StepReviews1764500000500, KnownCommunesOnboarded1764600000003, AuditLogByMonth1764700000600, CreateAppliedBatches1765100000001];
 const agent: Principal = { subject: 'agent-16279', role: 'field_agent', communes: [COMMUNE] };
 
 describe('enrollment: releasing held enrollments (real Postgres, outbox)', () => {
+  let database: MigratedSchema;
   let dataSource: DataSource;
   let enrollments: EnrollmentsService;
 
   beforeAll(async () => {
-    dataSource = createServiceDataSource(options);
-    await migrateSchema(options, dataSource);
-    if (!dataSource.isInitialized) await dataSource.initialize();
+    database = await migratedDataSource(schema, MIGRATIONS);
+    dataSource = database.dataSource;
     enrollments = new EnrollmentsService(dataSource, { outbox: new OutboxWriter(`t-${runId}.`) } as unknown as MessagingService, new CatalogueService(dataSource));
     await dataSource.query("insert into known_communes (code, province_code, onboarded) values ($1, '38', true)", [COMMUNE]);
   });
 
-  afterAll(async () => {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await dropSchema(databaseUrl(), schema);
-  });
+  afterAll(() => database?.drop());
 
   it('validates 30 held enrollments in a few statements, and publishes each history in order', async () => {
     const adults = Array.from({ length: 30 }, () => randomUUID());

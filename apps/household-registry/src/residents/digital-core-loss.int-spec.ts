@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HouseholdDigitalCoreSetV1, ResidentDeceasedV1, ResidentMovedOutV1, type EventEnvelope } from '@dtc/contracts';
 import { OutboxWriter, type MessagingService } from '@dtc/messaging';
-import { createServiceDataSource, dropSchema, migrateSchema } from '@dtc/persistence';
 import type { Principal } from '@dtc/platform';
-import { databaseUrl, newRunId, query } from '@dtc/testkit';
+import { migratedDataSource, newRunId, query, type MigratedSchema } from '@dtc/testkit';
 import type { DataSource } from 'typeorm';
 import { CommuneEntity } from '../communes/commune.entity';
 import { VillageEntity } from '../communes/village.entity';
@@ -17,12 +16,6 @@ import { ResidentsService } from './residents.service';
 const runId = newRunId();
 const schema = `t_${runId}_registry`;
 const COMMUNE = '16279';
-const options = {
-  url: databaseUrl(),
-  schema,
-  entities: [CommuneEntity, VillageEntity, HouseholdEntity],
-  migrations: REGISTRY_MIGRATIONS,
-};
 const agent: Principal = { subject: 'agent-16279', role: 'field_agent', communes: [COMMUNE] };
 
 interface OutboxRow {
@@ -33,14 +26,14 @@ interface OutboxRow {
 }
 
 describe('registry: losing the digital core (real Postgres, outbox)', () => {
+  let database: MigratedSchema;
   let dataSource: DataSource;
   let households: HouseholdsService;
   let residents: ResidentsService;
 
   beforeAll(async () => {
-    dataSource = createServiceDataSource(options);
-    await migrateSchema(options, dataSource);
-    if (!dataSource.isInitialized) await dataSource.initialize();
+    database = await migratedDataSource(schema, REGISTRY_MIGRATIONS, [CommuneEntity, VillageEntity, HouseholdEntity]);
+    dataSource = database.dataSource;
     const messaging = { outbox: new OutboxWriter(`t-${runId}.`) } as unknown as MessagingService;
     households = new HouseholdsService(dataSource, messaging);
     residents = new ResidentsService(dataSource, messaging);
@@ -48,10 +41,7 @@ describe('registry: losing the digital core (real Postgres, outbox)', () => {
     await query(`insert into "${schema}".villages (id, commune_code, code, name, created_by) values ($1, $2, 'THON-1', 'Thôn 1', 'test')`, [randomUUID(), COMMUNE]);
   });
 
-  afterAll(async () => {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await dropSchema(databaseUrl(), schema);
-  });
+  afterAll(() => database?.drop());
 
   let births = 0;
   const member = async (householdId: string) => {
