@@ -48,16 +48,23 @@ export async function communeForRead(tx: EntityManager, code: string, principal:
   return commune;
 }
 
+/** What a write needs of its village: the id it stores, the code and name its events carry. */
+export type VillageOfCommune = Pick<VillageEntity, 'id' | 'communeCode' | 'code' | 'name'>;
+
 /**
  * Villages a transaction found, by commune and code: an upload's households are mostly in a few
  * villages. A rename is its own transaction, so one transaction never changes what it found.
  */
-const villagesFound = memoPerTransaction<VillageEntity>('registry.villages');
+const villagesFound = memoPerTransaction<VillageOfCommune>('registry.villages');
 
-export async function villageOfCommune(tx: EntityManager, communeCode: string, villageCode: string, field = 'villageCode'): Promise<VillageEntity> {
+export async function villageOfCommune(tx: EntityManager, communeCode: string, villageCode: string, field = 'villageCode'): Promise<VillageOfCommune> {
   const key = `${communeCode}:${villageCode}`;
   const found = villagesFound(tx);
-  const village = found.get(key) ?? (await tx.getRepository(VillageEntity).findOneBy({ communeCode, code: villageCode }));
+  // Plain SQL: every household registration looks its village up, and TypeORM's findOneBy built
+  // a query per call (2.5% of the registry's CPU under load, docs/benchmarks.md).
+  const village =
+    found.get(key) ??
+    ((await tx.query('select id, commune_code as "communeCode", code, name from villages where commune_code = $1 and code = $2', [communeCode, villageCode])) as VillageOfCommune[])[0];
   if (!village) throw unprocessable(field, `no such village in commune ${communeCode}`);
   found.set(key, village);
   return village;
