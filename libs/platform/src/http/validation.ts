@@ -51,8 +51,7 @@ function isNullable(type: object, property: string): boolean {
 export function nullFields(instance: unknown, parent = ''): FieldProblem[] {
   if (typeof instance !== 'object' || instance === null || Array.isArray(instance) || instance.constructor === Object) return [];
   const type = instance.constructor;
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(type, '', true, false);
-  const properties = new Set(metadata.map((m) => m.propertyName));
+  const { properties, nestedOf } = validatedPropertiesOf(type);
   const problems: FieldProblem[] = [];
   const notAList = (value: unknown, field: string, property: string) => {
     if (!Array.isArray(value)) return nullFields(value, field);
@@ -61,7 +60,7 @@ export function nullFields(instance: unknown, parent = ''): FieldProblem[] {
   for (const property of properties) {
     const value = (instance as Record<string, unknown>)[property];
     const field = parent ? `${parent}.${property}` : property;
-    const nested = metadata.find((m) => m.propertyName === property && m.type === ValidationTypes.NESTED_VALIDATION);
+    const nested = nestedOf.get(property);
     if (value === null) {
       if (!isNullable(type, property)) problems.push({ field, reason: `${property} must not be null (leave the field out instead)` });
     } else if (nested?.each && Array.isArray(value)) {
@@ -71,6 +70,31 @@ export function nullFields(instance: unknown, parent = ''): FieldProblem[] {
     }
   }
   return problems;
+}
+
+interface ValidatedProperties {
+  properties: string[];
+  /** The nested-DTO rule of a property, when it has one. */
+  nestedOf: Map<string, { each: boolean }>;
+}
+
+const validatedProperties = new WeakMap<object, ValidatedProperties>();
+
+/**
+ * A DTO class's validated properties, read once per class: decorators register them when the
+ * class is defined, and asking class-validator's storage again on every request was a measurable
+ * share of each write (every sync item is checked with nullFields).
+ */
+function validatedPropertiesOf(type: object): ValidatedProperties {
+  let known = validatedProperties.get(type);
+  if (!known) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(type as new () => object, '', true, false);
+    const nestedOf = new Map<string, { each: boolean }>();
+    for (const m of metadata) if (m.type === ValidationTypes.NESTED_VALIDATION && !nestedOf.has(m.propertyName)) nestedOf.set(m.propertyName, { each: Boolean(m.each) });
+    known = { properties: [...new Set(metadata.map((m) => m.propertyName))], nestedOf };
+    validatedProperties.set(type, known);
+  }
+  return known;
 }
 
 function toValidationErrors(problems: FieldProblem[]): ValidationError[] {
