@@ -8,7 +8,7 @@ import { IsOptional, IsString } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { CreateSyncResults1763900000002 } from './sync-results.migration';
 import { SyncResultsDevice1764500000550 } from './sync-health.migration';
-import { OfflineSyncEngine, syncHandler } from './sync.engine';
+import { manyAtOnce, OfflineSyncEngine, syncHandler } from './sync.engine';
 
 class NoteDto {
   @IsOptional()
@@ -42,6 +42,8 @@ describe('OfflineSyncEngine (real Postgres)', () => {
   let engine: OfflineSyncEngine;
   // What the racing handlers saw on each attempt (the database's own error codes).
   const attempts: Record<string, (string | undefined)[]> = { deadlock: [], locked: [], named: [] };
+  /** The notes of each run that thing.many's runMany was given. */
+  const runs: string[][] = [];
   /** How each upload group went in, as the engine reported it (sync_groups_total in the services). */
   const groups: string[] = [];
   /** The outcomes reported while the upload ran (a group of one is reported before its first await). */
@@ -128,6 +130,26 @@ describe('OfflineSyncEngine (real Postgres)', () => {
           return { id, communeCode: '16279' };
         }),
         'thing.change': syncHandler(NoteDto, 200, true, async (_payload, target) => ({ id: target, changed: true })),
+        // One insert for a run of items, each audited in its finish; a note "refuse" fails the run.
+        'thing.many': manyAtOnce<NoteDto>(
+          syncHandler(NoteDto, 201, false, async (payload, _target, principal, { tx }) => {
+            const id = randomUUID();
+            await tx!.query('insert into things (id, client_note) values ($1, $2)', [id, payload.note]);
+            await recordAudit(tx!, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] });
+            if (payload.note === 'refuse') throw unprocessable('note', 'refused on purpose');
+            return { id, communeCode: '16279' };
+          }),
+          async (items, principal, tx) => {
+            runs.push(items.map((one) => one.payload.note ?? ''));
+            if (items.some((one) => one.payload.note === 'refuse')) throw unprocessable('note', 'refused on purpose');
+            const ids = items.map(() => randomUUID());
+            await tx.query('insert into things (id, client_note) select * from unnest($1::uuid[], $2::text[])', [ids, items.map((one) => one.payload.note)]);
+            return ids.map((id) => ({
+              body: { id, communeCode: '16279' },
+              finish: () => recordAudit(tx, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] }),
+            }));
+          },
+        ),
       },
     });
   });
@@ -337,5 +359,43 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(audited.map((row) => row.sync_client_id)).toEqual(good.map((g) => g.clientId));
     // One item: nothing to apply together.
     expect((await outcomesOf(() => engine.upload({ items: [item('thing.audited', { payload: { note: `alone-${randomUUID()}` } })] } as never, agent))).outcomes).toEqual(['alone']);
+  });
+
+  it("hands a run of consecutive items of one command to its handler's runMany: one call, each audit row naming its item, refs after the run resolved, a retry replayed", async () => {
+    const note = `many-${randomUUID()}`;
+    const many = [item('thing.many', { payload: { note } }), item('thing.many', { payload: { note } }), item('thing.many', { payload: { note } })];
+    // A run ends at an item referring to one of the run (its id is not known before the run).
+    const dependent = item('thing.many', { refs: { note: many[0].clientId }, payload: {} });
+    const change = item('thing.change', { refs: { target: many[2].clientId }, payload: { note: 'x' } });
+    runs.length = 0;
+    const { result: first, outcomes } = await outcomesOf(() => engine.upload({ items: [...many, dependent, change] } as never, agent));
+    expect(outcomes).toEqual(['together']);
+    expect(first.map((r) => r.status)).toEqual([201, 201, 201, 201, 200]);
+    expect(runs).toEqual([[note, note, note]]);
+    expect((first[4].body as { id: string }).id).toBe((first[2].body as { id: string }).id);
+    const ids = first.slice(0, 4).map((r) => (r.body as { id: string }).id);
+    expect(await query(`select client_note from "${schema}".things where id = $1`, [ids[3]])).toEqual([{ client_note: ids[0] }]);
+    const audit = await query<{ entity_id: string; sync_client_id: string }>(`select entity_id, sync_client_id from "${schema}".audit_log where entity_id = any($1::text[]) order by id`, [ids]);
+    expect(audit).toEqual([...many, dependent].map((one, n) => ({ entity_id: ids[n], sync_client_id: one.clientId })));
+    expect(await stored(...[...many, dependent].map((one) => one.clientId))).toEqual([201, 201, 201, 201]);
+
+    runs.length = 0;
+    const again = await engine.upload({ items: [...many, dependent, change] } as never, agent);
+    expect(again).toEqual(first.map((r) => ({ ...r, replayed: true })));
+    expect(runs).toEqual([]);
+    expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(3);
+  });
+
+  it('applies a run that runMany refuses item by item: run decides each item, the refusal stored, nothing of the run left', async () => {
+    const note = `many-refused-${randomUUID()}`;
+    const items = [item('thing.many', { payload: { note } }), item('thing.many', { payload: { note: 'refuse' } }), item('thing.many', { payload: { note } })];
+    runs.length = 0;
+    const { result: results, outcomes } = await outcomesOf(() => engine.upload({ items } as never, agent));
+    expect(outcomes).toEqual(['refused']);
+    expect(runs).toEqual([[note, 'refuse', note]]);
+    expect(results.map((r) => r.status)).toEqual([201, 422, 201]);
+    expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(2);
+    expect(await writers(note)).toBe(2);
+    expect(await stored(...items.map((one) => one.clientId))).toEqual(expect.arrayContaining([201, 422, 201]));
   });
 });

@@ -15,6 +15,28 @@ export interface SyncHandler {
   /** Roles allowed to run the command, when narrower than the /sync endpoint's (same as its HTTP endpoint). */
   roles?: readonly Role[];
   run(payload: never, target: string, principal: Principal, context: WriteContext): Promise<object>;
+  /**
+   * Several consecutive items of this command at once, on the group path only (see manyAtOnce):
+   * one answer per item, in order, or a throw, after which the group is applied item by item and
+   * `run` decides each item. So it need only be right when every item succeeds.
+   */
+  runMany?(items: ReadonlyArray<SyncItemToRun<never>>, principal: Principal, tx: EntityManager): Promise<RanItem[]>;
+}
+
+/** An item handed to runMany: its validated payload, its target and its own write context. */
+export interface SyncItemToRun<T> {
+  payload: T;
+  target: string;
+  context: WriteContext;
+}
+
+/**
+ * runMany's answer for one item: its body, and what remains of its work (audit and outbox rows),
+ * which the engine runs in item order with the item's client id set for its audit rows.
+ */
+export interface RanItem {
+  body: object;
+  finish?: () => Promise<void>;
 }
 
 export function syncHandler<T extends object>(
@@ -25,6 +47,18 @@ export function syncHandler<T extends object>(
   roles?: readonly Role[],
 ): SyncHandler {
   return { dto, status, needsTarget, roles, run: run as SyncHandler['run'] };
+}
+
+/**
+ * A handler that can also apply a run of consecutive items of its command together (an upload's
+ * residents of one household, say): fewer statements per item on the common path, with the
+ * item-by-item path as the judge of anything else.
+ */
+export function manyAtOnce<T extends object>(
+  handler: SyncHandler,
+  runMany: (items: ReadonlyArray<SyncItemToRun<T>>, principal: Principal, tx: EntityManager) => Promise<RanItem[]>,
+): SyncHandler {
+  return { ...handler, runMany: runMany as SyncHandler['runMany'] };
 }
 
 export interface SyncEngineOptions {
@@ -189,16 +223,28 @@ export class OfflineSyncEngine {
         const storedBefore = new Set(earlier.map((row) => row.client_id));
         const deferred = deferInserts(tx);
         const results: SyncItemResult[] = [];
-        for (const item of group) {
-          deferred.syncItem = item.clientId;
-          // An item stored earlier (a retried upload) answers its stored result, as item by item would.
-          const applied = storedBefore.has(item.clientId)
-            ? await this.storedResult(tx, item, principal)
-            : { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false };
-          if (!applied) throw new ReplayInstead();
-          const id = createdIdOf(applied);
-          if (id) created.set(item.clientId, id);
-          results.push(applied);
+        for (let n = 0; n < group.length; ) {
+          const run = this.runOfMany(group, n, storedBefore);
+          const applied: Array<SyncItemResult | undefined> = [];
+          if (run.length > 1) {
+            applied.push(...(await this.executeMany(tx, run, principal, correlationId, created, deferred)));
+          } else {
+            const item = group[n];
+            deferred.syncItem = item.clientId;
+            // An item stored earlier (a retried upload) answers its stored result, as item by item would.
+            applied.push(
+              storedBefore.has(item.clientId)
+                ? await this.storedResult(tx, item, principal)
+                : { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false },
+            );
+          }
+          for (const result of applied) {
+            if (!result) throw new ReplayInstead();
+            const id = createdIdOf(result);
+            if (id) created.set(result.clientId, id);
+            results.push(result);
+          }
+          n += Math.max(1, run.length);
         }
         // results[n] answers group[n].
         const stored = results.flatMap((result, n) =>
@@ -287,7 +333,54 @@ export class OfflineSyncEngine {
     return { clientId: item.clientId, status: problem.statusCode, body: problem, replayed: false };
   }
 
+  /**
+   * The items from `start` that go to their handler's runMany together: new items (none stored
+   * by an earlier upload) of one command, none referring to another item of the run (its id is
+   * not known until the run is applied). Fewer than two: apply the item on its own.
+   */
+  private runOfMany(group: SyncItemDto[], start: number, storedBefore: ReadonlySet<string>): SyncItemDto[] {
+    const command = group[start].command;
+    if (!this.options.handlers[command]?.runMany) return [];
+    const run: SyncItemDto[] = [];
+    const inRun = new Set<string>();
+    for (const item of group.slice(start)) {
+      if (item.command !== command || storedBefore.has(item.clientId)) break;
+      if (Object.values(item.refs ?? {}).some((ref) => typeof ref === 'string' && inRun.has(ref))) break;
+      run.push(item);
+      inRun.add(item.clientId);
+    }
+    return run;
+  }
+
+  /** A run of items through their handler's runMany; the audit rows of each item's finish carry its client id. */
+  private async executeMany(tx: EntityManager, run: SyncItemDto[], principal: Principal, correlationId: string | undefined, created: ReadonlyMap<string, string>, deferred: { syncItem: string | null }): Promise<SyncItemResult[]> {
+    const handler = this.options.handlers[run[0].command];
+    const items: Array<SyncItemToRun<never>> = [];
+    for (const item of run) {
+      const { value, target } = await this.prepare(tx, item, principal, created);
+      items.push({ payload: value as never, target, context: { tx, occurredAt: new Date(item.occurredAt), correlationId } });
+    }
+    // Audit rows written before an item's finish would name no item: runMany leaves them to finish.
+    deferred.syncItem = null;
+    const ran = await handler.runMany!(items, principal, tx);
+    if (ran.length !== run.length) throw new Error(`${run[0].command}: runMany answered ${ran.length} items for ${run.length}`);
+    const results: SyncItemResult[] = [];
+    for (const [n, item] of run.entries()) {
+      deferred.syncItem = item.clientId;
+      await ran[n].finish?.();
+      results.push({ clientId: item.clientId, status: handler.status, body: ran[n].body, replayed: false });
+    }
+    return results;
+  }
+
   private async execute(tx: EntityManager, item: SyncItemDto, principal: Principal, correlationId: string | undefined, created: ReadonlyMap<string, string>) {
+    const { handler, value, target } = await this.prepare(tx, item, principal, created);
+    const body = await handler.run(value as never, target, principal, { tx, occurredAt: new Date(item.occurredAt), correlationId });
+    return { status: handler.status, body };
+  }
+
+  /** The item's handler, its payload validated with the refs filled in, and its target: what both execute paths start from. */
+  private async prepare(tx: EntityManager, item: SyncItemDto, principal: Principal, created: ReadonlyMap<string, string>) {
     const handler = this.options.handlers[item.command];
     if (!handler) throw new ItemProblem(400, { error: 'Bad Request', message: 'Validation failed', fields: [{ field: 'command', reason: `must be one of ${this.commands.join(', ')}` }] });
     if (handler.roles && !handler.roles.includes(principal.role)) {
@@ -303,8 +396,7 @@ export class OfflineSyncEngine {
     if (handler.needsTarget && !target) throw unprocessable('target', `${item.command} needs the id of the record it acts on (target or refs.target)`);
     const { value, fields } = await validatePayload(handler.dto, payload);
     if (fields.length > 0) throw new ItemProblem(400, { error: 'Bad Request', message: 'Validation failed', fields: fields.map((f) => ({ ...f, field: `payload.${f.field}` })) });
-    const body = await handler.run(value as never, target ?? '', principal, { tx, occurredAt: new Date(item.occurredAt), correlationId });
-    return { status: handler.status, body };
+    return { handler, value, target: target ?? '' };
   }
 
   /** The id created by an earlier successful item of this or a previous upload. */
