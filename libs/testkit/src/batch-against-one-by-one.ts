@@ -50,8 +50,8 @@ export class BatchAgainstOneByOne {
 }
 
 /** The transaction's manager, with every statement sent through it counted. */
-export function countStatements(tx: EntityManager, count: () => void): EntityManager {
+export function countStatements(tx: EntityManager, count: (sql: string) => void): EntityManager {
   const query = tx.query.bind(tx);
-  tx.query = ((sql: string, parameters?: unknown[]) => (count(), query(sql, parameters))) as EntityManager['query'];
+  tx.query = ((sql: string, parameters?: unknown[]) => (count(sql), query(sql, parameters))) as EntityManager['query'];
   return tx;
 }

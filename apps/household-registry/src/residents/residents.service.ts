@@ -6,9 +6,9 @@ import type { Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordAudit } from '@dtc/persistence';
-import { assertVisible, communeForRead } from '../common/commune-scope';
+import { assertVisible, communeForRead, type CommuneScope } from '../common/commune-scope';
 import { originOf } from '../common/event-origin';
-import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { inTransaction, type RanItem, type SyncItemToRun, type WriteContext } from '@dtc/offline-sync';
 import { normalizeName } from './normalize-name';
 import { isValidIsoDate, personalIdProblems } from './personal-id';
 import type { EligibleQuery, EligibleReport, RegisterResidentDto, ResidentSearchQuery, ResidentStatusChangeDto, ResidentView, UpdateResidentDto } from './residents.dto';
@@ -63,11 +63,7 @@ export class ResidentsService {
     const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
     assertPersonalData(input.dateOfBirth, input.sex, input.idNumber);
     return inTransaction(this.dataSource, context, async (tx) => {
-      const household = await holdHousehold(tx, input.householdId);
-      if (!household) throw unprocessable('householdId', 'unknown household');
-      const commune = await assertVisible(tx, household.commune_code, principal, 'Household', input.householdId).catch(() => {
-        throw unprocessable('householdId', 'unknown household');
-      });
+      const commune = await householdCommune(tx, input.householdId, principal);
       await this.assertIdNumberFree(tx, commune.code, input.idNumber);
       const id = randomUUID();
       const nameNormalized = normalizeName(input.fullName);
@@ -95,6 +91,80 @@ export class ResidentsService {
       await this.messaging.outbox.append(tx, [event]);
       return { ...toView(resident), duplicateFlags };
     });
+  }
+
+  /**
+   * Consecutive registrations of an offline upload (a household's residents, one after the other)
+   * at once: the checks of `register` for each, then one statement inserts them all. Anything
+   * `register` would refuse, or a duplicate ID number among them, throws: the sync engine then
+   * registers each on its own, which answers every item as `register` does.
+   */
+  async registerMany(items: ReadonlyArray<SyncItemToRun<RegisterResidentDto>>, principal: Principal, tx: EntityManager): Promise<RanItem[]> {
+    const registrations: Array<{ input: RegisterResidentDto; context: WriteContext; registeredAt: Date; commune: CommuneScope; id: string }> = [];
+    for (const { payload: input, context } of items) {
+      const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
+      assertPersonalData(input.dateOfBirth, input.sex, input.idNumber);
+      const commune = await householdCommune(tx, input.householdId, principal);
+      registrations.push({ input, context, registeredAt, commune, id: randomUUID() });
+    }
+    const withIdNumber = registrations.filter(({ input }) => input.idNumber);
+    if (withIdNumber.length > 0) {
+      const keys = withIdNumber.map(({ commune, input }) => `${commune.code}:${input.idNumber}`);
+      const [taken] = await tx.query('select 1 from residents r join unnest($1::text[], $2::text[]) as n (commune_code, id_number) on r.commune_code = n.commune_code and r.id_number = n.id_number limit 1', [
+        withIdNumber.map(({ commune }) => commune.code),
+        withIdNumber.map(({ input }) => input.idNumber),
+      ]);
+      if (taken || new Set(keys).size < keys.length) throw new ConflictException({ message: 'An ID number is already registered in the commune; each resident is checked on its own' });
+    }
+    const column = <T>(value: (registration: (typeof registrations)[number]) => T) => registrations.map(value);
+    // Likely duplicates among residents already there; those among the new ones are found below.
+    const inserted: Array<ResidentRow & { likely_duplicates: string[] }> = await tx.query(
+      `with r as (
+         insert into residents (id, commune_code, household_id, full_name, name_normalized, date_of_birth, sex, ethnicity, id_number, phone,
+                                owns_smartphone, relationship_to_head, registered_at, created_by, updated_by)
+         select n.*, $14::text, $14::text
+         from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::date[], $7::text[], $8::text[], $9::text[], $10::text[],
+                     $11::boolean[], $12::text[], $13::timestamptz[]) as n
+         returning *)
+       select ${RESIDENT_COLUMNS},
+         array(select d.id from residents d where d.commune_code = r.commune_code and d.name_normalized = r.name_normalized
+                 and d.date_of_birth = r.date_of_birth and d.status = 'living' order by d.created_at) as likely_duplicates
+       from r ${WITH_HOUSEHOLD_AND_VILLAGE}`,
+      [
+        column((r) => r.id),
+        column((r) => r.commune.code),
+        column((r) => r.input.householdId),
+        column((r) => r.input.fullName),
+        column((r) => normalizeName(r.input.fullName)),
+        column((r) => r.input.dateOfBirth),
+        column((r) => r.input.sex),
+        column((r) => r.input.ethnicity),
+        column((r) => r.input.idNumber ?? null),
+        column((r) => r.input.phone ?? null),
+        column((r) => r.input.ownsSmartphone ?? false),
+        column((r) => r.input.relationshipToHead),
+        column((r) => r.registeredAt),
+        principal.subject,
+      ],
+    );
+    const rowOf = new Map(inserted.map((row) => [row.id, row]));
+    const earlier = new Map<string, string[]>();
+    const ran: RanItem[] = [];
+    for (const { input, context, registeredAt, commune, id } of registrations) {
+      const resident = rowOf.get(id)!;
+      const key = `${commune.code}|${normalizeName(input.fullName)}|${resident.date_of_birth}`;
+      const newOnes = earlier.get(key) ?? [];
+      const duplicateFlags = await this.flagLikelyDuplicates(tx, commune.code, id, [...resident.likely_duplicates, ...newOnes]);
+      earlier.set(key, [...newOnes, id]);
+      ran.push({
+        body: { ...toView(resident), duplicateFlags },
+        finish: async () => {
+          await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'resident', entityId: id, fields: Object.keys(input) });
+          await this.messaging.outbox.append(tx, [createEvent(ResidentRegisteredV1, originOf(commune, id, registeredAt, context), { ...reportable(resident), occurredAt: registeredAt.toISOString() })]);
+        },
+      });
+    }
+    return ran;
   }
 
   async update(id: string, input: UpdateResidentDto, principal: Principal, context: WriteContext = {}): Promise<ResidentView> {
@@ -255,6 +325,15 @@ export class ResidentsService {
     if (!row) throw notFound('Resident', id);
     return row;
   }
+}
+
+/** The commune of the household a new resident joins, share-locked until the commit; 422 when the caller cannot see it. */
+async function householdCommune(tx: EntityManager, householdId: string, principal: Principal): Promise<CommuneScope> {
+  const household = await holdHousehold(tx, householdId);
+  if (!household) throw unprocessable('householdId', 'unknown household');
+  return assertVisible(tx, household.commune_code, principal, 'Household', householdId).catch(() => {
+    throw unprocessable('householdId', 'unknown household');
+  });
 }
 
 function assertPersonalData(dateOfBirth: string, sex: 'male' | 'female', idNumber: string | undefined): void {

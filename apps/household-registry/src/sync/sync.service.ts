@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OfflineSyncEngine, readSyncHealth, syncGroupMetrics, syncHandler, type SyncBatchDto, type SyncHealthQuery, type SyncHealthView, type SyncItemResult } from '@dtc/offline-sync';
+import { manyAtOnce, OfflineSyncEngine, readSyncHealth, syncGroupMetrics, syncHandler, type SyncBatchDto, type SyncHealthQuery, type SyncHealthView, type SyncItemResult } from '@dtc/offline-sync';
 import { MetricsService, type Principal } from '@dtc/platform';
 import { DataSource } from 'typeorm';
 import { MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from '../households/households.dto';
@@ -33,7 +33,10 @@ export class SyncService {
         'household.update': syncHandler(UpdateHouseholdDto, 200, true, (p, t, who, ctx) => households.update(t, p, who, ctx)),
         'household.move': syncHandler(MoveHouseholdDto, 200, true, (p, t, who, ctx) => households.move(t, p, who, ctx)),
         'household.set-digital-core': syncHandler(SetDigitalCoreDto, 200, true, (p, t, who, ctx) => households.setDigitalCore(t, p, who, ctx)),
-        'resident.register': syncHandler(RegisterResidentDto, 201, false, (p, _t, who, ctx) => residents.register(p, who, ctx)),
+        'resident.register': manyAtOnce<RegisterResidentDto>(
+          syncHandler(RegisterResidentDto, 201, false, (p, _t, who, ctx) => residents.register(p, who, ctx)),
+          (items, who, tx) => residents.registerMany(items, who, tx),
+        ),
         'resident.update': syncHandler(UpdateResidentDto, 200, true, (p, t, who, ctx) => residents.update(t, p, who, ctx)),
         'resident.move-out': syncHandler(ResidentStatusChangeDto, 200, true, (p, t, who, ctx) => residents.changeStatus(t, 'moved_out', p, who, ctx)),
         'resident.deceased': syncHandler(ResidentStatusChangeDto, 200, true, (p, t, who, ctx) => residents.changeStatus(t, 'deceased', p, who, ctx)),
