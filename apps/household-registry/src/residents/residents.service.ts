@@ -65,30 +65,10 @@ export class ResidentsService {
     return inTransaction(this.dataSource, context, async (tx) => {
       const commune = await householdCommune(tx, input.householdId, principal);
       await this.assertIdNumberFree(tx, commune.code, input.idNumber);
-      const id = randomUUID();
-      const nameNormalized = normalizeName(input.fullName);
-      // One round trip: the insert, the row as the event and the view need it, and the living
-      // residents it may duplicate (the statement's snapshot does not hold the new row yet).
-      const [resident]: Array<ResidentRow & { likely_duplicates: string[] }> = await tx.query(
-        `with r as (
-           insert into residents (id, commune_code, household_id, full_name, name_normalized, date_of_birth, sex, ethnicity, id_number, phone,
-                                  owns_smartphone, relationship_to_head, registered_at, created_by, updated_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
-           returning *)
-         select ${RESIDENT_COLUMNS},
-           array(select d.id from residents d where d.commune_code = r.commune_code and d.name_normalized = r.name_normalized
-                   and d.date_of_birth = r.date_of_birth and d.status = 'living' order by d.created_at) as likely_duplicates
-         from r ${WITH_HOUSEHOLD_AND_VILLAGE}`,
-        [id, commune.code, input.householdId, input.fullName, nameNormalized, input.dateOfBirth, input.sex, input.ethnicity, input.idNumber ?? null, input.phone ?? null, input.ownsSmartphone ?? false, input.relationshipToHead, registeredAt, principal.subject],
-      );
-      const duplicateFlags = await this.flagLikelyDuplicates(tx, commune.code, id, resident.likely_duplicates);
-      await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'resident', entityId: id, fields: Object.keys(input) });
-      const event = createEvent(
-        ResidentRegisteredV1,
-        originOf(commune, id, registeredAt, context),
-        { ...reportable(resident), occurredAt: registeredAt.toISOString() },
-      );
-      await this.messaging.outbox.append(tx, [event]);
+      const registration = newRegistration(input, context, registeredAt, commune);
+      const [resident] = await this.insertResidents(tx, principal, [registration]);
+      const duplicateFlags = await this.flagLikelyDuplicates(tx, commune.code, registration.id, resident.likely_duplicates);
+      await this.recordRegistered(tx, principal, registration, resident);
       return { ...toView(resident), duplicateFlags };
     });
   }
@@ -100,12 +80,11 @@ export class ResidentsService {
    * registers each on its own, which answers every item as `register` does.
    */
   async registerMany(items: ReadonlyArray<SyncItemToRun<RegisterResidentDto>>, principal: Principal, tx: EntityManager): Promise<RanItem[]> {
-    const registrations: Array<{ input: RegisterResidentDto; context: WriteContext; registeredAt: Date; commune: CommuneScope; id: string }> = [];
+    const registrations: Registration[] = [];
     for (const { payload: input, context } of items) {
       const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
       assertPersonalData(input.dateOfBirth, input.sex, input.idNumber);
-      const commune = await householdCommune(tx, input.householdId, principal);
-      registrations.push({ input, context, registeredAt, commune, id: randomUUID() });
+      registrations.push(newRegistration(input, context, registeredAt, await householdCommune(tx, input.householdId, principal)));
     }
     const withIdNumber = registrations.filter(({ input }) => input.idNumber);
     if (withIdNumber.length > 0) {
@@ -116,9 +95,30 @@ export class ResidentsService {
       ]);
       if (taken || new Set(keys).size < keys.length) throw new ConflictException({ message: 'An ID number is already registered in the commune; each resident is checked on its own' });
     }
-    const column = <T>(value: (registration: (typeof registrations)[number]) => T) => registrations.map(value);
-    // Likely duplicates among residents already there; those among the new ones are found below.
-    const inserted: Array<ResidentRow & { likely_duplicates: string[] }> = await tx.query(
+    const rowOf = new Map((await this.insertResidents(tx, principal, registrations)).map((row) => [row.id, row]));
+    // The insert's snapshot holds none of the run's own rows: their likely duplicates among each other are found here.
+    const runSoFar = new Map<string, string[]>();
+    const ran: RanItem[] = [];
+    for (const registration of registrations) {
+      const resident = rowOf.get(registration.id)!;
+      const key = `${registration.commune.code}|${registration.nameNormalized}|${resident.date_of_birth}`;
+      const earlierInRun = runSoFar.get(key) ?? [];
+      const duplicateFlags = await this.flagLikelyDuplicates(tx, registration.commune.code, registration.id, [...resident.likely_duplicates, ...earlierInRun]);
+      if (earlierInRun.length === 0) runSoFar.set(key, earlierInRun);
+      earlierInRun.push(registration.id);
+      ran.push({ body: { ...toView(resident), duplicateFlags }, finish: () => this.recordRegistered(tx, principal, registration, resident) });
+    }
+    return ran;
+  }
+
+  /**
+   * One round trip for any number of new residents: the insert, each row as the event and the view
+   * need it, and the living residents each may duplicate (the statement's snapshot does not hold
+   * the new rows yet). Rows come back in no particular order.
+   */
+  private insertResidents(tx: EntityManager, principal: Principal, registrations: readonly Registration[]): Promise<Array<ResidentRow & { likely_duplicates: string[] }>> {
+    const column = <T>(value: (registration: Registration) => T) => registrations.map(value);
+    return tx.query(
       `with r as (
          insert into residents (id, commune_code, household_id, full_name, name_normalized, date_of_birth, sex, ethnicity, id_number, phone,
                                 owns_smartphone, relationship_to_head, registered_at, created_by, updated_by)
@@ -135,7 +135,7 @@ export class ResidentsService {
         column((r) => r.commune.code),
         column((r) => r.input.householdId),
         column((r) => r.input.fullName),
-        column((r) => normalizeName(r.input.fullName)),
+        column((r) => r.nameNormalized),
         column((r) => r.input.dateOfBirth),
         column((r) => r.input.sex),
         column((r) => r.input.ethnicity),
@@ -147,24 +147,13 @@ export class ResidentsService {
         principal.subject,
       ],
     );
-    const rowOf = new Map(inserted.map((row) => [row.id, row]));
-    const earlier = new Map<string, string[]>();
-    const ran: RanItem[] = [];
-    for (const { input, context, registeredAt, commune, id } of registrations) {
-      const resident = rowOf.get(id)!;
-      const key = `${commune.code}|${normalizeName(input.fullName)}|${resident.date_of_birth}`;
-      const newOnes = earlier.get(key) ?? [];
-      const duplicateFlags = await this.flagLikelyDuplicates(tx, commune.code, id, [...resident.likely_duplicates, ...newOnes]);
-      earlier.set(key, [...newOnes, id]);
-      ran.push({
-        body: { ...toView(resident), duplicateFlags },
-        finish: async () => {
-          await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'resident', entityId: id, fields: Object.keys(input) });
-          await this.messaging.outbox.append(tx, [createEvent(ResidentRegisteredV1, originOf(commune, id, registeredAt, context), { ...reportable(resident), occurredAt: registeredAt.toISOString() })]);
-        },
-      });
-    }
-    return ran;
+  }
+
+  /** The registration's audit row and its event. */
+  private async recordRegistered(tx: EntityManager, principal: Principal, registration: Registration, resident: ResidentRow): Promise<void> {
+    const { input, context, registeredAt, commune, id } = registration;
+    await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'resident', entityId: id, fields: Object.keys(input) });
+    await this.messaging.outbox.append(tx, [createEvent(ResidentRegisteredV1, originOf(commune, id, registeredAt, context), { ...reportable(resident), occurredAt: registeredAt.toISOString() })]);
   }
 
   async update(id: string, input: UpdateResidentDto, principal: Principal, context: WriteContext = {}): Promise<ResidentView> {
@@ -325,6 +314,20 @@ export class ResidentsService {
     if (!row) throw notFound('Resident', id);
     return row;
   }
+}
+
+/** A resident about to be inserted, with what its checks found. */
+interface Registration {
+  input: RegisterResidentDto;
+  context: WriteContext;
+  registeredAt: Date;
+  commune: CommuneScope;
+  id: string;
+  nameNormalized: string;
+}
+
+function newRegistration(input: RegisterResidentDto, context: WriteContext, registeredAt: Date, commune: CommuneScope): Registration {
+  return { input, context, registeredAt, commune, id: randomUUID(), nameNormalized: normalizeName(input.fullName) };
 }
 
 /** The commune of the household a new resident joins, share-locked until the commit; 422 when the caller cannot see it. */
