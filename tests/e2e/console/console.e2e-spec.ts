@@ -442,20 +442,35 @@ describe('console (officials and province officers, desktop)', () => {
   });
 
   it('drops an expired token when the server says so, and asks for a new sign-in', async () => {
-    // Long enough for the page to load and go live on a loaded machine, short enough that the live
-    // stream's own "expired" event is what ends it (the server's clock decides, not the browser's).
-    const lifetimeSeconds = 12;
-    const shortLived = signToken({ secret: TEST_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, { sub: 'admin-50481', role: 'commune_admin', communes: [COMMUNE] }, lifetimeSeconds);
-    const tabContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
-    const tab = await tabContext.newPage();
-    await tab.goto(`${gateway.url}/console/?campaign=${campaignId}#token=${shortLived}`);
-    await tab.locator('[data-testid="live"][data-live="true"]').waitFor({ timeout: lifetimeSeconds * 1000 });
-    await tab.getByText('Phiên đăng nhập đã hết hạn').waitFor({ timeout: (lifetimeSeconds + 15) * 1000 });
-    expect(await tab.evaluate('sessionStorage.getItem("dtc-console-token")')).toBeNull();
-    await tab.reload();
-    await tab.getByRole('heading', { name: 'Đăng nhập bảng điều hành' }).waitFor();
-    await tabContext.close();
-  });
+    // The live stream's own "expired" event must be what ends the session (the server's clock decides,
+    // not the browser's), so the page has to go live before the token expires. A short lifetime keeps
+    // the test quick; when a loaded machine needs longer than that to go live, the attempt proves
+    // nothing and a longer-lived token is tried, so the test asserts the same thing at any load.
+    const lifetimesSeconds = [12, 30, 60];
+    for (const [attempt, lifetimeSeconds] of lifetimesSeconds.entries()) {
+      const shortLived = signToken({ secret: TEST_JWT_SECRET, issuer: 'dtc-platform', audience: 'dtc-api' }, { sub: 'admin-50481', role: 'commune_admin', communes: [COMMUNE] }, lifetimeSeconds);
+      const expiresAt = Date.now() + lifetimeSeconds * 1000;
+      const tabContext = await browser.newContext({ viewport: DESKTOP, locale: 'vi-VN' });
+      try {
+        const tab = await tabContext.newPage();
+        await tab.goto(`${gateway.url}/console/?campaign=${campaignId}#token=${shortLived}`);
+        const wentLive = await tab
+          .locator('[data-testid="live"][data-live="true"]')
+          .waitFor({ timeout: Math.max(expiresAt - Date.now() - 1000, 1) })
+          .then(() => Date.now() < expiresAt - 1000)
+          .catch(() => false);
+        if (!wentLive && attempt < lifetimesSeconds.length - 1) continue;
+        expect(wentLive).toBe(true);
+        await tab.getByText('Phiên đăng nhập đã hết hạn').waitFor({ timeout: Math.max(expiresAt - Date.now(), 0) + 15_000 });
+        expect(await tab.evaluate('sessionStorage.getItem("dtc-console-token")')).toBeNull();
+        await tab.reload();
+        await tab.getByRole('heading', { name: 'Đăng nhập bảng điều hành' }).waitFor();
+        return;
+      } finally {
+        await tabContext.close();
+      }
+    }
+  }, 200_000);
 
   it('ranks communes for a province officer, furthest behind first, and opens one read-only', async () => {
     // Another person on another computer: its own storage (and language choice).
