@@ -185,7 +185,7 @@ async function consumersAlone(platform: BenchPlatform, admin: Admin, topics: str
 
 async function main(): Promise<void> {
   const runId = Date.now().toString(36);
-  const platform = new BenchPlatform({ runId, databaseUrl, kafkaBrokers, redisUrl, partitions: settings.partitions, readInstances: settings.readInstances });
+  const platform = new BenchPlatform({ runId, databaseUrl, kafkaBrokers, redisUrl, partitions: settings.partitions, readInstances: settings.readInstances, keep: settings.keep });
   const kafka = createKafka({ clientId: `bench-${runId}`, brokers: kafkaBrokers, security: kafkaClient });
   const admin = kafka.admin();
   await admin.connect();

@@ -25,6 +25,8 @@ export interface BenchSettings {
   partitions: number;
   /** Extra reporting instances that consume nothing and serve the province readers (0: the consuming one serves them). */
   readInstances: number;
+  /** Leave the run's schemas and topics behind (--keep), also when a service dies mid-run. */
+  keep?: boolean;
 }
 
 export interface BenchService {
@@ -47,6 +49,8 @@ export class BenchPlatform {
   /** Reporting instances with KAFKA_CONSUMERS=off, started after the four services. */
   readonly readInstances: BenchService[] = [];
   private nextReader = 0;
+  /** Set while the benchmark stops the services itself: their exits are expected then. */
+  private stopping = false;
   readonly topicPrefix: string;
 
   constructor(readonly settings: BenchSettings) {
@@ -76,6 +80,7 @@ export class BenchPlatform {
    * `env` is added to every service's environment (KAFKA_CONSUMERS=off for the writes-alone phase).
    */
   async start(profileDir?: string, env: Record<string, string> = {}): Promise<void> {
+    this.stopping = false;
     for (const name of SERVICES) this.services.set(name, await this.spawn(name, name, profileDir, env));
     await Promise.all([...this.services.values()].map((service) => this.awaitHealthy(service)));
     // After the consuming instance migrated its schemas and made its projection generation.
@@ -128,6 +133,17 @@ export class BenchPlatform {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    // A service that dies mid-run would leave the benchmark waiting for its consumers for an hour:
+    // say which one and why, and end the run.
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      process.stderr.write(`\n${label} exited during the benchmark (${signal ?? `code ${code}`}); its last output:\n${output.join('')}\n`);
+      process.exitCode = 1;
+      void this.stop()
+        .then(() => (this.settings.keep ? undefined : this.cleanup()))
+        .catch((error: Error) => process.stderr.write(`cleanup failed: ${error.message}\n`))
+        .finally(() => process.exit(1));
+    });
     return { name, label, url: `http://127.0.0.1:${port}`, schema: this.schemaOf(name), process: child, output };
   }
 
@@ -184,6 +200,7 @@ export class BenchPlatform {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       this.all().map(
         (service) =>
