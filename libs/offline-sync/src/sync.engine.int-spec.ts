@@ -53,6 +53,28 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     return { result, outcomes: groups.slice(from) };
   };
 
+  const manyThings = (gathersAhead: boolean) =>
+    manyAtOnce<NoteDto>(
+      syncHandler(NoteDto, 201, false, async (payload, _target, principal, { tx }) => {
+        const id = randomUUID();
+        await tx!.query('insert into things (id, client_note) values ($1, $2)', [id, payload.note]);
+        await recordAudit(tx!, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] });
+        if (payload.note === 'refuse') throw unprocessable('note', 'refused on purpose');
+        return { id, communeCode: '16279' };
+      }),
+      async (items, principal, tx) => {
+        runs.push(items.map((one) => one.payload.note ?? ''));
+        if (items.some((one) => one.payload.note === 'refuse')) throw unprocessable('note', 'refused on purpose');
+        const ids = items.map(() => randomUUID());
+        await tx.query('insert into things (id, client_note) select * from unnest($1::uuid[], $2::text[])', [ids, items.map((one) => one.payload.note)]);
+        return ids.map((id) => ({
+          body: { id, communeCode: '16279' },
+          finish: () => recordAudit(tx, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] }),
+        }));
+      },
+      { gathersAhead },
+    );
+
   beforeAll(async () => {
     const options = { url: databaseUrl(), schema, migrations: [CreateSyncResults1763900000002, SyncResultsDevice1764500000550] };
     dataSource = createServiceDataSource(options);
@@ -131,25 +153,9 @@ describe('OfflineSyncEngine (real Postgres)', () => {
         }),
         'thing.change': syncHandler(NoteDto, 200, true, async (_payload, target) => ({ id: target, changed: true })),
         // One insert for a run of items, each audited in its finish; a note "refuse" fails the run.
-        'thing.many': manyAtOnce<NoteDto>(
-          syncHandler(NoteDto, 201, false, async (payload, _target, principal, { tx }) => {
-            const id = randomUUID();
-            await tx!.query('insert into things (id, client_note) values ($1, $2)', [id, payload.note]);
-            await recordAudit(tx!, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] });
-            if (payload.note === 'refuse') throw unprocessable('note', 'refused on purpose');
-            return { id, communeCode: '16279' };
-          }),
-          async (items, principal, tx) => {
-            runs.push(items.map((one) => one.payload.note ?? ''));
-            if (items.some((one) => one.payload.note === 'refuse')) throw unprocessable('note', 'refused on purpose');
-            const ids = items.map(() => randomUUID());
-            await tx.query('insert into things (id, client_note) select * from unnest($1::uuid[], $2::text[])', [ids, items.map((one) => one.payload.note)]);
-            return ids.map((id) => ({
-              body: { id, communeCode: '16279' },
-              finish: () => recordAudit(tx, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] }),
-            }));
-          },
-        ),
+        'thing.many': manyThings(false),
+        // The same, for a command whose runs may gather later items ahead of other commands' items.
+        'thing.gathered': manyThings(true),
       },
     });
   });
@@ -397,5 +403,37 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(2);
     expect(await writers(note)).toBe(2);
     expect(await stored(...items.map((one) => one.clientId))).toEqual(expect.arrayContaining([201, 422, 201]));
+  });
+
+  it('gathers a run of a command that gathersAhead past the items in between, answering in upload order; other commands keep consecutive runs', async () => {
+    const note = `gathered-${randomUUID()}`;
+    const gathered = [0, 1, 2].map(() => item('thing.gathered', { payload: { note } }));
+    const between = [
+      item('thing.many', { payload: { note: `${note}-between` } }),
+      item('thing.change', { refs: { target: gathered[0].clientId }, payload: { note: 'x' } }),
+      item('thing.many', { payload: { note: `${note}-between` } }),
+    ];
+    const items = [gathered[0], between[0], between[1], gathered[1], between[2], gathered[2]];
+    runs.length = 0;
+    const { result, outcomes } = await outcomesOf(() => engine.upload({ items } as never, agent));
+    expect(outcomes).toEqual(['together']);
+    // One runMany call for the three, none for thing.many's two (not consecutive, and they do not gather).
+    expect(runs).toEqual([[note, note, note]]);
+    expect(result.map((r) => r.clientId)).toEqual(items.map((one) => one.clientId));
+    expect(result.map((r) => r.status)).toEqual([201, 201, 200, 201, 201, 201]);
+    expect((result[2].body as { id: string }).id).toBe((result[0].body as { id: string }).id);
+    const ids = [result[0], result[3], result[5]].map((r) => (r.body as { id: string }).id);
+    const audit = await query<{ entity_id: string; sync_client_id: string }>(`select entity_id, sync_client_id from "${schema}".audit_log where entity_id = any($1::text[]) order by id`, [ids]);
+    expect(audit).toEqual(gathered.map((one, n) => ({ entity_id: ids[n], sync_client_id: one.clientId })));
+
+    // An item in between that refers to a later one must fail as it would in the upload's order:
+    // that later item is not gathered ahead of it.
+    const later = [0, 1].map(() => item('thing.gathered', { payload: { note: `${note}-later` } }));
+    const tooEarly = item('thing.change', { refs: { target: later[1].clientId }, payload: { note: 'x' } });
+    runs.length = 0;
+    const { result: refused, outcomes: refusedOutcomes } = await outcomesOf(() => engine.upload({ items: [later[0], tooEarly, later[1]] } as never, agent));
+    expect(refused.map((r) => r.status)).toEqual([201, 422, 201]);
+    expect(refusedOutcomes).toEqual(['refused']);
+    expect(runs).toEqual([]);
   });
 });

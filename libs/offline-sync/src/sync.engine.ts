@@ -21,6 +21,12 @@ export interface SyncHandler {
    * `run` decides each item. So it need only be right when every item succeeds.
    */
   runMany?(items: ReadonlyArray<SyncItemToRun<never>>, principal: Principal, tx: EntityManager): Promise<RanItem[]>;
+  /**
+   * The command creates a new record from its payload alone (no refs), and no other item of an
+   * upload can change its outcome: a run of it may then also gather the group's later items of
+   * the command, ahead of the other commands' items in between (see runOfMany).
+   */
+  gathersAhead?: boolean;
 }
 
 /** An item handed to runMany: its validated payload, its target and its own write context. */
@@ -57,8 +63,9 @@ export function syncHandler<T extends object>(
 export function manyAtOnce<T extends object>(
   handler: SyncHandler,
   runMany: (items: ReadonlyArray<SyncItemToRun<T>>, principal: Principal, tx: EntityManager) => Promise<RanItem[]>,
+  { gathersAhead = false }: { gathersAhead?: boolean } = {},
 ): SyncHandler {
-  return { ...handler, runMany: runMany as SyncHandler['runMany'] };
+  return { ...handler, runMany: runMany as SyncHandler['runMany'], gathersAhead };
 }
 
 export interface SyncEngineOptions {
@@ -222,12 +229,14 @@ export class OfflineSyncEngine {
         const earlier: Array<{ client_id: string }> = await tx.query('select client_id from sync_results where client_id = any($1::uuid[])', [group.map((item) => item.clientId)]);
         const storedBefore = new Set(earlier.map((row) => row.client_id));
         const deferred = deferInserts(tx);
-        const results: SyncItemResult[] = [];
-        for (let n = 0; n < group.length; ) {
-          const run = this.runOfMany(group, n, storedBefore);
+        // results[n] answers group[n]; a run may answer later items before the ones in between.
+        const results: SyncItemResult[] = new Array(group.length);
+        for (let n = 0; n < group.length; n += 1) {
+          if (results[n]) continue;
+          const run = this.runOfMany(group, n, storedBefore, results);
           const applied: Array<SyncItemResult | undefined> = [];
           if (run.length > 1) {
-            applied.push(...(await this.executeMany(tx, run, principal, correlationId, created, deferred)));
+            applied.push(...(await this.executeMany(tx, run.map((at) => group[at]), principal, correlationId, created, deferred)));
           } else {
             const item = group[n];
             deferred.syncItem = item.clientId;
@@ -238,13 +247,12 @@ export class OfflineSyncEngine {
                 : { clientId: item.clientId, ...(await this.execute(tx, item, principal, correlationId, created)), replayed: false },
             );
           }
-          for (const result of applied) {
+          for (const [k, result] of applied.entries()) {
             if (!result) throw new ReplayInstead();
             const id = createdIdOf(result);
             if (id) created.set(result.clientId, id);
-            results.push(result);
+            results[run.length > 1 ? run[k] : n] = result;
           }
-          n += Math.max(1, run.length);
         }
         // results[n] answers group[n].
         const stored = results.flatMap((result, n) =>
@@ -334,19 +342,32 @@ export class OfflineSyncEngine {
   }
 
   /**
-   * The items from `start` that go to their handler's runMany together: new items (none stored
-   * by an earlier upload) of one command, none referring to another item of the run (its id is
-   * not known until the run is applied). Fewer than two: apply the item on its own.
+   * The positions of the items from `start` that go to their handler's runMany together: new items
+   * (none stored by an earlier upload) of one command, none referring to another item of the run
+   * (its id is not known until the run is applied). Items already answered are passed over. The
+   * run ends at an item of another command, unless the command `gathersAhead`: its later items
+   * then join the run ahead of the items in between, as long as none of those refers to one of
+   * them (in the upload's order that reference would fail). Fewer than two: apply the item alone.
    */
-  private runOfMany(group: SyncItemDto[], start: number, storedBefore: ReadonlySet<string>): SyncItemDto[] {
+  private runOfMany(group: SyncItemDto[], start: number, storedBefore: ReadonlySet<string>, answered: ReadonlyArray<SyncItemResult | undefined>): number[] {
     const command = group[start].command;
-    if (!this.options.handlers[command]?.runMany) return [];
-    const run: SyncItemDto[] = [];
+    const handler = this.options.handlers[command];
+    if (!handler?.runMany) return [];
+    const run: number[] = [];
     const inRun = new Set<string>();
-    for (const item of group.slice(start)) {
-      if (item.command !== command || storedBefore.has(item.clientId)) break;
-      if (Object.values(item.refs ?? {}).some((ref) => typeof ref === 'string' && inRun.has(ref))) break;
-      run.push(item);
+    const referredFromBetween = new Set<string>();
+    for (let at = start; at < group.length; at += 1) {
+      if (answered[at]) continue;
+      const item = group[at];
+      const refs = Object.values(item.refs ?? {}).filter((ref): ref is string => typeof ref === 'string');
+      if (item.command !== command) {
+        if (!handler.gathersAhead) break;
+        for (const ref of refs) referredFromBetween.add(ref);
+        continue;
+      }
+      if (storedBefore.has(item.clientId) || referredFromBetween.has(item.clientId) || refs.some((ref) => inRun.has(ref))) break;
+      if (handler.gathersAhead && run.length > 0 && refs.length > 0) break;
+      run.push(at);
       inRun.add(item.clientId);
     }
     return run;

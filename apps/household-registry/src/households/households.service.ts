@@ -6,9 +6,9 @@ import type { Principal } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { recordAudit } from '@dtc/persistence';
-import { assertVisible, communeForRead, communeForWrite, villageOfCommune } from '../common/commune-scope';
+import { assertVisible, communeForRead, communeForWrite, villageOfCommune, type CommuneScope, type VillageOfCommune } from '../common/commune-scope';
 import { originOf } from '../common/event-origin';
-import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { inTransaction, type RanItem, type SyncItemToRun, type WriteContext } from '@dtc/offline-sync';
 import { VillageEntity } from '../communes/village.entity';
 import { HouseholdEntity } from './household.entity';
 import type { HouseholdConditionsDto, HouseholdListQuery, HouseholdView, MoveHouseholdDto, RegisterHouseholdDto, SetDigitalCoreDto, UpdateHouseholdDto } from './households.dto';
@@ -26,54 +26,34 @@ export class HouseholdsService {
 
   /** Writes the household, its first village stay, the audit row and its event in one transaction. */
   async register(input: RegisterHouseholdDto, principal: Principal, context: WriteContext = {}): Promise<HouseholdView> {
-    const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
-    assertCoordinates(input);
     return inTransaction(this.dataSource, context, async (tx) => {
-      const commune = await communeForWrite(tx, input.communeCode, principal);
-      const village = await villageOfCommune(tx, commune.code, input.villageCode);
-      const now = new Date();
-      const household: HouseholdEntity = {
-        id: randomUUID(),
-        communeCode: commune.code,
-        villageId: village.id,
-        address: input.address,
-        headName: input.headName,
-        latitude: input.latitude ?? null,
-        longitude: input.longitude ?? null,
-        ethnicMinority: input.ethnicMinority ?? null,
-        hasElectricity: input.hasElectricity ?? null,
-        mobileSignal: input.mobileSignal ?? null,
-        hasInternet: input.hasInternet ?? null,
-        smartDevices: input.smartDevices ?? null,
-        distanceToCentreKm: input.distanceToCentreKm ?? null,
-        digitalCoreResidentId: null,
-        registeredAt,
-        version: 1,
-        createdAt: now,
-        createdBy: principal.subject,
-        updatedAt: now,
-        updatedBy: principal.subject,
-      };
-      // The household and the first row of its village history in one round trip; its times are
-      // the ones the view answers with (not the database's clock).
-      await tx.query(
-        `with household as (
-           insert into households (id, commune_code, village_id, address, head_name, latitude, longitude, ethnic_minority, has_electricity, mobile_signal,
-                                   has_internet, smart_devices, distance_to_centre_km, registered_at, version, created_at, created_by, updated_at, updated_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $15, $16))
-         insert into household_village_history (household_id, village_id, from_at, recorded_by) values ($1, $3, $14, $16)`,
-        [household.id, household.communeCode, household.villageId, household.address, household.headName, household.latitude, household.longitude, household.ethnicMinority, household.hasElectricity, household.mobileSignal, household.hasInternet, household.smartDevices, household.distanceToCentreKm, registeredAt, now, principal.subject],
-      );
-      holdInserted(tx, { id: household.id, commune_code: commune.code });
-      await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'household', entityId: household.id, fields: definedKeys(input) });
-      const event = createEvent(
-        HouseholdRegisteredV1,
-        originOf(commune, household.id, registeredAt, context),
-        { householdId: household.id, villageId: village.id, villageCode: village.code, villageName: village.name, occurredAt: registeredAt.toISOString(), ...conditionsOf(input) },
-      );
-      await this.messaging.outbox.append(tx, [event]);
-      return toView(household, village.code);
+      const registration = await newRegistration(tx, input, principal, context);
+      await insertHouseholds(tx, principal, [registration]);
+      await this.recordRegistered(tx, principal, registration);
+      return toView(registration.household, registration.village.code);
     });
+  }
+
+  /**
+   * An upload's run of household registrations (sync runMany): the same checks per household as
+   * register, and one insert for all of them; each item's audit row and event come with its finish.
+   */
+  async registerMany(items: ReadonlyArray<SyncItemToRun<RegisterHouseholdDto>>, principal: Principal, tx: EntityManager): Promise<RanItem[]> {
+    const registrations: HouseholdRegistration[] = [];
+    for (const { payload, context } of items) registrations.push(await newRegistration(tx, payload, principal, context));
+    await insertHouseholds(tx, principal, registrations);
+    return registrations.map((registration) => ({ body: toView(registration.household, registration.village.code), finish: () => this.recordRegistered(tx, principal, registration) }));
+  }
+
+  /** The registration's audit row and its event. */
+  private async recordRegistered(tx: EntityManager, principal: Principal, { household, village, commune, input, context }: HouseholdRegistration): Promise<void> {
+    await recordAudit(tx, principal, { communeCode: commune.code, action: 'register', entity: 'household', entityId: household.id, fields: definedKeys(input) });
+    const event = createEvent(
+      HouseholdRegisteredV1,
+      originOf(commune, household.id, household.registeredAt, context),
+      { householdId: household.id, villageId: village.id, villageCode: village.code, villageName: village.name, occurredAt: household.registeredAt.toISOString(), ...conditionsOf(input) },
+    );
+    await this.messaging.outbox.append(tx, [event]);
   }
 
   async update(id: string, input: UpdateHouseholdDto, principal: Principal, context: WriteContext = {}): Promise<HouseholdView> {
@@ -207,6 +187,87 @@ function assertCoordinates(input: { latitude?: number; longitude?: number }): vo
 
 function pick<T extends object, K extends keyof T>(input: T, keys: readonly K[]): Partial<Pick<T, K>> {
   return Object.fromEntries(keys.filter((key) => input[key] !== undefined).map((key) => [key, input[key]])) as Partial<Pick<T, K>>;
+}
+
+/** A household about to be registered, with what its checks found. */
+interface HouseholdRegistration {
+  household: HouseholdEntity;
+  village: VillageOfCommune;
+  commune: CommuneScope;
+  input: RegisterHouseholdDto;
+  context: WriteContext;
+}
+
+/** The checks of a registration (its time, coordinates, commune scope, village) and the row it will write. */
+async function newRegistration(tx: EntityManager, input: RegisterHouseholdDto, principal: Principal, context: WriteContext): Promise<HouseholdRegistration> {
+  const registeredAt = resolveOccurredAt('registeredAt', input.registeredAt, context.occurredAt);
+  assertCoordinates(input);
+  const commune = await communeForWrite(tx, input.communeCode, principal);
+  const village = await villageOfCommune(tx, commune.code, input.villageCode);
+  const now = new Date();
+  const household: HouseholdEntity = {
+    id: randomUUID(),
+    communeCode: commune.code,
+    villageId: village.id,
+    address: input.address,
+    headName: input.headName,
+    latitude: input.latitude ?? null,
+    longitude: input.longitude ?? null,
+    ethnicMinority: input.ethnicMinority ?? null,
+    hasElectricity: input.hasElectricity ?? null,
+    mobileSignal: input.mobileSignal ?? null,
+    hasInternet: input.hasInternet ?? null,
+    smartDevices: input.smartDevices ?? null,
+    distanceToCentreKm: input.distanceToCentreKm ?? null,
+    digitalCoreResidentId: null,
+    registeredAt,
+    version: 1,
+    createdAt: now,
+    createdBy: principal.subject,
+    updatedAt: now,
+    updatedBy: principal.subject,
+  };
+  return { household, village, commune, input, context };
+}
+
+/**
+ * Any number of households and the first row of each one's village history in one round trip;
+ * their times are the ones the views answer with (not the database's clock).
+ */
+async function insertHouseholds(tx: EntityManager, principal: Principal, registrations: readonly HouseholdRegistration[]): Promise<void> {
+  const column = <T>(value: (household: HouseholdEntity) => T) => registrations.map(({ household }) => value(household));
+  await tx.query(
+    `with household as (
+       insert into households (id, commune_code, village_id, address, head_name, latitude, longitude, ethnic_minority, has_electricity, mobile_signal,
+                               has_internet, smart_devices, distance_to_centre_km, registered_at, version, created_at, created_by, updated_at, updated_by)
+       select n.id, n.commune_code, n.village_id, n.address, n.head_name, n.latitude, n.longitude, n.ethnic_minority, n.has_electricity, n.mobile_signal,
+              n.has_internet, n.smart_devices, n.distance_to_centre_km, n.registered_at, 1, n.created_at, $16, n.created_at, $16
+       from unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::boolean[], $9::boolean[], $10::text[],
+                   $11::boolean[], $12::integer[], $13::numeric[], $14::timestamptz[], $15::timestamptz[])
+         as n (id, commune_code, village_id, address, head_name, latitude, longitude, ethnic_minority, has_electricity, mobile_signal,
+               has_internet, smart_devices, distance_to_centre_km, registered_at, created_at)
+       returning id, village_id, registered_at)
+     insert into household_village_history (household_id, village_id, from_at, recorded_by) select id, village_id, registered_at, $16 from household`,
+    [
+      column((h) => h.id),
+      column((h) => h.communeCode),
+      column((h) => h.villageId),
+      column((h) => h.address),
+      column((h) => h.headName),
+      column((h) => h.latitude),
+      column((h) => h.longitude),
+      column((h) => h.ethnicMinority),
+      column((h) => h.hasElectricity),
+      column((h) => h.mobileSignal),
+      column((h) => h.hasInternet),
+      column((h) => h.smartDevices),
+      column((h) => h.distanceToCentreKm),
+      column((h) => h.registeredAt),
+      column((h) => h.createdAt),
+      principal.subject,
+    ],
+  );
+  for (const { household } of registrations) holdInserted(tx, { id: household.id, commune_code: household.communeCode });
 }
 
 function conditionsOf(input: Partial<HouseholdConditionsDto>) {

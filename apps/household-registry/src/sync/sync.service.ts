@@ -29,7 +29,12 @@ export class SyncService {
       onGroup: syncGroupMetrics(metrics),
       provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
       handlers: {
-        'household.register': syncHandler(RegisterHouseholdDto, 201, false, (p, _t, who, ctx) => households.register(p, who, ctx)),
+        // A household's registration depends on nothing else an upload does: a run of them may go in ahead of the items in between.
+        'household.register': manyAtOnce<RegisterHouseholdDto>(
+          syncHandler(RegisterHouseholdDto, 201, false, (p, _t, who, ctx) => households.register(p, who, ctx)),
+          (items, who, tx) => households.registerMany(items, who, tx),
+          { gathersAhead: true },
+        ),
         'household.update': syncHandler(UpdateHouseholdDto, 200, true, (p, t, who, ctx) => households.update(t, p, who, ctx)),
         'household.move': syncHandler(MoveHouseholdDto, 200, true, (p, t, who, ctx) => households.move(t, p, who, ctx)),
         'household.set-digital-core': syncHandler(SetDigitalCoreDto, 200, true, (p, t, who, ctx) => households.setDigitalCore(t, p, who, ctx)),
