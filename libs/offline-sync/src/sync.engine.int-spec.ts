@@ -53,7 +53,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     return { result, outcomes: groups.slice(from) };
   };
 
-  const manyThings = (gathersAhead: boolean) =>
+  const manyThings = (gathersPast?: readonly string[]) =>
     manyAtOnce<NoteDto>(
       syncHandler(NoteDto, 201, false, async (payload, _target, principal, { tx }) => {
         const id = randomUUID();
@@ -72,7 +72,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
           finish: () => recordAudit(tx, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] }),
         }));
       },
-      { gathersAhead },
+      { gathersPast },
     );
 
   beforeAll(async () => {
@@ -153,9 +153,9 @@ describe('OfflineSyncEngine (real Postgres)', () => {
         }),
         'thing.change': syncHandler(NoteDto, 200, true, async (_payload, target) => ({ id: target, changed: true })),
         // One insert for a run of items, each audited in its finish; a note "refuse" fails the run.
-        'thing.many': manyThings(false),
-        // The same, for a command whose runs may gather later items ahead of other commands' items.
-        'thing.gathered': manyThings(true),
+        'thing.many': manyThings(),
+        // The same, for a command whose runs may gather later items past thing.many and thing.change items.
+        'thing.gathered': manyThings(['thing.many', 'thing.change']),
       },
     });
   });
@@ -405,7 +405,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(await stored(...items.map((one) => one.clientId))).toEqual(expect.arrayContaining([201, 422, 201]));
   });
 
-  it('gathers a run of a command that gathersAhead past the items in between, answering in upload order; other commands keep consecutive runs', async () => {
+  it('gathers a run of a command past the items of the commands it may pass over, answering in upload order; other commands keep consecutive runs', async () => {
     const note = `gathered-${randomUUID()}`;
     const gathered = [0, 1, 2].map(() => item('thing.gathered', { payload: { note } }));
     const between = [
@@ -435,5 +435,17 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(refused.map((r) => r.status)).toEqual([201, 422, 201]);
     expect(refusedOutcomes).toEqual(['refused']);
     expect(runs).toEqual([]);
+
+    // An item referring to one passed over stays after it (that id is not known before it), and a
+    // command the run may not pass over ends the run.
+    const passed = item('thing.many', { payload: { note: `${note}-passed` } });
+    const referring = item('thing.gathered', { refs: { note: passed.clientId }, payload: {} });
+    const audited = item('thing.audited', { payload: { note: `${note}-audited` } });
+    const upload = [item('thing.gathered', { payload: { note } }), passed, referring, item('thing.gathered', { payload: { note } }), audited, item('thing.gathered', { payload: { note } })];
+    runs.length = 0;
+    const { result: kept, outcomes: keptOutcomes } = await outcomesOf(() => engine.upload({ items: upload } as never, agent));
+    expect(keptOutcomes).toEqual(['together']);
+    expect(kept.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(runs).toEqual([[(kept[1].body as { id: string }).id, note]]);
   });
 });

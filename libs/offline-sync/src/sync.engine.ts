@@ -22,11 +22,11 @@ export interface SyncHandler {
    */
   runMany?(items: ReadonlyArray<SyncItemToRun<never>>, principal: Principal, tx: EntityManager): Promise<RanItem[]>;
   /**
-   * The command creates a new record from its payload alone (no refs), and no other item of an
-   * upload can change its outcome: a run of it may then also gather the group's later items of
-   * the command, ahead of the other commands' items in between (see runOfMany).
+   * Commands whose items a run of this one may pass over to gather the group's later items of this
+   * command ahead of them ('any': every command): neither can change the other's outcome except by
+   * referring to it, which runOfMany checks (see there).
    */
-  gathersAhead?: boolean;
+  gathersPast?: 'any' | readonly string[];
 }
 
 /** An item handed to runMany: its validated payload, its target and its own write context. */
@@ -63,9 +63,9 @@ export function syncHandler<T extends object>(
 export function manyAtOnce<T extends object>(
   handler: SyncHandler,
   runMany: (items: ReadonlyArray<SyncItemToRun<T>>, principal: Principal, tx: EntityManager) => Promise<RanItem[]>,
-  { gathersAhead = false }: { gathersAhead?: boolean } = {},
+  { gathersPast }: { gathersPast?: SyncHandler['gathersPast'] } = {},
 ): SyncHandler {
-  return { ...handler, runMany: runMany as SyncHandler['runMany'], gathersAhead };
+  return { ...handler, runMany: runMany as SyncHandler['runMany'], gathersPast };
 }
 
 export interface SyncEngineOptions {
@@ -345,28 +345,31 @@ export class OfflineSyncEngine {
    * The positions of the items from `start` that go to their handler's runMany together: new items
    * (none stored by an earlier upload) of one command, none referring to another item of the run
    * (its id is not known until the run is applied). Items already answered are passed over. The
-   * run ends at an item of another command, unless the command `gathersAhead`: its later items
-   * then join the run ahead of the items in between, as long as none of those refers to one of
-   * them (in the upload's order that reference would fail). Fewer than two: apply the item alone.
+   * run ends at an item of another command, unless the handler `gathersPast` that command: its
+   * later items then join the run ahead of the items passed over, as long as none of them refers to
+   * an item passed over and none of those refers to one of them (in the upload's order, that item
+   * would not exist yet). Fewer than two: apply the item on its own.
    */
   private runOfMany(group: SyncItemDto[], start: number, storedBefore: ReadonlySet<string>, answered: ReadonlyArray<SyncItemResult | undefined>): number[] {
     const command = group[start].command;
     const handler = this.options.handlers[command];
     if (!handler?.runMany) return [];
+    const passes = (other: string) => handler.gathersPast === 'any' || (handler.gathersPast?.includes(other) ?? false);
     const run: number[] = [];
     const inRun = new Set<string>();
-    const referredFromBetween = new Set<string>();
+    const passedOver = new Set<string>();
+    const referredFromPassedOver = new Set<string>();
     for (let at = start; at < group.length; at += 1) {
       if (answered[at]) continue;
       const item = group[at];
       const refs = Object.values(item.refs ?? {}).filter((ref): ref is string => typeof ref === 'string');
       if (item.command !== command) {
-        if (!handler.gathersAhead) break;
-        for (const ref of refs) referredFromBetween.add(ref);
+        if (!passes(item.command)) break;
+        passedOver.add(item.clientId);
+        for (const ref of refs) referredFromPassedOver.add(ref);
         continue;
       }
-      if (storedBefore.has(item.clientId) || referredFromBetween.has(item.clientId) || refs.some((ref) => inRun.has(ref))) break;
-      if (handler.gathersAhead && run.length > 0 && refs.length > 0) break;
+      if (storedBefore.has(item.clientId) || referredFromPassedOver.has(item.clientId) || refs.some((ref) => inRun.has(ref) || passedOver.has(ref))) break;
       run.push(at);
       inRun.add(item.clientId);
     }

@@ -29,23 +29,31 @@ export class SyncService {
       onGroup: syncGroupMetrics(metrics),
       provinceOf: async (tx, communeCode) => (await tx.query('select province_code from communes where code = $1', [communeCode]))[0]?.province_code,
       handlers: {
-        // A household's registration depends on nothing else an upload does: a run of them may go in ahead of the items in between.
+        // A new household depends on nothing else an upload does: its run may pass over any item.
         'household.register': manyAtOnce<RegisterHouseholdDto>(
           syncHandler(RegisterHouseholdDto, 201, false, (p, _t, who, ctx) => households.register(p, who, ctx)),
           (items, who, tx) => households.registerMany(items, who, tx),
-          { gathersAhead: true },
+          { gathersPast: 'any' },
         ),
         'household.update': syncHandler(UpdateHouseholdDto, 200, true, (p, t, who, ctx) => households.update(t, p, who, ctx)),
         'household.move': syncHandler(MoveHouseholdDto, 200, true, (p, t, who, ctx) => households.move(t, p, who, ctx)),
         'household.set-digital-core': syncHandler(SetDigitalCoreDto, 200, true, (p, t, who, ctx) => households.setDigitalCore(t, p, who, ctx)),
+        // A new resident's checks read other residents only (ID numbers, likely duplicates): its run
+        // may pass over new households and visits, never over another resident command.
         'resident.register': manyAtOnce<RegisterResidentDto>(
           syncHandler(RegisterResidentDto, 201, false, (p, _t, who, ctx) => residents.register(p, who, ctx)),
           (items, who, tx) => residents.registerMany(items, who, tx),
+          { gathersPast: ['household.register', 'visit.record'] },
         ),
         'resident.update': syncHandler(UpdateResidentDto, 200, true, (p, t, who, ctx) => residents.update(t, p, who, ctx)),
         'resident.move-out': syncHandler(ResidentStatusChangeDto, 200, true, (p, t, who, ctx) => residents.changeStatus(t, 'moved_out', p, who, ctx)),
         'resident.deceased': syncHandler(ResidentStatusChangeDto, 200, true, (p, t, who, ctx) => residents.changeStatus(t, 'deceased', p, who, ctx)),
-        'visit.record': syncHandler(RecordVisitDto, 201, true, (p, t, who, ctx) => visits.record(t, p, who, ctx)),
+        // A visit reads only its household, which neither a new household nor a new resident changes.
+        'visit.record': manyAtOnce<RecordVisitDto>(
+          syncHandler(RecordVisitDto, 201, true, (p, t, who, ctx) => visits.record(t, p, who, ctx)),
+          (items, who, tx) => visits.recordMany(items, who, tx),
+          { gathersPast: ['household.register', 'resident.register'] },
+        ),
         'organisation.register': syncHandler(RegisterOrganisationDto, 201, false, (p, _t, who, ctx) => organisations.register(p, who, ctx)),
         'organisation.set-e-id-status': syncHandler(SetEIdStatusDto, 200, true, (p, t, who, ctx) => organisations.setEIdStatus(t, p, who, ctx)),
       },

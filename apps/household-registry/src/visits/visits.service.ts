@@ -3,11 +3,11 @@ import { createEvent, VisitRecordedV1, VisitReviewedV1 } from '@dtc/contracts';
 import { MessagingService } from '@dtc/messaging';
 import { type Principal, notFound, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { recordAudit } from '@dtc/persistence';
-import { assertVisible, communeForRead } from '../common/commune-scope';
+import { assertVisible, communeForRead, type CommuneScope } from '../common/commune-scope';
 import { originOf } from '../common/event-origin';
-import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { inTransaction, type RanItem, type SyncItemToRun, type WriteContext } from '@dtc/offline-sync';
 import { VISITS_LISTED_RETURNED, type RecordVisitDto, type ReturnedVisitsQuery, type ReturnedVisitsView, type ReviewVisitDto, type VisitListQuery, type VisitView } from './visits.dto';
 
 interface VisitRow {
@@ -41,39 +41,45 @@ export class VisitsService {
   ) {}
 
   async record(householdId: string, input: RecordVisitDto, principal: Principal, context: WriteContext = {}): Promise<VisitView> {
-    const visitedAt = resolveOccurredAt('visitedAt', input.visitedAt, context.occurredAt);
-    if (input.followUpDate && input.followUpDate < vietnamDay(visitedAt)) throw unprocessable('followUpDate', 'must not be before the visit');
-    if (input.outcome === 'done' && input.obstacles.length > 0) throw unprocessable('obstacles', 'a visit that is done has no obstacles');
+    const visit = newVisit(householdId, input, context);
     return inTransaction(this.dataSource, context, async (tx) => {
-      const [household] = await tx.query('select id, commune_code, village_id from households where id = $1', [householdId]);
-      if (!household) throw notFound('Household', householdId);
-      const commune = await assertVisible(tx, household.commune_code, principal, 'Household', householdId);
-      const id = randomUUID();
-      const [row]: VisitRow[] = await tx.query(
-        `insert into visits (id, commune_code, household_id, village_id, team_id, member_id, visited_at, outcome, obstacles, follow_up_date, note, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         returning ${VISIT_COLUMNS}`,
-        [id, commune.code, householdId, household.village_id, input.teamId ?? null, input.memberId ?? null, visitedAt, input.outcome, input.obstacles, input.followUpDate ?? null, input.note ?? null, principal.subject],
-      );
-      await recordAudit(tx, principal, { communeCode: commune.code, action: 'record', entity: 'visit', entityId: id, fields: Object.keys(input) });
-      const event = createEvent(
-        VisitRecordedV1,
-        originOf(commune, householdId, visitedAt, context),
-        {
-          visitId: id,
-          householdId,
-          villageId: household.village_id,
-          ...(input.teamId ? { teamId: input.teamId } : {}),
-          ...(input.memberId ? { memberId: input.memberId } : {}),
-          outcome: input.outcome,
-          obstacles: input.obstacles,
-          ...(input.followUpDate ? { followUpDate: input.followUpDate } : {}),
-          occurredAt: visitedAt.toISOString(),
-        },
-      );
-      await this.messaging.outbox.append(tx, [event]);
-      return toView(row);
+      const [recorded] = await insertVisits(tx, principal, [visit]);
+      await this.recordVisited(tx, principal, recorded);
+      return toView(recorded.row);
     });
+  }
+
+  /**
+   * An upload's run of visits (sync runMany): the same checks per visit as record, their households
+   * read with one statement and the visits inserted with one; each item's audit row and event come
+   * with its finish.
+   */
+  async recordMany(items: ReadonlyArray<SyncItemToRun<RecordVisitDto>>, principal: Principal, tx: EntityManager): Promise<RanItem[]> {
+    const visits = items.map(({ payload, target, context }) => newVisit(target, payload, context));
+    const recorded = await insertVisits(tx, principal, visits);
+    return recorded.map((one) => ({ body: toView(one.row), finish: () => this.recordVisited(tx, principal, one) }));
+  }
+
+  /** The visit's audit row and its event. */
+  private async recordVisited(tx: EntityManager, principal: Principal, { visit, household, commune }: RecordedVisit): Promise<void> {
+    const { id, householdId, input, context, visitedAt } = visit;
+    await recordAudit(tx, principal, { communeCode: commune.code, action: 'record', entity: 'visit', entityId: id, fields: Object.keys(input) });
+    const event = createEvent(
+      VisitRecordedV1,
+      originOf(commune, householdId, visitedAt, context),
+      {
+        visitId: id,
+        householdId,
+        villageId: household.village_id,
+        ...(input.teamId ? { teamId: input.teamId } : {}),
+        ...(input.memberId ? { memberId: input.memberId } : {}),
+        outcome: input.outcome,
+        obstacles: input.obstacles,
+        ...(input.followUpDate ? { followUpDate: input.followUpDate } : {}),
+        occurredAt: visitedAt.toISOString(),
+      },
+    );
+    await this.messaging.outbox.append(tx, [event]);
   }
 
   async list(householdId: string, query: VisitListQuery, principal: Principal): Promise<VisitView[]> {
@@ -174,6 +180,75 @@ export class VisitsService {
       return toView(row);
     });
   }
+}
+
+/** A visit about to be recorded: its id, its household and its time, checked. */
+interface NewVisit {
+  id: string;
+  householdId: string;
+  input: RecordVisitDto;
+  context: WriteContext;
+  visitedAt: Date;
+}
+
+/** A recorded visit, with the household and commune it was recorded in. */
+interface RecordedVisit {
+  visit: NewVisit;
+  household: { commune_code: string; village_id: string };
+  commune: CommuneScope;
+  row: VisitRow;
+}
+
+/** The checks that need no database: the visit's time, its follow-up date and its obstacles. */
+function newVisit(householdId: string, input: RecordVisitDto, context: WriteContext): NewVisit {
+  const visitedAt = resolveOccurredAt('visitedAt', input.visitedAt, context.occurredAt);
+  if (input.followUpDate && input.followUpDate < vietnamDay(visitedAt)) throw unprocessable('followUpDate', 'must not be before the visit');
+  if (input.outcome === 'done' && input.obstacles.length > 0) throw unprocessable('obstacles', 'a visit that is done has no obstacles');
+  return { id: randomUUID(), householdId, input, context, visitedAt };
+}
+
+/**
+ * Any number of visits in two round trips: their households (404 when one is missing or outside the
+ * caller's scope), then one insert returning the rows the views show.
+ */
+async function insertVisits(tx: EntityManager, principal: Principal, visits: readonly NewVisit[]): Promise<RecordedVisit[]> {
+  const households: Array<{ id: string; commune_code: string; village_id: string }> = await tx.query('select id, commune_code, village_id from households where id = any($1::uuid[])', [
+    [...new Set(visits.map((visit) => visit.householdId))],
+  ]);
+  const householdOf = new Map(households.map((household) => [household.id, household]));
+  const placed: Array<Omit<RecordedVisit, 'row'>> = [];
+  for (const visit of visits) {
+    const household = householdOf.get(visit.householdId);
+    if (!household) throw notFound('Household', visit.householdId);
+    placed.push({ visit, household, commune: await assertVisible(tx, household.commune_code, principal, 'Household', visit.householdId) });
+  }
+  const rows: VisitRow[] = await tx.query(
+    `insert into visits (id, commune_code, household_id, village_id, team_id, member_id, visited_at, outcome, obstacles, follow_up_date, note, created_by)
+     select v.id, v.commune_code, v.household_id, v.village_id, v.team_id, v.member_id, v.visited_at, v.outcome, v.obstacles, v.follow_up_date, v.note, $2
+     from jsonb_to_recordset($1::jsonb) as v (id uuid, commune_code text, household_id uuid, village_id uuid, team_id uuid, member_id uuid, visited_at timestamptz,
+                                              outcome text, obstacles text[], follow_up_date date, note text)
+     returning ${VISIT_COLUMNS}`,
+    [
+      JSON.stringify(
+        placed.map(({ visit: { id, householdId, input, visitedAt }, household, commune }) => ({
+          id,
+          commune_code: commune.code,
+          household_id: householdId,
+          village_id: household.village_id,
+          team_id: input.teamId ?? null,
+          member_id: input.memberId ?? null,
+          visited_at: visitedAt.toISOString(),
+          outcome: input.outcome,
+          obstacles: input.obstacles,
+          follow_up_date: input.followUpDate ?? null,
+          note: input.note ?? null,
+        })),
+      ),
+      principal.subject,
+    ],
+  );
+  const rowOf = new Map(rows.map((row) => [row.id, row]));
+  return placed.map((one) => ({ ...one, row: rowOf.get(one.visit.id)! }));
 }
 
 function toView(row: VisitRow): VisitView {
