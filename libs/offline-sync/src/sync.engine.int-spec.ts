@@ -8,7 +8,7 @@ import { IsOptional, IsString } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { CreateSyncResults1763900000002 } from './sync-results.migration';
 import { SyncResultsDevice1764500000550 } from './sync-health.migration';
-import { manyAtOnce, OfflineSyncEngine, syncHandler } from './sync.engine';
+import { manyAtOnce, OfflineSyncEngine, syncHandler, type SyncHandler } from './sync.engine';
 
 class NoteDto {
   @IsOptional()
@@ -53,7 +53,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     return { result, outcomes: groups.slice(from) };
   };
 
-  const manyThings = (gathersPast?: readonly string[]) =>
+  const manyThings = (gathersPast?: readonly string[], subjectOf?: SyncHandler['subjectOf']) =>
     manyAtOnce<NoteDto>(
       syncHandler(NoteDto, 201, false, async (payload, _target, principal, { tx }) => {
         const id = randomUUID();
@@ -72,7 +72,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
           finish: () => recordAudit(tx, principal, { communeCode: '16279', action: 'register', entity: 'thing', entityId: id, fields: ['note'] }),
         }));
       },
-      { gathersPast },
+      { gathersPast, subjectOf },
     );
 
   beforeAll(async () => {
@@ -156,6 +156,13 @@ describe('OfflineSyncEngine (real Postgres)', () => {
         'thing.many': manyThings(),
         // The same, for a command whose runs may gather later items past thing.many and thing.change items.
         'thing.gathered': manyThings(['thing.many', 'thing.change']),
+        // Gathers past thing.change, keeping items on one subject (its note) in order and apart: a
+        // change's subject is that of the thing.keyed item it refers to, unknown for any other target.
+        'thing.keyed': manyThings(['thing.change'], (one, group) => {
+          if (one.command === 'thing.keyed') return (one.payload as NoteDto).note;
+          const target = group.find((other) => other.clientId === one.refs?.['target']);
+          return target?.command === 'thing.keyed' ? (target.payload as NoteDto).note : undefined;
+        }),
       },
     });
   });
@@ -447,5 +454,26 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(keptOutcomes).toEqual(['together']);
     expect(kept.map((r) => r.status)).toEqual([201, 201, 201, 201, 201, 201]);
     expect(runs).toEqual([[(kept[1].body as { id: string }).id, note]]);
+  });
+
+  it('keeps items on one subject in order and apart when the handler names subjects: never two in a run, never one gathered past another', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => `keyed-${name}-${randomUUID()}`);
+    const keyed = (note: string) => item('thing.keyed', { payload: { note } });
+    const first = [keyed(a), keyed(b), keyed(a), keyed(c)];
+    const items = [first[0], item('thing.change', { refs: { target: first[0].clientId }, payload: {} }), first[1], first[2], first[3]];
+    runs.length = 0;
+    const { result, outcomes } = await outcomesOf(() => engine.upload({ items } as never, agent));
+    expect(outcomes).toEqual(['together']);
+    expect(result.map((r) => [r.clientId, r.status])).toEqual(items.map((one) => [one.clientId, one.command === 'thing.change' ? 200 : 201]));
+    // b is gathered past the change of a; the second a ends that run and starts the next, with c.
+    expect(runs).toEqual([[a, b], [a, c]]);
+
+    // A change whose subject is unknown (a stored record's id) ends the run.
+    const [d, e] = [`keyed-d-${randomUUID()}`, `keyed-e-${randomUUID()}`];
+    const second = [keyed(d), item('thing.change', { target: randomUUID(), payload: {} }), keyed(e)];
+    runs.length = 0;
+    const { result: kept } = await outcomesOf(() => engine.upload({ items: second } as never, agent));
+    expect(kept.map((r) => r.status)).toEqual([201, 200, 201]);
+    expect(runs).toEqual([]);
   });
 });

@@ -27,6 +27,14 @@ export interface SyncHandler {
    * referring to it, which runOfMany checks (see there).
    */
   gathersPast?: 'any' | readonly string[];
+  /**
+   * What an item acts on, for a command whose items on the same thing must stay in order and apart
+   * (two applications for one resident: the second answers the first's enrollment). A run then
+   * never holds two items with one subject, nor gathers an item past one with its subject; an item
+   * passed over whose subject is unknown (undefined) ends the run. Asked about the run's items and
+   * the items it passes over, with the whole group to resolve refs.
+   */
+  subjectOf?(item: SyncItemDto, group: readonly SyncItemDto[]): string | undefined;
 }
 
 /** An item handed to runMany: its validated payload, its target and its own write context. */
@@ -63,9 +71,9 @@ export function syncHandler<T extends object>(
 export function manyAtOnce<T extends object>(
   handler: SyncHandler,
   runMany: (items: ReadonlyArray<SyncItemToRun<T>>, principal: Principal, tx: EntityManager) => Promise<RanItem[]>,
-  { gathersPast }: { gathersPast?: SyncHandler['gathersPast'] } = {},
+  { gathersPast, subjectOf }: Pick<SyncHandler, 'gathersPast' | 'subjectOf'> = {},
 ): SyncHandler {
-  return { ...handler, runMany: runMany as SyncHandler['runMany'], gathersPast };
+  return { ...handler, runMany: runMany as SyncHandler['runMany'], gathersPast, subjectOf };
 }
 
 export interface SyncEngineOptions {
@@ -348,7 +356,8 @@ export class OfflineSyncEngine {
    * run ends at an item of another command, unless the handler `gathersPast` that command: its
    * later items then join the run ahead of the items passed over, as long as none of them refers to
    * an item passed over and none of those refers to one of them (in the upload's order, that item
-   * would not exist yet). Fewer than two: apply the item on its own.
+   * would not exist yet), and, when the handler names subjects, none shares a subject with an item
+   * of the run or one passed over. Fewer than two: apply the item on its own.
    */
   private runOfMany(group: SyncItemDto[], start: number, storedBefore: ReadonlySet<string>, answered: ReadonlyArray<SyncItemResult | undefined>): number[] {
     const command = group[start].command;
@@ -359,17 +368,29 @@ export class OfflineSyncEngine {
     const inRun = new Set<string>();
     const passedOver = new Set<string>();
     const referredFromPassedOver = new Set<string>();
+    /** Subjects of the run's items and of those passed over (see SyncHandler.subjectOf). */
+    const subjects = new Set<string>();
+    const subjectOf = handler.subjectOf?.bind(handler);
     for (let at = start; at < group.length; at += 1) {
       if (answered[at]) continue;
       const item = group[at];
       const refs = Object.values(item.refs ?? {}).filter((ref): ref is string => typeof ref === 'string');
+      const subject = subjectOf?.(item, group);
       if (item.command !== command) {
         if (!passes(item.command)) break;
+        if (subjectOf) {
+          if (subject === undefined) break;
+          subjects.add(subject);
+        }
         passedOver.add(item.clientId);
         for (const ref of refs) referredFromPassedOver.add(ref);
         continue;
       }
       if (storedBefore.has(item.clientId) || referredFromPassedOver.has(item.clientId) || refs.some((ref) => inRun.has(ref) || passedOver.has(ref))) break;
+      if (subjectOf) {
+        if (subject === undefined || subjects.has(subject)) break;
+        subjects.add(subject);
+      }
       run.push(at);
       inRun.add(item.clientId);
     }
