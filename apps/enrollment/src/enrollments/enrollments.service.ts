@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { createEvent, EnrollmentOpenedV1, EnrollmentTransitionedV1, type EventEnvelope } from '@dtc/contracts';
 import { knownProvinceOf, MessagingService } from '@dtc/messaging';
-import { inTransaction, type WriteContext } from '@dtc/offline-sync';
+import { inTransaction, type RanItem, type SyncItemToRun, type WriteContext } from '@dtc/offline-sync';
 import { appendRows, deferInserts, flushDeferredInserts, memoPerTransaction, recordAudit, writtenFields } from '@dtc/persistence';
 import { assertCommuneAccess, canAccessCommune, pageOf, type Page, type Principal, assertVersion, resolveOccurredAt, unprocessable, vietnamDay } from '@dtc/platform';
 import { randomUUID } from 'node:crypto';
@@ -73,6 +73,52 @@ interface Subject {
 
 export type ApplyOutcome = EnrollmentView & { outcome: 'created' | 'existing' | 'pending' };
 
+/** An application checked against its commune and service (see EnrollmentsService.application). */
+interface Application {
+  input: ApplyDto;
+  occurredAt: Date;
+  province: string | undefined;
+  service: ServiceRow;
+  subjectId: string;
+  correlationId?: string;
+}
+
+/** An application to open as a new enrollment, with its subject when registry events told of it. */
+interface NewEnrollment {
+  kind: 'new';
+  application: Application;
+  subject?: Subject;
+  id: string;
+}
+
+/** An application opened as a new enrollment, and the view it answers with. */
+interface CreatedEnrollment {
+  kind: 'created';
+  application: Application;
+  subject?: Subject;
+  row: EnrollmentRow;
+  answer: ApplyOutcome;
+}
+
+/** How an application was answered: by the subject's open enrollment, or by a new one. */
+type Opening = { kind: 'existing'; answer: ApplyOutcome } | CreatedEnrollment;
+
+/** A transition asked of an enrollment. */
+interface Change {
+  id: string;
+  input: TransitionDto;
+  occurredAt: Date;
+  correlationId?: string;
+}
+
+/** A transition applied: the state it left, the row as updated and the view it answers with. */
+interface Moved {
+  change: Change;
+  from: string;
+  row: EnrollmentRow;
+  view: EnrollmentView;
+}
+
 /** Pending enrollments are validated by the registry-events consumer, not by a caller. */
 const ELIGIBILITY_ACTOR = { subject: 'system:eligibility' };
 
@@ -92,85 +138,193 @@ export class EnrollmentsService {
   async apply(input: ApplyDto, principal: Principal, context: WriteContext = {}): Promise<ApplyOutcome> {
     const occurredAt = resolveOccurredAt('occurredAt', input.occurredAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
-      const province = await knownProvinceOf(tx, input.communeCode);
-      assertCommuneAccess(principal, input.communeCode, province);
-      const service = await this.catalogue.find(tx, input.serviceCode).catch(() => {
-        throw unprocessable('serviceCode', 'unknown service');
-      });
-      if (service.province_code && province && service.province_code !== province) throw unprocessable('serviceCode', `only offered in province ${service.province_code}`);
-      const subjectId = service.subject === 'organisation' ? input.organisationId : input.residentId;
-      if (!subjectId) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', `${service.code} enrolls ${service.subject}s`);
-      if (service.detail_label && !input.detail) throw unprocessable('detail', `say which ${service.detail_label}`);
-
-      await lockSubjects(tx, [subjectId]);
-      const { openEnrollmentId, subject } = await this.subjectUnlessOpen(tx, service, subjectId);
-      if (openEnrollmentId) {
-        const existing = await this.load(tx, openEnrollmentId);
-        return { ...this.toView(sameCommune(existing, input.communeCode, service), service), outcome: 'existing' as const };
-      }
-
-      if (subject) this.assertEligible(service, subject, input.communeCode, occurredAt);
-      const id = randomUUID();
-      const inserted: EnrollmentRow[] = await tx.query(
-        `insert into enrollments (id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         on conflict (service_code, subject_id) where open do nothing returning *`,
-        [
-          id,
-          input.communeCode,
-          service.code,
-          service.subject,
-          subjectId,
-          initialState(service),
-          subject ? 'valid' : 'pending_subject',
-          input.detail ?? null,
-          subject?.village_id ?? null,
-          input.teamId ?? null,
-          input.memberId ?? null,
-          subject?.sex ?? null,
-          subject?.birth_year ?? null,
-          occurredAt,
-          principal.subject,
-        ],
-      );
-      if (inserted[0]) enrollmentsHeld(tx).set(id, inserted[0]);
-      if (inserted.length === 0) {
-        // A concurrent apply for the same subject and service won: answer with that one.
-        const winner = await this.openEnrollment(tx, service.code, subjectId);
-        if (winner) return { ...this.toView(sameCommune(winner, input.communeCode, service), service), outcome: 'existing' as const };
-      }
-      await this.addStep(tx, id, { from: null, to: initialState(service), teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
-      await recordAudit(tx, principal, { communeCode: input.communeCode, action: 'apply', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
-      const row = inserted[0] ?? (await this.load(tx, id));
-      if (subject) await this.messaging.outbox.append(tx, [this.openedEvent(row, province ?? '', context.correlationId)]);
-      return { ...this.toView(row, service), outcome: subject ? ('created' as const) : ('pending' as const) };
+      const [opening] = await this.openEnrollments(tx, [await this.application(tx, input, principal, occurredAt, context)], principal);
+      if (opening.kind === 'existing') return opening.answer;
+      await this.recordOpened(tx, principal, opening);
+      return opening.answer;
     });
+  }
+
+  /**
+   * An upload's run of applications at once (the sync engine's runMany): one lock statement, one
+   * read of their subjects and open enrollments, one insert. The engine keeps two applications
+   * for one subject and service out of a run (subjectOf in the sync controller), so none of them
+   * can decide another's outcome.
+   */
+  async applyMany(items: ReadonlyArray<SyncItemToRun<ApplyDto>>, principal: Principal, tx: EntityManager): Promise<RanItem[]> {
+    const applications: Application[] = [];
+    for (const { payload, context } of items) applications.push(await this.application(tx, payload, principal, resolveOccurredAt('occurredAt', payload.occurredAt, context.occurredAt), context));
+    const openings = await this.openEnrollments(tx, applications, principal);
+    return openings.map((opening) => {
+      const { outcome: _outcome, ...body } = opening.answer;
+      return { body, finish: opening.kind === 'created' ? () => this.recordOpened(tx, principal, opening) : undefined };
+    });
+  }
+
+  /** What an application asks, checked before anything is locked: the commune, the service, the subject. */
+  private async application(tx: EntityManager, input: ApplyDto, principal: Principal, occurredAt: Date, context: WriteContext): Promise<Application> {
+    const province = await knownProvinceOf(tx, input.communeCode);
+    assertCommuneAccess(principal, input.communeCode, province);
+    const service = await this.catalogue.find(tx, input.serviceCode).catch(() => {
+      throw unprocessable('serviceCode', 'unknown service');
+    });
+    if (service.province_code && province && service.province_code !== province) throw unprocessable('serviceCode', `only offered in province ${service.province_code}`);
+    const subjectId = service.subject === 'organisation' ? input.organisationId : input.residentId;
+    if (!subjectId) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', `${service.code} enrolls ${service.subject}s`);
+    if (service.detail_label && !input.detail) throw unprocessable('detail', `say which ${service.detail_label}`);
+    return { input, occurredAt, province, service, subjectId, correlationId: context.correlationId };
+  }
+
+  /**
+   * Each application answered by its subject's open enrollment in the service, or opened: the
+   * subjects locked (a concurrent application for one waits), their open enrollments and what
+   * registry events said of them read with one statement per subject type, the new rows inserted
+   * with one statement. Eligibility is checked only when the subject is known.
+   */
+  private async openEnrollments(tx: EntityManager, applications: readonly Application[], principal: Principal): Promise<Opening[]> {
+    await lockSubjects(tx, applications.map(({ subjectId }) => subjectId));
+    const found = await this.subjectsUnlessOpen(tx, applications);
+    const openIds = found.flatMap(({ openEnrollmentId }) => (openEnrollmentId ? [openEnrollmentId] : []));
+    const open = new Map<string, EnrollmentRow>();
+    if (openIds.length > 0) for (const row of (await tx.query('select * from enrollments where id = any($1::uuid[])', [openIds])) as EnrollmentRow[]) open.set(row.id, row);
+
+    const openings: Array<Opening | NewEnrollment> = applications.map((application, n) => {
+      const { openEnrollmentId, subject } = found[n];
+      const { input, service, occurredAt } = application;
+      if (openEnrollmentId) {
+        const existing = sameCommune(open.get(openEnrollmentId)!, input.communeCode, service);
+        return { kind: 'existing', answer: { ...this.toView(existing, service), outcome: 'existing' } };
+      }
+      if (subject) this.assertEligible(service, subject, input.communeCode, occurredAt);
+      return { kind: 'new', application, subject, id: randomUUID() };
+    });
+    const fresh = openings.filter((opening): opening is NewEnrollment => opening.kind === 'new');
+    const inserted = await this.insertEnrollments(tx, fresh, principal);
+    const answered: Opening[] = [];
+    for (const opening of openings) {
+      if (opening.kind !== 'new') {
+        answered.push(opening);
+        continue;
+      }
+      const { application, subject, id } = opening;
+      const row = inserted.get(id);
+      if (!row) {
+        // A concurrent application for the same subject and service won: answer with that one.
+        const winner = await this.openEnrollment(tx, application.service.code, application.subjectId);
+        if (!winner) throw new ConflictException({ message: 'Another application for this subject and service was being recorded; try again' });
+        answered.push({ kind: 'existing', answer: { ...this.toView(sameCommune(winner, application.input.communeCode, application.service), application.service), outcome: 'existing' } });
+        continue;
+      }
+      enrollmentsHeld(tx).set(id, row);
+      answered.push({ kind: 'created', application, subject, row, answer: { ...this.toView(row, application.service), outcome: subject ? 'created' : 'pending' } });
+    }
+    return answered;
+  }
+
+  /** New enrollments in one statement; a subject that has an open one in the service meanwhile is left out (see openEnrollments). */
+  private async insertEnrollments(tx: EntityManager, fresh: readonly NewEnrollment[], principal: Principal): Promise<Map<string, EnrollmentRow>> {
+    if (fresh.length === 0) return new Map();
+    const column = <T>(value: (one: NewEnrollment) => T) => fresh.map(value);
+    const rows: EnrollmentRow[] = await tx.query(
+      `insert into enrollments (id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at, created_by)
+       select id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at, $15
+       from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[], $11::uuid[], $12::text[], $13::int[], $14::timestamptz[])
+         as new (id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at)
+       on conflict (service_code, subject_id) where open do nothing returning *`,
+      [
+        column(({ id }) => id),
+        column(({ application }) => application.input.communeCode),
+        column(({ application }) => application.service.code),
+        column(({ application }) => application.service.subject),
+        column(({ application }) => application.subjectId),
+        column(({ application }) => initialState(application.service)),
+        column(({ subject }) => (subject ? 'valid' : 'pending_subject')),
+        column(({ application }) => application.input.detail ?? null),
+        column(({ subject }) => subject?.village_id ?? null),
+        column(({ application }) => application.input.teamId ?? null),
+        column(({ application }) => application.input.memberId ?? null),
+        column(({ subject }) => subject?.sex ?? null),
+        column(({ subject }) => subject?.birth_year ?? null),
+        column(({ application }) => application.occurredAt),
+        principal.subject,
+      ],
+    );
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** A new enrollment's first step, its audit row and, when its subject is known, its event. */
+  private async recordOpened(tx: EntityManager, principal: Principal, { application, subject, row }: CreatedEnrollment): Promise<void> {
+    const { input, service, occurredAt, province, correlationId } = application;
+    await this.addStep(tx, row.id, { from: null, to: initialState(service), teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
+    await recordAudit(tx, principal, { communeCode: input.communeCode, action: 'apply', entity: 'enrollment', entityId: row.id, fields: writtenFields(input) });
+    if (subject) await this.messaging.outbox.append(tx, [this.openedEvent(row, province ?? '', correlationId)]);
   }
 
   async transition(id: string, input: TransitionDto, principal: Principal, context: WriteContext = {}): Promise<EnrollmentView> {
     const occurredAt = resolveOccurredAt('occurredAt', input.occurredAt, context.occurredAt);
     return inTransaction(this.dataSource, context, async (tx) => {
-      const { row, service } = await this.lockForWrite(tx, id, principal);
+      const [moved] = await this.moveEnrollments(tx, [{ id, input, occurredAt, correlationId: context.correlationId }], principal);
+      await this.recordMoved(tx, principal, moved);
+      return moved.view;
+    });
+  }
+
+  /**
+   * An upload's run of transitions at once (the sync engine's runMany): the enrollments it does not
+   * hold already locked with one statement, moved with one update. The engine keeps two transitions
+   * of one enrollment out of a run (subjectOf); one named both by its id and by an item's ref is
+   * refused here, and the engine then applies the group item by item.
+   */
+  async transitionMany(items: ReadonlyArray<SyncItemToRun<TransitionDto>>, principal: Principal, tx: EntityManager): Promise<RanItem[]> {
+    if (new Set(items.map(({ target }) => target)).size < items.length) throw new Error('a run moves one enrollment twice');
+    const changes = items.map(({ payload, target, context }) => ({ id: target, input: payload, occurredAt: resolveOccurredAt('occurredAt', payload.occurredAt, context.occurredAt), correlationId: context.correlationId }));
+    const moved = await this.moveEnrollments(tx, changes, principal);
+    return moved.map((one) => ({ body: one.view, finish: () => this.recordMoved(tx, principal, one) }));
+  }
+
+  /** Locks the enrollments, checks each change against its lifecycle, and applies them with one update. */
+  private async moveEnrollments(tx: EntityManager, changes: readonly Change[], principal: Principal): Promise<Moved[]> {
+    const locked = await this.lockAllForWrite(tx, changes.map(({ id }) => id), principal);
+    const checked = changes.map((change, n) => {
+      const { row, service } = locked[n];
+      const { input } = change;
       if (input.version !== undefined) assertVersion('Enrollment', input.version, row.version);
       const allowed = allowedTransitions(service, row.state);
       if (!allowed.includes(input.to)) {
         throw new ConflictException({ message: `Cannot go from ${row.state} to ${input.to}`, currentState: row.state, allowedTransitions: allowed });
       }
       if (input.to === REJECTED && !input.reason) throw unprocessable('reason', 'a rejection needs a reason');
-      // An update's query answers [rows, rowCount]; the row as updated is what the event and view need.
-      const [[updated]]: [EnrollmentRow[], number] = await tx.query(
-        'update enrollments set state = $2, open = $3, version = version + 1, updated_at = now(), team_id = coalesce($4, team_id), member_id = coalesce($5, member_id) where id = $1 returning *',
-        [id, input.to, !isFinal(service, input.to), input.teamId ?? null, input.memberId ?? null],
-      );
-      enrollmentsHeld(tx).set(id, updated);
-      await this.addStep(tx, id, { from: row.state, to: input.to, reason: input.reason, teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
-      await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'transition', entity: 'enrollment', entityId: id, fields: writtenFields(input) });
-      if (updated.validation === 'valid') {
-        const province = (await knownProvinceOf(tx, updated.commune_code)) ?? '';
-        await this.messaging.outbox.append(tx, [this.transitionedEvent(updated, { from: row.state, to: input.to, reason: input.reason, occurredAt, recordedAt: new Date() }, province, context.correlationId)]);
-      }
-      return this.toView(updated, service);
+      return { change, from: row, service };
     });
+    // An update's query answers [rows, rowCount]; the rows as updated are what the events and views need.
+    const [updated]: [EnrollmentRow[], number] = await tx.query(
+      `update enrollments e set state = v.state, open = v.open, version = e.version + 1, updated_at = now(), team_id = coalesce(v.team_id, e.team_id), member_id = coalesce(v.member_id, e.member_id)
+       from unnest($1::uuid[], $2::text[], $3::boolean[], $4::uuid[], $5::uuid[]) as v (id, state, open, team_id, member_id) where e.id = v.id returning e.*`,
+      [
+        checked.map(({ change }) => change.id),
+        checked.map(({ change }) => change.input.to),
+        checked.map(({ change, service }) => !isFinal(service, change.input.to)),
+        checked.map(({ change }) => change.input.teamId ?? null),
+        checked.map(({ change }) => change.input.memberId ?? null),
+      ],
+    );
+    const byId = new Map(updated.map((row) => [row.id, row]));
+    return checked.map(({ change, from, service }) => {
+      const row = byId.get(change.id)!;
+      enrollmentsHeld(tx).set(row.id, row);
+      return { change, from: from.state, row, view: this.toView(row, service) };
+    });
+  }
+
+  /** A transition's step, its audit row and, when the enrollment is valid, its event. */
+  private async recordMoved(tx: EntityManager, principal: Principal, { change, from, row }: Moved): Promise<void> {
+    const { input, occurredAt, correlationId } = change;
+    await this.addStep(tx, row.id, { from, to: input.to, reason: input.reason, teamId: input.teamId, memberId: input.memberId, occurredAt, actor: principal.subject });
+    await recordAudit(tx, principal, { communeCode: row.commune_code, action: 'transition', entity: 'enrollment', entityId: row.id, fields: writtenFields(input) });
+    if (row.validation === 'valid') {
+      const province = (await knownProvinceOf(tx, row.commune_code)) ?? '';
+      await this.messaging.outbox.append(tx, [this.transitionedEvent(row, { from, to: input.to, reason: input.reason, occurredAt, recordedAt: new Date() }, province, correlationId)]);
+    }
   }
 
   /** A step could not be done (no smartphone, no signal, ...): recorded, state unchanged. */
@@ -342,23 +496,29 @@ export class EnrollmentsService {
     if (problem) throw unprocessable(service.subject === 'organisation' ? 'organisationId' : 'residentId', problem);
   }
 
-  private async subject(tx: EntityManager, type: 'resident' | 'organisation', id: string): Promise<Subject | undefined> {
-    const [row] = await tx.query(`select ${SUBJECT_COLUMNS[type]} from ${SUBJECT_TABLES[type]} where id = $1`, [id]);
-    return row;
-  }
-
   /**
-   * The subject as known from registry events, and the id of its open enrollment in this service
-   * if it has one, read with one statement (an apply asks both).
+   * Per application, the subject as known from registry events and the id of its open enrollment
+   * in the service if it has one: one statement per subject type (an apply asks both).
    */
-  private async subjectUnlessOpen(tx: EntityManager, service: ServiceRow, subjectId: string): Promise<{ openEnrollmentId?: string; subject?: Subject }> {
-    const [row]: Array<Subject & { open_enrollment_id: string | null }> = await tx.query(
-      `select (select id from enrollments where service_code = $1 and subject_id = $2 and open) as open_enrollment_id, subject.*
-       from (select 1) as one left join (select ${SUBJECT_COLUMNS[service.subject]} from ${SUBJECT_TABLES[service.subject]} where id = $2) as subject on true`,
-      [service.code, subjectId],
-    );
-    const { open_enrollment_id: openEnrollmentId, ...subject } = row;
-    return { openEnrollmentId: openEnrollmentId ?? undefined, subject: subject.commune_code === null ? undefined : subject };
+  private async subjectsUnlessOpen(tx: EntityManager, applications: readonly Application[]): Promise<Array<{ openEnrollmentId?: string; subject?: Subject }>> {
+    const found: Array<{ openEnrollmentId?: string; subject?: Subject }> = applications.map(() => ({}));
+    for (const type of ['resident', 'organisation'] as const) {
+      const positions = applications.flatMap((application, n) => (application.service.subject === type ? [n] : []));
+      if (positions.length === 0) continue;
+      const rows: Array<Subject & { n: number; open_enrollment_id: string | null }> = await tx.query(
+        `select v.n::int as n, (select id from enrollments e where e.service_code = v.service_code and e.subject_id = v.subject_id and e.open) as open_enrollment_id, ${SUBJECT_COLUMNS[type]
+          .split(', ')
+          .map((column) => `s.${column}`)
+          .join(', ')}
+         from unnest($1::text[], $2::uuid[]) with ordinality as v (service_code, subject_id, n)
+         left join ${SUBJECT_TABLES[type]} s on s.id = v.subject_id`,
+        [positions.map((n) => applications[n].service.code), positions.map((n) => applications[n].subjectId)],
+      );
+      for (const { n, open_enrollment_id: openEnrollmentId, ...subject } of rows) {
+        found[positions[n - 1]] = { openEnrollmentId: openEnrollmentId ?? undefined, subject: subject.commune_code === null ? undefined : subject };
+      }
+    }
+    return found;
   }
 
   private async openEnrollment(tx: EntityManager, serviceCode: string, subjectId: string): Promise<EnrollmentRow | undefined> {
@@ -367,11 +527,26 @@ export class EnrollmentsService {
   }
 
   private async lockForWrite(tx: EntityManager, id: string, principal: Principal) {
+    const [locked] = await this.lockAllForWrite(tx, [id], principal);
+    return locked;
+  }
+
+  /**
+   * The enrollments, in the order asked, each with its service: those this transaction holds from
+   * its own writes as they left them, the others locked for update with one statement (in id
+   * order, so concurrent uploads do not deadlock). One outside the caller's scope is not found.
+   */
+  private async lockAllForWrite(tx: EntityManager, ids: readonly string[], principal: Principal): Promise<Array<{ row: EnrollmentRow; service: ServiceRow }>> {
     const held = enrollmentsHeld(tx);
-    const row = held.get(id) ?? ((await tx.query('select * from enrollments where id = $1 for update', [id])) as EnrollmentRow[])[0];
-    if (!row || !(await this.visible(tx, principal, row.commune_code))) throw new NotFoundException(`Enrollment ${id} not found`);
-    held.set(id, row);
-    return { row, service: await this.catalogue.find(tx, row.service_code) };
+    const missing = [...new Set(ids.filter((id) => !held.has(id)))].sort();
+    if (missing.length > 0) for (const row of (await tx.query('select * from enrollments where id = any($1::uuid[]) order by id for update', [missing])) as EnrollmentRow[]) held.set(row.id, row);
+    const locked: Array<{ row: EnrollmentRow; service: ServiceRow }> = [];
+    for (const id of ids) {
+      const row = held.get(id);
+      if (!row || !(await this.visible(tx, principal, row.commune_code))) throw new NotFoundException(`Enrollment ${id} not found`);
+      locked.push({ row, service: await this.catalogue.find(tx, row.service_code) });
+    }
+    return locked;
   }
 
   private async visible(tx: EntityManager, principal: Principal, communeCode: string): Promise<boolean> {
