@@ -224,7 +224,6 @@ export class EnrollmentsService {
   /** New enrollments in one statement; a subject that has an open one in the service meanwhile is left out (see openEnrollments). */
   private async insertEnrollments(tx: EntityManager, fresh: readonly NewEnrollment[], principal: Principal): Promise<Map<string, EnrollmentRow>> {
     if (fresh.length === 0) return new Map();
-    const column = <T>(value: (one: NewEnrollment) => T) => fresh.map(value);
     const rows: EnrollmentRow[] = await tx.query(
       `insert into enrollments (id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at, created_by)
        select id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at, $15
@@ -232,20 +231,20 @@ export class EnrollmentsService {
          as new (id, commune_code, service_code, subject_type, subject_id, state, validation, detail, village_id, team_id, member_id, sex, birth_year, occurred_at)
        on conflict (service_code, subject_id) where open do nothing returning *`,
       [
-        column(({ id }) => id),
-        column(({ application }) => application.input.communeCode),
-        column(({ application }) => application.service.code),
-        column(({ application }) => application.service.subject),
-        column(({ application }) => application.subjectId),
-        column(({ application }) => initialState(application.service)),
-        column(({ subject }) => (subject ? 'valid' : 'pending_subject')),
-        column(({ application }) => application.input.detail ?? null),
-        column(({ subject }) => subject?.village_id ?? null),
-        column(({ application }) => application.input.teamId ?? null),
-        column(({ application }) => application.input.memberId ?? null),
-        column(({ subject }) => subject?.sex ?? null),
-        column(({ subject }) => subject?.birth_year ?? null),
-        column(({ application }) => application.occurredAt),
+        fresh.map(({ id }) => id),
+        fresh.map(({ application }) => application.input.communeCode),
+        fresh.map(({ application }) => application.service.code),
+        fresh.map(({ application }) => application.service.subject),
+        fresh.map(({ application }) => application.subjectId),
+        fresh.map(({ application }) => initialState(application.service)),
+        fresh.map(({ subject }) => (subject ? 'valid' : 'pending_subject')),
+        fresh.map(({ application }) => application.input.detail ?? null),
+        fresh.map(({ subject }) => subject?.village_id ?? null),
+        fresh.map(({ application }) => application.input.teamId ?? null),
+        fresh.map(({ application }) => application.input.memberId ?? null),
+        fresh.map(({ subject }) => subject?.sex ?? null),
+        fresh.map(({ subject }) => subject?.birth_year ?? null),
+        fresh.map(({ application }) => application.occurredAt),
         principal.subject,
       ],
     );
