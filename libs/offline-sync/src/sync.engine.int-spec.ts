@@ -323,12 +323,16 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(audit).toEqual(first.slice(0, 3).map((r, n) => ({ entity_id: (r.body as { id: string }).id, sync_client_id: created[n].clientId })));
     expect(await query(`select commune_code from "${schema}".sync_results where client_id = $1`, [created[0].clientId])).toEqual([{ commune_code: '16279' }]);
 
-    const again = await engine.upload({ items: [...created, change] } as never, agent);
+    // The retry's first try writes them again and fails on their stored results; the second,
+    // knowing them, replays every answer in one transaction and writes nothing.
+    const { result: again, outcomes: retried } = await outcomesOf(() => engine.upload({ items: [...created, change] } as never, agent));
+    expect(retried).toEqual(['retried']);
     expect(again).toEqual(first.map((r) => ({ ...r, replayed: true })));
     expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(3);
+    expect(await writers(note)).toBe(1);
   });
 
-  it('applies a group that another upload of one of its items overtakes item by item: that item replays the other answer, the rest are applied once', async () => {
+  it('tries a group that another upload of one of its items overtakes once more, knowing that item: it replays the other answer, the rest are applied once, together', async () => {
     const note = `overtaken-${randomUUID()}`;
     const group = [item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } }), item('thing.audited', { payload: { note } })];
     // The other phone's upload of the middle item holds its result row, not yet committed.
@@ -340,9 +344,9 @@ describe('OfflineSyncEngine (real Postgres)', () => {
       // The group's results insert is the claim: it waits for the other upload's row...
       await eventually(async () => expect(await waitingOn('insert into sync_results')).toBe(1), { timeoutMs: 10000, intervalMs: 20 });
       await other.query('commit');
-      // ...then fails on the key, and the group goes item by item.
+      // ...then fails on the key, and the group is tried again with that item stored before.
       const { result: results, outcomes } = await uploading;
-      expect(outcomes).toEqual(['conflict']);
+      expect(outcomes).toEqual(['retried']);
       expect(results.map((r) => [r.clientId, r.status, r.replayed])).toEqual([
         [group[0].clientId, 201, false],
         [group[1].clientId, 201, true],
@@ -353,7 +357,7 @@ describe('OfflineSyncEngine (real Postgres)', () => {
       await other.end();
     }
     expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(2);
-    expect(await writers(note)).toBe(2);
+    expect(await writers(note)).toBe(1);
     expect(await stored(...group.map((g) => g.clientId))).toEqual([201, 201, 201]);
   });
 
@@ -393,9 +397,11 @@ describe('OfflineSyncEngine (real Postgres)', () => {
     expect(await stored(...[...many, dependent].map((one) => one.clientId))).toEqual([201, 201, 201, 201]);
 
     runs.length = 0;
-    const again = await engine.upload({ items: [...many, dependent, change] } as never, agent);
+    const { result: again, outcomes: retried } = await outcomesOf(() => engine.upload({ items: [...many, dependent, change] } as never, agent));
     expect(again).toEqual(first.map((r) => ({ ...r, replayed: true })));
-    expect(runs).toEqual([]);
+    expect(retried).toEqual(['retried']);
+    // Only the first try, rolled back on their stored results, ran them; the second replayed them.
+    expect(runs).toEqual([[note, note, note]]);
     expect(await query(`select id from "${schema}".things where client_note = $1`, [note])).toHaveLength(3);
   });
 

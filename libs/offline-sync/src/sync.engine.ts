@@ -92,14 +92,16 @@ export interface SyncEngineOptions {
 }
 
 /**
- * How a group of an upload's items went in: `together` in one transaction (the fast path), or item
- * by item because the group was never tried together (`alone`: one item, a repeated client id, a
- * reference to an item to retry) or because the attempt was rolled back: an item `refused` (4xx),
- * an item stored by an earlier upload that must be `replayed` on its own, a result row taken
- * meanwhile by a concurrent upload (`conflict`), the database `busy` (deadlock, lock or statement
- * timeout), or another `error`.
+ * How a group of an upload's items went in: `together` in one transaction (the fast path);
+ * `retried`, together on a second try, after the first (which does not look for items stored by an
+ * earlier upload) found some were (a retried upload, or one overtaken by a concurrent upload of
+ * the same items); or item by item because the group was never tried together (`alone`: one item,
+ * a repeated client id, a reference to an item to retry) or because the attempt was rolled back:
+ * an item `refused` (4xx), an item stored by an earlier upload that must be `replayed` on its own,
+ * a result row taken meanwhile by a concurrent upload (`conflict`), the database `busy` (deadlock,
+ * lock or statement timeout), or another `error`.
  */
-export type SyncGroupOutcome = 'together' | 'alone' | 'refused' | 'replayed' | 'conflict' | 'busy' | 'error';
+export type SyncGroupOutcome = 'together' | 'retried' | 'alone' | 'refused' | 'replayed' | 'conflict' | 'busy' | 'error';
 
 /** Counts upload groups by outcome in `sync_groups_total`: the share not `together` is throughput lost to item-by-item replays. */
 export function syncGroupMetrics(metrics: MetricsService): (outcome: SyncGroupOutcome) => void {
@@ -175,9 +177,9 @@ export class OfflineSyncEngine {
     const upload: UploadState = { principal, correlationId, deviceId, results: [], seen: new Set(), retryLater: new Set(), created: new Map() };
     for (let start = 0; start < batch.items.length; start += GROUP_SIZE) {
       const group = batch.items.slice(start, start + GROUP_SIZE);
-      const together = this.canApplyTogether(group, upload) ? await this.applyTogether(group, upload) : 'alone';
-      this.options.onGroup?.(Array.isArray(together) ? 'together' : together);
-      if (Array.isArray(together)) this.settle(upload, together);
+      const { outcome, results } = this.canApplyTogether(group, upload) ? await this.applyGroup(group, upload) : { outcome: 'alone' as const };
+      this.options.onGroup?.(outcome);
+      if (results) this.settle(upload, results);
       else for (const item of group) await this.applyAlone(item, upload);
     }
     return upload.results;
@@ -217,25 +219,37 @@ export class OfflineSyncEngine {
   }
 
   /**
-   * The common case, a group of good items, in one transaction: one statement finds the items
-   * stored by an earlier upload, and at the end one statement inserts every new result together
-   * with the group's audit and outbox rows. Anything other than success (a refusal, a busy
-   * database, an item uploaded concurrently) rolls the whole group back and answers undefined, and
-   * the group is applied item by item, which decides each item exactly as it always has. Per
+   * The common case, a group of good items, in one transaction, with one statement at the end that
+   * inserts every new result together with the group's audit and outbox rows. Anything other than
+   * success (a refusal, a busy database, an item uploaded concurrently) rolls the whole group back,
+   * and the group is applied item by item, which decides each item exactly as it always has. Per
    * aggregate, events keep the order of the items.
    *
    * Nothing is claimed up front (the item-by-item path inserts a placeholder and updates it: two
-   * row writes and two of every index entry per item). The results' plain insert is the claim: an
-   * upload of the same items committed meanwhile makes it fail on the key, one still running makes
-   * it wait and then fail, and the group falls back to the item-by-item path, which replays them.
+   * row writes and two of every index entry per item), and nothing is looked up first: the
+   * results' plain insert is the claim. An upload of the same items committed before or meanwhile
+   * makes it fail on the key, one still running makes it wait and then fail. Only then are the
+   * group's items stored by an earlier upload looked up, and when there are any the group is tried
+   * together once more, those items answering their stored results (a phone retrying an upload
+   * whose answer it lost); otherwise, or if that fails too, item by item, which replays them.
    */
-  private async applyTogether(group: SyncItemDto[], upload: UploadState): Promise<SyncItemResult[] | Exclude<SyncGroupOutcome, 'together' | 'alone'>> {
+  private async applyGroup(group: SyncItemDto[], upload: UploadState): Promise<{ outcome: SyncGroupOutcome; results?: SyncItemResult[] }> {
+    const first = await this.applyTogether(group, upload, new Set());
+    if (Array.isArray(first)) return { outcome: 'together', results: first };
+    const earlier: Array<{ client_id: string }> = await this.options.dataSource
+      .query('select client_id from sync_results where client_id = any($1::uuid[])', [group.map((item) => item.clientId)])
+      .catch(() => []);
+    if (earlier.length === 0) return { outcome: first };
+    const second = await this.applyTogether(group, upload, new Set(earlier.map((row) => row.client_id)));
+    return Array.isArray(second) ? { outcome: 'retried', results: second } : { outcome: second };
+  }
+
+  /** One try at the group in one transaction; storedBefore: its items stored by an earlier upload, which answer their stored results. */
+  private async applyTogether(group: SyncItemDto[], upload: UploadState, storedBefore: ReadonlySet<string>): Promise<SyncItemResult[] | Exclude<SyncGroupOutcome, 'together' | 'alone'>> {
     const { principal, correlationId, deviceId } = upload;
     const created = new Map(upload.created);
     try {
       return await this.options.dataSource.transaction(async (tx) => {
-        const earlier: Array<{ client_id: string }> = await tx.query('select client_id from sync_results where client_id = any($1::uuid[])', [group.map((item) => item.clientId)]);
-        const storedBefore = new Set(earlier.map((row) => row.client_id));
         const deferred = deferInserts(tx);
         // results[n] answers group[n]; a run may answer later items before the ones in between.
         const results: SyncItemResult[] = new Array(group.length);

@@ -85,9 +85,14 @@ describe('registry: an upload group applied in runs of each command (real Postgr
     const audited = await query<{ sync_client_id: string }>(`select sync_client_id from "${database.schema}".audit_log where sync_client_id is not null`);
     expect(audited.map((row) => row.sync_client_id).sort()).toEqual(items.map((item) => item.clientId).sort());
 
-    // The retried upload replays every answer and runs nothing again.
+    // The retried upload's first try runs the items again and is rolled back on their stored
+    // results; the second replays every answer, and nothing is written twice.
     const again = await sync.upload({ items } as never, agent);
     expect(again).toEqual(results.map((result) => ({ ...result, replayed: true })));
-    expect(runs).toEqual({ households: [3], residents: [6], visits: [3] });
+    expect(outcomes).toEqual(['together', 'retried']);
+    expect(runs).toEqual({ households: [3, 3], residents: [6, 6], visits: [3, 3] });
+    const auditedAgain = await query<{ sync_client_id: string }>(`select sync_client_id from "${database.schema}".audit_log where sync_client_id is not null`);
+    expect(auditedAgain).toHaveLength(items.length);
+    expect(await query(`select id from "${database.schema}".households`)).toHaveLength(3);
   });
 });
