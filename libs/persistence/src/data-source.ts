@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource, type Logger as TypeOrmLogger, type MixedList } from 'typeorm';
-import { PreparedStatementNames, preparingClientClass } from './prepared-statements';
+import { PreparedStatementNames } from './prepared-statements';
+import { serviceClientClass } from './service-client';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -13,6 +14,8 @@ export interface ServiceDataSourceOptions {
   migrations: MixedList<string | (new () => unknown)>;
   /** Called for every SQL statement sent through the data source (the db_statements_total metric). */
   onStatement?: () => void;
+  /** Called for every exchange with the server that waits for its answer (the db_round_trips_total metric). */
+  onRoundTrip?: () => void;
 }
 
 /**
@@ -51,7 +54,7 @@ export function createServiceDataSource(options: ServiceDataSourceOptions): Data
     ...(options.onStatement ? { logger: new StatementCounter(options.onStatement) } : {}),
     extra: {
       max: options.poolSize ?? 10,
-      ...(options.prepareStatements === false ? {} : { Client: preparingClientClass(new PreparedStatementNames('dtc_')) }),
+      Client: serviceClientClass({ ...(options.prepareStatements === false ? {} : { names: new PreparedStatementNames('dtc_') }), onRoundTrip: options.onRoundTrip }),
       options: `-c search_path=${quoteIdentifier(options.schema)},public`,
       connectionTimeoutMillis: 5000,
     },

@@ -1,6 +1,7 @@
 export * from './data-source';
 export * from './persistence.module';
 export * from './prepared-statements';
+export * from './service-client';
 export * from './audit';
 export * from './batch/batch-writer';
 export * from './retention';
@@ -8,3 +9,4 @@ export * from './transaction/after-commit';
 export * from './transaction/deferred-inserts';
 export * from './transaction/per-database';
 export * from './transaction/per-transaction';
+export * from './transaction/send-with-commit';

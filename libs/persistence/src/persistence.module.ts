@@ -23,7 +23,16 @@ export class PersistenceModule implements OnApplicationShutdown {
           inject: [SERVICE_CONFIG, HealthRegistry, MetricsService],
           useFactory: async (config: ServiceConfig, health: HealthRegistry, metrics: MetricsService) => {
             const statements = metrics.counter('db_statements_total', "SQL statements sent through the service's data source (requests, consumers, the relay; not its LISTEN connection)", []);
-            const sourceOptions = { url: config.databaseUrl, schema: config.databaseSchema, poolSize: config.databasePoolSize, prepareStatements: config.databasePreparedStatements === 'on', ...options, onStatement: () => statements.inc() };
+            const roundTrips = metrics.counter('db_round_trips_total', 'Exchanges with the database that waited for its answer (a BEGIN sent with the next statement is not one of its own)', []);
+            const sourceOptions = {
+              url: config.databaseUrl,
+              schema: config.databaseSchema,
+              poolSize: config.databasePoolSize,
+              prepareStatements: config.databasePreparedStatements === 'on',
+              ...options,
+              onStatement: () => statements.inc(),
+              onRoundTrip: () => roundTrips.inc(),
+            };
             const dataSource = createServiceDataSource(sourceOptions);
             await migrateSchema(sourceOptions, dataSource);
             health.register('database', async () => {
