@@ -1,3 +1,4 @@
+import { sendWithCommit } from '@dtc/persistence';
 import type { EntityManager } from 'typeorm';
 import { REPLAYED_FROM_HEADER } from '../consumer/dead-letter-admin';
 import { REPUBLISHED_HEADER } from '../outbox/outbox.republish';
@@ -135,7 +136,9 @@ export async function recordAppliedBatch(tx: EntityManager, batch: PartitionBatc
   const first = offsets.reduce((min, offset) => (offset < min ? offset : min));
   const next = offsets.reduce((max, offset) => (offset > max ? offset : max)) + 1n;
   if (appliedIds.length === 0 && position !== undefined && next <= position) return undefined;
-  await tx.query(
+  // Nothing reads it back in this transaction: it goes with the commit.
+  await sendWithCommit(
+    tx,
     `insert into applied_batches (consumer, cluster_id, topic, partition, first_offset, next_offset, event_ids)
      values ($1, $2, $3, $4, $5, $6, $7::uuid[])`,
     [batch.consumer, batch.clusterId, batch.topic, batch.partition, first.toString(), next.toString(), appliedIds],

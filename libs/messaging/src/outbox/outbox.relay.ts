@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@dtc/contracts';
 import type { Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { sendWithCommit } from '@dtc/persistence';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
@@ -127,7 +128,7 @@ export class OutboxRelay {
       }
       await this.send(rows);
       failpoint('outbox.after-send');
-      await runner.query('update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])', [rows.map((row) => row.seq)]);
+      await sendWithCommit(runner.manager, 'update outbox set published_at = clock_timestamp() where seq = any($1::bigint[])', [rows.map((row) => row.seq)]);
       await runner.commitTransaction();
       const now = Date.now();
       this.options.onPublished?.(

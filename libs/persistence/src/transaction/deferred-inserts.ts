@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { sendWithCommit } from './send-with-commit';
 
 const DEFERRED = 'dtcDeferredInserts';
 /** Postgres takes at most 65,535 parameters per statement; a flush splits its rows below that. */
@@ -25,6 +26,7 @@ export class DeferredInserts {
   /**
    * Writes the rows and then `last` (a statement that may follow WITH): one statement when all of
    * it fits in Postgres's parameter limit (the inserts as data-modifying CTEs), else one per table.
+   * The statement with `last` goes with the commit (sendWithCommit): `last` must not return rows.
    */
   async flush(tx: EntityManager, last?: Statement): Promise<void> {
     const tables = [...this.tables];
@@ -32,13 +34,13 @@ export class DeferredInserts {
     const parameters = tables.reduce((sum, [, rows]) => sum + rows.length * rows[0].length, last?.parameters.length ?? 0);
     if (!last || parameters > MAX_PARAMETERS) {
       for (const [head, rows] of tables) await insertRows(tx, head, rows);
-      if (last) await tx.query(last.sql, [...last.parameters]);
+      if (last) await sendWithCommit(tx, last.sql, last.parameters);
       return;
     }
     // The last statement keeps its $1..$n; the rows' parameters are numbered after them.
     const values: unknown[] = [...last.parameters];
     const inserts = tables.map(([head, rows], index) => `deferred_${index} as (${head} values ${tuplesOf(rows, values)})`);
-    await tx.query(inserts.length > 0 ? `with ${inserts.join(', ')} ${last.sql}` : last.sql, values);
+    await sendWithCommit(tx, inserts.length > 0 ? `with ${inserts.join(', ')} ${last.sql}` : last.sql, values);
   }
 }
 
@@ -95,7 +97,7 @@ export function deferredInsertsOf(tx: EntityManager): DeferredInserts | undefine
 export async function flushDeferredInserts(tx: EntityManager, last?: Statement): Promise<void> {
   const deferred = deferredInsertsOf(tx);
   if (!deferred) {
-    if (last) await tx.query(last.sql, [...last.parameters]);
+    if (last) await sendWithCommit(tx, last.sql, last.parameters);
     return;
   }
   delete tx.queryRunner!.data[DEFERRED];
