@@ -30,7 +30,7 @@ import { seedHistory } from './history-phase';
 import { cpuBetween, cpuSnapshot, type CpuUse } from './cpu';
 import { awaitCaughtUp, groupProgress } from './kafka-progress';
 import type { LoadCommune, LoadPlan, LoadReport } from './load/field-phones';
-import { activityPerEvent, countersDelta, Ledger, provinceReaders } from './measurements';
+import { activityPerEvent, countersDelta, exchangesPerEvent, Ledger, provinceReaders } from './measurements';
 import { BenchPlatform, type ServiceName } from './platform';
 import { renderReport, type BenchFigures } from './report';
 import { histogramDelta, histogramQuantile, readHistogram, type HistogramSnapshot } from './stats';
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     }
 
     // The services were not running before this phase: every statement they sent so far is its own.
-    const projectionCost = { ...activityPerEvent(projectionActivity, await ledger.databaseActivity(), history.events), statementsPerEvent: (await platform.statementsSent()) / history.events };
+    const projectionCost = { ...activityPerEvent(projectionActivity, await ledger.databaseActivity(), history.events), ...exchangesPerEvent({ statements: 0, roundTrips: 0 }, await platform.databaseExchanges(), history.events) };
 
     // 4. Rebuild every projection from the topics (reporting keeps serving the live generation).
     bar = new ProgressBar(`4/${PHASES} rebuild`, history.events);
@@ -279,7 +279,7 @@ async function main(): Promise<void> {
       const activityBefore = await ledger.databaseActivity();
       // One scrape of the services gives both starting counters.
       const metricsBefore = await platform.metricsTexts();
-      const statementsBefore = await platform.statementsSent(metricsBefore);
+      const exchangesBefore = await platform.databaseExchanges(metricsBefore);
       const cpuBefore = cpuSnapshot(platform.pids());
       const groupsBefore = await platform.counterByLabel('sync_groups_total', 'outcome', metricsBefore);
       const from = new Date();
@@ -311,7 +311,7 @@ async function main(): Promise<void> {
         groups,
         relayLagMs: await ledger.relayLag(from, to),
         visibleLagMs: consumers ? { p50: histogramQuantile(visible, 0.5) * 1000, p99: histogramQuantile(visible, 0.99) * 1000, events: visible.count } : { p50: Number.NaN, p99: Number.NaN, events: 0 },
-        cost: { ...activityPerEvent(activityBefore, activityAfter, events), statementsPerEvent: events > 0 ? ((await platform.statementsSent()) - statementsBefore) / events : Number.NaN },
+        cost: { ...activityPerEvent(activityBefore, activityAfter, events), ...exchangesPerEvent(exchangesBefore, await platform.databaseExchanges(), events) },
       };
     };
     const paced = await loadPhase(`5/${PHASES} paced load`, { label: 'paced', urls, token, communes: loadCommunes, eventsPerSecond: settings.pacedRate, seconds: settings.pacedSeconds, phones: settings.phones }, true);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { activityPerEvent, countersDelta, provinceReaders, statementsIn, sumCounterByLabel, tableKind } from './measurements';
+import { activityPerEvent, countersDelta, provinceReaders, counterTotal, sumCounterByLabel, tableKind } from './measurements';
 
 describe('benchmark counters from the services', () => {
   it('sums a counter over services by one label and gives what moved in a phase', () => {
@@ -11,8 +11,10 @@ describe('benchmark counters from the services', () => {
     expect(countersDelta({ together: 45, conflict: 2 }, after)).toEqual({ together: 5, alone: 3 });
   });
 
-  it('sums the statements the services sent', () => {
-    expect(statementsIn(['db_statements_total{service="registry"} 120\n', '', 'db_statements_total{service="reporting"} 30\n'])).toBe(150);
+  it('sums the statements and round trips the services sent', () => {
+    const texts = ['db_statements_total{service="registry"} 120\ndb_round_trips_total{service="registry"} 90\n', '', 'db_statements_total{service="reporting"} 30\n'];
+    expect(counterTotal(texts, 'db_statements_total')).toBe(150);
+    expect(counterTotal(texts, 'db_round_trips_total')).toBe(90);
   });
 });
 

@@ -105,6 +105,12 @@ export function activityPerEvent(
   return { ...cost, rowsPerEventByTable: other > 0 ? [...shown, ['other', perEvent(other)]] : shown };
 }
 
+/** The services' statements and round trips between two readings, per event (NaN without events). */
+export function exchangesPerEvent(before: { statements: number; roundTrips: number }, after: { statements: number; roundTrips: number }, events: number): { statementsPerEvent: number; roundTripsPerEvent: number } {
+  const perEvent = (count: number) => (events > 0 ? count / events : Number.NaN);
+  return { statementsPerEvent: perEvent(after.statements - before.statements), roundTripsPerEvent: perEvent(after.roundTrips - before.roundTrips) };
+}
+
 /**
  * Province officers refreshing the province ranking: `readers` loops of GET, latency of each.
  * With `intervalMs` 0 each reader asks again as soon as it has an answer (closed loop: the most
@@ -165,7 +171,8 @@ export function sumCounterByLabel(texts: readonly string[], name: string, label:
   return totals;
 }
 
-/** db_statements_total summed over services' Prometheus texts. */
-export function statementsIn(texts: readonly string[]): number {
-  return texts.reduce((total, text) => total + Number(/^db_statements_total\{[^}]*\} (\S+)$/m.exec(text)?.[1] ?? 0), 0);
+/** A counter without labels of its own (db_statements_total, db_round_trips_total) summed over services' Prometheus texts. */
+export function counterTotal(texts: readonly string[], name: 'db_statements_total' | 'db_round_trips_total'): number {
+  const line = new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'm');
+  return texts.reduce((total, text) => total + Number(line.exec(text)?.[1] ?? 0), 0);
 }

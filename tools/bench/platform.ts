@@ -7,7 +7,7 @@ import { createKafka } from '@dtc/messaging';
 import { freePort } from '@dtc/testkit';
 import { Client } from 'pg';
 import { SERVICE_MALLOC_ARENA_MAX, SERVICE_NODE_OPTIONS } from '../runtime/service-heap';
-import { statementsIn, sumCounterByLabel } from './measurements';
+import { counterTotal, sumCounterByLabel } from './measurements';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 // The services run with NODE_ENV=production, which refuses secrets written in the repository.
@@ -189,9 +189,10 @@ export class BenchPlatform {
     return Promise.all(this.all().map((service) => fetch(`${service.url}/metrics`).then((r) => r.text(), () => '')));
   }
 
-  /** SQL statements the running services sent so far (their db_statements_total, summed; 0 before they start). */
-  async statementsSent(texts?: string[]): Promise<number> {
-    return statementsIn(texts ?? (await this.metricsTexts()));
+  /** SQL statements the running services sent so far, and the round trips they took (db_statements_total, db_round_trips_total, summed; 0 before they start). */
+  async databaseExchanges(texts?: string[]): Promise<{ statements: number; roundTrips: number }> {
+    const read = texts ?? (await this.metricsTexts());
+    return { statements: counterTotal(read, 'db_statements_total'), roundTrips: counterTotal(read, 'db_round_trips_total') };
   }
 
   /** A counter summed over the running services, by the value of one label (e.g. sync_groups_total by outcome). */

@@ -13,6 +13,8 @@ export interface PhaseCost {
   rowsWrittenPerEvent: number;
   /** The services' own statements (db_statements_total); the rebuild runs in the bench's process and has none. */
   statementsPerEvent?: number;
+  /** The round trips those statements took (db_round_trips_total): a BEGIN sent with the next statement is none of its own. */
+  roundTripsPerEvent?: number;
   /** The tables that took the most rows (pg_stat_user_tables, `service.table`), largest first, then "other". */
   rowsPerEventByTable?: Array<[string, number]>;
 }
@@ -135,10 +137,10 @@ export function reportRows(f: BenchFigures): Row[] {
         ? [
             {
               figure: `database work per event (${phase})`,
-              value: `${cost.statementsPerEvent === undefined ? '' : `${perEvent(cost.statementsPerEvent)} statements, `}${perEvent(cost.commitsPerEvent)} commits, ${perEvent(cost.rowsWrittenPerEvent)} rows written`,
+              value: `${cost.statementsPerEvent === undefined ? '' : `${perEvent(cost.statementsPerEvent)} statements, `}${cost.roundTripsPerEvent === undefined ? '' : `${perEvent(cost.roundTripsPerEvent)} round trips, `}${perEvent(cost.commitsPerEvent)} commits, ${perEvent(cost.rowsWrittenPerEvent)} rows written`,
               target: '',
               verdict: '',
-              vsBaseline: `pg_stat_database, all schemas${cost.statementsPerEvent === undefined ? '' : "; statements: the services' db_statements_total"}`,
+              vsBaseline: `pg_stat_database, all schemas${cost.statementsPerEvent === undefined ? '' : "; statements and round trips: the services' db_statements_total and db_round_trips_total"}`,
             },
             ...(cost.rowsPerEventByTable
               ? [
