@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { holdUntilNext, serviceClientClass } from '@dtc/persistence';
+import { parseProcStat } from './cpu';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/dtc';
 const at = process.argv.indexOf('--transactions');
@@ -17,8 +18,7 @@ type Transaction = (client: Client, n: number) => Promise<unknown>;
 
 /** CPU milliseconds a process has used so far (user + system, from /proc; clock ticks of 10 ms). */
 function cpuMsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return (parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.own ?? Number.NaN) * 10;
 }
 
 async function measure(label: string, ClientClass: typeof Client, transaction: Transaction) {

@@ -171,8 +171,7 @@ export function serviceClientClass(options: ServiceClientOptions = {}): typeof C
         }
       }
       const parameterised = typeof text === 'string' && Array.isArray(values) && values.length > 0;
-      const name = parameterised ? names?.nameFor(text) : undefined;
-      const usable = name !== undefined && !this.refused.has(name) ? name : undefined;
+      const usable = parameterised ? this.preparedName(text) : undefined;
       if (waits && (!parameterised || (usable !== undefined && !this.parsedOnConnection(usable, text as string)))) {
         return this.sendWaiting().then(() => this.query(...args)) as never;
       }
@@ -196,8 +195,7 @@ export function serviceClientClass(options: ServiceClientOptions = {}): typeof C
      */
     private hold(text: string, values: unknown[]): Promise<unknown> {
       if (!this.beginWaits && this.transactionStatus !== 'T') return this.query(text, values) as Promise<unknown>;
-      const name = values.length > 0 ? names?.nameFor(text) : undefined;
-      const usable = name !== undefined && !this.refused.has(name) ? name : undefined;
+      const usable = values.length > 0 ? this.preparedName(text) : undefined;
       if (usable !== undefined && !this.parsedOnConnection(usable, text)) return this.query(text, values) as Promise<unknown>;
       try {
         // Mapped now, so a value pg cannot send fails its own statement rather than the next one.
@@ -213,11 +211,22 @@ export function serviceClientClass(options: ServiceClientOptions = {}): typeof C
       return (super.query as Send).apply(this, args);
     }
 
-    /** The statement with everything waiting sent in front of it, one round trip. */
-    private sendAfterWaiting(statement: StatementConfig, callback: QueryCallback | undefined): Promise<unknown> | undefined {
+    /** The name to send a parameterised text under, or undefined to send it unnamed. */
+    private preparedName(text: string): string | undefined {
+      const name = names?.nameFor(text);
+      return name !== undefined && !this.refused.has(name) ? name : undefined;
+    }
+
+    /** Everything waiting, in the order it goes out; nothing waits afterwards. */
+    private takeWaiting(): Waiting[] {
       const waiting = [...(this.beginWaits ? [BEGIN] : []), ...this.held];
       this.beginWaits = false;
       this.held = [];
+      return waiting;
+    }
+
+    /** The statement with everything waiting sent in front of it, one round trip. */
+    private sendAfterWaiting(statement: StatementConfig, callback: QueryCallback | undefined, waiting = this.takeWaiting()): Promise<unknown> | undefined {
       let settle: QueryCallback = () => undefined;
       const result = callback ? undefined : new Promise((resolve, reject) => (settle = (error, answer) => (error ? reject(error) : resolve(answer))));
       this.send(new AfterWaiting(statement, waiting, callback ?? settle));
@@ -226,11 +235,9 @@ export function serviceClientClass(options: ServiceClientOptions = {}): typeof C
 
     /** What waits, alone: the last of it carries the others. */
     private async sendWaiting(): Promise<void> {
-      const waiting = [...(this.beginWaits ? [BEGIN] : []), ...this.held];
+      const waiting = this.takeWaiting();
       const last = waiting.pop()!;
-      this.beginWaits = false;
-      this.held = waiting;
-      await this.sendAfterWaiting({ text: last.text, values: last.values, ...(last.name === undefined ? {} : { name: last.name }), queryMode: 'extended' }, undefined);
+      await this.sendAfterWaiting({ text: last.text, values: last.values, ...(last.name === undefined ? {} : { name: last.name }), queryMode: 'extended' }, undefined, waiting);
     }
 
     private parsedOnConnection(name: string, text: string): boolean {
