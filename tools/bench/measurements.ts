@@ -1,4 +1,5 @@
 import { Pool } from 'pg';
+import { httpRequest, keptAliveAgent } from './http';
 import { percentile } from './stats';
 
 /** Figures read from the services' own tables (exact, not sampled), over one connection. */
@@ -130,12 +131,12 @@ export async function provinceReaders(
   let refreshing = 0;
   let failures = 0;
   let communes = 0;
+  const agent = keptAliveAgent(readers);
   const readOnce = async () => {
     const started = performance.now();
-    const response = await fetch(url(), { headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
-    const body = response ? await response.text() : '';
+    const { status, text: body } = await httpRequest(agent, url(), token).catch(() => ({ status: 0, text: '' }));
     samples.push(performance.now() - started);
-    if (response?.status !== 200) {
+    if (status !== 200) {
       failures += 1;
       return;
     }
@@ -154,6 +155,7 @@ export async function provinceReaders(
     }
   };
   await Promise.all(Array.from({ length: readers }, reader));
+  agent.destroy();
   const answered = samples.length - failures;
   return { queries: samples.length, failures, p50: percentile(samples, 50), p99: percentile(samples, 99), communes, refreshingShare: answered ? refreshing / answered : 0, ageP99: ages.length ? percentile(ages, 99) : Number.NaN };
 }

@@ -8,6 +8,8 @@
  * Reports progress and the final figures to the parent over IPC.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Agent } from 'node:http';
+import { httpRequest, keptAliveAgent } from '../http';
 import { percentile } from '../stats';
 
 export interface LoadCommune {
@@ -71,8 +73,12 @@ class Phones {
   private units = 0;
   private failures = 0;
   private readonly failureSamples: string[] = [];
+  /** One connection per phone and service, kept between uploads as a phone's would be. */
+  private readonly agent: Agent;
 
-  constructor(private readonly plan: LoadPlan) {}
+  constructor(private readonly plan: LoadPlan) {
+    this.agent = keptAliveAgent(plan.phones);
+  }
 
   async run(): Promise<LoadReport> {
     const started = Date.now();
@@ -94,6 +100,7 @@ class Phones {
     };
     await Promise.all(Array.from({ length: this.plan.phones }, phone));
     clearInterval(progress);
+    this.agent.destroy();
     const all = Object.values(this.latencies).flat();
     return {
       label: this.plan.label,
@@ -185,15 +192,10 @@ class Phones {
   private async upload(service: 'registry' | 'enrollment' | 'training', items: SyncItem[]): Promise<Array<string | undefined> | undefined> {
     const started = performance.now();
     try {
-      const response = await fetch(`${this.plan.urls[service]}/sync`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${this.plan.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ items }),
-      });
-      const text = await response.text();
+      const { status, text } = await httpRequest(this.agent, `${this.plan.urls[service]}/sync`, this.plan.token, JSON.stringify({ items }));
       this.latencies[service].push(performance.now() - started);
       this.requests += 1;
-      if (response.status !== 200) return this.fail(`${service} ${response.status}: ${text.slice(0, 200)}`);
+      if (status !== 200) return this.fail(`${service} ${status}: ${text.slice(0, 200)}`);
       const results = (JSON.parse(text) as { results: Array<{ status: number; body: { id?: string; message?: string } }> }).results;
       const refused = results.find((result) => result.status >= 300);
       if (refused) return this.fail(`${service} item ${refused.status}: ${JSON.stringify(refused.body).slice(0, 200)}`);
