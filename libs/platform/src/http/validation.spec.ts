@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
+import { getMetadataStorage, IsArray, IsInt, IsOptional, IsString, IsUUID, ValidateNested } from 'class-validator';
 import { MAX_PAGE, PageQuery } from './pagination';
 import { toProblem } from './problem.filter';
 import { createValidationPipe, Nullable, validatePayload } from './validation';
@@ -116,5 +116,41 @@ describe('lists where an object belongs', () => {
   ])('%s is 400 naming it (class-validator checked the list elements instead: nothing)', async (_what, body, field, reason) => {
     expect(((await problemOf(Parent, body)) as { fields: unknown[] }).fields).toEqual([{ field, reason }]);
     expect((await validatePayload(Parent, body)).fields).toEqual([{ field, reason }]);
+  });
+});
+
+describe("class-validator's rules, looked up once per class", () => {
+  class Base {
+    @IsString()
+    label!: string;
+  }
+  class Derived extends Base {
+    @IsInt()
+    count!: number;
+  }
+
+  it('answers the same rules again without looking them up again, inherited ones included', async () => {
+    const storage = getMetadataStorage();
+    const first = storage.getTargetValidationMetadatas(Derived, '', false, false);
+    expect(first.map((rule) => rule.propertyName).sort()).toEqual(['count', 'label']);
+    expect(storage.getTargetValidationMetadatas(Derived, '', false, false)).toBe(first);
+    expect(storage.groupByPropertyName(first)).toBe(storage.groupByPropertyName(first));
+    // Other options are another answer.
+    expect(storage.getTargetValidationMetadatas(Derived, '', false, true, ['other'])).not.toBe(first);
+    const { fields } = await validatePayload(Derived, { label: 1, count: 'x' });
+    expect(fields.map((problem) => problem.field).sort()).toEqual(['count', 'label']);
+  });
+
+  it('sees a rule added after a look-up (a class defined later, or a rule added to a known class)', async () => {
+    expect((await validatePayload(Derived, { label: 'a', count: 1, extra: 'b' })).fields).toEqual([{ field: 'extra', reason: 'property extra should not exist' }]);
+    IsString()(Derived.prototype, 'extra');
+    expect((await validatePayload(Derived, { label: 'a', count: 1, extra: 'b' })).fields).toEqual([]);
+    expect((await validatePayload(Derived, { label: 'a', count: 1, extra: 2 })).fields).toEqual([{ field: 'extra', reason: 'extra must be a string' }]);
+    class Later extends Derived {
+      @IsUUID('4')
+      id!: string;
+    }
+    const { fields } = await validatePayload(Later, { label: 'a', count: 1, extra: 'b', id: 'nope' });
+    expect(fields).toEqual([{ field: 'id', reason: 'id must be a UUID' }]);
   });
 });

@@ -1,6 +1,47 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { getMetadataStorage, validate, ValidateIf, ValidationTypes, type ValidatorOptions } from 'class-validator';
+import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+
+type MetadataStorage = ReturnType<typeof getMetadataStorage>;
+const REMEMBERING = Symbol('dtc.rememberingTargetMetadata');
+
+/**
+ * class-validator looks up a class's rules on every validate() (for each nested object too), and
+ * the look-up tests the class against every registered class for inheritance: about 1.5% of a
+ * writing service's CPU with the platform's few hundred DTO classes. Rules are registered when
+ * classes are defined, so the answer (and its grouping by property) is kept per class and
+ * options, and forgotten whenever a rule is added. The validator only reads what it gets.
+ */
+export function rememberTargetMetadata(storage: MetadataStorage = getMetadataStorage()): void {
+  const marked = storage as MetadataStorage & { [REMEMBERING]?: true };
+  if (marked[REMEMBERING]) return;
+  marked[REMEMBERING] = true;
+  const lookUp = storage.getTargetValidationMetadatas.bind(storage);
+  const add = storage.addValidationMetadata.bind(storage);
+  const group = storage.groupByPropertyName.bind(storage);
+  let found = new WeakMap<object, Map<string, ValidationMetadata[]>>();
+  let grouped = new WeakMap<ValidationMetadata[], Record<string, ValidationMetadata[]>>();
+  storage.addValidationMetadata = (metadata) => {
+    found = new WeakMap();
+    grouped = new WeakMap();
+    add(metadata);
+  };
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const key = `${schema}\u0000${always}\u0000${strictGroups}\u0000${groups?.join('\u0001') ?? '-'}`;
+    let forTarget = found.get(target);
+    if (!forTarget) found.set(target, (forTarget = new Map()));
+    let metadata = forTarget.get(key);
+    if (!metadata) forTarget.set(key, (metadata = lookUp(target, schema, always, strictGroups, groups)));
+    return metadata;
+  };
+  storage.groupByPropertyName = (metadata) => {
+    let byProperty = grouped.get(metadata);
+    if (!byProperty) grouped.set(metadata, (byProperty = group(metadata)));
+    return byProperty;
+  };
+}
+rememberTargetMetadata();
 
 export interface FieldProblem {
   field: string;
