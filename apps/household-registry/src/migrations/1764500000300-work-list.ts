@@ -1,5 +1,21 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** The row trigger's function (WorkListMarksPerStatement1765300000100 replaced it; its down restores this). */
+export const WORK_LIST_ROW_TRIGGER_FUNCTION = `
+      create function work_list_household_changed() returns trigger language plpgsql as $$
+      declare
+        target uuid;
+      begin
+        if TG_TABLE_NAME = 'households' then
+          target := NEW.id;
+        else
+          target := NEW.household_id;
+        end if;
+        insert into work_list_changes (household_id, commune_code, changed_xid) values (target, NEW.commune_code, pg_current_xact_id())
+        on conflict (household_id) do update set changed_xid = excluded.changed_xid where work_list_changes.changed_xid <> excluded.changed_xid;
+        return null;
+      end $$`;
+
 /**
  * What the registry learns from training and enrollment events to serve the phones' work lists
  * (teams, their villages, micro-plans, residents' enrollments), and a change marker per household.
@@ -70,20 +86,7 @@ export class WorkList1764500000300 implements MigrationInterface {
         changed_xid xid8 not null
       )`);
     await queryRunner.query('create index work_list_changes_commune on work_list_changes (commune_code, changed_xid)');
-    await queryRunner.query(`
-      create function work_list_household_changed() returns trigger language plpgsql as $$
-      declare
-        target uuid;
-      begin
-        if TG_TABLE_NAME = 'households' then
-          target := NEW.id;
-        else
-          target := NEW.household_id;
-        end if;
-        insert into work_list_changes (household_id, commune_code, changed_xid) values (target, NEW.commune_code, pg_current_xact_id())
-        on conflict (household_id) do update set changed_xid = excluded.changed_xid where work_list_changes.changed_xid <> excluded.changed_xid;
-        return null;
-      end $$`);
+    await queryRunner.query(WORK_LIST_ROW_TRIGGER_FUNCTION);
     for (const table of ['households', 'residents', 'visits']) {
       await queryRunner.query(`create trigger ${table}_work_list after insert or update on ${table} for each row execute function work_list_household_changed()`);
     }
