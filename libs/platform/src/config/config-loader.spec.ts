@@ -25,7 +25,7 @@ describe('loadServiceConfig', () => {
       logLevel: 'info',
       databaseUrl: 'postgres://postgres@127.0.0.1:5432/dtc',
       databaseSchema: 'household_registry',
-      databasePoolSize: 10,
+      databasePoolSize: 4,
       databasePreparedStatements: 'on',
       redisUrl: 'redis://127.0.0.1:6379',
       kafkaBrokers: ['127.0.0.1:9092'],
