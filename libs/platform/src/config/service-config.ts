@@ -18,7 +18,7 @@ export function serviceConfigSpec(defaults: ServiceDefaults) {
     databaseUrl: { env: 'DATABASE_URL', description: 'PostgreSQL connection URL', parse: parsers.url('postgres', 'postgresql'), default: 'postgres://postgres@127.0.0.1:5432/dtc' },
     databaseSchema: { env: 'DATABASE_SCHEMA', description: "the service's own Postgres schema", parse: parsers.identifier(), default: defaults.databaseSchema },
     // Every busy connection is a Postgres backend on the database's cores: on one 2-core machine, 4
-    // per instance gave 35-45% more events/s than 10 with the consumers running (docs/benchmarks.md).
+    // per instance did 20-30% more events/s than 10 with the consumers running (medians of five pairs, docs/benchmarks.md).
     databasePoolSize: { env: 'DATABASE_POOL_SIZE', description: "connections per instance (raise it with the database's cores)", parse: parsers.integer(2, 100), default: 4 },
     // off behind a connection pooler in transaction mode, where a connection's prepared statements are not its own.
     databasePreparedStatements: { env: 'DATABASE_PREPARED_STATEMENTS', description: 'on: statements sent often run as named prepared statements (planned once per connection); off: every statement unnamed', parse: parsers.oneOf('on', 'off'), default: 'on' as const },
