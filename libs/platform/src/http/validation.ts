@@ -13,7 +13,8 @@ const REMEMBERING = Symbol('dtc.rememberingTargetMetadata');
  * classes are defined, so the answer (and its grouping by property) is kept per class and
  * options, and forgotten whenever a rule is added. The validator only reads what it gets.
  */
-export function rememberTargetMetadata(storage: MetadataStorage = getMetadataStorage()): void {
+function rememberTargetMetadata(): void {
+  const storage = getMetadataStorage();
   const marked = storage as MetadataStorage & { [REMEMBERING]?: true };
   if (marked[REMEMBERING]) return;
   marked[REMEMBERING] = true;
