@@ -13,6 +13,17 @@ export interface EventOrigin {
   id?: string;
 }
 
+/** Envelopes createEvent built and validated: the outbox does not validate them again. */
+const validatedWhenCreated = new WeakSet<object>();
+
+/**
+ * Whether createEvent built and validated this very object. Code does not change an envelope
+ * after creating it; a changed copy is another object, and the outbox validates it.
+ */
+export function wasValidatedWhenCreated(envelope: object): boolean {
+  return validatedWhenCreated.has(envelope);
+}
+
 /** Builds a CloudEvents envelope for a catalogued event and validates it before it is written. */
 export function createEvent<TSchema extends TObject>(
   definition: EventDefinition<TSchema>,
@@ -34,5 +45,6 @@ export function createEvent<TSchema extends TObject>(
     data,
   };
   assertValidEvent(envelope);
+  validatedWhenCreated.add(envelope);
   return envelope;
 }

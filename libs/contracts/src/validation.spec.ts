@@ -1,9 +1,9 @@
-import { createEvent } from './create-event';
 import { EVENT_CATALOGUE } from './catalogue';
 import { dataSchemaUri, type EventDefinition } from './define-event';
 import type { EventEnvelope } from './envelope';
 import { HouseholdRegisteredV1 } from './events/household-registry.events';
-import { assertValidEvent, EventValidationError, parseEvent } from './validation';
+import { createEvent as createEvent, wasValidatedWhenCreated } from './create-event';
+import { assertValidEvent, EventValidationError, parseEvent, parsePublishedEvent } from './validation';
 
 const origin = {
   tenant: '01234',
@@ -146,6 +146,43 @@ describe('event validation', () => {
       expect(error.eventType).toBe('');
       expect(error.message).toContain('(no type)');
     }
+  });
+
+  describe('validated once, when written', () => {
+    it('knows the envelopes createEvent built and validated, and not copies of them', () => {
+      const event = createEvent(HouseholdRegisteredV1, origin, HouseholdRegisteredV1.example);
+      expect(wasValidatedWhenCreated(event)).toBe(true);
+      expect(wasValidatedWhenCreated({ ...event })).toBe(false);
+      expect(wasValidatedWhenCreated(validEnvelope())).toBe(false);
+    });
+
+    const incomplete = () => ({ ...validEnvelope(), data: { householdId: '0b6f9a52-2d55-4c3f-9d57-7f5a1f0a2c11' } });
+
+    it("does not check the schema again of a message whose relay headers name the envelope's id and type", () => {
+      const event = incomplete();
+      expect(() => parseEvent(JSON.stringify(event))).toThrow(EventValidationError);
+      expect(parsePublishedEvent(JSON.stringify(event), { id: event.id, type: event.type })).toEqual(event);
+    });
+
+    it('validates in full without headers, or when the headers disagree with the envelope or name no catalogued type', () => {
+      const event = incomplete();
+      const raw = JSON.stringify(event);
+      for (const publishedAs of [undefined, { id: '9e2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b', type: event.type }, { id: event.id, type: 'other.type.v1' }]) {
+        expect(() => parsePublishedEvent(raw, publishedAs)).toThrow(/data/);
+      }
+      const renamed = { ...event, type: 'registry.unknown.v1' };
+      expect(() => parsePublishedEvent(JSON.stringify(renamed), { id: event.id, type: renamed.type })).toThrow(/unknown event type/);
+    });
+
+    it('validates in full an envelope missing an attribute or data, whatever the headers say', () => {
+      const { tenant: _tenant, ...noTenant } = validEnvelope();
+      const noData = { ...validEnvelope(), data: 'text' };
+      for (const candidate of [noTenant, noData]) {
+        expect(() => parsePublishedEvent(JSON.stringify(candidate), { id: candidate.id, type: candidate.type })).toThrow(EventValidationError);
+      }
+      expect(() => parsePublishedEvent('[]', { id: 'x', type: HouseholdRegisteredV1.type })).toThrow(EventValidationError);
+      expect(() => parsePublishedEvent('{not json', { id: 'x', type: HouseholdRegisteredV1.type })).toThrow(/not JSON/);
+    });
   });
 
   describe('parseEvent', () => {

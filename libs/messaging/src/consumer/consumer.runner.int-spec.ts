@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { CreateInbox1763900000001 } from '../inbox/inbox.migration';
 import { deadLetterTopic, ensureTopics, topicFor } from '../kafka/topics';
+import { REPUBLISHED_HEADER } from '../outbox/outbox.republish';
 import { ConsumerRunner } from './consumer.runner';
 import { RejectedEventsError } from './rejected-events';
 
@@ -185,6 +186,34 @@ describe('consumer runner (Postgres + Kafka)', () => {
     } finally {
       await dead.stop();
     }
+  });
+
+  it("does not check the schema again of a message the relay published (validated when written), but does of one re-sent by hand", async () => {
+    const key = randomUUID();
+    // Valid ids, but the rest of the data missing: the schema refuses it, the handler can apply it.
+    const incomplete = (): EventEnvelope => ({ ...householdRegistered(), data: { householdId: randomUUID() } });
+    const relayed = incomplete();
+    const republished = incomplete();
+    const relayHeaders = (event: EventEnvelope) => ({ ce_id: event.id, ce_type: event.type });
+    await producer.send({
+      topic,
+      messages: [
+        { key, value: JSON.stringify(relayed), headers: relayHeaders(relayed) },
+        { key, value: JSON.stringify(republished), headers: { ...relayHeaders(republished), [REPUBLISHED_HEADER]: 'old-cluster' } },
+      ],
+    });
+    await eventually(async () => expect(await applied()).toContain(relayed.id));
+    const dead = await collectTopic(deadLetterTopic(prefix, name), `${prefix}dlt-probe-${randomUUID()}`);
+    try {
+      await eventually(() => {
+        const mine = dead.messages.filter((m) => m.message.key?.toString() === key);
+        expect(mine.map((m) => m.message.headers?.ce_id?.toString())).toEqual([republished.id]);
+        expect(mine[0].message.headers?.['dlt-error']?.toString()).toMatch(/is invalid/);
+      });
+    } finally {
+      await dead.stop();
+    }
+    expect(await applied()).not.toContain(republished.id);
   });
 
   it('dead-letters an event the handler keeps failing on, applies the rest of its batch', async () => {

@@ -1,4 +1,4 @@
-import { parseEvent, type EventEnvelope } from '@dtc/contracts';
+import { parsePublishedEvent, type EventEnvelope, type PublishedAs } from '@dtc/contracts';
 import { isTransientDatabaseError } from '@dtc/platform';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -102,15 +102,32 @@ function visibleLags(items: Parsed[], applied: Set<string>): number[] {
   return lags;
 }
 
+const headerText = (message: KafkaMessage, name: string): string | undefined => {
+  const value = message.headers?.[name];
+  return value === undefined || Array.isArray(value) ? undefined : value.toString();
+};
+
+/**
+ * The id and type the relay's headers name, which spare the envelope a second schema check; a
+ * message re-sent by hand (republished, a dead letter replayed) is validated in full.
+ */
+function publishedAs(message: KafkaMessage): PublishedAs | undefined {
+  if (RESENT_HEADERS.some((header) => message.headers?.[header] !== undefined)) return undefined;
+  const id = headerText(message, 'ce_id');
+  const type = headerText(message, 'ce_type');
+  return id && type ? { id, type } : undefined;
+}
+
 /**
  * Applies events batch by batch: the handler's writes and what deduplicates them (inbox rows, or
  * the batch's applied-batches row) commit in one transaction, and the Kafka offset is committed
- * only after that commit. Events failing their
- * schema, or failing the handler after bounded retries, go to the dead-letter topic and the
- * partition moves on. Events the handler refuses on purpose (RejectedEventsError) and events on
- * another stream's topic are dead-lettered at once with their reason. Transient database trouble (isTransientDatabaseError: outages, lock and
- * statement timeouts, deadlocks, read-only, out of disk...) is retried until the database is
- * healthy: the partition waits, its lag grows, every failure reaches onError; nothing is dead-lettered.
+ * only after that commit. Events failing their schema (checked in full only in messages the relay
+ * did not publish: see parsePublishedEvent), or failing the handler after bounded retries, go to
+ * the dead-letter topic and the partition moves on. Events the handler refuses on purpose
+ * (RejectedEventsError) and events on another stream's topic are dead-lettered at once with their
+ * reason. Transient database trouble (isTransientDatabaseError: outages, lock and statement
+ * timeouts, deadlocks, read-only, out of disk...) is retried until the database is healthy: the
+ * partition waits, its lag grows, every failure reaches onError; nothing is dead-lettered.
  */
 export class ConsumerRunner {
   private consumer?: Consumer;
@@ -179,7 +196,7 @@ export class ConsumerRunner {
     for (const message of batch.messages) {
       let event: EventEnvelope;
       try {
-        event = parseEvent(message.value);
+        event = parsePublishedEvent(message.value, publishedAs(message));
       } catch (error) {
         await this.deadLetter(message, batch.topic, batch.partition, error as Error, 1);
         continue;

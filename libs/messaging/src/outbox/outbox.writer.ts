@@ -1,4 +1,4 @@
-import { assertValidEvent, findEventDefinition, type EventEnvelope } from '@dtc/contracts';
+import { assertValidEvent, findEventDefinition, wasValidatedWhenCreated, type EventEnvelope } from '@dtc/contracts';
 import { afterCommit, appendRows } from '@dtc/persistence';
 import type { DataSource, EntityManager } from 'typeorm';
 import { topicFor } from '../kafka/topics';
@@ -32,7 +32,8 @@ export class OutboxWriter {
   async append(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map((event) => {
-      assertValidEvent(event);
+      // An event is validated once, when written: createEvent's envelopes were validated as they were built.
+      if (!wasValidatedWhenCreated(event)) assertValidEvent(event);
       const definition = findEventDefinition(event.type);
       if (!definition) throw new Error(`Unknown event type ${event.type}`);
       return [event.id, topicFor(this.topicPrefix, definition.stream), event.subject, event.type, event.tenant, JSON.stringify(event)];
