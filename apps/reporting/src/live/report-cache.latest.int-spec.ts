@@ -142,6 +142,35 @@ describe('ReportCache.latest (real Redis)', () => {
     expect(computations).toBe(2);
   });
 
+  it('starts the next refresh no sooner after the last one ended than that one took: a busy view is computed at most half the time', async () => {
+    const cache = instance();
+    const took = REFRESH_EVERY_MS + 200;
+    const runs: Array<{ started: number; ended: number }> = [];
+    let value = 1;
+    const compute = async () => {
+      const run = { started: Date.now(), ended: 0 };
+      runs.push(run);
+      await new Promise((resolve) => setTimeout(resolve, took));
+      run.ended = Date.now();
+      return { achieved: value };
+    };
+    let refreshed = 0;
+    const onRefreshed = () => void (refreshed += 1);
+    await cache.latest(scope, ['duty'], compute, onRefreshed);
+    value = 2;
+    await change();
+    expect((await cache.latest(scope, ['duty'], compute, onRefreshed)).refreshing).toBe(true);
+    await eventually(() => expect(refreshed).toBe(1), { timeoutMs: 5000 });
+    // Changed again the moment the refresh is stored: the next one waits its turn.
+    value = 3;
+    await change();
+    expect((await cache.latest(scope, ['duty'], compute, onRefreshed)).refreshing).toBe(true);
+    await eventually(async () => expect(await cache.latest(scope, ['duty'], compute, onRefreshed)).toMatchObject({ value: { achieved: 3 }, refreshing: false }), { timeoutMs: 10000 });
+    expect(runs).toHaveLength(3);
+    // Timers may fire a millisecond early; the turn's end is measured after the computation's.
+    expect(runs[2].started - runs[1].ended).toBeGreaterThanOrEqual(took - 5);
+  });
+
   it('does not serve figures computed more than the stale limit before: that reader waits for new ones', async () => {
     const cache = instance();
     let value = 1;

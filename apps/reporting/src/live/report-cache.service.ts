@@ -6,8 +6,14 @@ import { versionKey } from './change-notice';
 const TTL_SECONDS = 60;
 /** A latest-figures entry outlives its scope's quiet spells; a version mismatch, not age, marks it stale. */
 const LATEST_TTL_SECONDS = 3600;
-/** One refresh of a latest-figures entry may start this often, across all instances. */
+/**
+ * One refresh of a latest-figures entry may start this often, across all instances; and no sooner
+ * after the last one ended than that one took, so a view is computed at most half the time. Under
+ * load a computation takes longer, and the refreshes make way for the writes that change it.
+ */
 export const REFRESH_EVERY_MS = 300;
+/** How long a refresh holds its turn at most (its instance ends the turn when done, or has died). */
+const REFRESH_LEASE_MS = 5000;
 /** Older stale figures are not served: the reader waits for a computation (a scope nobody watched). */
 export const STALE_LIMIT_MS = 5000;
 
@@ -40,7 +46,7 @@ const MAX_PARSED = 256;
  * Expensive views read while their scope keeps changing (the province ranking during an evening's
  * uploads) use latest() instead: a reader always gets the last figures in one Redis round trip of
  * a few bytes (their stamp; the figures are parsed once per instance), and a change only starts a
- * background refresh, at most every REFRESH_EVERY_MS per view.
+ * background refresh, at most every REFRESH_EVERY_MS per view and at most half the time.
  */
 @Injectable()
 export class ReportCache implements OnModuleDestroy {
@@ -206,7 +212,7 @@ export class ReportCache implements OnModuleDestroy {
   }
 
   /**
-   * Starts a refresh now if no instance started one in the last REFRESH_EVERY_MS, else when that turn
+   * Starts a refresh now if no instance holds the turn (see REFRESH_EVERY_MS), else when that turn
    * ends. `justRead` is the stale reading the caller has in hand; a retry after another turn reads again.
    */
   private refreshSoon<T>(
@@ -220,21 +226,33 @@ export class ReportCache implements OnModuleDestroy {
     void (async () => {
       const { stored, versions } = justRead ?? (await this.readLatest<T>(key, scope));
       if (stored && stored.versions === versions) return;
-      const turn = await this.redis.client.set(`${key}:refresh`, this.instanceId, 'PX', REFRESH_EVERY_MS, 'NX');
+      const turn = await this.redis.client.set(`${key}:refresh`, this.instanceId, 'PX', REFRESH_LEASE_MS, 'NX');
       if (turn !== 'OK') {
+        // Asked again at least every REFRESH_EVERY_MS: the holder shortens its turn when it is done.
         const left = await this.redis.client.pttl(`${key}:refresh`);
         const timer = setTimeout(() => {
           this.waiting.delete(key);
           this.refreshSoon(key, scope, compute, onRefreshed);
-        }, Math.max(10, left));
+        }, Math.max(10, Math.min(left, REFRESH_EVERY_MS)));
         timer.unref();
         this.waiting.set(key, timer);
         return;
       }
       this.refreshes.inc();
-      await this.computeLatest(key, versions, compute);
+      const started = Date.now();
+      try {
+        await this.computeLatest(key, versions, compute);
+      } finally {
+        await this.endTurn(key, Date.now() - started);
+      }
       onRefreshed();
     })().catch((error: Error) => this.logger.warn({ err: error.message, key }, 'background refresh failed; the next reader tries again'));
+  }
+
+  /** The next refresh of this view starts REFRESH_EVERY_MS after this one did, and no sooner than `took` after now. */
+  private async endTurn(key: string, took: number): Promise<void> {
+    const rest = Math.max(REFRESH_EVERY_MS - took, took);
+    await this.redis.client.set(`${key}:refresh`, this.instanceId, 'PX', Math.max(1, rest)).catch(() => undefined);
   }
 
   private once<T>(key: string, run: () => Promise<T>): Promise<T> {
