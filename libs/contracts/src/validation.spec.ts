@@ -1,8 +1,8 @@
+import { createEvent, wasValidatedWhenCreated } from './create-event';
 import { EVENT_CATALOGUE } from './catalogue';
 import { dataSchemaUri, type EventDefinition } from './define-event';
 import type { EventEnvelope } from './envelope';
 import { HouseholdRegisteredV1 } from './events/household-registry.events';
-import { createEvent as createEvent, wasValidatedWhenCreated } from './create-event';
 import { assertValidEvent, EventValidationError, parseEvent, parsePublishedEvent } from './validation';
 
 const origin = {
