@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { failpoint } from '../faults/failpoints';
 import { claimNewEvents } from '../inbox/inbox';
 import { newEventsByOffsets, RecentBatches, recordAppliedBatch, RESENT_HEADERS, type OffsetItem, type PartitionBatch } from '../offsets/applied-batches';
+import { headerText } from '../kafka/headers';
 import { sendToDeadLetter } from './dead-letter';
 import { foreignStreamReason, isRejectedEventsError, RejectedEventsError, type RejectionReason } from './rejected-events';
 import { RECORDED_AT_HEADER } from '../outbox/outbox.relay';
@@ -102,20 +103,20 @@ function visibleLags(items: Parsed[], applied: Set<string>): number[] {
   return lags;
 }
 
-const headerText = (message: KafkaMessage, name: string): string | undefined => {
-  const value = message.headers?.[name];
-  return value === undefined || Array.isArray(value) ? undefined : value.toString();
-};
-
 /**
  * The id and type the relay's headers name, which spare the envelope a second schema check; a
  * message re-sent by hand (republished, a dead letter replayed) is validated in full.
  */
 function publishedAs(message: KafkaMessage): PublishedAs | undefined {
-  if (RESENT_HEADERS.some((header) => message.headers?.[header] !== undefined)) return undefined;
-  const id = headerText(message, 'ce_id');
-  const type = headerText(message, 'ce_type');
+  if (isResent(message)) return undefined;
+  const id = headerText(message.headers, 'ce_id');
+  const type = headerText(message.headers, 'ce_type');
   return id && type ? { id, type } : undefined;
+}
+
+/** A message sent again on purpose (outbox republish, dead-letter replay). */
+function isResent(message: KafkaMessage): boolean {
+  return RESENT_HEADERS.some((header) => message.headers?.[header] !== undefined);
 }
 
 /**
@@ -343,7 +344,7 @@ export class ConsumerRunner {
   private offsetsOf(items: Parsed[], { topic, partition }: Source): { batch: PartitionBatch; items: OffsetItem[] } {
     return {
       batch: { consumer: this.options.name, clusterId: this.options.clusterId!, topic, partition },
-      items: items.map(({ message, event }) => ({ offset: message.offset, eventId: event.id, resent: RESENT_HEADERS.some((header) => message.headers?.[header] !== undefined) })),
+      items: items.map(({ message, event }) => ({ offset: message.offset, eventId: event.id, resent: isResent(message) })),
     };
   }
 

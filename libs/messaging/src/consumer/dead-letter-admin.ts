@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
+import { headerText } from '../kafka/headers';
 
 /** Marks a replayed dead letter (where it came from): consumers deduplicating by offsets check it against every event they applied. */
 export const REPLAYED_FROM_HEADER = 'dlt-replayed-from';
@@ -24,12 +25,6 @@ export interface DeadLetter {
   replayed: boolean;
   message: KafkaMessage;
 }
-
-const header = (headers: IHeaders | undefined, name: string): string | null => {
-  const value = headers?.[name];
-  if (value === undefined) return null;
-  return (Array.isArray(value) ? value[0] : value)?.toString() ?? null;
-};
 
 /** The CloudEvents `type` and `id` of a structured-mode message (no ce_ headers): a letter says what it was either way. */
 function bodyAttributes(message: KafkaMessage): { type: string | null; id: string | null } {
@@ -114,22 +109,22 @@ export async function listDeadLetters(kafka: Kafka, prefix: string, topic: strin
   const [messages, replayed] = await Promise.all([readToEnd(kafka, topic, prefix), replayedUpTo(kafka, replayGroup(prefix, topic), topic)]);
   return messages.map(({ partition, message }) => {
     const headers = message.headers;
-    const fromBody = header(headers, 'ce_type') && header(headers, 'ce_id') ? undefined : bodyAttributes(message);
+    const fromBody = headerText(headers, 'ce_type') && headerText(headers, 'ce_id') ? undefined : bodyAttributes(message);
     return {
       topic,
       partition,
       offset: message.offset,
       key: message.key?.toString() ?? null,
-      eventType: header(headers, 'ce_type') ?? fromBody?.type ?? null,
-      eventId: header(headers, 'ce_id') ?? fromBody?.id ?? null,
-      error: header(headers, 'dlt-error') ?? '',
-      errorType: header(headers, 'dlt-error-type') ?? '',
-      consumer: header(headers, 'dlt-consumer') ?? '',
-      originalTopic: header(headers, 'dlt-original-topic') ?? '',
-      originalPartition: Number(header(headers, 'dlt-original-partition') ?? -1),
-      originalOffset: header(headers, 'dlt-original-offset') ?? '',
-      attempts: Number(header(headers, 'dlt-attempts') ?? 0),
-      failedAt: header(headers, 'dlt-failed-at') ?? '',
+      eventType: headerText(headers, 'ce_type') ?? fromBody?.type ?? null,
+      eventId: headerText(headers, 'ce_id') ?? fromBody?.id ?? null,
+      error: headerText(headers, 'dlt-error') ?? '',
+      errorType: headerText(headers, 'dlt-error-type') ?? '',
+      consumer: headerText(headers, 'dlt-consumer') ?? '',
+      originalTopic: headerText(headers, 'dlt-original-topic') ?? '',
+      originalPartition: Number(headerText(headers, 'dlt-original-partition') ?? -1),
+      originalOffset: headerText(headers, 'dlt-original-offset') ?? '',
+      attempts: Number(headerText(headers, 'dlt-attempts') ?? 0),
+      failedAt: headerText(headers, 'dlt-failed-at') ?? '',
       replayed: BigInt(message.offset) < (replayed.get(partition) ?? 0n),
       message,
     };
